@@ -148,6 +148,14 @@ Result<Urn> Urn::parse(std::string_view text, std::string_view region) {
   return Error::invalid("unreachable");
 }
 
+Result<Urn> Urn::trusted(std::string_view stored) {
+  auto colon = stored.find(':');
+  if (colon == std::string_view::npos) return Error::invalid("stored address without scheme");
+  auto scheme = parse_urn_scheme(stored.substr(0, colon));
+  if (!scheme) return scheme.error();
+  return Urn(*scheme, std::string(stored.substr(colon + 1)));
+}
+
 std::string Urn::str() const { return std::string(to_string(scheme_)) + ":" + path_; }
 
 }  // namespace outreach::core

@@ -1,0 +1,178 @@
+#include "storage/case_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/database.h"
+#include "storage/sql_util.h"
+
+namespace outreach::storage {
+namespace {
+
+int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t)); }
+
+constexpr const char* kSelect =
+    "SELECT id, contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, opened_at, sla_due_at, "
+    "acknowledged_at, closed_at FROM cases";
+
+Case read_case(SQLite::Statement& st) {
+  Case c;
+  c.id = st.getColumn(0).getInt64();
+  c.contact_id = st.getColumn(1).getInt64();
+  c.municipality = st.getColumn(2).getString();
+  c.campaign_id = optional_int64(st.getColumn(3));
+  c.status = st.getColumn(4).getString();
+  c.owner_kind = st.getColumn(5).getString();
+  c.owner_code = st.getColumn(6).getString();
+  c.opened_at = core::from_millis(st.getColumn(7).getInt64());
+  if (auto v = optional_int64(st.getColumn(8))) c.sla_due_at = core::from_millis(*v);
+  if (auto v = optional_int64(st.getColumn(9))) c.acknowledged_at = core::from_millis(*v);
+  if (auto v = optional_int64(st.getColumn(10))) c.closed_at = core::from_millis(*v);
+  return c;
+}
+
+bool allowed(const std::string& from, const std::string& to) {
+  if (from == "closed") return false;
+  if (to == "closed") return true;
+  if (to == "acknowledged") return from == "open" || from == "escalated_hub" || from == "escalated_fallback";
+  if (to == "in_contact") return from != "in_contact";
+  return false;
+}
+
+void add_event(SQLite::Database& db, std::int64_t id, core::TimePoint at, const std::string& actor,
+               const std::string& status, const std::string& owner, const std::string& note) {
+  SQLite::Statement ev(db, "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) VALUES(?, ?, ?, ?, ?, ?)");
+  ev.bind(1, static_cast<int64_t>(id));
+  ev.bind(2, ms(at));
+  ev.bind(3, actor);
+  ev.bind(4, status);
+  ev.bind(5, owner);
+  bind_text_or_null(ev, 6, note);
+  ev.exec();
+}
+
+}  // namespace
+
+core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::string& municipality,
+                                           std::optional<std::int64_t> campaign_id, core::TimePoint now,
+                                           core::TimePoint sla_due, const std::string& actor) {
+  std::int64_t id = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement find(db_.sql(),
+                           "SELECT id FROM cases WHERE contact_id = ? AND municipality_code = ? AND status <> 'closed'");
+    find.bind(1, static_cast<int64_t>(contact_id));
+    find.bind(2, municipality);
+    if (find.executeStep()) {
+      id = find.getColumn(0).getInt64();
+      return {};
+    }
+    SQLite::Statement ins(db_.sql(),
+                          "INSERT INTO cases(contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, "
+                          "opened_at, sla_due_at, updated_at) VALUES(?, ?, ?, 'open', 'municipality', ?, ?, ?, ?)");
+    ins.bind(1, static_cast<int64_t>(contact_id));
+    ins.bind(2, municipality);
+    bind_optional(ins, 3, campaign_id);
+    ins.bind(4, municipality);
+    ins.bind(5, ms(now));
+    ins.bind(6, ms(sla_due));
+    ins.bind(7, ms(now));
+    ins.exec();
+    id = db_.sql().getLastInsertRowid();
+    add_event(db_.sql(), id, now, actor, "open", municipality, {});
+    return {};
+  });
+  if (!st) return st.error();
+  return id;
+}
+
+core::Result<Case> CaseStore::get(std::int64_t id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.executeStep()) return core::Error::not_found("no case with id " + std::to_string(id));
+  return read_case(st);
+}
+
+core::Status CaseStore::set_status(std::int64_t id, const std::string& status, const std::string& actor,
+                                   core::TimePoint now, const std::string& note) {
+  return db_.transaction([&]() -> core::Status {
+    auto c = get(id);
+    if (!c) return c.error();
+    if (!allowed(c->status, status)) {
+      return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
+    }
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE cases SET status = ?, updated_at = ?, "
+                         "acknowledged_at = CASE WHEN ? = 'acknowledged' THEN ? ELSE acknowledged_at END, "
+                         "closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, "
+                         "sla_due_at = CASE WHEN ? IN ('acknowledged', 'in_contact', 'closed') THEN NULL ELSE sla_due_at END "
+                         "WHERE id = ?");
+    up.bind(1, status);
+    up.bind(2, ms(now));
+    up.bind(3, status);
+    up.bind(4, ms(now));
+    up.bind(5, status);
+    up.bind(6, ms(now));
+    up.bind(7, status);
+    up.bind(8, static_cast<int64_t>(id));
+    up.exec();
+    add_event(db_.sql(), id, now, actor, status, c->owner_code, note);
+    return {};
+  });
+}
+
+std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) +
+                                      " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "
+                                      "AND sla_due_at <= ? ORDER BY sla_due_at, id");
+  st.bind(1, ms(now));
+  std::vector<Case> out;
+  while (st.executeStep()) out.push_back(read_case(st));
+  return out;
+}
+
+core::Status CaseStore::escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
+                                 const std::string& owner_code, std::optional<core::TimePoint> sla_due,
+                                 core::TimePoint now, const std::string& reason) {
+  return db_.transaction([&]() -> core::Status {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, updated_at = ? "
+                         "WHERE id = ? AND status IN ('open', 'escalated_hub')");
+    up.bind(1, status);
+    up.bind(2, owner_kind);
+    up.bind(3, owner_code);
+    if (sla_due) up.bind(4, ms(*sla_due)); else up.bind(4);
+    up.bind(5, ms(now));
+    up.bind(6, static_cast<int64_t>(id));
+    if (up.exec() == 0) return core::Error::conflict("case " + std::to_string(id) + " cannot be escalated now");
+    add_event(db_.sql(), id, now, "system", status, owner_code, reason);
+    return {};
+  });
+}
+
+std::vector<Case> CaseStore::for_owner(const std::string& owner_code) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE owner_code = ? ORDER BY id");
+  st.bind(1, owner_code);
+  std::vector<Case> out;
+  while (st.executeStep()) out.push_back(read_case(st));
+  return out;
+}
+
+std::vector<Case> CaseStore::for_contact(std::int64_t contact_id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
+  st.bind(1, static_cast<int64_t>(contact_id));
+  std::vector<Case> out;
+  while (st.executeStep()) out.push_back(read_case(st));
+  return out;
+}
+
+std::vector<CaseEvent> CaseStore::history(std::int64_t id) const {
+  SQLite::Statement st(db_.sql(), "SELECT at, actor, status, owner_code, coalesce(note, '') FROM case_events WHERE case_id = ? ORDER BY id");
+  st.bind(1, static_cast<int64_t>(id));
+  std::vector<CaseEvent> out;
+  while (st.executeStep()) {
+    out.push_back({core::from_millis(st.getColumn(0).getInt64()), st.getColumn(1).getString(),
+                   st.getColumn(2).getString(), st.getColumn(3).getString(), st.getColumn(4).getString()});
+  }
+  return out;
+}
+
+}  // namespace outreach::storage

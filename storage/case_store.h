@@ -1,0 +1,71 @@
+#pragma once
+// Cases: a person who asked for help and consented to sharing, owned by their municipality until
+// it acts. State machine (enforced here):
+//   open -> acknowledged -> in_contact -> closed
+//   open -> escalated_hub -> escalated_fallback   (SLA missed; owner moves to the hub, then national)
+//   escalated_* -> acknowledged (by the new owner) ; anything but closed -> closed
+// Invariant: at most one case that is not closed per (contact, municipality).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace outreach::storage {
+
+class Database;
+
+struct Case {
+  std::int64_t id = 0;
+  std::int64_t contact_id = 0;
+  std::string municipality;
+  std::optional<std::int64_t> campaign_id;
+  std::string status;      // open, acknowledged, in_contact, closed, escalated_hub, escalated_fallback
+  std::string owner_kind;  // municipality, hub, fallback
+  std::string owner_code;  // CBS code of the owner, or the fallback owner's name
+  core::TimePoint opened_at{};
+  std::optional<core::TimePoint> sla_due_at;
+  std::optional<core::TimePoint> acknowledged_at;
+  std::optional<core::TimePoint> closed_at;
+};
+
+struct CaseEvent {
+  core::TimePoint at{};
+  std::string actor;
+  std::string status;
+  std::string owner_code;
+  std::string note;
+};
+
+// `db` must outlive the store.
+class CaseStore {
+ public:
+  explicit CaseStore(Database& db) : db_(db) {}
+  CaseStore(const CaseStore&) = delete;
+  CaseStore& operator=(const CaseStore&) = delete;
+
+  // Opens a case owned by the municipality, or returns the id of the one already open.
+  core::Result<std::int64_t> open(std::int64_t contact_id, const std::string& municipality,
+                                  std::optional<std::int64_t> campaign_id, core::TimePoint now,
+                                  core::TimePoint sla_due, const std::string& actor);
+  core::Result<Case> get(std::int64_t id) const;
+  // acknowledged, in_contact or closed, by the current owner (checked by the caller).
+  core::Status set_status(std::int64_t id, const std::string& status, const std::string& actor,
+                          core::TimePoint now, const std::string& note = {});
+  // Cases whose SLA ran out while nobody acknowledged them.
+  std::vector<Case> due_for_escalation(core::TimePoint now) const;
+  core::Status escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
+                        const std::string& owner_code, std::optional<core::TimePoint> sla_due, core::TimePoint now,
+                        const std::string& reason);
+  std::vector<Case> for_owner(const std::string& owner_code) const;
+  std::vector<Case> for_contact(std::int64_t contact_id) const;
+  std::vector<CaseEvent> history(std::int64_t id) const;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace outreach::storage

@@ -1,0 +1,194 @@
+#include "storage/contact_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/database.h"
+#include "storage/sql_util.h"
+
+namespace outreach::storage {
+
+const core::Urn* Contact::address(core::UrnScheme scheme) const {
+  for (const auto& a : addresses) {
+    if (a.urn.scheme() == scheme && !a.bad) return &a.urn;
+  }
+  return nullptr;
+}
+
+core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint now) {
+  std::int64_t id = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement ins(db_.sql(),
+                          "INSERT INTO contacts(name, language, municipality_code, do_not_contact, "
+                          "dnc_reason, created_at) VALUES(?, ?, ?, ?, ?, ?)");
+    ins.bind(1, c.name);
+    ins.bind(2, c.language.empty() ? std::string("nl") : c.language);
+    bind_text_or_null(ins, 3, c.municipality);
+    ins.bind(4, c.do_not_contact ? 1 : 0);
+    bind_text_or_null(ins, 5, c.dnc_reason);
+    ins.bind(6, static_cast<int64_t>(core::to_millis(now)));
+    try {
+      ins.exec();
+    } catch (const std::exception& e) {
+      if (std::string(e.what()).find("FOREIGN KEY") != std::string::npos) {
+        return core::Error::invalid("unknown municipality '" + c.municipality + "'", "municipality");
+      }
+      throw;
+    }
+    id = db_.sql().getLastInsertRowid();
+    SQLite::Statement urn(db_.sql(), "INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    for (const auto& a : c.addresses) {
+      urn.bind(1, static_cast<int64_t>(id));
+      urn.bind(2, a.urn.str());
+      urn.bind(3, core::to_string(a.urn.scheme()));
+      try {
+        urn.exec();
+      } catch (const std::exception& e) {
+        if (std::string(e.what()).find("UNIQUE") != std::string::npos) {
+          return core::Error::conflict("address " + a.urn.str() + " already belongs to another contact",
+                                       core::to_string(a.urn.scheme()));
+        }
+        throw;
+      }
+      urn.reset();
+    }
+    SQLite::Statement tag(db_.sql(), "INSERT OR IGNORE INTO contact_tags(contact_id, tag) VALUES(?, ?)");
+    for (const auto& t : c.tags) {
+      tag.bind(1, static_cast<int64_t>(id));
+      tag.bind(2, t);
+      tag.exec();
+      tag.reset();
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return id;
+}
+
+namespace {
+
+void load_details(SQLite::Database& db, Contact& c) {
+  SQLite::Statement u(db, "SELECT urn, bad, bad_reason FROM contact_urns WHERE contact_id = ? ORDER BY id");
+  u.bind(1, static_cast<int64_t>(c.id));
+  while (u.executeStep()) {
+    auto urn = core::Urn::trusted(u.getColumn(0).getString());
+    if (urn) c.addresses.push_back({*urn, u.getColumn(1).getInt() != 0, u.getColumn(2).getString()});
+  }
+  SQLite::Statement t(db, "SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag");
+  t.bind(1, static_cast<int64_t>(c.id));
+  while (t.executeStep()) c.tags.push_back(t.getColumn(0).getString());
+}
+
+constexpr const char* kSelect =
+    "SELECT id, name, language, municipality_code, do_not_contact, dnc_reason, created_at, erased_at "
+    "FROM contacts";
+
+Contact read_contact(SQLite::Statement& st) {
+  Contact c;
+  c.id = st.getColumn(0).getInt64();
+  c.name = st.getColumn(1).getString();
+  c.language = st.getColumn(2).getString();
+  c.municipality = st.getColumn(3).getString();
+  c.do_not_contact = st.getColumn(4).getInt() != 0;
+  c.dnc_reason = st.getColumn(5).getString();
+  c.created_at = core::from_millis(st.getColumn(6).getInt64());
+  c.erased = !st.getColumn(7).isNull();
+  return c;
+}
+
+}  // namespace
+
+core::Result<Contact> ContactStore::get(std::int64_t id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.executeStep()) return core::Error::not_found("no contact with id " + std::to_string(id));
+  Contact c = read_contact(st);
+  load_details(db_.sql(), c);
+  return c;
+}
+
+core::Result<Contact> ContactStore::find_by_urn(const core::Urn& urn) const {
+  SQLite::Statement st(db_.sql(), "SELECT contact_id FROM contact_urns WHERE urn = ?");
+  st.bind(1, urn.str());
+  if (!st.executeStep()) return core::Error::not_found("no contact with address " + urn.str());
+  return get(st.getColumn(0).getInt64());
+}
+
+core::Status ContactStore::set_do_not_contact(std::int64_t id, bool dnc, const std::string& reason) {
+  SQLite::Statement st(db_.sql(), "UPDATE contacts SET do_not_contact = ?, dnc_reason = ? WHERE id = ? AND erased_at IS NULL");
+  st.bind(1, dnc ? 1 : 0);
+  bind_text_or_null(st, 2, reason);
+  st.bind(3, static_cast<int64_t>(id));
+  if (st.exec() == 0) return core::Error::not_found("no contact with id " + std::to_string(id));
+  return {};
+}
+
+core::Status ContactStore::mark_address_bad(const std::string& urn, const std::string& reason) {
+  try {
+    SQLite::Statement st(db_.sql(), "UPDATE contact_urns SET bad = 1, bad_reason = ? WHERE urn = ?");
+    st.bind(1, reason);
+    st.bind(2, urn);
+    if (st.exec() == 0) return core::Error::not_found("no contact with address " + urn);
+    return {};
+  } catch (const std::exception& e) {
+    return storage_error(e, "ContactStore::mark_address_bad");
+  }
+}
+
+core::Status ContactStore::erase(std::int64_t id, core::TimePoint now) {
+  return db_.transaction([&]() -> core::Status {
+    SQLite::Statement mark(db_.sql(),
+                           "UPDATE contacts SET name = '', municipality_code = municipality_code, "
+                           "dnc_reason = NULL, do_not_contact = 1, erased_at = ? WHERE id = ? AND erased_at IS NULL");
+    mark.bind(1, static_cast<int64_t>(core::to_millis(now)));
+    mark.bind(2, static_cast<int64_t>(id));
+    if (mark.exec() == 0) return core::Error::not_found("no contact with id " + std::to_string(id));
+    // Municipality stays (aggregated counts); everything that identifies or describes the person goes.
+    const char* statements[] = {
+        "DELETE FROM contact_urns WHERE contact_id = ?1",
+        "DELETE FROM contact_tags WHERE contact_id = ?1",
+        "DELETE FROM consent_events WHERE contact_id = ?1",
+        "DELETE FROM contact_logs WHERE contact_id = ?1",
+        "DELETE FROM assignments WHERE contact_id = ?1",
+        "DELETE FROM sandbox_deliveries WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1)",
+        "UPDATE messages SET urn = NULL, reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE reason END, "
+        "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
+        "UPDATE responses SET text = '', urn = '' WHERE contact_id = ?1",
+    };
+    for (const char* sql : statements) {
+      SQLite::Statement st(db_.sql(), sql);
+      st.bind(1, static_cast<int64_t>(id));
+      st.exec();
+    }
+    return {};
+  });
+}
+
+std::int64_t ContactStore::count() const {
+  return db_.sql().execAndGet("SELECT count(*) FROM contacts WHERE erased_at IS NULL").getInt64();
+}
+
+void ContactStore::for_each(const std::function<void(const Contact&)>& fn) const {
+  // Three cursors in contact order, merged: one pass, constant memory.
+  SQLite::Statement contacts(db_.sql(), std::string(kSelect) + " WHERE erased_at IS NULL ORDER BY id");
+  SQLite::Statement urns(db_.sql(), "SELECT contact_id, urn, bad, bad_reason FROM contact_urns ORDER BY contact_id, id");
+  SQLite::Statement tags(db_.sql(), "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag");
+  bool urn_row = urns.executeStep();
+  bool tag_row = tags.executeStep();
+  while (contacts.executeStep()) {
+    Contact c = read_contact(contacts);
+    while (urn_row && urns.getColumn(0).getInt64() < c.id) urn_row = urns.executeStep();
+    while (urn_row && urns.getColumn(0).getInt64() == c.id) {
+      auto urn = core::Urn::trusted(urns.getColumn(1).getString());
+      if (urn) c.addresses.push_back({*urn, urns.getColumn(2).getInt() != 0, urns.getColumn(3).getString()});
+      urn_row = urns.executeStep();
+    }
+    while (tag_row && tags.getColumn(0).getInt64() < c.id) tag_row = tags.executeStep();
+    while (tag_row && tags.getColumn(0).getInt64() == c.id) {
+      c.tags.push_back(tags.getColumn(1).getString());
+      tag_row = tags.executeStep();
+    }
+    fn(c);
+  }
+}
+
+}  // namespace outreach::storage

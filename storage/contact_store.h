@@ -1,0 +1,69 @@
+#pragma once
+// People and their addresses. Invariants:
+//  1. an address URN belongs to at most one contact (UNIQUE), always normalised (core::Urn);
+//  2. an erased contact keeps only an anonymous tombstone row, so counts and foreign keys hold.
+// Only contact details, municipality, language preference and tags are stored: no nationality,
+// ethnicity, health data or BSN.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/urn.h"
+
+namespace outreach::storage {
+
+class Database;
+
+struct ContactAddress {
+  core::Urn urn;
+  bool bad = false;  // bounced / invalid according to a provider
+  std::string bad_reason;
+};
+
+struct Contact {
+  std::int64_t id = 0;
+  std::string name;
+  std::string language = "nl";
+  std::string municipality;  // CBS code
+  std::vector<ContactAddress> addresses;
+  std::vector<std::string> tags;
+  bool do_not_contact = false;
+  std::string dnc_reason;
+  core::TimePoint created_at{};
+  bool erased = false;
+
+  // First usable (not bad) address with this scheme.
+  const core::Urn* address(core::UrnScheme scheme) const;
+};
+
+// `db` must outlive the store.
+class ContactStore {
+ public:
+  explicit ContactStore(Database& db) : db_(db) {}
+  ContactStore(const ContactStore&) = delete;
+  ContactStore& operator=(const ContactStore&) = delete;
+
+  // Inserts the contact with its addresses and tags; refuses an address that another contact has.
+  core::Result<std::int64_t> add(const Contact& c, core::TimePoint now);
+  core::Result<Contact> get(std::int64_t id) const;
+  core::Result<Contact> find_by_urn(const core::Urn& urn) const;
+  core::Status set_do_not_contact(std::int64_t id, bool dnc, const std::string& reason);
+  // A provider said the address does not work (bounce, invalid number).
+  core::Status mark_address_bad(const std::string& urn, const std::string& reason);
+  // Removes personal data everywhere and keeps an anonymous tombstone.
+  core::Status erase(std::int64_t id, core::TimePoint now);
+  std::int64_t count() const;
+
+  // Streams every live contact in id order with addresses and tags, without loading all at once.
+  void for_each(const std::function<void(const Contact&)>& fn) const;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace outreach::storage

@@ -1,0 +1,87 @@
+#include "storage/database.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/migrations.h"
+
+namespace outreach::storage {
+
+core::Error storage_error(const std::exception& e, const char* operation) {
+  std::string what = e.what();
+  core::ErrorCode code = core::ErrorCode::internal;
+  if (what.find("UNIQUE constraint") != std::string::npos) code = core::ErrorCode::conflict;
+  if (what.find("FOREIGN KEY") != std::string::npos) code = core::ErrorCode::invalid_input;
+  if (what.find("database is locked") != std::string::npos) code = core::ErrorCode::transient;
+  return core::Error{code, what, operation};
+}
+
+Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
+    : path_(std::move(path)), db_(std::move(db)) {}
+
+Database::~Database() = default;
+
+core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  try {
+    auto sql = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    sql->setBusyTimeout(5000);
+    sql->exec("PRAGMA foreign_keys = ON");
+    if (path != ":memory:") sql->exec("PRAGMA journal_mode = WAL");
+    sql->exec("PRAGMA synchronous = NORMAL");
+    auto db = std::unique_ptr<Database>(new Database(path, std::move(sql)));
+    if (auto st = db->migrate(); !st) return st.error();
+    return db;
+  } catch (const std::exception& e) {
+    return core::Error::invalid(std::string("cannot open database: ") + e.what(), path);
+  }
+}
+
+int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+int Database::schema_version() const {
+  return db_->execAndGet("PRAGMA user_version").getInt();
+}
+
+core::Status Database::migrate() {
+  const auto& steps = migrations();
+  int current = schema_version();
+  if (current > static_cast<int>(steps.size())) {
+    return core::Error::conflict("database schema version " + std::to_string(current) +
+                                 " is newer than this program (" + std::to_string(steps.size()) + ")",
+                                 path_);
+  }
+  for (int v = current; v < static_cast<int>(steps.size()); ++v) {
+    try {
+      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      db_->exec(steps[static_cast<std::size_t>(v)]);
+      db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+      tx.commit();
+    } catch (const std::exception& e) {
+      return core::Error::internal(std::string("migration ") + std::to_string(v + 1) +
+                                   " failed: " + e.what(), path_);
+    }
+  }
+  return {};
+}
+
+core::Status Database::transaction(const std::function<core::Status()>& fn) {
+  if (depth_ > 0) {
+    ++depth_;
+    struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
+    return fn();
+  }
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    ++depth_;
+    struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
+    core::Status st = fn();
+    if (!st) return st;  // tx destructor rolls back
+    tx.commit();
+    return {};
+  } catch (const core::ErrorException& e) {
+    return e.error();
+  } catch (const std::exception& e) {
+    return storage_error(e, "transaction");
+  }
+}
+
+}  // namespace outreach::storage

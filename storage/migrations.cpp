@@ -1,0 +1,241 @@
+#include "storage/migrations.h"
+
+namespace outreach::storage {
+
+// Times are milliseconds since the Unix epoch (UTC). No nationality, ethnicity, health data or BSN
+// has a column here, by design.
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: the whole first schema.
+      R"sql(
+CREATE TABLE regions(
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  hub_code TEXT NOT NULL
+);
+CREATE TABLE municipalities(
+  code TEXT PRIMARY KEY CHECK (code GLOB 'GM[0-9][0-9][0-9][0-9]'),
+  name TEXT NOT NULL,
+  region_code TEXT REFERENCES regions(code),
+  valid_from TEXT NOT NULL DEFAULT '1900-01-01',
+  valid_to TEXT,
+  successor_code TEXT,
+  fallback_owner TEXT NOT NULL DEFAULT 'national'
+);
+
+CREATE TABLE contacts(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT 'nl',
+  municipality_code TEXT REFERENCES municipalities(code),
+  do_not_contact INTEGER NOT NULL DEFAULT 0,
+  dnc_reason TEXT,
+  created_at INTEGER NOT NULL,
+  erased_at INTEGER
+);
+CREATE INDEX contacts_municipality ON contacts(municipality_code);
+CREATE TABLE contact_urns(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  urn TEXT NOT NULL UNIQUE,
+  scheme TEXT NOT NULL,
+  bad INTEGER NOT NULL DEFAULT 0,
+  bad_reason TEXT
+);
+CREATE INDEX contact_urns_contact ON contact_urns(contact_id);
+CREATE TABLE contact_tags(
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (contact_id, tag)
+) WITHOUT ROWID;
+
+CREATE TABLE consent_events(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  purpose TEXT NOT NULL,
+  channel TEXT NOT NULL DEFAULT '*',
+  action TEXT NOT NULL CHECK (action IN ('grant', 'withdraw')),
+  source TEXT NOT NULL,
+  text_id TEXT,
+  text_version TEXT,
+  language TEXT,
+  collector TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  origin_message_id INTEGER,
+  origin_form TEXT
+);
+CREATE INDEX consent_events_contact ON consent_events(contact_id, purpose, channel, id);
+CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
+BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+CREATE TRIGGER consent_events_no_delete BEFORE DELETE ON consent_events
+WHEN (SELECT erased_at FROM contacts WHERE id = OLD.contact_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+
+CREATE TABLE campaigns(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  launched_at INTEGER
+);
+CREATE TABLE campaign_versions(
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  version INTEGER NOT NULL,
+  source_path TEXT,
+  source_text TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  submitted_by TEXT,
+  submitted_at INTEGER,
+  approved_by TEXT,
+  approved_at INTEGER,
+  PRIMARY KEY (campaign_id, version)
+);
+CREATE TABLE campaign_events(
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  version INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  note TEXT
+);
+
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  campaign_version INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  status TEXT NOT NULL,
+  due_at INTEGER,
+  priority INTEGER NOT NULL DEFAULT 0,
+  channel TEXT,
+  urn TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  provider_id TEXT,
+  reason TEXT,
+  sent_at INTEGER,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (campaign_id, step, contact_id)
+);
+CREATE INDEX messages_due ON messages(due_at) WHERE status = 'queued';
+CREATE INDEX messages_leased ON messages(lease_until) WHERE status = 'sending';
+CREATE INDEX messages_provider ON messages(provider_id) WHERE provider_id IS NOT NULL;
+CREATE INDEX messages_contact ON messages(contact_id);
+CREATE TABLE message_events(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  channel TEXT,
+  provider_id TEXT,
+  detail TEXT
+);
+CREATE INDEX message_events_message ON message_events(message_id);
+CREATE TABLE sandbox_deliveries(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER REFERENCES messages(id),
+  channel TEXT NOT NULL,
+  urn TEXT NOT NULL,
+  language TEXT,
+  subject TEXT,
+  body TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+
+CREATE TABLE responses(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER REFERENCES contacts(id),
+  campaign_id INTEGER REFERENCES campaigns(id),
+  message_id INTEGER REFERENCES messages(id),
+  channel TEXT NOT NULL,
+  urn TEXT NOT NULL,
+  provider_message_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  keyword TEXT,
+  received_at INTEGER NOT NULL,
+  UNIQUE (channel, provider_message_id)
+);
+CREATE INDEX responses_contact ON responses(contact_id, received_at);
+
+CREATE TABLE cases(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+  campaign_id INTEGER REFERENCES campaigns(id),
+  status TEXT NOT NULL,
+  owner_kind TEXT NOT NULL,
+  owner_code TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  sla_due_at INTEGER,
+  acknowledged_at INTEGER,
+  closed_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX cases_owner ON cases(owner_code, status);
+CREATE UNIQUE INDEX cases_one_open_per_contact ON cases(contact_id, municipality_code)
+  WHERE status <> 'closed';
+CREATE TABLE case_events(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  status TEXT NOT NULL,
+  owner_code TEXT NOT NULL,
+  note TEXT
+);
+
+CREATE TABLE contact_logs(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  collector TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  follow_up TEXT,
+  note TEXT,
+  at INTEGER NOT NULL
+);
+CREATE TABLE assignments(
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  assignee TEXT NOT NULL,
+  assigned_at INTEGER NOT NULL,
+  released_at INTEGER
+);
+CREATE UNIQUE INDEX assignments_active ON assignments(contact_id) WHERE released_at IS NULL;
+
+CREATE TABLE principals(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL DEFAULT '',
+  token_hash TEXT UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace outreach::storage

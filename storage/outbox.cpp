@@ -1,0 +1,387 @@
+#include "storage/outbox.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+
+#include "storage/database.h"
+#include "storage/sql_util.h"
+
+namespace outreach::storage {
+namespace {
+
+constexpr std::array<const char*, 12> kStatusNames = {
+    "waiting", "queued", "sending", "sent", "delivered", "read", "undelivered",
+    "failed", "unknown", "skipped", "expired", "suppressed"};
+
+int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t)); }
+
+// How far along the delivery path a status is: reports never move a row backwards.
+int delivery_rank(MessageStatus s) {
+  switch (s) {
+    case MessageStatus::sent: return 1;
+    case MessageStatus::delivered: return 2;
+    case MessageStatus::undelivered: return 2;
+    case MessageStatus::read: return 3;
+    default: return 0;
+  }
+}
+
+constexpr const char* kSelectRow =
+    "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
+    "sent_at FROM messages";
+
+MessageRow read_row(SQLite::Statement& st) {
+  MessageRow r;
+  r.id = st.getColumn(0).getInt64();
+  r.campaign_id = st.getColumn(1).getInt64();
+  r.step = st.getColumn(2).getInt();
+  r.contact_id = st.getColumn(3).getInt64();
+  r.status = *parse_message_status(st.getColumn(4).getString());
+  if (auto d = optional_int64(st.getColumn(5))) r.due_at = core::from_millis(*d);
+  r.channel = st.getColumn(6).getString();
+  r.urn = st.getColumn(7).getString();
+  r.attempts = st.getColumn(8).getInt();
+  r.provider_id = st.getColumn(9).getString();
+  r.reason = st.getColumn(10).getString();
+  if (auto s = optional_int64(st.getColumn(11))) r.sent_at = core::from_millis(*s);
+  return r;
+}
+
+}  // namespace
+
+const char* to_string(MessageStatus s) { return kStatusNames[static_cast<std::size_t>(s)]; }
+
+core::Result<MessageStatus> parse_message_status(const std::string& text) {
+  for (std::size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (text == kStatusNames[i]) return static_cast<MessageStatus>(i);
+  }
+  return core::Error::invalid("unknown message status '" + text + "'", "status");
+}
+
+bool is_final(MessageStatus s) {
+  return s != MessageStatus::waiting && s != MessageStatus::queued && s != MessageStatus::sending;
+}
+
+core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int campaign_version, int step_count,
+                                                  const std::vector<std::int64_t>& contact_ids,
+                                                  core::TimePoint first_due, core::TimePoint now) {
+  std::int64_t added = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement ins(db_.sql(),
+                          "INSERT OR IGNORE INTO messages(campaign_id, campaign_version, step, contact_id, status, "
+                          "due_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    for (std::int64_t contact : contact_ids) {
+      for (int step = 0; step < step_count; ++step) {
+        ins.bind(1, static_cast<int64_t>(campaign_id));
+        ins.bind(2, campaign_version);
+        ins.bind(3, step);
+        ins.bind(4, static_cast<int64_t>(contact));
+        ins.bind(5, step == 0 ? "queued" : "waiting");
+        if (step == 0) ins.bind(6, ms(first_due)); else ins.bind(6);
+        ins.bind(7, ms(now));
+        added += ins.exec();
+        ins.reset();
+      }
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return added;
+}
+
+core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now, int limit,
+                                                            core::TimePoint lease_until) {
+  std::vector<ClaimedMessage> out;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement sel(db_.sql(),
+                          "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
+                          "m.channel, m.due_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                          "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
+                          "ORDER BY m.priority DESC, m.due_at, m.id LIMIT ?");
+    sel.bind(1, ms(now));
+    sel.bind(2, limit);
+    while (sel.executeStep()) {
+      ClaimedMessage m;
+      m.id = sel.getColumn(0).getInt64();
+      m.campaign_id = sel.getColumn(1).getInt64();
+      m.campaign_version = sel.getColumn(2).getInt();
+      m.step = sel.getColumn(3).getInt();
+      m.contact_id = sel.getColumn(4).getInt64();
+      m.attempts = sel.getColumn(5).getInt();
+      m.channel = sel.getColumn(6).getString();
+      m.due_at = core::from_millis(sel.getColumn(7).getInt64());
+      out.push_back(std::move(m));
+    }
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
+    for (const auto& m : out) {
+      up.bind(1, ms(lease_until));
+      up.bind(2, ms(now));
+      up.bind(3, static_cast<int64_t>(m.id));
+      up.exec();
+      up.reset();
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+std::optional<core::TimePoint> Outbox::next_due() const {
+  SQLite::Statement st(db_.sql(),
+                       "SELECT min(m.due_at) FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                       "WHERE m.status = 'queued' AND c.state = 'running'");
+  if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
+  return core::from_millis(st.getColumn(0).getInt64());
+}
+
+core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now) {
+  if (outcomes.empty()) return {};
+  return db_.transaction([&]() -> core::Status {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = ?, channel = ?, urn = ?, provider_id = ?, reason = ?, "
+                         "attempts = ?, due_at = coalesce(?, due_at), lease_until = NULL, "
+                         "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, updated_at = ? "
+                         "WHERE id = ? AND status = 'sending'");
+    SQLite::Statement ev(db_.sql(),
+                         "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
+                         "VALUES(?, ?, ?, ?, ?, ?)");
+    SQLite::Statement next(db_.sql(),
+                           "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ? "
+                           "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
+                           "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
+                           "AND step = ? AND status = 'waiting'");
+    for (const auto& o : outcomes) {
+      const char* status = to_string(o.status);
+      up.bind(1, status);
+      bind_text_or_null(up, 2, o.channel);
+      bind_text_or_null(up, 3, o.urn);
+      bind_text_or_null(up, 4, o.provider_id);
+      bind_text_or_null(up, 5, o.reason);
+      up.bind(6, o.attempts);
+      if (o.retry_at) up.bind(7, ms(*o.retry_at)); else up.bind(7);
+      up.bind(8, status);
+      up.bind(9, ms(now));
+      up.bind(10, ms(now));
+      up.bind(11, static_cast<int64_t>(o.id));
+      int changed = up.exec();
+      up.reset();
+      if (changed == 0) continue;  // not ours any more (expired lease turned unknown): leave it
+      ev.bind(1, static_cast<int64_t>(o.id));
+      ev.bind(2, ms(now));
+      ev.bind(3, status);
+      bind_text_or_null(ev, 4, o.channel);
+      bind_text_or_null(ev, 5, o.provider_id);
+      bind_text_or_null(ev, 6, o.reason);
+      ev.exec();
+      ev.reset();
+      if (o.next_step_due) {
+        next.bind(1, ms(*o.next_step_due));
+        next.bind(2, ms(now));
+        next.bind(3, static_cast<int64_t>(o.id));
+        next.bind(4, static_cast<int64_t>(o.id));
+        next.bind(5, o.next_step);
+        next.exec();
+        next.reset();
+      }
+    }
+    return {};
+  });
+}
+
+core::Result<std::int64_t> Outbox::expire_leases(core::TimePoint now) {
+  std::int64_t n = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement ev(db_.sql(),
+                         "INSERT INTO message_events(message_id, at, status, channel, detail) "
+                         "SELECT id, ?, 'unknown', channel, 'lease expired while sending' FROM messages "
+                         "WHERE status = 'sending' AND lease_until < ?");
+    ev.bind(1, ms(now));
+    ev.bind(2, ms(now));
+    ev.exec();
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = 'unknown', reason = 'lease expired while sending', "
+                         "lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until < ?");
+    up.bind(1, ms(now));
+    up.bind(2, ms(now));
+    n = up.exec();
+    return {};
+  });
+  if (!st) return st.error();
+  return n;
+}
+
+core::Status Outbox::release(const std::vector<std::int64_t>& ids, core::TimePoint now) {
+  return db_.transaction([&]() -> core::Status {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = 'queued', lease_until = NULL, updated_at = ? "
+                         "WHERE id = ? AND status = 'sending'");
+    for (auto id : ids) {
+      up.bind(1, ms(now));
+      up.bind(2, static_cast<int64_t>(id));
+      up.exec();
+      up.reset();
+    }
+    return {};
+  });
+}
+
+core::Result<std::int64_t> Outbox::redrive(std::optional<std::int64_t> campaign_id,
+                                           const std::vector<std::int64_t>& ids, core::TimePoint now) {
+  std::int64_t n = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    auto redrive_where = [&](const std::string& where, auto bind) {
+      SQLite::Statement ev(db_.sql(),
+                           "INSERT INTO message_events(message_id, at, status, detail) SELECT id, ?, 'queued', "
+                           "'redriven by operator' FROM messages WHERE status = 'unknown' AND " + where);
+      ev.bind(1, ms(now));
+      bind(ev, 2);
+      ev.exec();
+      SQLite::Statement up(db_.sql(),
+                           "UPDATE messages SET status = 'queued', due_at = ?, reason = 'redriven', updated_at = ? "
+                           "WHERE status = 'unknown' AND " + where);
+      up.bind(1, ms(now));
+      up.bind(2, ms(now));
+      bind(up, 3);
+      n += up.exec();
+    };
+    if (!ids.empty()) {
+      for (auto id : ids) {
+        redrive_where("id = ?", [&](SQLite::Statement& s, int i) { s.bind(i, static_cast<int64_t>(id)); });
+      }
+    } else if (campaign_id) {
+      redrive_where("campaign_id = ?", [&](SQLite::Statement& s, int i) { s.bind(i, static_cast<int64_t>(*campaign_id)); });
+    } else {
+      redrive_where("1 = 1", [](SQLite::Statement&, int) {});
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return n;
+}
+
+core::Result<bool> Outbox::apply_delivery_report(const std::string& provider_id, MessageStatus status,
+                                                 const std::string& reason, core::TimePoint at) {
+  bool found = false;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement sel(db_.sql(), "SELECT id, status FROM messages WHERE provider_id = ?");
+    sel.bind(1, provider_id);
+    if (!sel.executeStep()) return {};
+    found = true;
+    std::int64_t id = sel.getColumn(0).getInt64();
+    auto current = parse_message_status(sel.getColumn(1).getString());
+    if (!current) return current.error();
+    SQLite::Statement ev(db_.sql(),
+                         "INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES(?, ?, ?, ?, ?)");
+    ev.bind(1, static_cast<int64_t>(id));
+    ev.bind(2, ms(at));
+    ev.bind(3, to_string(status));
+    ev.bind(4, provider_id);
+    bind_text_or_null(ev, 5, reason);
+    ev.exec();
+    if (delivery_rank(status) <= delivery_rank(*current)) return {};  // stale or repeated report
+    SQLite::Statement up(db_.sql(), "UPDATE messages SET status = ?, reason = coalesce(?, reason), updated_at = ? WHERE id = ?");
+    up.bind(1, to_string(status));
+    if (reason.empty()) up.bind(2); else up.bind(2, reason);
+    up.bind(3, ms(at));
+    up.bind(4, static_cast<int64_t>(id));
+    up.exec();
+    return {};
+  });
+  if (!st) return st.error();
+  return found;
+}
+
+std::vector<MessageRow> Outbox::list(std::optional<MessageStatus> status, std::optional<std::int64_t> campaign_id,
+                                     int limit) const {
+  std::string sql = std::string(kSelectRow) + " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR campaign_id = ?2) "
+                                              "ORDER BY id LIMIT ?3";
+  SQLite::Statement st(db_.sql(), sql);
+  if (status) st.bind(1, to_string(*status)); else st.bind(1);
+  if (campaign_id) st.bind(2, static_cast<int64_t>(*campaign_id)); else st.bind(2);
+  st.bind(3, limit);
+  std::vector<MessageRow> out;
+  while (st.executeStep()) out.push_back(read_row(st));
+  return out;
+}
+
+core::Result<MessageRow> Outbox::get(std::int64_t id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE id = ?");
+  st.bind(1, static_cast<int64_t>(id));
+  if (!st.executeStep()) return core::Error::not_found("no message with id " + std::to_string(id));
+  return read_row(st);
+}
+
+std::optional<MessageRow> Outbox::last_sent_to(std::int64_t contact_id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelectRow) +
+                                      " WHERE contact_id = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1");
+  st.bind(1, static_cast<int64_t>(contact_id));
+  if (!st.executeStep()) return std::nullopt;
+  return read_row(st);
+}
+
+std::vector<FunnelCell> Outbox::funnel(std::int64_t campaign_id) const {
+  SQLite::Statement st(db_.sql(),
+                       "SELECT step, coalesce(channel, ''), status, count(*) FROM messages WHERE campaign_id = ? "
+                       "GROUP BY step, channel, status ORDER BY step, channel, status");
+  st.bind(1, static_cast<int64_t>(campaign_id));
+  std::vector<FunnelCell> out;
+  while (st.executeStep()) {
+    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(),
+                   *parse_message_status(st.getColumn(2).getString()), st.getColumn(3).getInt64()});
+  }
+  return out;
+}
+
+std::int64_t Outbox::count(std::int64_t campaign_id) const {
+  SQLite::Statement st(db_.sql(), "SELECT count(*) FROM messages WHERE campaign_id = ?");
+  st.bind(1, static_cast<int64_t>(campaign_id));
+  st.executeStep();
+  return st.getColumn(0).getInt64();
+}
+
+void Outbox::for_each_send_since(core::TimePoint since,
+                                 const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
+  SQLite::Statement st(db_.sql(), "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ? ORDER BY sent_at");
+  st.bind(1, ms(since));
+  while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
+}
+
+core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
+  try {
+    SQLite::Statement st(db_.sql(),
+                         "INSERT INTO sandbox_deliveries(message_id, channel, urn, language, subject, body, at) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    if (d.message_id) st.bind(1, static_cast<int64_t>(d.message_id)); else st.bind(1);
+    st.bind(2, d.channel);
+    st.bind(3, d.urn);
+    bind_text_or_null(st, 4, d.language);
+    bind_text_or_null(st, 5, d.subject);
+    st.bind(6, d.body);
+    st.bind(7, ms(d.at));
+    st.exec();
+    return {};
+  } catch (const std::exception& e) {
+    return storage_error(e, "Outbox::record_sandbox");
+  }
+}
+
+std::vector<SandboxDelivery> Outbox::sandbox(int limit, std::optional<std::int64_t> campaign_id) const {
+  SQLite::Statement st(db_.sql(),
+                       "SELECT d.id, coalesce(d.message_id, 0), d.channel, d.urn, coalesce(d.language, ''), "
+                       "coalesce(d.subject, ''), d.body, d.at FROM sandbox_deliveries d "
+                       "LEFT JOIN messages m ON m.id = d.message_id WHERE (?1 IS NULL OR m.campaign_id = ?1) "
+                       "ORDER BY d.id DESC LIMIT ?2");
+  if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
+  st.bind(2, limit);
+  std::vector<SandboxDelivery> out;
+  while (st.executeStep()) {
+    out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
+                   st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
+                   st.getColumn(6).getString(), core::from_millis(st.getColumn(7).getInt64())});
+  }
+  return out;
+}
+
+}  // namespace outreach::storage
