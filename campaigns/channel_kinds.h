@@ -1,0 +1,27 @@
+#pragma once
+// What campaigns need to know about each channel name a step may list: the URN scheme of the
+// personal address it sends to. A channel whose scheme is `intermediary` needs no personal address:
+// a peer volunteer or intermediary organisation approaches the person (see audience.h).
+// Plain data; the engine builds the real map from its configured connectors.
+
+#include <map>
+#include <string>
+
+#include "core/urn.h"
+
+namespace outreach::campaigns {
+
+struct ChannelKind {
+  core::UrnScheme scheme = core::UrnScheme::tel;
+
+  // A direct message (SMS, e-mail, WhatsApp, DM): the law wants the sender named and a free
+  // opt-out in every message (Telecommunicatiewet 11.7), so lint checks those templates.
+  bool direct() const { return scheme != core::UrnScheme::intermediary; }
+};
+
+using ChannelKinds = std::map<std::string, ChannelKind>;
+
+// {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}
+ChannelKinds default_channel_kinds();
+
+}  // namespace outreach::campaigns

@@ -1,0 +1,59 @@
+#pragma once
+// Renders a campaign template with kainjow Mustache. Pure functions over a Campaign.
+//  1. Language fallback: a template without the asked language is rendered in nl, and
+//     RenderedMessage::language_used says so. Partials ({{> footer}}) come from campaign.partials
+//     in the language used, else nl.
+//  2. subject and text are plain text: nothing is HTML-escaped. html escapes every variable.
+//  3. sender, reply_number and campaign_name are filled from the campaign unless vars has them.
+// Also the small template scanner that validate() and lint() use to see variables and partials.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "campaigns/campaign.h"
+#include "core/error.h"
+
+namespace outreach::campaigns {
+
+// Variable name -> value. Names outside known_variables() are ignored by validate()'d templates.
+using RenderVars = std::map<std::string, std::string>;
+
+struct RenderedMessage {
+  std::string language_used;
+  std::string subject;
+  std::string text;
+  std::string html;
+};
+
+// Requires: the campaign has `template_id`, with an nl text (validate() checks both).
+// Errors: not_found for an unknown template or a missing nl; invalid_input for Mustache syntax
+// errors or partials that include themselves, naming the field ("templates.x.nl.text").
+core::Result<RenderedMessage> render(const Campaign& campaign, const std::string& template_id,
+                                     const std::string& language, const RenderVars& vars);
+
+// The language render() would use for a contact who prefers `preferred`: it, or nl.
+std::string language_for(const Campaign& campaign, const std::string& template_id,
+                         const std::string& preferred);
+
+// name, first_name, sender, reply_number, municipality_name, unsubscribe_url, campaign_name,
+// intermediary_name, people_count.
+const std::vector<std::string>& known_variables();
+
+// Plausible values for every known variable (ASCII names, the campaign's own sender and number),
+// used by lint and the SMS report.
+RenderVars sample_vars(const Campaign& campaign);
+
+// One Mustache tag found in a template text.
+struct TemplateTag {
+  enum Kind { variable, section, inverted, close, partial, comment };
+  Kind kind = variable;
+  std::string name;
+};
+
+// The tags of `text` in order. Returns false and says why in *error on an unclosed tag, an empty
+// tag, a delimiter change ({{=<% %>=}} is not supported) or unbalanced sections.
+bool scan_template(std::string_view text, std::vector<TemplateTag>& tags, std::string* error);
+
+}  // namespace outreach::campaigns
