@@ -1,0 +1,56 @@
+#pragma once
+// The engine's configuration as typed structs, parsed once from config/outreach.yaml by app/.
+// Secrets are resolved from environment variables by the parser; nothing here reads files.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "channels/provider_settings.h"
+#include "core/clock.h"
+#include "core/urn.h"
+#include "engine/circuit_breaker.h"
+#include "engine/retry_policy.h"
+#include "engine/token_bucket.h"
+
+namespace outreach::engine {
+
+// One named channel a campaign step can list ("sms", "email", "whatsapp", "intermediary").
+struct ChannelConfig {
+  std::string name;
+  core::UrnScheme scheme = core::UrnScheme::tel;  // the address it reaches
+  // "sandbox" delivers into the sandbox outbox; otherwise a provider of channels::make_connector.
+  std::string provider = "sandbox";
+  channels::ProviderSettings settings;
+  std::string account;  // rate-limit key of the provider account ("twilio:AC123"); default provider
+  RateLimit rate{10, 10};
+  std::size_t max_in_flight = 64;
+};
+
+struct KeywordConfig {
+  std::vector<std::string> stop = {"STOP", "STOPPEN", "AFMELDEN", "UNSUBSCRIBE", "DUR", "STOPP"};
+  std::vector<std::string> yes = {"JA", "YES", "EVET", "NAAM", "SI", "TAK"};
+  std::vector<std::string> undo = {"START"};
+  std::vector<std::string> help = {"HULP", "HELP", "INFO", "YARDIM"};
+};
+
+struct EngineConfig {
+  std::map<std::string, ChannelConfig> channels;
+  RetryConfig retry;
+  CircuitBreakerConfig circuit;
+  std::size_t frequency_cap_messages = 2;  // per contact across campaigns ...
+  core::Millis frequency_cap_window{std::chrono::hours(24)};  // ... in this rolling window
+  int claim_batch = 500;
+  core::Millis lease{std::chrono::minutes(5)};
+  core::Millis max_idle_poll{std::chrono::seconds(1)};  // re-check for new work at least this often
+  int case_sla_working_days = 5;  // a municipality acknowledges a case within this many working days
+  int hub_sla_working_days = 5;   // then the regional hub
+  std::string national_fallback = "national";
+  KeywordConfig keywords;
+  std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+};
+
+// {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.
+EngineConfig sandbox_config();
+
+}  // namespace outreach::engine

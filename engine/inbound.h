@@ -1,0 +1,67 @@
+#pragma once
+// The one path every inbound message takes, whether it came from a provider webhook, the IMAP
+// mailbox or `outreach simulate reply`: record it once, attach it to the contact and the campaign
+// it answers, and act on keywords (case- and accent-insensitive):
+//   STOP and friends  withdraw the campaign's consent purpose on every channel, confirmed by one reply;
+//   START             undoes a STOP (grants the purpose again);
+//   JA / YES / EVET   grants what the message asked for (share:<municipality>) and opens a case for
+//                     the contact's municipality with its SLA;
+//   HULP / HELP       an information reply.
+// A reply of any kind stops later "unless: responded" steps (the dispatcher checks at send time).
+// Also applies provider status callbacks to the outbox (and marks bounced addresses bad).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "channels/connector.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace outreach::storage {
+class Database;
+}
+
+namespace outreach::engine {
+
+struct EngineConfig;
+class Sender;
+
+enum class Keyword { none, stop, yes, undo, help };
+const char* to_string(Keyword k);
+
+struct InboundResult {
+  bool duplicate = false;  // this provider message id was recorded before: nothing else happened
+  std::int64_t response_id = 0;
+  std::optional<std::int64_t> contact_id;
+  std::optional<std::int64_t> campaign_id;
+  Keyword keyword = Keyword::none;
+  std::string consent_change;  // "withdrew outreach", "granted share:GM0599", or empty
+  std::optional<std::int64_t> case_id;
+  std::string reply_text;  // the confirmation or information sent back, if any
+};
+
+// `db`, `clock` and `config` must outlive the processor. `replies` (may be null) sends confirmations.
+class InboundProcessor {
+ public:
+  InboundProcessor(storage::Database& db, const core::Clock& clock, const EngineConfig& config, Sender* replies);
+
+  core::Result<InboundResult> handle(const std::string& channel, const channels::InboundMessage& message);
+  // Returns false when no message has this provider id.
+  core::Result<bool> handle_status(const std::string& channel, const channels::StatusUpdate& update);
+
+ private:
+  storage::Database& db_;
+  const core::Clock& clock_;
+  const EngineConfig& config_;
+  Sender* replies_;
+};
+
+// Upper-cases and strips accents and punctuation: " Stóp! " -> "STOP".
+std::string normalise_keyword(const std::string& text);
+Keyword classify_keyword(const std::string& text, const EngineConfig& config);
+
+// `days` working days (Mon-Fri) after `from`, at the same time of day (UTC calendar).
+core::TimePoint add_working_days(core::TimePoint from, int days);
+
+}  // namespace outreach::engine

@@ -1,0 +1,45 @@
+#include "engine/sender.h"
+
+#include "engine/http_transport.h"
+#include "storage/outbox.h"
+
+namespace outreach::engine {
+
+void SandboxSender::send(std::int64_t message_id, const std::string& channel, const channels::OutboundMessage& msg,
+                         Done done) {
+  storage::SandboxDelivery d;
+  d.message_id = message_id;
+  d.channel = channel;
+  d.urn = msg.to.str();
+  d.language = msg.language;
+  d.subject = msg.subject;
+  d.body = msg.text;
+  d.at = msg.now;
+  auto st = outbox_.record_sandbox(d);
+  channels::SendOutcome out;
+  if (st) {
+    out.verdict = channels::SendVerdict::sent;
+    out.provider_id = "sandbox-" + msg.client_ref;
+  } else {
+    out.verdict = channels::SendVerdict::transient;
+    out.reason = st.error().what();
+  }
+  done(std::move(out));
+}
+
+void ConnectorSender::send(std::int64_t, const std::string&, const channels::OutboundMessage& msg, Done done) {
+  auto request = connector_.build_send(msg);
+  if (!request) {
+    channels::SendOutcome out;
+    out.verdict = channels::SendVerdict::permanent;
+    out.reason = request.error().what();
+    done(std::move(out));
+    return;
+  }
+  const channels::Connector* connector = &connector_;
+  transport_.execute(std::move(*request), [connector, done = std::move(done)](channels::TransportResponse r) {
+    done(connector->parse_send(r));
+  });
+}
+
+}  // namespace outreach::engine
