@@ -1,0 +1,156 @@
+#include "channels/cm_connector.h"
+
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "channels/form_encoding.h"
+#include "channels/signature.h"
+
+namespace outreach::channels {
+
+namespace {
+
+using nlohmann::json;
+
+std::string str_of(const json& j, const char* name) {
+  if (!j.is_object() || !j.contains(name)) return {};
+  const json& v = j[name];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  return {};
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const std::string* field_ci(const FormFields& f, std::string_view name) {
+  for (const auto& [k, v] : f) {
+    if (upper(k) == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+CmConnector::CmConnector(CmConfig config) : config_(std::move(config)) {
+  while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
+}
+
+bool CmConnector::can_send_to(const core::Urn& to) const { return to.scheme() == core::UrnScheme::tel; }
+
+core::Result<TransportRequest> CmConnector::build_send(const OutboundMessage& msg) const {
+  if (!can_send_to(msg.to)) {
+    return core::Error{core::ErrorCode::permanent, "cm cannot send to '" + msg.to.str() + "'", "cm"};
+  }
+  if (msg.text.empty()) return core::Error::invalid("message text is empty", "cm");
+  json m = {{"from", msg.sender_name.empty() ? config_.from : msg.sender_name},
+            {"to", json::array({{{"number", msg.to.path()}}})},
+            {"body", {{"type", "auto"}, {"content", msg.text}}},
+            {"reference", msg.client_ref},
+            {"allowedChannels", json::array({"SMS"})}};
+  json body = {{"messages", {{"authentication", {{"producttoken", config_.product_token}}}, {"msg", json::array({m})}}}};
+  TransportRequest req;
+  req.url = config_.base_url + "/v1.0/message";
+  req.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"X-CM-PRODUCTTOKEN", config_.product_token}};
+  req.body = body.dump();
+  return req;
+}
+
+SendOutcome CmConnector::parse_send(const TransportResponse& response) const {
+  SendOutcome out;
+  if (response.status == 0 || response.timed_out) {
+    out.reason = "cm: no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
+    return out;
+  }
+  json body = json::parse(response.body, nullptr, false);
+  std::string error_code = str_of(body, "errorCode");
+  std::string details = str_of(body, "details");
+  const json* first = body.is_object() && body.contains("messages") && body["messages"].is_array() &&
+                              !body["messages"].empty()
+                          ? &body["messages"][0]
+                          : nullptr;
+  if (response.status == 200 && (error_code.empty() || error_code == "0") && first &&
+      str_of(*first, "status") == "Accepted") {
+    out.verdict = SendVerdict::sent;
+    out.provider_id = str_of(*first, "reference");
+    return out;
+  }
+  std::string code = first ? str_of(*first, "messageErrorCode") : std::string();
+  std::string text = first ? str_of(*first, "messageDetails") : std::string();
+  if (code.empty() || code == "0") code = error_code;
+  if (text.empty()) text = details;
+  out.reason = "cm " + (code.empty() ? std::to_string(response.status) : code) + ": " +
+               (text.empty() ? "HTTP " + std::to_string(response.status) : text);
+  if (response.status == 429 || response.status >= 500 || error_code == "999") {
+    out.verdict = SendVerdict::transient;
+  } else {
+    out.verdict = SendVerdict::permanent;
+  }
+  return out;
+}
+
+core::Status CmConnector::verify_signature(const WebhookRequest& request) const {
+  auto q = parse_query(request.target.empty() ? request.url : request.target);
+  const std::string* token = q ? find_field(*q, "token") : nullptr;
+  if (!token || token->empty()) return core::Error::forbidden("missing token query parameter", "cm webhook");
+  if (config_.webhook_token.empty() || !constant_time_equals(*token, config_.webhook_token)) {
+    return core::Error::forbidden("token query parameter does not match", "cm webhook");
+  }
+  return {};
+}
+
+core::Result<WebhookEvents> CmConnector::parse_webhook(const WebhookRequest& request) const {
+  WebhookEvents events;
+  std::string_view body = request.body;
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+  if (!body.empty() && body.front() == '{') {
+    json j = json::parse(body, nullptr, false);
+    if (!j.is_object()) return core::Error::invalid("body is not a JSON object", "cm webhook");
+    if (!j.contains("message") || !j["message"].is_object() || !j.contains("from")) {
+      return core::Error::invalid("not an inbound message (message/from missing)", "cm webhook");
+    }
+    std::string reference = str_of(j, "reference");
+    std::string number = str_of(j["from"], "number");
+    if (reference.empty() || number.empty()) {
+      return core::Error::invalid("inbound message without reference or from.number", "cm webhook");
+    }
+    std::string channel = str_of(j, "channel");
+    auto urn = channel == "WhatsApp" ? core::Urn::whatsapp(number) : core::Urn::phone(number);
+    if (!urn) return urn.error().within("cm webhook: from.number");
+    std::optional<core::TimePoint> at;
+    core::TimePoint t;
+    if (core::parse_utc(str_of(j, "timeUtc") + "Z", t)) at = t;
+    events.inbound.push_back(InboundMessage{reference, std::move(*urn), str_of(j["message"], "text"), at});
+    return events;
+  }
+  auto fields = request.method == "GET" ? parse_query(request.target.empty() ? request.url : request.target)
+                                        : form_decode(request.body);
+  if (!fields) return fields.error().within("cm webhook");
+  const std::string* reference = field_ci(*fields, "REFERENCE");
+  const std::string* status = field_ci(*fields, "STATUS");
+  if (!reference || reference->empty() || !status) {
+    return core::Error::invalid("status report without REFERENCE or STATUS", "cm webhook");
+  }
+  StatusUpdate u;
+  u.provider_id = *reference;
+  if (*status == "0") {
+    u.state = DeliveryState::sent;
+  } else if (*status == "2") {
+    u.state = DeliveryState::delivered;
+  } else if (*status == "1" || *status == "3") {
+    u.state = DeliveryState::undelivered;
+    const std::string* code = field_ci(*fields, "ERRORCODE");
+    const std::string* description = field_ci(*fields, "STATUSDESCRIPTION");
+    u.reason = "cm " + (code && !code->empty() ? *code : *status) + ": " +
+               (description && !description->empty() ? *description : (*status == "1" ? "rejected" : "failed"));
+  } else {
+    return core::Error::invalid("unknown STATUS '" + *status + "'", "cm webhook");
+  }
+  events.statuses.push_back(std::move(u));
+  return events;
+}
+
+}  // namespace outreach::channels

@@ -1,0 +1,62 @@
+#pragma once
+// WhatsApp Business Cloud API (Graph v23.0, spec meta_business-messaging-api_v23.0.yaml).
+// Sends: POST {base}/{version}/{phone_number_id}/messages with a Bearer token and JSON. Inside the
+// 24-hour customer-service window (msg.now - msg.last_inbound_at < 24 h) the text goes as
+// type "text"; outside it only the configured template (msg.template_name, language from
+// msg.language, body parameters msg.template_params) may be sent, and without one build_send
+// refuses with a permanent error.
+// Webhooks: POST with entry[].changes[].value.statuses[] and .messages[], signed with
+// X-Hub-Signature-256; GET verification handshake (hub.mode=subscribe, hub.verify_token,
+// hub.challenge) answered through WebhookEvents::reply_body.
+// Immutable after construction; safe from any thread.
+
+#include <chrono>
+#include <string>
+
+#include "channels/connector.h"
+
+namespace outreach::channels {
+
+struct WhatsAppConfig {
+  std::string base_url = "https://graph.facebook.com";
+  std::string version = "v23.0";
+  std::string phone_number_id;
+  std::string access_token;
+  std::string app_secret;    // X-Hub-Signature-256 key
+  std::string verify_token;  // GET handshake token
+};
+
+inline constexpr std::chrono::hours kCustomerServiceWindow{24};
+
+// Meta's webhook signature: header "sha256=" + hex(HMAC-SHA256(app_secret, raw body)).
+// forbidden when missing, malformed or different. Shared by WhatsApp and Messenger.
+core::Status verify_hub_signature(const WebhookRequest& request, std::string_view app_secret,
+                                  std::string_view where);
+// Meta's GET subscription handshake: hub.mode=subscribe and hub.verify_token equal to `verify_token`
+// (constant time) -> hub.challenge; anything else forbidden.
+core::Result<std::string> hub_challenge(const WebhookRequest& request, std::string_view verify_token,
+                                        std::string_view where);
+// Classifies a Graph API error answer ({"error":{"code","message",...}}) for `provider`.
+SendOutcome classify_graph_error(const TransportResponse& response, std::string_view provider);
+
+class WhatsAppConnector final : public Connector {
+ public:
+  explicit WhatsAppConnector(WhatsAppConfig config);
+
+  std::string_view provider() const override { return "whatsapp"; }
+  // whatsapp: addresses.
+  bool can_send_to(const core::Urn& to) const override;
+  core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
+  // 200 + messages[0].id -> sent. Errors by Graph code: 131050 -> opted_out; 130429, 131056, 4,
+  // 80007, 1, 2, 131000, 133004 and is_transient -> transient (as are 429/5xx/no answer); other
+  // codes (131026, 131047, 131051, 470, 100, ...) -> permanent "whatsapp <code>: <message>".
+  SendOutcome parse_send(const TransportResponse& response) const override;
+  // POST: X-Hub-Signature-256. GET: the handshake's verify token.
+  core::Status verify_signature(const WebhookRequest& request) const override;
+  core::Result<WebhookEvents> parse_webhook(const WebhookRequest& request) const override;
+
+ private:
+  WhatsAppConfig config_;
+};
+
+}  // namespace outreach::channels
