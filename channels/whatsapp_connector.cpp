@@ -126,7 +126,8 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
       return core::Error{core::ErrorCode::permanent,
                          "outside the 24-hour window and no template configured", "whatsapp"};
     }
-    json tmpl = {{"name", msg.template_name}, {"language", {{"code", msg.language.empty() ? "nl" : msg.language}}}};
+    json tmpl = {{"name", msg.template_name},
+                 {"language", {{"policy", "deterministic"}, {"code", msg.language.empty() ? "nl" : msg.language}}}};
     if (!msg.template_params.empty()) {
       json params = json::array();
       for (const auto& p : msg.template_params) params.push_back({{"type", "text"}, {"text", p}});
