@@ -1,0 +1,14 @@
+#pragma once
+// The one place that includes Boost.Asio and defines the aliases the engine's .cpp files use.
+// Include it only from engine/*.cpp and tests; widely included headers forward-declare
+// `boost::asio::io_context` instead.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace outreach::engine {
+namespace net = boost::asio;
+using error_code = boost::system::error_code;
+}  // namespace outreach::engine
