@@ -8,7 +8,10 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+namespace boost::beast {}  // declared only, so the alias below costs nothing to files without Beast
+
 namespace outreach::engine {
 namespace net = boost::asio;
+namespace beast = boost::beast;  // .cpp files using Beast include its headers themselves
 using error_code = boost::system::error_code;
 }  // namespace outreach::engine
