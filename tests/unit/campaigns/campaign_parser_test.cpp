@@ -1,0 +1,226 @@
+#include "campaigns/campaign_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace outreach::campaigns {
+namespace {
+
+std::string read_file(const std::string& relative) {
+  std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/" + relative);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A minimal valid campaign; tests splice one broken line into it.
+const char* kMinimal =
+    "campaign: t\n"
+    "name: T\n"
+    "sender: S\n"
+    "consent_purpose: outreach\n"
+    "audience: {region: rijnmond}\n"
+    "steps:\n"
+    "  - id: one\n"
+    "    channels: [sms]\n"
+    "    template: hello\n"
+    "templates:\n"
+    "  hello:\n"
+    "    nl: \"Hallo {{name}}. {{sender}} STOP\"\n";
+
+// All findings of parsing `text` as "x.yaml", one per line.
+std::string errors(const std::string& text) { return format_findings(parse_campaign(text, "x.yaml").findings); }
+
+TEST(CampaignParser, ExampleCampaignParsesWithoutFindings) {
+  const std::string file = "config/campaigns/herstel-rijnmond.yaml";
+  auto out = parse_campaign(read_file(file), file);
+  ASSERT_TRUE(out.ok()) << format_findings(out.findings);
+  EXPECT_TRUE(out.findings.empty()) << format_findings(out.findings);
+  const Campaign& c = *out.campaign;
+  EXPECT_EQ(c.key, "herstel-rijnmond");
+  EXPECT_EQ(c.name, "Hersteloperatie toeslagen: hulp van uw gemeente");
+  EXPECT_EQ(c.sender, "Herstelteam Rijnmond");
+  EXPECT_EQ(c.reply_number, "+3197010203040");
+  EXPECT_EQ(c.consent_purpose, "outreach");
+  EXPECT_EQ(c.asks_for, "share");
+  EXPECT_EQ(c.audience.municipalities, (std::vector<std::string>{"GM0599", "GM0606"}));
+  EXPECT_EQ(c.audience.region, "rijnmond");
+  EXPECT_EQ(c.audience.languages, (std::vector<std::string>{"nl", "en", "tr", "ar", "pap", "pl"}));
+  EXPECT_EQ(c.audience.tags, (std::vector<std::string>{"herstel"}));
+  EXPECT_TRUE(c.audience.excludes("responded"));
+  EXPECT_EQ(c.send_window.days.size(), 6u);
+  EXPECT_EQ(c.send_window.start_minute, 9 * 60);
+  EXPECT_EQ(c.send_window.end_minute, 20 * 60);
+  EXPECT_EQ(c.send_window.timezone, "Europe/Amsterdam");
+  ASSERT_EQ(c.steps.size(), 3u);
+  EXPECT_EQ(c.steps[0].id, "first_contact");
+  EXPECT_EQ(c.steps[0].channels, (std::vector<std::string>{"sms", "email"}));
+  EXPECT_EQ(c.steps[0].expires_after, core::Millis(7 * 86'400'000LL));
+  EXPECT_FALSE(c.steps[0].unless_responded);
+  EXPECT_EQ(c.steps[1].after, core::Millis(4 * 86'400'000LL));
+  EXPECT_TRUE(c.steps[1].unless_responded);
+  EXPECT_EQ(c.steps[1].channels, (std::vector<std::string>{"whatsapp", "sms", "email"}));
+  EXPECT_EQ(c.steps[2].channels, (std::vector<std::string>{"intermediary"}));
+  EXPECT_EQ(c.steps[2].after, core::Millis(10 * 86'400'000LL));
+  EXPECT_EQ(c.templates.size(), 3u);
+  EXPECT_EQ(c.templates.at("first_contact").size(), 6u);
+  EXPECT_EQ(c.partials.at("footer").at("nl"), "Afzender: {{sender}}.");
+}
+
+TEST(CampaignParser, RecordsTheLocationOfFields) {
+  auto out = parse_campaign(kMinimal, "x.yaml");
+  ASSERT_TRUE(out.ok()) << format_findings(out.findings);
+  const Campaign& c = *out.campaign;
+  EXPECT_EQ(c.file, "x.yaml");
+  EXPECT_EQ(locate(c, "steps[0].channels[0]").line, 8);
+  EXPECT_EQ(locate(c, "steps[0].channels[0]").column, 16);
+  EXPECT_EQ(locate(c, "templates.hello.nl.text").line, 12);
+  // An unrecorded field falls back to its nearest recorded parent.
+  EXPECT_EQ(locate(c, "steps[0].channels[7]").line, 8);
+  EXPECT_EQ(locate(c, "nothing.here").line, 0);
+}
+
+TEST(CampaignParser, ScalarTemplateIsShortForText) {
+  auto out = parse_campaign(kMinimal, "x.yaml");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.campaign->templates.at("hello").at("nl").text, "Hallo {{name}}. {{sender}} STOP");
+  EXPECT_EQ(out.campaign->templates.at("hello").at("nl").subject, "");
+}
+
+TEST(CampaignParser, DefaultsWhenOptionalFieldsAreAbsent) {
+  auto out = parse_campaign(kMinimal, "x.yaml");
+  ASSERT_TRUE(out.ok());
+  const Campaign& c = *out.campaign;
+  EXPECT_EQ(c.send_window.days.size(), 7u);
+  EXPECT_EQ(c.send_window.hours, "09:00-21:00");
+  EXPECT_EQ(c.steps[0].after, core::Millis(0));
+  EXPECT_FALSE(c.steps[0].expires_after.has_value());
+  EXPECT_EQ(c.asks_for, "");
+}
+
+TEST(CampaignParser, YamlSyntaxErrorNamesFileLineAndColumn) {
+  EXPECT_EQ(errors("campaign: t\nname: [unclosed\nsender: S\n"),
+            "x.yaml:3:7: YAML syntax: end of sequence flow not found\n");
+  EXPECT_EQ(errors("campaign: t\n  name: x\n"),
+            "x.yaml:2:7: YAML syntax: illegal map value\n");
+}
+
+TEST(CampaignParser, SyntaxErrorGivesNoCampaign) {
+  auto out = parse_campaign("a: [", "x.yaml");
+  EXPECT_FALSE(out.campaign.has_value());
+  EXPECT_FALSE(out.ok());
+}
+
+TEST(CampaignParser, TopLevelMustBeAMapping) {
+  EXPECT_EQ(errors(""), "x.yaml:1:1: expected a campaign mapping (campaign: ..., steps: ...)\n");
+  EXPECT_EQ(errors("- a\n- b\n"), "x.yaml:1:1: expected a campaign mapping (campaign: ..., steps: ...)\n");
+}
+
+TEST(CampaignParser, UnknownKeyIsNamed) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "colour: blue\n"), "x.yaml:13:1: colour: unknown key 'colour'\n");
+}
+
+TEST(CampaignParser, UnknownKeyInsideAStepIsNamedWithItsPath) {
+  std::string text = kMinimal;
+  text.replace(text.find("    template: hello\n"), 0, "    chanels: [sms]\n");
+  EXPECT_EQ(errors(text), "x.yaml:9:5: steps[0].chanels: unknown key 'chanels'\n");
+}
+
+TEST(CampaignParser, DuplicateKeyIsAnError) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "sender: Other\n"), "x.yaml:13:1: sender: duplicate key 'sender'\n");
+}
+
+TEST(CampaignParser, MissingRequiredKeysAreNamed) {
+  EXPECT_EQ(errors("campaign: t\nname: T\n"),
+            "x.yaml:1:1: sender: missing required key\n"
+            "x.yaml:1:1: consent_purpose: missing required key\n"
+            "x.yaml:1:1: audience: missing required key\n"
+            "x.yaml:1:1: steps: missing required key\n"
+            "x.yaml:1:1: templates: missing required key\n");
+}
+
+TEST(CampaignParser, MissingStepKeyPointsAtTheStep) {
+  std::string text = kMinimal;
+  text.erase(text.find("    template: hello\n"), 20);
+  EXPECT_EQ(errors(text), "x.yaml:7:5: steps[0].template: missing required key\n");
+}
+
+TEST(CampaignParser, MalformedDurationNamesFieldAndValue) {
+  std::string text = kMinimal;
+  text.replace(text.find("    channels"), 0, "    after: 4 days\n");
+  EXPECT_EQ(errors(text), "x.yaml:8:12: steps[0].after: malformed duration '4 days' (write e.g. 30m, 12h or 4d)\n");
+}
+
+TEST(CampaignParser, UnknownDayAndMalformedHours) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "send_window: {days: [mon, fry], hours: \"9-17\"}\n"),
+            "x.yaml:13:27: send_window.days[1]: unknown day 'fry' (use mon, tue, wed, thu, fri, sat, sun)\n"
+            "x.yaml:13:40: send_window.hours: malformed hours '9-17' (write HH:MM-HH:MM with the start before the end)\n");
+}
+
+TEST(CampaignParser, HoursEndingBeforeTheyStartAreMalformed) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "send_window: {hours: \"20:00-09:00\"}\n"),
+            "x.yaml:13:22: send_window.hours: malformed hours '20:00-09:00' (write HH:MM-HH:MM with the start before the end)\n");
+}
+
+TEST(CampaignParser, UnknownUnlessCondition) {
+  std::string text = kMinimal;
+  text.replace(text.find("    channels"), 0, "    unless: clicked\n");
+  EXPECT_EQ(errors(text), "x.yaml:8:13: steps[0].unless: unknown condition 'clicked' (only 'responded')\n");
+}
+
+TEST(CampaignParser, WrongValueTypesAreNamed) {
+  std::string text = kMinimal;
+  text.replace(text.find("channels: [sms]"), 15, "channels: sms");
+  EXPECT_EQ(errors(text), "x.yaml:8:15: steps[0].channels: expected a list, found 'sms'\n");
+  EXPECT_EQ(errors(std::string(kMinimal) + "reply_number: [1, 2]\n"),
+            "x.yaml:13:15: reply_number: expected a text value, found a list\n");
+  text = kMinimal;
+  text.replace(text.find("audience: {region: rijnmond}"), 28, "audience: rijnmond");
+  EXPECT_EQ(errors(text), "x.yaml:5:11: audience: expected a mapping, found 'rijnmond'\n");
+}
+
+TEST(CampaignParser, StepsMustBeAList) {
+  std::string text = kMinimal;
+  text.replace(text.find("steps:\n"), 0, "");
+  EXPECT_EQ(errors("campaign: t\nname: T\nsender: S\nconsent_purpose: p\naudience: {}\n"
+                   "steps: {one: 1}\ntemplates: {}\n"),
+            "x.yaml:6:8: steps: expected a list of steps\n");
+}
+
+TEST(CampaignParser, TemplateLanguageWithoutTextIsAnError) {
+  std::string text = kMinimal;
+  text += "    en: {subject: Hi}\n";
+  EXPECT_EQ(errors(text), "x.yaml:13:9: templates.hello.en.text: missing required key\n");
+}
+
+TEST(CampaignParser, UnknownKeyInATemplateLanguage) {
+  std::string text = kMinimal;
+  text += "    en: {text: Hi, body: Hi}\n";
+  EXPECT_EQ(errors(text), "x.yaml:13:20: templates.hello.en.body: unknown key 'body'\n");
+}
+
+TEST(CampaignParser, BadFixtureFilesReportTheirProblems) {
+  const std::string dir = "tests/data/campaigns/";
+  auto parse = [&](const std::string& name) {
+    return format_findings(parse_campaign(read_file(dir + name), dir + name).findings);
+  };
+  EXPECT_EQ(parse("unknown-keys.yaml"),
+            "tests/data/campaigns/unknown-keys.yaml:3:1: sendr: unknown key 'sendr'\n"
+            "tests/data/campaigns/unknown-keys.yaml:1:1: sender: missing required key\n"
+            "tests/data/campaigns/unknown-keys.yaml:7:3: audience.regio: unknown key 'regio'\n"
+            "tests/data/campaigns/unknown-keys.yaml:13:5: steps[1].wait: unknown key 'wait'\n");
+  EXPECT_EQ(parse("syntax-error.yaml"),
+            "tests/data/campaigns/syntax-error.yaml:7:6: YAML syntax: end of sequence flow not found\n");
+}
+
+TEST(Finding, StrLeavesOutWhatIsEmpty) {
+  EXPECT_EQ((Finding{Finding::error, "f.yaml", 14, 7, "steps[2].channels[0]", "unknown channel 'fax'"}.str()),
+            "f.yaml:14:7: steps[2].channels[0]: unknown channel 'fax'");
+  EXPECT_EQ((Finding{Finding::warning, "f.yaml", 3, 0, "", "odd"}.str()), "f.yaml:3: warning: odd");
+  EXPECT_EQ((Finding{Finding::info, "", 0, 0, "name", "fine"}.str()), "note: name: fine");
+}
+
+}  // namespace
+}  // namespace outreach::campaigns
