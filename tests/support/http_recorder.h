@@ -1,0 +1,55 @@
+#pragma once
+// Test fixture helper: runs tests/support/loopback_http_server.py (python3) on a free loopback
+// port and stops it when destroyed. The server records requests and counts TCP connections and
+// concurrent requests, so tests can prove keep-alive and in-flight bounds from the server's side.
+// Endpoints: /fast, /slow?ms=N, /status/<code>[?retry_after=V], /echo (see the script).
+// Owns the child process; not copyable; use from one thread.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <sys/types.h>
+
+#include "core/error.h"
+
+namespace outreach::test {
+
+class HttpRecorder {
+ public:
+  struct Stats {
+    int connections = 0;    // TCP connections that carried at least one counted request
+    int requests = 0;       // counted requests (paths not starting with "/_")
+    int in_flight = 0;      // requests being answered now
+    int max_in_flight = 0;  // most requests answered at once since the last reset
+  };
+
+  // Starts the server and waits until it prints its port. Errors: python3 or the script missing,
+  // the child exiting early, or the timeout passing (internal).
+  static core::Result<std::unique_ptr<HttpRecorder>> start(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  HttpRecorder(const HttpRecorder&) = delete;
+  HttpRecorder& operator=(const HttpRecorder&) = delete;
+  ~HttpRecorder();  // SIGTERM, then SIGKILL after 2 s
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url(std::string_view path) const { return base_url() + std::string(path); }
+
+  // Blocking GETs over a fresh socket (not counted by the server).
+  Stats stats() const;
+  void reset() const;
+  // JSON list of recorded requests: [{"method","path","headers":{...},"body"}].
+  std::string requests_json() const;
+
+ private:
+  HttpRecorder(pid_t pid, int port) : pid_(pid), port_(port) {}
+  std::string get(const std::string& path) const;
+
+  pid_t pid_;
+  int port_;
+};
+
+}  // namespace outreach::test
