@@ -115,6 +115,7 @@ CREATE TABLE messages(
   contact_id INTEGER NOT NULL REFERENCES contacts(id),
   status TEXT NOT NULL,
   due_at INTEGER,
+  expires_at INTEGER,
   priority INTEGER NOT NULL DEFAULT 0,
   channel TEXT,
   urn TEXT,

@@ -65,12 +65,13 @@ bool is_final(MessageStatus s) {
 
 core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int campaign_version, int step_count,
                                                   const std::vector<std::int64_t>& contact_ids,
-                                                  core::TimePoint first_due, core::TimePoint now) {
+                                                  core::TimePoint first_due, core::TimePoint now,
+                                                  std::optional<core::TimePoint> first_expires) {
   std::int64_t added = 0;
   auto st = db_.transaction([&]() -> core::Status {
     SQLite::Statement ins(db_.sql(),
                           "INSERT OR IGNORE INTO messages(campaign_id, campaign_version, step, contact_id, status, "
-                          "due_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+                          "due_at, updated_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     for (std::int64_t contact : contact_ids) {
       for (int step = 0; step < step_count; ++step) {
         ins.bind(1, static_cast<int64_t>(campaign_id));
@@ -80,6 +81,7 @@ core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int 
         ins.bind(5, step == 0 ? "queued" : "waiting");
         if (step == 0) ins.bind(6, ms(first_due)); else ins.bind(6);
         ins.bind(7, ms(now));
+        if (step == 0 && first_expires) ins.bind(8, ms(*first_expires)); else ins.bind(8);
         added += ins.exec();
         ins.reset();
       }
@@ -93,10 +95,11 @@ core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int 
 core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now, int limit,
                                                             core::TimePoint lease_until) {
   std::vector<ClaimedMessage> out;
+  if (limit <= 0) return out;  // SQLite reads LIMIT -1 as "no limit": never claim everything by accident
   auto st = db_.transaction([&]() -> core::Status {
     SQLite::Statement sel(db_.sql(),
                           "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
-                          "m.channel, m.due_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                          "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
                           "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
                           "ORDER BY m.priority DESC, m.due_at, m.id LIMIT ?");
     sel.bind(1, ms(now));
@@ -111,6 +114,7 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
       m.attempts = sel.getColumn(5).getInt();
       m.channel = sel.getColumn(6).getString();
       m.due_at = core::from_millis(sel.getColumn(7).getInt64());
+      if (auto e = optional_int64(sel.getColumn(8))) m.expires_at = core::from_millis(*e);
       out.push_back(std::move(m));
     }
     SQLite::Statement up(db_.sql(),
@@ -148,7 +152,7 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
                          "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
                          "VALUES(?, ?, ?, ?, ?, ?)");
     SQLite::Statement next(db_.sql(),
-                           "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ? "
+                           "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
                            "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
                            "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
                            "AND step = ? AND status = 'waiting'");
@@ -179,9 +183,10 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       if (o.next_step_due) {
         next.bind(1, ms(*o.next_step_due));
         next.bind(2, ms(now));
-        next.bind(3, static_cast<int64_t>(o.id));
+        if (o.next_step_expires) next.bind(3, ms(*o.next_step_expires)); else next.bind(3);
         next.bind(4, static_cast<int64_t>(o.id));
-        next.bind(5, o.next_step);
+        next.bind(5, static_cast<int64_t>(o.id));
+        next.bind(6, o.next_step);
         next.exec();
         next.reset();
       }
@@ -310,6 +315,13 @@ core::Result<MessageRow> Outbox::get(std::int64_t id) const {
   SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no message with id " + std::to_string(id));
+  return read_row(st);
+}
+
+std::optional<MessageRow> Outbox::find_by_provider_id(const std::string& provider_id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE provider_id = ?");
+  st.bind(1, provider_id);
+  if (!st.executeStep()) return std::nullopt;
   return read_row(st);
 }
 

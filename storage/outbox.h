@@ -51,6 +51,7 @@ struct ClaimedMessage {
   int attempts = 0;
   std::string channel;  // channel of the previous attempt (empty on the first)
   core::TimePoint due_at{};
+  std::optional<core::TimePoint> expires_at;  // not to be sent at or after this time
 };
 
 // A dispatcher's verdict on one claimed row, committed in groups by Outbox::record.
@@ -65,6 +66,7 @@ struct MessageOutcome {
   std::optional<core::TimePoint> retry_at;  // with status queued: when to try again
   // The following step of the same (campaign, contact) becomes queued at this time.
   std::optional<core::TimePoint> next_step_due;
+  std::optional<core::TimePoint> next_step_expires;
   int next_step = 0;
 };
 
@@ -113,7 +115,8 @@ class Outbox {
   // Joins the caller's transaction when there is one (launch commits in batches).
   core::Result<std::int64_t> enqueue_launch(std::int64_t campaign_id, int campaign_version, int step_count,
                                             const std::vector<std::int64_t>& contact_ids,
-                                            core::TimePoint first_due, core::TimePoint now);
+                                            core::TimePoint first_due, core::TimePoint now,
+                                            std::optional<core::TimePoint> first_expires = std::nullopt);
 
   // Claims up to `limit` queued rows of running campaigns due at or before `now`, highest priority
   // first, marking them sending with a lease, in one transaction.
@@ -140,6 +143,7 @@ class Outbox {
   std::vector<MessageRow> list(std::optional<MessageStatus> status, std::optional<std::int64_t> campaign_id,
                                int limit) const;
   core::Result<MessageRow> get(std::int64_t id) const;
+  std::optional<MessageRow> find_by_provider_id(const std::string& provider_id) const;
   // The most recent message actually sent to this contact (to attach a reply to its campaign).
   std::optional<MessageRow> last_sent_to(std::int64_t contact_id) const;
   std::vector<FunnelCell> funnel(std::int64_t campaign_id) const;

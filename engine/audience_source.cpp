@@ -1,0 +1,134 @@
+#include "engine/audience_source.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "campaigns/campaign_parser.h"
+#include "engine/engine_config.h"
+#include "storage/campaign_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
+#include "storage/response_store.h"
+
+namespace outreach::engine {
+namespace {
+
+// Per contact, a bitmask of channels (by index in `kinds`) with current consent, plus flags.
+struct CompactConsent {
+  std::uint32_t granted = 0;
+  bool opted_out = false;
+  bool peer_contact = false;
+};
+
+void fill_consent(campaigns::Candidate& c, const storage::ConsentState& purpose_state,
+                  const storage::ConsentState& peer_state, const campaigns::ChannelKinds& kinds) {
+  bool any_granted = false;
+  for (const auto& [name, kind] : kinds) {
+    if (purpose_state.granted(name)) {
+      c.consented_channels.insert(name);
+      any_granted = true;
+    }
+  }
+  c.opted_out = !any_granted && purpose_state.withdrawn_anywhere();
+  c.peer_contact_consent = peer_state.granted("*") ||
+                           std::any_of(kinds.begin(), kinds.end(), [&](const auto& k) { return peer_state.granted(k.first); });
+}
+
+campaigns::Candidate to_candidate(const storage::Contact& contact) {
+  campaigns::Candidate c;
+  c.contact_id = contact.id;
+  c.name = contact.name;
+  c.language = contact.language;
+  c.municipality = contact.municipality;
+  c.tags = contact.tags;
+  for (const auto& a : contact.addresses) {
+    if (!a.bad) c.addresses.push_back(a.urn);
+  }
+  c.do_not_contact = contact.do_not_contact;
+  return c;
+}
+
+}  // namespace
+
+campaigns::ChannelKinds channel_kinds(const EngineConfig& config) {
+  campaigns::ChannelKinds kinds;
+  for (const auto& [name, ch] : config.channels) kinds[name] = campaigns::ChannelKind{ch.scheme};
+  return kinds;
+}
+
+core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, std::int64_t campaign_id, int version) {
+  storage::CampaignStore store(db);
+  auto v = store.version(campaign_id, version);
+  if (!v) return v.error();
+  auto parsed = campaigns::parse_campaign(v->source_text, v->source_path);
+  if (!parsed.ok()) {
+    return core::Error::invalid("stored campaign version " + std::to_string(version) + " no longer parses: " +
+                                campaigns::format_findings(parsed.findings));
+  }
+  return std::move(*parsed.campaign);
+}
+
+void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,
+                              const campaigns::ChannelKinds& kinds, std::size_t chunk,
+                              const std::function<void(const std::vector<campaigns::Candidate>&)>& fn) {
+  // Consent and responders are folded into compact per-contact summaries first (a few bytes per
+  // contact with events), then contacts stream past in id order.
+  std::vector<std::string> channel_names;
+  for (const auto& [name, kind] : kinds) channel_names.push_back(name);
+  std::unordered_map<std::int64_t, CompactConsent> consent;
+  storage::ConsentLedger ledger(db);
+  ledger.for_each_state(campaign.consent_purpose, [&](std::int64_t id, const storage::ConsentState& s) {
+    CompactConsent& cc = consent[id];
+    bool any = false;
+    for (std::size_t i = 0; i < channel_names.size() && i < 32; ++i) {
+      if (s.granted(channel_names[i])) {
+        cc.granted |= 1u << i;
+        any = true;
+      }
+    }
+    cc.opted_out = !any && s.withdrawn_anywhere();
+  });
+  ledger.for_each_state("peer-contact", [&](std::int64_t id, const storage::ConsentState& s) {
+    bool any = s.granted("*");
+    for (const auto& name : channel_names) any = any || s.granted(name);
+    consent[id].peer_contact = any;
+  });
+  std::unordered_set<std::int64_t> responders;
+  storage::ResponseStore(db).for_each_responder([&](std::int64_t id) { responders.insert(id); });
+
+  std::vector<campaigns::Candidate> batch;
+  batch.reserve(chunk);
+  storage::ContactStore(db).for_each([&](const storage::Contact& contact) {
+    campaigns::Candidate c = to_candidate(contact);
+    if (auto it = consent.find(contact.id); it != consent.end()) {
+      for (std::size_t i = 0; i < channel_names.size() && i < 32; ++i) {
+        if (it->second.granted & (1u << i)) c.consented_channels.insert(channel_names[i]);
+      }
+      c.opted_out = it->second.opted_out;
+      c.peer_contact_consent = it->second.peer_contact;
+    }
+    c.responded = responders.count(contact.id) > 0;
+    batch.push_back(std::move(c));
+    if (batch.size() >= chunk) {
+      fn(batch);
+      batch.clear();
+    }
+  });
+  if (!batch.empty()) fn(batch);
+}
+
+core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const campaigns::Campaign& campaign,
+                                                  const campaigns::ChannelKinds& kinds, std::int64_t contact_id,
+                                                  core::TimePoint since) {
+  auto contact = storage::ContactStore(db).get(contact_id);
+  if (!contact) return contact.error();
+  campaigns::Candidate c = to_candidate(*contact);
+  if (contact->erased) c.do_not_contact = true;
+  storage::ConsentLedger ledger(db);
+  fill_consent(c, ledger.state(contact_id, campaign.consent_purpose), ledger.state(contact_id, "peer-contact"), kinds);
+  c.responded = storage::ResponseStore(db).has_responded(contact_id, since);
+  return c;
+}
+
+}  // namespace outreach::engine

@@ -1,0 +1,38 @@
+#pragma once
+// Bridges storage and campaigns: turns stored contacts, their current consent and responses into
+// campaigns::Candidate values, either streamed in chunks (launch and preview of a large audience in
+// bounded memory) or one at a time (the send-time re-check). Also loads a stored campaign version.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "campaigns/audience.h"
+#include "campaigns/campaign.h"
+#include "campaigns/channel_kinds.h"
+#include "core/error.h"
+
+namespace outreach::storage {
+class Database;
+}
+
+namespace outreach::engine {
+
+struct EngineConfig;
+
+campaigns::ChannelKinds channel_kinds(const EngineConfig& config);
+
+// Parses the YAML text of a stored version. Errors name the campaign and the first finding.
+core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, std::int64_t campaign_id, int version);
+
+// Calls fn with chunks of at most `chunk` candidates, in contact id order.
+void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,
+                              const campaigns::ChannelKinds& kinds, std::size_t chunk,
+                              const std::function<void(const std::vector<campaigns::Candidate>&)>& fn);
+
+// One contact as a candidate, with consent as it stands now; responded counts responses since `since`.
+core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const campaigns::Campaign& campaign,
+                                                  const campaigns::ChannelKinds& kinds, std::int64_t contact_id,
+                                                  core::TimePoint since);
+
+}  // namespace outreach::engine

@@ -1,0 +1,353 @@
+#include "engine/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "campaigns/audience.h"
+#include "campaigns/campaign.h"
+#include "campaigns/sequencer.h"
+#include "campaigns/template_renderer.h"
+#include "engine/audience_source.h"
+#include "engine/circuit_breaker.h"
+#include "engine/engine_config.h"
+#include "engine/frequency_cap.h"
+#include "engine/metrics.h"
+#include "engine/retry_policy.h"
+#include "engine/send_window.h"
+#include "engine/sender.h"
+#include "engine/token_bucket.h"
+#include "storage/campaign_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+
+namespace outreach::engine {
+
+using storage::MessageOutcome;
+using storage::MessageStatus;
+
+struct LoadedCampaign {
+  std::shared_ptr<const campaigns::Campaign> campaign;
+  std::optional<SendWindow> window;
+  core::TimePoint launched_at{};
+  std::string error;  // set when the stored version cannot be used
+};
+
+struct Dispatcher::Impl {
+  Impl(const EngineConfig& config, core::TimePoint now)
+      : kinds(channel_kinds(config)),
+        cap(config.frequency_cap_messages, config.frequency_cap_window),
+        retry(config.retry, std::random_device{}()) {
+    for (const auto& [name, ch] : config.channels) {
+      limiter.set_channel_limit(name, ch.rate, now);
+      limiter.set_account_limit(account_of(ch), ch.rate, now);
+    }
+  }
+  static std::string account_of(const ChannelConfig& ch) { return ch.account.empty() ? ch.provider + ":" + ch.name : ch.account; }
+
+  campaigns::ChannelKinds kinds;
+  std::map<std::pair<std::int64_t, int>, LoadedCampaign> campaigns;
+  std::map<std::string, std::string> municipality_names;
+  RateLimiter limiter;
+  FrequencyCap cap;
+  RetryPolicy retry;
+  std::map<std::string, CircuitBreaker> breakers;  // by provider account
+};
+
+struct Dispatcher::Attempt {
+  storage::ClaimedMessage m;
+  std::shared_ptr<const campaigns::Campaign> campaign;
+  core::TimePoint launched_at{};
+  campaigns::Candidate candidate;
+  std::size_t channel_index = 0;
+  std::string last_reason;
+  core::TimePoint started{};
+};
+
+Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
+                       std::map<std::string, Sender*> senders, MetricsRegistry* metrics)
+    : impl_(std::make_unique<Impl>(config, clock.now())),
+      db_(db),
+      clock_(clock),
+      config_(config),
+      senders_(std::move(senders)),
+      metrics_(metrics),
+      outbox_(db) {
+  impl_->municipality_names = storage::MunicipalityStore(db).names();
+  std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
+  const auto now = clock.now();
+  outbox_.for_each_send_since(now - config.frequency_cap_window,
+                              [&](std::int64_t c, core::TimePoint t) { recent.emplace_back(c, t); });
+  impl_->cap.seed(recent, now);
+}
+
+Dispatcher::~Dispatcher() = default;
+
+std::optional<core::TimePoint> Dispatcher::next_due() const { return outbox_.next_due(); }
+
+int Dispatcher::run_due(core::TimePoint now) {
+  if (!claiming_) return 0;
+  auto claimed = outbox_.claim_due(now, config_.claim_batch, now + config_.lease);
+  if (!claimed) {
+    spdlog::error("claim_due: {}", claimed.error().what());
+    return 0;
+  }
+  stats_.claimed += claimed->size();
+  for (const auto& m : *claimed) process(m, now);
+  if (in_flight_ == 0) flush();
+  return static_cast<int>(claimed->size());
+}
+
+void Dispatcher::flush() {
+  if (outcomes_.empty()) return;
+  auto st = outbox_.record(outcomes_, clock_.now());
+  if (!st) {
+    // The rows stay `sending`; their lease runs out and they become `unknown`: never resent blindly.
+    spdlog::error("recording {} outcomes failed: {}", outcomes_.size(), st.error().what());
+  }
+  if (metrics_) {
+    for (const auto& o : outcomes_) {
+      metrics_->counter("outreach_messages_total", "Outbox rows by final or retry state and channel",
+                        {{"status", storage::to_string(o.status)}, {"channel", o.channel}})
+          .inc();
+    }
+  }
+  outcomes_.clear();
+}
+
+void Dispatcher::finish_step(const Attempt& a, MessageOutcome& outcome, core::TimePoint at) {
+  const auto& steps = a.campaign->steps;
+  const std::size_t next = static_cast<std::size_t>(a.m.step) + 1;
+  if (next >= steps.size()) return;
+  outcome.next_step = static_cast<int>(next);
+  outcome.next_step_due = campaigns::due_at(steps[next], at);
+  outcome.next_step_expires = campaigns::expires_at(steps[next], *outcome.next_step_due);
+}
+
+void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) {
+  auto key = std::make_pair(m.campaign_id, m.campaign_version);
+  auto it = impl_->campaigns.find(key);
+  if (it == impl_->campaigns.end()) {
+    LoadedCampaign lc;
+    auto c = load_campaign_version(db_, m.campaign_id, m.campaign_version);
+    if (!c) {
+      lc.error = c.error().what();
+    } else {
+      lc.campaign = std::make_shared<const campaigns::Campaign>(std::move(*c));
+      const auto& w = lc.campaign->send_window;
+      std::vector<std::string> days;
+      for (auto d : w.days) days.emplace_back(campaigns::to_string(d));
+      auto window = SendWindow::parse(w.timezone, days, w.hours);
+      if (window) lc.window = std::move(*window);
+      else lc.error = window.error().what();
+      if (auto rec = storage::CampaignStore(db_).get(m.campaign_id); rec && rec->launched_at) lc.launched_at = *rec->launched_at;
+    }
+    it = impl_->campaigns.emplace(key, std::move(lc)).first;
+  }
+  const LoadedCampaign& lc = it->second;
+
+  auto a = std::make_shared<Attempt>();
+  a->m = m;
+  a->started = now;
+  MessageOutcome out;
+  out.id = m.id;
+  out.attempts = m.attempts;
+  if (!lc.error.empty()) {
+    out.status = MessageStatus::failed;
+    out.reason = "campaign version unusable: " + lc.error;
+    ++stats_.failed;
+    outcomes_.push_back(std::move(out));
+    return;
+  }
+  a->campaign = lc.campaign;
+  a->launched_at = lc.launched_at;
+  const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
+
+  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, m.contact_id, a->launched_at);
+  auto final_outcome = [&](MessageStatus s, std::string reason) {
+    out.status = s;
+    out.reason = std::move(reason);
+    finish_step(*a, out, now);
+    outcomes_.push_back(std::move(out));
+  };
+  if (!candidate) return final_outcome(MessageStatus::suppressed, "contact not found");
+  a->candidate = std::move(*candidate);
+  const auto& cand = a->candidate;
+
+  if (cand.do_not_contact) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "do-not-contact"); }
+  if (cand.opted_out) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "consent withdrawn"); }
+  if (step.unless_responded && cand.responded) { ++stats_.skipped; return final_outcome(MessageStatus::skipped, "responded"); }
+  if (m.expires_at && now >= *m.expires_at) { ++stats_.expired; return final_outcome(MessageStatus::expired, "not sent before " + core::format_utc(*m.expires_at)); }
+
+  // Waiting conditions: the row goes back to queued for the moment it may go out.
+  auto defer = [&](core::TimePoint when, const char* why) {
+    ++stats_.deferred;
+    out.status = MessageStatus::queued;
+    out.retry_at = when;
+    out.reason = why;
+    outcomes_.push_back(std::move(out));
+  };
+  if (lc.window && !lc.window->contains(now)) return defer(lc.window->next_open(now), "outside send window");
+  if (!impl_->cap.allow(m.contact_id, now)) return defer(impl_->cap.next_allowed(m.contact_id, now), "frequency cap");
+
+  // A retry continues on the channel that failed transiently; a first attempt starts at the top.
+  if (!m.channel.empty()) {
+    for (std::size_t i = 0; i < step.channels.size(); ++i) {
+      if (step.channels[i] == m.channel) a->channel_index = i;
+    }
+  }
+  try_channel(a, a->channel_index);
+}
+
+void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index) {
+  const auto now = a->started;
+  const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(a->m.step));
+  MessageOutcome out;
+  out.id = a->m.id;
+  out.attempts = a->m.attempts;
+  std::optional<core::TimePoint> circuit_wait;
+  for (std::size_t i = from_index; i < step.channels.size(); ++i) {
+    const std::string& channel = step.channels[i];
+    campaigns::Step only = step;
+    only.channels = {channel};
+    if (!campaigns::pick_channel(only, a->candidate, impl_->kinds)) continue;  // no address or consent
+    auto cfg = config_.channels.find(channel);
+    auto sender = senders_.find(channel);
+    if (cfg == config_.channels.end() || sender == senders_.end()) continue;
+    const std::string account = Impl::account_of(cfg->second);
+    auto& breaker = impl_->breakers.try_emplace(account, config_.circuit).first->second;
+    if (!breaker.allow(now)) {
+      auto open_until = now + config_.circuit.cool_down;
+      circuit_wait = circuit_wait ? std::min(*circuit_wait, open_until) : open_until;
+      continue;  // fall back to the next channel while this provider's circuit is open
+    }
+    if (!impl_->limiter.try_acquire(channel, account, now)) {
+      ++stats_.deferred;
+      out.status = MessageStatus::queued;
+      out.channel = channel;
+      out.retry_at = impl_->limiter.next_available(channel, account, now);
+      out.reason = "rate limited";
+      outcomes_.push_back(std::move(out));
+      return;
+    }
+    // Render in the contact's language (nl fallback).
+    campaigns::RenderVars vars;
+    const auto& cand = a->candidate;
+    vars["name"] = cand.name;
+    vars["first_name"] = cand.name.substr(0, cand.name.find(' '));
+    auto mn = impl_->municipality_names.find(cand.municipality);
+    vars["municipality_name"] = mn == impl_->municipality_names.end() ? cand.municipality : mn->second;
+    const std::string client_ref = "c" + std::to_string(a->m.campaign_id) + "-s" + std::to_string(a->m.step) + "-k" +
+                                   std::to_string(a->m.contact_id);
+    vars["unsubscribe_url"] = config_.public_base_url + "/u/" + client_ref;
+    auto rendered = campaigns::render(*a->campaign, step.template_id, cand.language, vars);
+    if (!rendered) {
+      out.status = MessageStatus::failed;
+      out.channel = channel;
+      out.reason = "render: " + rendered.error().what();
+      ++stats_.failed;
+      finish_step(*a, out, now);
+      outcomes_.push_back(std::move(out));
+      return;
+    }
+    channels::OutboundMessage msg{
+        .client_ref = client_ref,
+        .to = core::Urn::trusted("intermediary:" + cand.municipality).value(),
+        .language = rendered->language_used,
+        .sender_name = a->campaign->sender,
+        .subject = rendered->subject,
+        .text = rendered->text,
+        .html = rendered->html,
+        .now = now,
+        .unsubscribe_url = vars["unsubscribe_url"],
+    };
+    if (auto urn = campaigns::address_for(cand, channel, impl_->kinds)) msg.to = *urn;
+    a->channel_index = i;
+    impl_->cap.record(a->m.contact_id, now);
+    ++in_flight_;
+    const std::string to = msg.to.str();
+    sender->second->send(a->m.id, channel, msg, [this, a, channel, to, account](channels::SendOutcome r) {
+      --in_flight_;
+      auto& br = impl_->breakers.try_emplace(account, config_.circuit).first->second;
+      const auto at = clock_.now();
+      MessageOutcome o;
+      o.id = a->m.id;
+      o.channel = channel;
+      o.urn = to;
+      o.attempts = a->m.attempts + 1;
+      o.provider_id = r.provider_id;
+      o.reason = r.reason;
+      switch (r.verdict) {
+        case channels::SendVerdict::sent:
+          br.record_success(at);
+          o.status = MessageStatus::sent;
+          ++stats_.sent;
+          finish_step(*a, o, at);
+          break;
+        case channels::SendVerdict::transient: {
+          br.record_failure(at);
+          if (auto delay = impl_->retry.next_delay(o.attempts, r.retry_after)) {
+            o.status = MessageStatus::queued;
+            o.retry_at = at + *delay;
+            ++stats_.retried;
+          } else {
+            o.status = MessageStatus::failed;
+            o.reason = "gave up after " + std::to_string(o.attempts) + " attempts: " + r.reason;
+            ++stats_.failed;
+            finish_step(*a, o, at);
+          }
+          break;
+        }
+        case channels::SendVerdict::opted_out: {
+          br.record_success(at);  // the provider works; the person said no
+          storage::ConsentEvent ev;
+          ev.contact_id = a->m.contact_id;
+          ev.purpose = a->campaign->consent_purpose;
+          ev.channel = channel;
+          ev.action = storage::ConsentAction::withdraw;
+          ev.source = "provider_opt_out";
+          ev.collector = "engine";
+          ev.at = at;
+          ev.origin_form = r.reason;
+          if (auto rec = storage::ConsentLedger(db_).record(ev); !rec) spdlog::error("consent withdraw: {}", rec.error().what());
+          o.status = MessageStatus::failed;
+          o.reason = "opted out at provider: " + r.reason;
+          ++stats_.failed;
+          finish_step(*a, o, at);
+          break;
+        }
+        case channels::SendVerdict::permanent: {
+          br.record_success(at);
+          a->last_reason = channel + ": " + r.reason;
+          // The next channel of the step's list, within this same claim.
+          ++stats_.fallbacks;
+          a->started = at;
+          try_channel(a, a->channel_index + 1);
+          if (in_flight_ == 0) flush();
+          return;
+        }
+      }
+      spdlog::debug("message {} {} via {}: {}", o.id, storage::to_string(o.status), channel, o.reason);
+      outcomes_.push_back(std::move(o));
+      if (in_flight_ == 0 || outcomes_.size() >= 512) flush();
+    });
+    return;
+  }
+  // No channel could take it now.
+  if (circuit_wait) {
+    ++stats_.deferred;
+    out.status = MessageStatus::queued;
+    out.retry_at = *circuit_wait;
+    out.reason = "circuit open";
+    outcomes_.push_back(std::move(out));
+    return;
+  }
+  out.status = a->last_reason.empty() ? MessageStatus::suppressed : MessageStatus::failed;
+  out.reason = a->last_reason.empty() ? "no channel with address and consent" : a->last_reason;
+  if (out.status == MessageStatus::failed) ++stats_.failed; else ++stats_.suppressed;
+  finish_step(*a, out, now);
+  outcomes_.push_back(std::move(out));
+}
+
+}  // namespace outreach::engine

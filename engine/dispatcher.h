@@ -1,0 +1,95 @@
+#pragma once
+// The dispatcher: claim -> check -> render -> rate limit -> send -> record.
+//
+// For every claimed outbox row it re-checks, at the moment of sending, what may have changed since
+// launch: do-not-contact, consent per channel, "unless: responded", the step's expiry, the
+// campaign's send window, the per-contact frequency cap, channel and account rate limits, and the
+// provider's circuit. Then it renders the template in the contact's language and hands the message
+// to the channel's Sender. Outcomes are buffered and committed in groups (Outbox::record), and the
+// next step of the contact becomes due relative to this one.
+//
+// Decisions on failure: transient -> retry with backoff and jitter (Retry-After honoured) up to a
+// limit; permanent -> the next channel of the step, else failed; provider opt-out -> consent for
+// that channel withdrawn and failed.
+//
+// Threading: use on the engine's io_context thread only. All referenced objects must outlive it.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "storage/outbox.h"
+
+namespace outreach::storage {
+class Database;
+}
+
+namespace outreach::campaigns {
+struct Campaign;
+}
+
+namespace outreach::engine {
+
+struct EngineConfig;
+class Sender;
+class MetricsRegistry;
+
+struct DispatchStats {
+  std::uint64_t claimed = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t deferred = 0;  // outside the send window, rate limited or capped: requeued for later
+  std::uint64_t failed = 0;
+  std::uint64_t fallbacks = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t suppressed = 0;
+  std::uint64_t expired = 0;
+};
+
+class Dispatcher {
+ public:
+  // senders: channel name -> sender (not owned). metrics may be null.
+  Dispatcher(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
+             std::map<std::string, Sender*> senders, MetricsRegistry* metrics = nullptr);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Claims up to one batch of rows due at `now` and starts them. Returns how many were claimed.
+  int run_due(core::TimePoint now);
+  // Commits buffered outcomes. Called by run_due when nothing is in flight, and by the scheduler.
+  void flush();
+  // Earliest due time of queued work, for the scheduler's timer.
+  std::optional<core::TimePoint> next_due() const;
+  std::size_t in_flight() const { return in_flight_; }
+  std::size_t buffered() const { return outcomes_.size(); }
+  // Graceful shutdown: no new claims; in-flight sends still complete and are recorded.
+  void stop_claiming() { claiming_ = false; }
+  bool claiming() const { return claiming_; }
+  const DispatchStats& stats() const { return stats_; }
+
+ private:
+  struct Impl;
+  struct Attempt;
+  void process(const storage::ClaimedMessage& m, core::TimePoint now);
+  void try_channel(std::shared_ptr<Attempt> a, std::size_t from_index);
+  void finish_step(const Attempt& a, storage::MessageOutcome& outcome, core::TimePoint at);
+
+  std::unique_ptr<Impl> impl_;
+  storage::Database& db_;
+  const core::Clock& clock_;
+  const EngineConfig& config_;
+  std::map<std::string, Sender*> senders_;
+  MetricsRegistry* metrics_;
+  storage::Outbox outbox_;
+  std::vector<storage::MessageOutcome> outcomes_;
+  std::size_t in_flight_ = 0;
+  bool claiming_ = true;
+  DispatchStats stats_;
+};
+
+}  // namespace outreach::engine

@@ -1,0 +1,241 @@
+#include "engine/inbound.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "campaigns/campaign.h"
+#include "engine/audience_source.h"
+#include "engine/engine_config.h"
+#include "engine/sender.h"
+#include "storage/campaign_store.h"
+#include "storage/case_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
+#include "storage/database.h"
+#include "storage/outbox.h"
+#include "storage/response_store.h"
+
+namespace outreach::engine {
+namespace {
+
+// Folds the accented Latin letters people type on phones onto ASCII; other bytes are dropped.
+std::string fold_accents(const std::string& s) {
+  static const std::pair<const char*, char> kFold[] = {
+      {"á", 'A'}, {"à", 'A'}, {"ä", 'A'}, {"â", 'A'}, {"Á", 'A'}, {"À", 'A'}, {"Ä", 'A'}, {"Â", 'A'},
+      {"é", 'E'}, {"è", 'E'}, {"ë", 'E'}, {"ê", 'E'}, {"É", 'E'}, {"È", 'E'}, {"Ë", 'E'}, {"Ê", 'E'},
+      {"í", 'I'}, {"ì", 'I'}, {"ï", 'I'}, {"î", 'I'}, {"ı", 'I'}, {"İ", 'I'}, {"Í", 'I'}, {"Ï", 'I'},
+      {"ó", 'O'}, {"ò", 'O'}, {"ö", 'O'}, {"ô", 'O'}, {"Ó", 'O'}, {"Ö", 'O'}, {"ú", 'U'}, {"ù", 'U'},
+      {"ü", 'U'}, {"û", 'U'}, {"Ú", 'U'}, {"Ü", 'U'}, {"ş", 'S'}, {"Ş", 'S'}, {"ç", 'C'}, {"Ç", 'C'},
+      {"ğ", 'G'}, {"Ğ", 'G'}, {"ñ", 'N'}, {"Ñ", 'N'}};
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (std::isalnum(c)) out.push_back(static_cast<char>(std::toupper(c)));
+      else if (std::isspace(c)) out.push_back(' ');
+      ++i;
+      continue;
+    }
+    bool matched = false;
+    for (const auto& [from, to] : kFold) {
+      std::size_t n = std::char_traits<char>::length(from);
+      if (s.compare(i, n, from) == 0) {
+        out.push_back(to);
+        i += n;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(Keyword k) {
+  switch (k) {
+    case Keyword::none: return "";
+    case Keyword::stop: return "stop";
+    case Keyword::yes: return "yes";
+    case Keyword::undo: return "start";
+    case Keyword::help: return "help";
+  }
+  return "";
+}
+
+std::string normalise_keyword(const std::string& text) {
+  std::string folded = fold_accents(text);
+  auto b = folded.find_first_not_of(' ');
+  if (b == std::string::npos) return {};
+  auto e = folded.find_last_not_of(' ');
+  return folded.substr(b, e - b + 1);
+}
+
+Keyword classify_keyword(const std::string& text, const EngineConfig& config) {
+  // The whole message must be the keyword (a sentence that mentions "stop" is a question, not an opt-out).
+  const std::string word = normalise_keyword(text);
+  auto in = [&](const std::vector<std::string>& list) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& k) { return normalise_keyword(k) == word; });
+  };
+  if (word.empty()) return Keyword::none;
+  if (in(config.keywords.stop)) return Keyword::stop;
+  if (in(config.keywords.undo)) return Keyword::undo;
+  if (in(config.keywords.yes)) return Keyword::yes;
+  if (in(config.keywords.help)) return Keyword::help;
+  return Keyword::none;
+}
+
+core::TimePoint add_working_days(core::TimePoint from, int days) {
+  using namespace std::chrono;
+  auto t = from;
+  while (days > 0) {
+    t += hours(24);
+    weekday wd{floor<std::chrono::days>(t)};
+    if (wd != Saturday && wd != Sunday) --days;
+  }
+  return t;
+}
+
+InboundProcessor::InboundProcessor(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
+                                   Sender* replies)
+    : db_(db), clock_(clock), config_(config), replies_(replies) {}
+
+core::Result<InboundResult> InboundProcessor::handle(const std::string& channel, const channels::InboundMessage& message) {
+  InboundResult result;
+  const auto now = clock_.now();
+  const auto at = message.at.value_or(now);
+  storage::ContactStore contacts(db_);
+  storage::Outbox outbox(db_);
+  auto contact = contacts.find_by_urn(message.from);
+  std::optional<storage::MessageRow> last;
+  std::optional<campaigns::Campaign> campaign;
+  if (contact) {
+    result.contact_id = contact->id;
+    last = outbox.last_sent_to(contact->id);
+    if (last) {
+      result.campaign_id = last->campaign_id;
+      if (auto rec = storage::CampaignStore(db_).get(last->campaign_id)) {
+        if (auto c = load_campaign_version(db_, rec->id, rec->version)) campaign = std::move(*c);
+      }
+    }
+  }
+  result.keyword = classify_keyword(message.text, config_);
+
+  std::string reply;
+  auto st = db_.transaction([&]() -> core::Status {
+    storage::Response r;
+    r.contact_id = result.contact_id;
+    r.campaign_id = result.campaign_id;
+    if (last) r.message_id = last->id;
+    r.channel = channel;
+    r.urn = message.from.str();
+    r.provider_message_id = message.provider_message_id;
+    r.text = message.text;
+    r.keyword = to_string(result.keyword);
+    r.received_at = at;
+    auto id = storage::ResponseStore(db_).record(r);
+    if (!id) return id.error();
+    if (!*id) {
+      result.duplicate = true;
+      return {};
+    }
+    result.response_id = **id;
+    if (!contact) return {};  // an unknown sender is recorded, nothing more
+
+    storage::ConsentLedger ledger(db_);
+    storage::ConsentEvent ev;
+    ev.contact_id = contact->id;
+    ev.channel = "*";
+    ev.source = channel + "_keyword";
+    ev.language = contact->language;
+    ev.collector = "inbound:" + channel;
+    ev.at = at;
+    ev.origin_message_id = result.response_id;
+    ev.text_id = campaign ? campaign->key : std::string();
+    ev.text_version = last ? std::to_string(last->campaign_id) : std::string();
+    const std::string purpose = campaign ? campaign->consent_purpose : std::string("outreach");
+    switch (result.keyword) {
+      case Keyword::stop: {
+        ev.purpose = purpose;
+        ev.action = storage::ConsentAction::withdraw;
+        if (auto rec = ledger.record(ev); !rec) return rec.error();
+        result.consent_change = "withdrew " + purpose;
+        reply = contact->language == "nl" || contact->language.empty()
+                    ? "U bent afgemeld en krijgt geen berichten meer van ons. Toch weer berichten? Stuur START."
+                    : "You are unsubscribed and will get no more messages from us. Changed your mind? Send START.";
+        break;
+      }
+      case Keyword::undo: {
+        ev.purpose = purpose;
+        ev.action = storage::ConsentAction::grant;
+        if (auto rec = ledger.record(ev); !rec) return rec.error();
+        result.consent_change = "granted " + purpose;
+        break;
+      }
+      case Keyword::yes: {
+        std::optional<std::string> grants;
+        if (campaign) grants = campaigns::granted_purpose(*campaign, contact->municipality);
+        if (!grants) break;
+        ev.purpose = *grants;
+        ev.action = storage::ConsentAction::grant;
+        if (auto rec = ledger.record(ev); !rec) return rec.error();
+        result.consent_change = "granted " + *grants;
+        if (grants->rfind("share:", 0) == 0 && !contact->municipality.empty()) {
+          auto case_id = storage::CaseStore(db_).open(contact->id, contact->municipality, result.campaign_id, now,
+                                                      add_working_days(now, config_.case_sla_working_days), "inbound");
+          if (!case_id) return case_id.error();
+          result.case_id = *case_id;
+        }
+        break;
+      }
+      case Keyword::help:
+        reply = contact->language == "nl" || contact->language.empty()
+                    ? "Wij helpen u graag. Bel gratis 0800-1234 (ma-vr 9-17 uur) of antwoord met uw vraag."
+                    : "We are happy to help. Call 0800-1234 free of charge (Mon-Fri 9-17) or reply with your question.";
+        break;
+      case Keyword::none: break;
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  if (!reply.empty() && !result.duplicate && replies_) {
+    channels::OutboundMessage msg{.client_ref = "reply-" + std::to_string(result.response_id),
+                                  .to = message.from,
+                                  .language = contact ? contact->language : "nl",
+                                  .text = reply,
+                                  .last_inbound_at = at,
+                                  .now = now};
+    replies_->send(0, channel, msg, [id = result.response_id](channels::SendOutcome o) {
+      if (o.verdict != channels::SendVerdict::sent) spdlog::warn("reply to response {} not sent: {}", id, o.reason);
+    });
+    result.reply_text = reply;
+  }
+  return result;
+}
+
+core::Result<bool> InboundProcessor::handle_status(const std::string& channel, const channels::StatusUpdate& update) {
+  storage::MessageStatus status = storage::MessageStatus::sent;
+  switch (update.state) {
+    case channels::DeliveryState::sent: status = storage::MessageStatus::sent; break;
+    case channels::DeliveryState::delivered: status = storage::MessageStatus::delivered; break;
+    case channels::DeliveryState::read: status = storage::MessageStatus::read; break;
+    case channels::DeliveryState::undelivered: status = storage::MessageStatus::undelivered; break;
+  }
+  storage::Outbox outbox(db_);
+  auto found = outbox.apply_delivery_report(update.provider_id, status, update.reason, update.at.value_or(clock_.now()));
+  if (!found) return found.error();
+  if (*found && status == storage::MessageStatus::undelivered && channel == "email") {
+    // A hard bounce: the address does not work; later steps fall back to other channels.
+    if (auto row = outbox.find_by_provider_id(update.provider_id); row && !row->urn.empty()) {
+      if (auto st = storage::ContactStore(db_).mark_address_bad(row->urn, update.reason); !st) {
+        spdlog::warn("marking {} bad: {}", row->urn, st.error().what());
+      }
+    }
+  }
+  return *found;
+}
+
+}  // namespace outreach::engine
