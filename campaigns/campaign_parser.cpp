@@ -30,9 +30,14 @@ class Reader {
                            known ? m.column + 1 : 0, field, std::move(message)});
   }
 
+  // Scalars are placed at their value; mappings and lists at their key when they have one
+  // (recorded first by the mapping that holds them), so place_once() keeps that.
   void place(const std::string& field, const YAML::Node& n) {
     const YAML::Mark m = n.Mark();
     if (m.line >= 0) c_.locations[field] = Location{m.line + 1, m.column + 1};
+  }
+  void place_once(const std::string& field, const YAML::Node& n) {
+    if (c_.locations.count(field) == 0) place(field, n);
   }
 
   // Checks `n` is a mapping whose keys are all in `allowed` and unique, and that every key in
@@ -44,7 +49,7 @@ class Reader {
       error(n, field, "expected a mapping" + found(n));
       return false;
     }
-    place(field, n);
+    place_once(field, n);
     std::set<std::string> seen;
     for (const auto& kv : n) {
       if (!kv.first.IsScalar()) {
@@ -52,6 +57,7 @@ class Reader {
         continue;
       }
       const std::string key = kv.first.Scalar();
+      place_once(join(field, key), kv.first);
       bool ok = false;
       for (const char* a : allowed) ok = ok || key == a;
       if (!ok) {
@@ -74,7 +80,7 @@ class Reader {
       error(n, field, "expected a mapping" + found(n));
       return result;
     }
-    place(field, n);
+    place_once(field, n);
     std::set<std::string> seen;
     for (const auto& kv : n) {
       if (!kv.first.IsScalar()) {
@@ -82,6 +88,7 @@ class Reader {
         continue;
       }
       const std::string key = kv.first.Scalar();
+      place_once(join(field, key), kv.first);
       if (!seen.insert(key).second) {
         error(kv.first, join(field, key), "duplicate key '" + key + "'");
         continue;
@@ -112,7 +119,7 @@ class Reader {
       error(n, field, "expected a list" + found(n));
       return result;
     }
-    place(field, n);
+    place_once(field, n);
     for (std::size_t i = 0; i < n.size(); ++i) {
       if (auto v = scalar(n[i], index(field, i))) result.push_back(*v);
     }
@@ -179,7 +186,7 @@ void read_steps(Reader& r, const YAML::Node& n, std::vector<Step>& steps) {
     r.error(n, "steps", "expected a list of steps");
     return;
   }
-  r.place("steps", n);
+  r.place_once("steps", n);
   for (std::size_t i = 0; i < n.size(); ++i) {
     const YAML::Node s = n[i];
     const std::string f = index("steps", i);

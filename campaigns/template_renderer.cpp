@@ -146,6 +146,7 @@ bool scan_template(std::string_view text, std::vector<TemplateTag>& tags, std::s
     const std::size_t end = text.find(close, start);
     if (end == std::string_view::npos) return fail("unclosed tag '" + std::string(text.substr(pos, 20)) + "'");
     std::string inner = trim(text.substr(start, end - start));
+    const std::string whole(text.substr(pos, end + close.size() - pos));
     pos = end + close.size();
     TemplateTag tag;
     if (!triple && !inner.empty()) {
@@ -162,6 +163,9 @@ bool scan_template(std::string_view text, std::vector<TemplateTag>& tags, std::s
       inner = trim(std::string_view(inner).substr(1));
     }
     if (inner.empty() && tag.kind != TemplateTag::comment) return fail("empty tag");
+    if (tag.kind != TemplateTag::comment && inner.find_first_of("{}") != std::string::npos) {
+      return fail("malformed tag '" + whole + "'");
+    }
     tag.name = tag.kind == TemplateTag::comment ? std::string() : inner;
     if (tag.kind == TemplateTag::section || tag.kind == TemplateTag::inverted) open.push_back(tag.name);
     if (tag.kind == TemplateTag::close) {
