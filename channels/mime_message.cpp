@@ -509,14 +509,16 @@ std::string build_message(const OutgoingMail& mail) {
   }
   for (const auto& [name, value] : mail.extra_headers) header(name, value);
 
-  auto text_part = [&m](std::string_view subtype, std::string_view body) {
+  // In a multipart the line break before a delimiter belongs to the delimiter, so one is always
+  // added; a single part only needs its last line terminated.
+  auto text_part = [&m](std::string_view subtype, std::string_view body, bool in_multipart) {
     m.append("Content-Type: text/").append(subtype).append("; charset=utf-8\r\n");
     m.append("Content-Transfer-Encoding: quoted-printable\r\n\r\n");
     m.append(qp_encode(body));
-    if (m.size() < 2 || m.compare(m.size() - 2, 2, "\r\n") != 0) m.append("\r\n");
+    if (in_multipart || m.compare(m.size() - 2, 2, "\r\n") != 0) m.append("\r\n");
   };
   if (mail.html.empty()) {
-    text_part("plain", mail.text);
+    text_part("plain", mail.text, false);
     return m;
   }
   std::string boundary = mail.boundary;
@@ -529,9 +531,9 @@ std::string build_message(const OutgoingMail& mail) {
   m.append("Content-Type: multipart/alternative; boundary=\"").append(boundary).append("\"\r\n\r\n");
   m.append("This is a multi-part message in MIME format.\r\n");
   m.append("--").append(boundary).append("\r\n");
-  text_part("plain", mail.text);
+  text_part("plain", mail.text, true);
   m.append("--").append(boundary).append("\r\n");
-  text_part("html", mail.html);
+  text_part("html", mail.html, true);
   m.append("--").append(boundary).append("--\r\n");
   return m;
 }
