@@ -1,0 +1,131 @@
+#include "campaigns/template_renderer.h"
+
+#include <gtest/gtest.h>
+
+namespace outreach::campaigns {
+namespace {
+
+Campaign campaign() {
+  Campaign c;
+  c.key = "t";
+  c.name = "Hulp & herstel";
+  c.sender = "Herstelteam <Rijnmond>";
+  c.reply_number = "+3197010203040";
+  c.partials["footer"] = {{"nl", "Afzender: {{sender}}."}, {"en", "From: {{sender}}."}};
+  c.partials["optout"] = {{"nl", "Stuur STOP naar {{reply_number}}."}};
+  c.templates["hello"]["nl"] = {"Hallo {{first_name}}", "Beste {{name}}, hulp in {{municipality_name}}. {{> footer}} {{> optout}}",
+                                "<p>Beste {{name}}</p><p>{{> footer}}</p>"};
+  c.templates["hello"]["en"] = {"Hello {{first_name}}", "Dear {{name}}. {{> footer}} {{> optout}}", ""};
+  return c;
+}
+
+RenderVars vars() {
+  return {{"name", "Ayşe & Jan <de Vries>"}, {"first_name", "Ayşe"}, {"municipality_name", "Rotterdam"}};
+}
+
+TEST(TemplateRenderer, RendersTheAskedLanguageWithPartials) {
+  auto r = render(campaign(), "hello", "en", vars());
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  EXPECT_EQ(r->language_used, "en");
+  EXPECT_EQ(r->subject, "Hello Ayşe");
+  // footer in en; optout has no en text, so its nl text is used.
+  EXPECT_EQ(r->text, "Dear Ayşe & Jan <de Vries>. From: Herstelteam <Rijnmond>. Stuur STOP naar +3197010203040.");
+  EXPECT_EQ(r->html, "");
+}
+
+TEST(TemplateRenderer, FallsBackToNlWhenTheLanguageHasNoTemplate) {
+  auto r = render(campaign(), "hello", "tr", vars());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->language_used, "nl");
+  EXPECT_EQ(r->subject, "Hallo Ayşe");
+  EXPECT_EQ(r->text,
+            "Beste Ayşe & Jan <de Vries>, hulp in Rotterdam. Afzender: Herstelteam <Rijnmond>. "
+            "Stuur STOP naar +3197010203040.");
+  EXPECT_EQ(language_for(campaign(), "hello", "tr"), "nl");
+  EXPECT_EQ(language_for(campaign(), "hello", "en"), "en");
+}
+
+TEST(TemplateRenderer, TextIsNotHtmlEscapedButHtmlIs) {
+  auto r = render(campaign(), "hello", "nl", vars());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->text.find("Ayşe & Jan <de Vries>"), std::string::npos);
+  EXPECT_EQ(r->html,
+            "<p>Beste Ayşe &amp; Jan &lt;de Vries&gt;</p><p>Afzender: Herstelteam &lt;Rijnmond&gt;.</p>");
+}
+
+TEST(TemplateRenderer, CampaignFieldsFillTheirVariablesUnlessGiven) {
+  Campaign c = campaign();
+  c.templates["info"]["nl"] = {"", "{{campaign_name}} / {{sender}} / {{reply_number}}", ""};
+  EXPECT_EQ(render(c, "info", "nl", {})->text, "Hulp & herstel / Herstelteam <Rijnmond> / +3197010203040");
+  EXPECT_EQ(render(c, "info", "nl", {{"reply_number", "+31612340000"}})->text,
+            "Hulp & herstel / Herstelteam <Rijnmond> / +31612340000");
+}
+
+TEST(TemplateRenderer, MissingVariablesRenderEmpty) {
+  EXPECT_EQ(render(campaign(), "hello", "en", {})->text,
+            "Dear . From: Herstelteam <Rijnmond>. Stuur STOP naar +3197010203040.");
+}
+
+TEST(TemplateRenderer, UnknownTemplateIsNotFound) {
+  auto r = render(campaign(), "goodbye", "nl", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(r.error().what(), "templates: unknown template 'goodbye'");
+}
+
+TEST(TemplateRenderer, TemplateWithoutNlIsNotFound) {
+  Campaign c = campaign();
+  c.templates["hello"].erase("nl");
+  auto r = render(c, "hello", "tr", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "templates.hello: template has no nl text");
+}
+
+TEST(TemplateRenderer, SyntaxErrorNamesTheField) {
+  Campaign c = campaign();
+  c.templates["hello"]["en"].text = "Dear {{#name}}";
+  auto r = render(c, "hello", "en", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(r.error().what(), "templates.hello.en.text: template syntax: Unclosed section \"name\" at 5");
+}
+
+TEST(TemplateRenderer, PartialCycleIsRefusedNotLoopedForever) {
+  Campaign c = campaign();
+  c.partials["a"] = {{"nl", "A {{> b}}"}};
+  c.partials["b"] = {{"nl", "B {{> a}}"}};
+  c.templates["hello"]["nl"].text = "x {{> a}}";
+  auto r = render(c, "hello", "nl", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), "partials.a: partial 'a' includes itself");
+}
+
+TEST(TemplateRenderer, ScanFindsEveryKindOfTag) {
+  std::vector<TemplateTag> tags;
+  std::string err;
+  ASSERT_TRUE(scan_template("{{a}} {{{b}}} {{&c}} {{#d}}{{/d}} {{^e}}{{/e}} {{> f}} {{! note }}", tags, &err)) << err;
+  std::string seen;
+  for (const auto& t : tags) seen += std::to_string(t.kind) + t.name + " ";
+  EXPECT_EQ(seen, "0a 0b 0c 1d 3d 2e 3e 4f 5 ");
+}
+
+TEST(TemplateRenderer, ScanRefusesBrokenTemplates) {
+  std::vector<TemplateTag> tags;
+  std::string err;
+  EXPECT_FALSE(scan_template("Hi {{name", tags, &err));
+  EXPECT_EQ(err, "unclosed tag '{{name'");
+  EXPECT_FALSE(scan_template("{{#a}}{{/b}}", tags, &err));
+  EXPECT_EQ(err, "unexpected {{/b}}");
+  EXPECT_FALSE(scan_template("{{ }}", tags, &err));
+  EXPECT_EQ(err, "empty tag");
+}
+
+TEST(TemplateRenderer, SampleVarsCoverEveryKnownVariable) {
+  const RenderVars v = sample_vars(campaign());
+  for (const auto& name : known_variables()) EXPECT_EQ(v.count(name), 1u) << name;
+  EXPECT_EQ(v.at("sender"), "Herstelteam <Rijnmond>");
+  EXPECT_EQ(known_variables().size(), 9u);
+}
+
+}  // namespace
+}  // namespace outreach::campaigns
