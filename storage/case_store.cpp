@@ -34,7 +34,14 @@ bool allowed(const std::string& from, const std::string& to) {
   if (from == "closed") return false;
   if (to == "closed") return true;
   if (to == "acknowledged") return from == "open" || from == "escalated_hub" || from == "escalated_fallback";
-  if (to == "in_contact") return from != "in_contact";
+  if (to == "in_contact") return from == "acknowledged";  // someone must have picked it up first
+  return false;
+}
+
+// Escalation moves an unhandled case one level up: open -> hub or fallback, hub -> fallback.
+bool may_escalate(const std::string& from, const std::string& to) {
+  if (to == "escalated_hub") return from == "open";
+  if (to == "escalated_fallback") return from == "open" || from == "escalated_hub";
   return false;
 }
 
@@ -132,7 +139,15 @@ std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
 core::Status CaseStore::escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
                                  const std::string& owner_code, std::optional<core::TimePoint> sla_due,
                                  core::TimePoint now, const std::string& reason) {
+  if (status != "escalated_hub" && status != "escalated_fallback") {
+    return core::Error::invalid("'" + status + "' is not an escalation (escalated_hub, escalated_fallback)", "status");
+  }
   return db_.transaction([&]() -> core::Status {
+    auto c = get(id);
+    if (!c) return c.error();
+    if (!may_escalate(c->status, status)) {
+      return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
+    }
     SQLite::Statement up(db_.sql(),
                          "UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, updated_at = ? "
                          "WHERE id = ? AND status IN ('open', 'escalated_hub')");

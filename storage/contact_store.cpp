@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <set>
+
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -36,7 +38,9 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
     }
     id = db_.sql().getLastInsertRowid();
     SQLite::Statement urn(db_.sql(), "INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    std::set<std::string> seen;  // the same address listed twice is one address, not a conflict
     for (const auto& a : c.addresses) {
+      if (!seen.insert(a.urn.str()).second) continue;
       urn.bind(1, static_cast<int64_t>(id));
       urn.bind(2, a.urn.str());
       urn.bind(3, core::to_string(a.urn.scheme()));

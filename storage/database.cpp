@@ -64,16 +64,42 @@ core::Status Database::migrate() {
 }
 
 core::Status Database::transaction(const std::function<core::Status()>& fn) {
+  struct Depth {
+    int& d;
+    explicit Depth(int& depth) : d(depth) { ++d; }
+    ~Depth() { --d; }
+  };
   if (depth_ > 0) {
-    ++depth_;
-    struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
-    return fn();
+    // Nested: a savepoint, so a failing inner step (one CSV row) leaves nothing half-written while
+    // the outer transaction goes on.
+    const std::string name = "sp" + std::to_string(depth_);
+    try {
+      db_->exec("SAVEPOINT " + name);
+      Depth depth(depth_);
+      core::Status st = fn();
+      if (!st) {
+        db_->exec("ROLLBACK TO " + name);
+        db_->exec("RELEASE " + name);
+        return st;
+      }
+      db_->exec("RELEASE " + name);
+      return {};
+    } catch (const std::exception& e) {
+      try {
+        db_->exec("ROLLBACK TO " + name);
+        db_->exec("RELEASE " + name);
+      } catch (const std::exception&) {
+      }
+      if (auto* ee = dynamic_cast<const core::ErrorException*>(&e)) return ee->error();
+      return storage_error(e, "transaction");
+    }
   }
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    ++depth_;
-    struct Leave { int& d; ~Leave() { --d; } } leave{depth_};
-    core::Status st = fn();
+    core::Status st = [&] {
+      Depth depth(depth_);
+      return fn();
+    }();
     if (!st) return st;  // tx destructor rolls back
     tx.commit();
     return {};

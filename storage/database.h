@@ -30,7 +30,8 @@ class Database {
   const std::string& path() const { return path_; }
 
   // Runs fn inside BEGIN IMMEDIATE .. COMMIT; rolls back when fn throws or returns an error, so
-  // nothing half-written remains. Nested calls join the outer transaction.
+  // nothing half-written remains. Nested calls join the outer transaction through a savepoint: a
+  // nested call that fails (error or exception) undoes only its own writes and returns the error.
   core::Status transaction(const std::function<core::Status()>& fn);
 
   SQLite::Database& sql() { return *db_; }

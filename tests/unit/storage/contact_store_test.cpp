@@ -1,0 +1,206 @@
+#include "storage/contact_store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/consent_ledger.h"
+#include "storage/response_store.h"
+#include "tests/support/storage_fixture.h"
+
+namespace outreach::storage {
+namespace {
+
+core::Urn urn(const char* text) { return core::Urn::parse(text).take(); }
+
+class ContactStoreTest : public test::StorageTest {
+ protected:
+  Contact contact(const std::string& name, std::vector<const char*> urns, std::vector<std::string> tags = {}) {
+    Contact c;
+    c.name = name;
+    c.municipality = "GM0599";
+    for (const char* u : urns) c.addresses.push_back({urn(u)});
+    c.tags = std::move(tags);
+    return c;
+  }
+  void SetUp() override { add_municipality("GM0599"); }
+
+  ContactStore store{*db};
+};
+
+TEST_F(ContactStoreTest, AddStoresAddressesTagsAndDefaults) {
+  auto c = contact("Anna", {"tel:0612345678", "mailto:Anna@Example.org"}, {"herstel", "rijnmond"});
+  c.language = "";
+  auto id = store.add(c, now()).take();
+  auto got = store.get(id).take();
+  EXPECT_EQ(got.name, "Anna");
+  EXPECT_EQ(got.language, "nl");
+  EXPECT_EQ(got.municipality, "GM0599");
+  EXPECT_EQ(got.created_at, now());
+  ASSERT_EQ(got.addresses.size(), 2u);
+  EXPECT_EQ(got.addresses[0].urn.str(), "tel:+31612345678");
+  EXPECT_EQ(got.addresses[1].urn.str(), "mailto:Anna@example.org");
+  EXPECT_EQ(got.tags, (std::vector<std::string>{"herstel", "rijnmond"}));
+  EXPECT_FALSE(got.erased);
+  EXPECT_EQ(store.count(), 1);
+}
+
+TEST_F(ContactStoreTest, AddressBelongsToOneContact) {
+  store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  auto second = store.add(contact("Bram", {"mailto:bram@example.org", "tel:+31 6 1234 5678"}), now());
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(second.error().what(), "tel: address tel:+31612345678 already belongs to another contact");
+  // Nothing of Bram remains: not the contact, not the address that did fit.
+  EXPECT_EQ(store.count(), 1);
+  EXPECT_FALSE(store.find_by_urn(urn("mailto:bram@example.org")));
+}
+
+TEST_F(ContactStoreTest, SameAddressTwiceInOneContactIsKeptOnce) {
+  auto id = store.add(contact("Anna", {"tel:0612345678", "tel:+31612345678"}), now()).take();
+  EXPECT_EQ(store.get(id)->addresses.size(), 1u);
+}
+
+TEST_F(ContactStoreTest, UnknownMunicipalityIsRefusedAndNothingRemains) {
+  auto c = contact("Anna", {"tel:0612345678"}, {"herstel"});
+  c.municipality = "GM0001";
+  auto id = store.add(c, now());
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(id.error().what(), "municipality: unknown municipality 'GM0001'");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contacts"), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns"), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_tags"), 0);
+}
+
+TEST_F(ContactStoreTest, FailedAddInsideACallersTransactionLeavesNothingBehind) {
+  store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  auto st = db->transaction([&]() -> core::Status {
+    auto bram = store.add(contact("Bram", {"mailto:bram@example.org", "tel:0612345678"}), now());
+    EXPECT_FALSE(bram);
+    auto cor = store.add(contact("Cor", {"mailto:cor@example.org"}), now());
+    EXPECT_TRUE(cor);
+    return {};  // the import goes on with the next row
+  });
+  ASSERT_TRUE(st);
+  EXPECT_EQ(store.count(), 2);
+  EXPECT_FALSE(store.find_by_urn(urn("mailto:bram@example.org")));
+  EXPECT_EQ(store.find_by_urn(urn("mailto:cor@example.org"))->name, "Cor");
+}
+
+TEST_F(ContactStoreTest, FindByUrnUsesTheNormalisedAddress) {
+  auto id = store.add(contact("Anna", {"tel:06-12345678"}), now()).take();
+  EXPECT_EQ(store.find_by_urn(urn("tel:+31 6 12 34 56 78"))->id, id);
+  auto missing = store.find_by_urn(urn("tel:0687654321"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().what(), "no contact with address tel:+31687654321");
+}
+
+TEST_F(ContactStoreTest, BadAddressIsNotUsable) {
+  auto id = store.add(contact("Anna", {"mailto:old@example.org", "mailto:new@example.org"}), now()).take();
+  ASSERT_TRUE(store.mark_address_bad("mailto:old@example.org", "550 mailbox unavailable"));
+  auto got = store.get(id).take();
+  EXPECT_TRUE(got.addresses[0].bad);
+  EXPECT_EQ(got.addresses[0].bad_reason, "550 mailbox unavailable");
+  ASSERT_NE(got.address(core::UrnScheme::mailto), nullptr);
+  EXPECT_EQ(got.address(core::UrnScheme::mailto)->str(), "mailto:new@example.org");
+  EXPECT_EQ(got.address(core::UrnScheme::tel), nullptr);
+
+  auto st = store.mark_address_bad("mailto:nobody@example.org", "bounce");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().what(), "no contact with address mailto:nobody@example.org");
+}
+
+TEST_F(ContactStoreTest, DoNotContactIsKeptWithReason) {
+  auto id = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  ASSERT_TRUE(store.set_do_not_contact(id, true, "asked by phone"));
+  auto got = store.get(id).take();
+  EXPECT_TRUE(got.do_not_contact);
+  EXPECT_EQ(got.dnc_reason, "asked by phone");
+  ASSERT_TRUE(store.set_do_not_contact(id, false, ""));
+  EXPECT_FALSE(store.get(id)->do_not_contact);
+  EXPECT_EQ(store.set_do_not_contact(999, true, "x").error().what(), "no contact with id 999");
+}
+
+TEST_F(ContactStoreTest, EraseKeepsAnonymousTombstone) {
+  auto id = store.add(contact("Anna", {"tel:0612345678", "mailto:anna@example.org"}, {"herstel"}), now()).take();
+  ConsentLedger ledger(*db);
+  ConsentEvent grant;
+  grant.contact_id = id;
+  grant.purpose = "share:GM0599";
+  grant.source = "web_form";
+  grant.collector = "form";
+  grant.at = now();
+  ledger.record(grant).take();
+  db->sql().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
+                 "VALUES(1, 'c', 'C', 'running', 1, 'x', 0, 0)");
+  db->sql().exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, urn, updated_at) "
+                 "VALUES(1, 1, 0, " + std::to_string(id) + ", 'sent', 'tel:+31612345678', 0), "
+                 "(1, 1, 1, " + std::to_string(id) + ", 'waiting', NULL, 0)");
+  ResponseStore responses(*db);
+  Response r;
+  r.contact_id = id;
+  r.channel = "sms";
+  r.urn = "tel:+31612345678";
+  r.provider_message_id = "m1";
+  r.text = "Ja, ik wil graag hulp. Anna, Dorpsstraat 1";
+  r.received_at = now();
+  responses.record(r).take();
+
+  clock.advance(std::chrono::hours(24));
+  ASSERT_TRUE(store.erase(id, now()));
+
+  auto got = store.get(id).take();
+  EXPECT_TRUE(got.erased);
+  EXPECT_EQ(got.name, "");
+  EXPECT_EQ(got.municipality, "GM0599");  // aggregated counts per municipality still add up
+  EXPECT_TRUE(got.do_not_contact);
+  EXPECT_TRUE(got.addresses.empty());
+  EXPECT_TRUE(got.tags.empty());
+  EXPECT_TRUE(ledger.history(id).empty());
+  EXPECT_FALSE(store.find_by_urn(urn("tel:0612345678")));
+  ASSERT_EQ(responses.for_contact(id).size(), 1u);
+  EXPECT_EQ(responses.for_contact(id)[0].text, "");
+  EXPECT_EQ(responses.for_contact(id)[0].urn, "");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(id)), 2);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE urn IS NOT NULL"), 0);
+  EXPECT_EQ(sql_text("SELECT status || '/' || reason FROM messages WHERE step = 1"), "suppressed/erased");
+  EXPECT_EQ(store.count(), 0);
+
+  // The address is free again: the same person may sign up anew.
+  EXPECT_TRUE(store.add(contact("Anna", {"tel:0612345678"}), now()));
+  EXPECT_EQ(store.erase(id, now()).error().what(), "no contact with id " + std::to_string(id));
+}
+
+TEST_F(ContactStoreTest, ForEachStreamsAddressesAndTags) {
+  auto a = store.add(contact("Anna", {"tel:0612345678"}, {"b", "a"}), now()).take();
+  auto b = store.add(contact("Bram", {}), now()).take();
+  auto c = store.add(contact("Cor", {"mailto:cor@example.org", "tel:0687654321"}, {"x"}), now()).take();
+  ASSERT_TRUE(store.erase(b, now()));
+  auto d = store.add(contact("Dirk", {}, {"y"}), now()).take();
+
+  std::vector<Contact> seen;
+  store.for_each([&](const Contact& x) { seen.push_back(x); });
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].id, a);
+  EXPECT_EQ(seen[0].addresses.size(), 1u);
+  EXPECT_EQ(seen[0].tags, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(seen[1].id, c);
+  ASSERT_EQ(seen[1].addresses.size(), 2u);
+  EXPECT_EQ(seen[1].addresses[1].urn.str(), "tel:+31687654321");
+  EXPECT_EQ(seen[1].tags, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(seen[2].id, d);
+  EXPECT_TRUE(seen[2].addresses.empty());
+  EXPECT_EQ(seen[2].tags, (std::vector<std::string>{"y"}));
+}
+
+TEST_F(ContactStoreTest, UnknownIdIsNotFound) {
+  auto got = store.get(42);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(got.error().what(), "no contact with id 42");
+}
+
+}  // namespace
+}  // namespace outreach::storage

@@ -1,0 +1,164 @@
+#include "storage/database.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/storage_fixture.h"
+
+namespace outreach::storage {
+namespace {
+
+using test::StorageTest;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("outreach-db-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(Database, MigratesOnOpenAndRecordsSchemaVersion) {
+  TempDir dir;
+  const std::string path = dir.file("outreach.db");
+  {
+    auto db = Database::open(path).take();
+    EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
+    db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
+  }
+  auto db = Database::open(path).take();
+  EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
+  EXPECT_EQ(db->sql().execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(db->sql().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM regions").getInt(), 1);
+}
+
+
+TEST(Database, RefusesASchemaNewerThanTheProgram) {
+  TempDir dir;
+  const std::string path = dir.file("outreach.db");
+  {
+    auto db = Database::open(path).take();
+    db->sql().exec("PRAGMA user_version = 99");
+  }
+  auto db = Database::open(path);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(db.error().what(), path + ": database schema version 99 is newer than this program (" +
+                                   std::to_string(Database::latest_schema_version()) + ")");
+}
+
+TEST(Database, UnopenablePathNamesTheFile) {
+  auto db = Database::open("/nonexistent-dir/outreach.db");
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().what(), "/nonexistent-dir/outreach.db: cannot open database: unable to open database file");
+}
+
+class DatabaseTest : public StorageTest {
+ protected:
+  void add_region_raw(const std::string& code) {
+    db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('" + code + "', 'x', 'GM0599')");
+  }
+  std::int64_t regions() { return sql_int("SELECT count(*) FROM regions"); }
+};
+
+TEST_F(DatabaseTest, InMemoryDatabaseIsMigrated) {
+  EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
+  EXPECT_EQ(db->path(), ":memory:");
+}
+
+TEST_F(DatabaseTest, TransactionCommitsOnSuccess) {
+  ASSERT_TRUE(db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    add_region_raw("b");
+    return {};
+  }));
+  EXPECT_EQ(regions(), 2);
+}
+
+TEST_F(DatabaseTest, TransactionRollsBackOnError) {
+  auto st = db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    return core::Error::invalid("row 2 is wrong", "import.csv:2");
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().what(), "import.csv:2: row 2 is wrong");
+  EXPECT_EQ(regions(), 0);
+}
+
+TEST_F(DatabaseTest, TransactionRollsBackOnException) {
+  auto st = db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    add_region_raw("a");  // primary key violation throws
+    return {};
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, core::ErrorCode::conflict);
+  EXPECT_EQ(st.error().what(), "transaction: UNIQUE constraint failed: regions.code");
+  EXPECT_EQ(regions(), 0);
+  // The connection is usable afterwards: no transaction was left open.
+  ASSERT_TRUE(db->transaction([&]() -> core::Status {
+    add_region_raw("b");
+    return {};
+  }));
+  EXPECT_EQ(regions(), 1);
+}
+
+TEST_F(DatabaseTest, ErrorExceptionKeepsItsError) {
+  auto st = db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    throw core::ErrorException(core::Error::not_found("no such thing", "here"));
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, core::ErrorCode::not_found);
+  EXPECT_EQ(st.error().what(), "here: no such thing");
+  EXPECT_EQ(regions(), 0);
+}
+
+TEST_F(DatabaseTest, NestedTransactionJoinsTheOuterOne) {
+  auto st = db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    EXPECT_TRUE(db->transaction([&]() -> core::Status {
+      add_region_raw("b");
+      return {};
+    }));
+    return core::Error::invalid("outer fails");
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(regions(), 0);  // the inner work went with the outer rollback
+}
+
+TEST_F(DatabaseTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
+  auto st = db->transaction([&]() -> core::Status {
+    add_region_raw("a");
+    auto inner = db->transaction([&]() -> core::Status {
+      add_region_raw("b");
+      return core::Error::invalid("inner fails");
+    });
+    EXPECT_EQ(inner.error().what(), "inner fails");
+    auto thrown = db->transaction([&]() -> core::Status {
+      add_region_raw("c");
+      add_region_raw("a");  // throws inside the nested call: reported, not propagated
+      return {};
+    });
+    EXPECT_EQ(thrown.error().what(), "transaction: UNIQUE constraint failed: regions.code");
+    add_region_raw("d");
+    return {};
+  });
+  ASSERT_TRUE(st);
+  EXPECT_EQ(sql_text("SELECT group_concat(code, ',') FROM (SELECT code FROM regions ORDER BY code)"), "a,d");
+}
+
+}  // namespace
+}  // namespace outreach::storage

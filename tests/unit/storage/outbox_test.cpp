@@ -1,0 +1,355 @@
+#include "storage/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/campaign_store.h"
+#include "tests/support/storage_fixture.h"
+
+namespace outreach::storage {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+class OutboxTest : public test::StorageTest {
+ protected:
+  std::int64_t campaign(const std::string& key, const std::string& state = "running") {
+    CampaignStore campaigns(*db);
+    auto id = campaigns.save(key, key, "", "text of " + key, "coord", now()).take().campaign.id;
+    const char* path[] = {"draft", "in_review", "approved", "running", "paused"};
+    for (int i = 0; path[i] != state; ++i) campaigns.set_state(id, path[i], path[i + 1], "coord", now()).take();
+    return id;
+  }
+  std::int64_t launch(std::int64_t campaign_id, int steps, std::vector<std::int64_t> contacts,
+                      core::TimePoint due) {
+    return outbox.enqueue_launch(campaign_id, 1, steps, contacts, due, now()).take();
+  }
+  std::vector<ClaimedMessage> claim(int limit = 100) {
+    return outbox.claim_due(now(), limit, now() + minutes(5)).take();
+  }
+  MessageStatus status(std::int64_t id) { return outbox.get(id)->status; }
+  MessageOutcome sent(std::int64_t id, const std::string& provider_id) {
+    MessageOutcome o;
+    o.id = id;
+    o.status = MessageStatus::sent;
+    o.channel = "sms";
+    o.urn = "tel:+31612345678";
+    o.provider_id = provider_id;
+    o.attempts = 1;
+    return o;
+  }
+  std::int64_t events(std::int64_t id) {
+    return sql_int("SELECT count(*) FROM message_events WHERE message_id = " + std::to_string(id));
+  }
+
+  Outbox outbox{*db};
+  std::int64_t anna = add_contact("Anna");
+  std::int64_t bram = add_contact("Bram");
+};
+
+TEST_F(OutboxTest, LaunchQueuesTheFirstStepAndParksTheRest) {
+  auto c = campaign("herstel");
+  EXPECT_EQ(launch(c, 3, {anna, bram}, now()), 6);
+  auto rows = outbox.list(std::nullopt, c, 100);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0].step, 0);
+  EXPECT_EQ(rows[0].status, MessageStatus::queued);
+  EXPECT_EQ(rows[0].due_at, now());
+  EXPECT_EQ(rows[1].step, 1);
+  EXPECT_EQ(rows[1].status, MessageStatus::waiting);
+  EXPECT_FALSE(rows[1].due_at);
+  EXPECT_EQ(outbox.list(MessageStatus::queued, c, 100).size(), 2u);
+}
+
+TEST_F(OutboxTest, LaunchingTwiceAddsNothing) {
+  auto c = campaign("herstel");
+  EXPECT_EQ(launch(c, 2, {anna}, now()), 2);
+  EXPECT_EQ(launch(c, 2, {anna}, now() + hours(1)), 0);
+  EXPECT_EQ(launch(c, 2, {anna, bram}, now()), 2);  // only Bram is new
+  EXPECT_EQ(outbox.count(c), 4);
+  EXPECT_EQ(outbox.list(std::nullopt, c, 1)[0].due_at, now());  // the first launch's due time stands
+}
+
+TEST_F(OutboxTest, ClaimDueTakesDueRowsOfRunningCampaignsOnce) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  launch(c, 1, {bram}, now() + hours(1));  // not due yet (a second batch of the same launch)
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].contact_id, anna);
+  EXPECT_EQ(claimed[0].campaign_id, c);
+  EXPECT_EQ(claimed[0].campaign_version, 1);
+  EXPECT_EQ(claimed[0].attempts, 0);
+  EXPECT_EQ(status(claimed[0].id), MessageStatus::sending);
+  EXPECT_TRUE(claim().empty());  // a claimed row is not handed out again
+  EXPECT_EQ(outbox.next_due(), now() + hours(1));
+}
+
+TEST_F(OutboxTest, ClaimDueRespectsTheLimit) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna, bram}, now());
+  EXPECT_EQ(claim(1).size(), 1u);
+  EXPECT_EQ(claim(0).size(), 0u);
+  EXPECT_EQ(claim(-1).size(), 0u);  // not "no limit"
+  EXPECT_EQ(claim(5).size(), 1u);
+}
+
+TEST_F(OutboxTest, ClaimDueSkipsRowsOfPausedCampaigns) {
+  auto paused = campaign("gepauzeerd", "paused");
+  auto approved = campaign("goedgekeurd", "approved");
+  launch(paused, 1, {anna}, now());
+  launch(approved, 1, {bram}, now());
+  EXPECT_TRUE(claim().empty());
+  EXPECT_FALSE(outbox.next_due());
+  CampaignStore(*db).set_state(paused, "paused", "running", "coord", now()).take();
+  ASSERT_EQ(claim().size(), 1u);
+}
+
+TEST_F(OutboxTest, ExpiredLeaseBecomesUnknownAndIsNotClaimedAgain) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna, bram}, now());
+  auto claimed = outbox.claim_due(now(), 1, now() + minutes(5)).take();
+  ASSERT_EQ(claimed.size(), 1u);
+  clock.advance(minutes(5));
+  EXPECT_EQ(outbox.expire_leases(now()).take(), 0);  // the lease runs until, not before, this moment
+  clock.advance(minutes(1));
+  EXPECT_EQ(outbox.expire_leases(now()).take(), 1);
+  auto row = outbox.get(claimed[0].id).take();
+  EXPECT_EQ(row.status, MessageStatus::unknown);
+  EXPECT_EQ(row.reason, "lease expired while sending");
+  auto again = claim();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_NE(again[0].id, claimed[0].id);
+  // A late outcome for the expired row is ignored: it stays unknown for an operator to decide.
+  ASSERT_TRUE(outbox.record({sent(claimed[0].id, "late")}, now()));
+  EXPECT_EQ(status(claimed[0].id), MessageStatus::unknown);
+}
+
+TEST_F(OutboxTest, RedriveQueuesUnknownRows) {
+  auto c = campaign("herstel");
+  auto other = campaign("ander");
+  launch(c, 1, {anna, bram}, now());
+  launch(other, 1, {anna}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 3u);
+  clock.advance(hours(1));
+  EXPECT_EQ(outbox.expire_leases(now()).take(), 3);
+
+  EXPECT_EQ(outbox.redrive(std::nullopt, {claimed[0].id}, now()).take(), 1);
+  EXPECT_EQ(status(claimed[0].id), MessageStatus::queued);
+  EXPECT_EQ(outbox.get(claimed[0].id)->due_at, now());
+  EXPECT_EQ(outbox.get(claimed[0].id)->reason, "redriven");
+  EXPECT_EQ(outbox.redrive(c, {}, now()).take(), 1);  // the other row of this campaign
+  EXPECT_EQ(outbox.list(MessageStatus::unknown, std::nullopt, 10).size(), 1u);
+  EXPECT_EQ(outbox.redrive(std::nullopt, {}, now()).take(), 1);
+  EXPECT_EQ(outbox.redrive(std::nullopt, {}, now()).take(), 0);
+  EXPECT_EQ(claim().size(), 3u);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM message_events WHERE detail = 'redriven by operator'"), 3);
+}
+
+TEST_F(OutboxTest, ReleaseReturnsClaimedRowsToTheQueue) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  auto claimed = claim();
+  ASSERT_TRUE(outbox.release({claimed[0].id}, now()));
+  EXPECT_EQ(status(claimed[0].id), MessageStatus::queued);
+  EXPECT_EQ(claim().size(), 1u);
+}
+
+TEST_F(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna, bram}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  clock.advance(minutes(1));
+  MessageOutcome failed;
+  failed.id = claimed[1].id;
+  failed.status = MessageStatus::failed;
+  failed.channel = "sms";
+  failed.reason = "invalid number";
+  failed.attempts = 1;
+  ASSERT_TRUE(outbox.record({sent(claimed[0].id, "SM1"), failed}, now()));
+
+  auto ok = outbox.get(claimed[0].id).take();
+  EXPECT_EQ(ok.status, MessageStatus::sent);
+  EXPECT_EQ(ok.channel, "sms");
+  EXPECT_EQ(ok.urn, "tel:+31612345678");
+  EXPECT_EQ(ok.provider_id, "SM1");
+  EXPECT_EQ(ok.attempts, 1);
+  EXPECT_EQ(ok.sent_at, now());
+  auto bad = outbox.get(claimed[1].id).take();
+  EXPECT_EQ(bad.status, MessageStatus::failed);
+  EXPECT_EQ(bad.reason, "invalid number");
+  EXPECT_FALSE(bad.sent_at);
+  EXPECT_EQ(events(claimed[0].id), 1);
+  EXPECT_EQ(events(claimed[1].id), 1);
+  EXPECT_EQ(outbox.last_sent_to(anna)->id, claimed[0].id);
+  EXPECT_FALSE(outbox.last_sent_to(bram));
+}
+
+TEST_F(OutboxTest, RetryRequeuesAtTheGivenTime) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  auto claimed = claim();
+  MessageOutcome retry;
+  retry.id = claimed[0].id;
+  retry.status = MessageStatus::queued;
+  retry.channel = "sms";
+  retry.reason = "503 from provider";
+  retry.attempts = 1;
+  retry.retry_at = now() + minutes(2);
+  ASSERT_TRUE(outbox.record({retry}, now()));
+  EXPECT_TRUE(claim().empty());
+  EXPECT_EQ(outbox.next_due(), now() + minutes(2));
+  clock.advance(minutes(2));
+  auto again = claim();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+  EXPECT_EQ(again[0].channel, "sms");
+}
+
+TEST_F(OutboxTest, RecordActivatesTheNextStep) {
+  auto c = campaign("herstel");
+  launch(c, 3, {anna, bram}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  auto o = sent(claimed[0].id, "SM1");
+  o.next_step_due = now() + hours(72);
+  o.next_step = 1;
+  ASSERT_TRUE(outbox.record({o}, now()));
+
+  auto waiting = outbox.list(MessageStatus::waiting, c, 10);
+  ASSERT_EQ(waiting.size(), 3u);  // Anna's step 2 and both of Bram's later steps
+  auto queued = outbox.list(MessageStatus::queued, c, 10);
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].contact_id, claimed[0].contact_id);
+  EXPECT_EQ(queued[0].step, 1);
+  EXPECT_EQ(queued[0].due_at, now() + hours(72));
+  clock.advance(hours(72));
+  auto next = claim();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].step, 1);
+}
+
+TEST_F(OutboxTest, DeliveryReportMovesASentRowForward) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  auto id = claim()[0].id;
+  ASSERT_TRUE(outbox.record({sent(id, "SM1")}, now()));
+  EXPECT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::delivered, "", now()).take());
+  EXPECT_EQ(status(id), MessageStatus::delivered);
+  EXPECT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::read, "", now()).take());
+  EXPECT_EQ(status(id), MessageStatus::read);
+  EXPECT_FALSE(outbox.apply_delivery_report("nobody", MessageStatus::read, "", now()).take());
+}
+
+TEST_F(OutboxTest, DeliveryReportNeverMovesBackwards) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  auto id = claim()[0].id;
+  ASSERT_TRUE(outbox.record({sent(id, "SM1")}, now()));
+  ASSERT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::read, "", now()).take());
+  // Reports arrive out of order: a late "delivered" or "sent" is logged but changes nothing.
+  EXPECT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::delivered, "", now()).take());
+  EXPECT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::sent, "", now()).take());
+  EXPECT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::undelivered, "expired", now()).take());
+  EXPECT_EQ(status(id), MessageStatus::read);
+  EXPECT_EQ(outbox.get(id)->reason, "");
+  EXPECT_EQ(events(id), 5);
+}
+
+TEST_F(OutboxTest, UndeliveredKeepsTheProvidersReason) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna}, now());
+  auto id = claim()[0].id;
+  ASSERT_TRUE(outbox.record({sent(id, "SM1")}, now()));
+  ASSERT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::undelivered, "30008 unknown error", now()).take());
+  EXPECT_EQ(status(id), MessageStatus::undelivered);
+  EXPECT_EQ(outbox.get(id)->reason, "30008 unknown error");
+}
+
+TEST_F(OutboxTest, FunnelCountsEveryRowOnce) {
+  auto c = campaign("herstel");
+  auto cor = add_contact("Cor");
+  launch(c, 2, {anna, bram, cor}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 3u);
+  MessageOutcome failed;
+  failed.id = claimed[2].id;
+  failed.status = MessageStatus::failed;
+  failed.channel = "email";
+  failed.reason = "no address";
+  ASSERT_TRUE(outbox.record({sent(claimed[0].id, "SM1"), sent(claimed[1].id, "SM2"), failed}, now()));
+  ASSERT_TRUE(outbox.apply_delivery_report("SM1", MessageStatus::delivered, "", now()).take());
+
+  std::map<std::string, std::int64_t> cells;
+  std::int64_t total = 0;
+  for (const auto& f : outbox.funnel(c)) {
+    cells[std::to_string(f.step) + "/" + f.channel + "/" + to_string(f.status)] += f.count;
+    total += f.count;
+  }
+  EXPECT_EQ(total, outbox.count(c));
+  EXPECT_EQ(cells, (std::map<std::string, std::int64_t>{{"0/email/failed", 1},
+                                                        {"0/sms/delivered", 1},
+                                                        {"0/sms/sent", 1},
+                                                        {"1//waiting", 3}}));
+}
+
+TEST_F(OutboxTest, SendsSinceFeedTheFrequencyCap) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna, bram}, now());
+  auto claimed = claim();
+  ASSERT_TRUE(outbox.record({sent(claimed[0].id, "SM1")}, now()));
+  clock.advance(hours(1));
+  ASSERT_TRUE(outbox.record({sent(claimed[1].id, "SM2")}, now()));
+  std::vector<std::int64_t> contacts;
+  outbox.for_each_send_since(now() - minutes(30), [&](std::int64_t contact, core::TimePoint at) {
+    contacts.push_back(contact);
+    EXPECT_EQ(at, now());
+  });
+  EXPECT_EQ(contacts, (std::vector<std::int64_t>{claimed[1].contact_id}));
+}
+
+TEST_F(OutboxTest, SandboxKeepsWhatWouldHaveBeenSent) {
+  auto c = campaign("herstel");
+  auto other = campaign("ander");
+  launch(c, 1, {anna}, now());
+  launch(other, 1, {anna}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& m : claimed) {
+    SandboxDelivery d;
+    d.message_id = m.id;
+    d.channel = "sms";
+    d.urn = "tel:+31612345678";
+    d.language = "nl";
+    d.body = "Hallo " + std::to_string(m.campaign_id);
+    d.at = now();
+    ASSERT_TRUE(outbox.record_sandbox(d));
+  }
+  auto all = outbox.sandbox(10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].message_id, claimed[1].id);  // newest first
+  auto one = outbox.sandbox(10, c);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].body, "Hallo " + std::to_string(c));
+  EXPECT_EQ(one[0].subject, "");
+}
+
+TEST_F(OutboxTest, StatusNamesRoundTrip) {
+  for (int i = 0; i <= static_cast<int>(MessageStatus::suppressed); ++i) {
+    auto s = static_cast<MessageStatus>(i);
+    EXPECT_EQ(parse_message_status(to_string(s)).take(), s);
+  }
+  EXPECT_EQ(parse_message_status("lost").error().what(), "status: unknown message status 'lost'");
+  EXPECT_FALSE(is_final(MessageStatus::sending));
+  EXPECT_TRUE(is_final(MessageStatus::unknown));
+}
+
+}  // namespace
+}  // namespace outreach::storage
