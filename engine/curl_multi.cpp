@@ -1,9 +1,13 @@
 #include "engine/curl_multi.h"
 
 #include <curl/curl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -34,6 +38,7 @@ struct CurlMulti::Impl {
     bool read_pending = false;
     bool write_pending = false;
     bool removed = false;
+    bool owned = false;  // opened through on_open_socket: stays registered until on_close_socket
   };
 
   net::io_context& io;
@@ -41,7 +46,13 @@ struct CurlMulti::Impl {
   net::steady_timer timer;
   std::unordered_map<curl_socket_t, std::shared_ptr<Socket>> sockets;
   std::unordered_map<CURL*, Completion> transfers;
+  std::unordered_set<curl_socket_t> owned;  // sockets created by on_open_socket, not yet closed
   int still_running = 0;
+  // The deadline libcurl asked for (nullopt: none). The steady_timer may be set earlier than it;
+  // a later deadline does not re-arm the timer (each re-arm costs a cancel and a timerfd update).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool timer_armed = false;
+  std::chrono::steady_clock::time_point timer_expiry;
 
   explicit Impl(net::io_context& io_context) : io(io_context), timer(io_context) {}
 
@@ -50,13 +61,19 @@ struct CurlMulti::Impl {
   static int on_socket(CURL*, curl_socket_t s, int what, void* userp, void*) {
     auto* self = static_cast<Impl*>(userp);
     if (what == CURL_POLL_REMOVE) {
-      self->forget(s);
+      auto it = self->sockets.find(s);
+      if (it != self->sockets.end() && it->second->owned) {
+        it->second->want = 0;  // idle (e.g. cached connection): stay registered until closed
+      } else {
+        self->forget(s);
+      }
       return 0;
     }
     auto it = self->sockets.find(s);
     if (it == self->sockets.end()) {
       try {
         it = self->sockets.emplace(s, std::make_shared<Socket>(self->io, s)).first;
+        it->second->owned = self->owned.count(s) > 0;
       } catch (const std::exception&) {
         return -1;  // libcurl fails the transfer; never let an exception cross C code
       }
@@ -68,26 +85,53 @@ struct CurlMulti::Impl {
 
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
-    if (timeout_ms < 0) {  // -1: delete the timer
-      self->timer.cancel();
+    if (timeout_ms < 0) {  // -1: delete the timer (also lets io_context::run return when idle)
+      self->deadline.reset();
+      if (self->timer_armed) {
+        self->timer_armed = false;
+        self->timer.cancel();
+      }
       return 0;
     }
     // 0 means "as soon as possible": still go through the timer so libcurl runs from a handler.
-    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer.async_wait([self](const error_code& ec) {
-      if (ec == net::error::operation_aborted) return;
-      self->action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    self->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (!self->timer_armed || *self->deadline < self->timer_expiry) self->arm_timer(*self->deadline);
     return 0;
+  }
+
+  static curl_socket_t on_open_socket(void* clientp, curlsocktype purpose, curl_sockaddr* addr) {
+    auto* self = static_cast<Impl*>(clientp);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    const curl_socket_t s = ::socket(addr->family, addr->socktype, addr->protocol);
+    if (s != CURL_SOCKET_BAD) self->owned.insert(s);
+    return s;
   }
 
   static int on_close_socket(void* clientp, curl_socket_t s) {
     auto* self = static_cast<Impl*>(clientp);
-    self->forget(s);  // normally already done by CURL_POLL_REMOVE; safe to repeat
+    self->forget(s);  // deregister before the fd number can be reused
+    self->owned.erase(s);
     return ::close(s);
   }
 
   // --- Asio side ---
+
+  void arm_timer(std::chrono::steady_clock::time_point at) {
+    timer_armed = true;
+    timer_expiry = at;
+    timer.expires_at(at);  // cancels a pending wait: its handler sees operation_aborted
+    timer.async_wait([this](const error_code& ec) {
+      if (ec == net::error::operation_aborted) return;
+      timer_armed = false;
+      if (!deadline) return;
+      if (std::chrono::steady_clock::now() < *deadline) {
+        arm_timer(*deadline);
+        return;
+      }
+      deadline.reset();
+      action(CURL_SOCKET_TIMEOUT, 0);
+    });
+  }
 
   void forget(curl_socket_t s) {
     auto it = sockets.find(s);
@@ -99,21 +143,38 @@ struct CurlMulti::Impl {
     sock->desc.release();  // cancels pending waits (they see `removed`), deregisters, keeps the fd
   }
 
+  // Asio's epoll reactor is edge-triggered, while libcurl expects level-triggered readiness: a
+  // socket that is already readable or writable (data left unread, a reused idle connection) may
+  // never produce another edge. So before waiting, poll(2) the socket once; when it is ready, post
+  // the handler instead of waiting.
   void arm(const std::shared_ptr<Socket>& sock) {
     if (sock->removed) return;
-    if ((sock->want & CURL_POLL_IN) && !sock->read_pending) {
+    const bool need_read = (sock->want & CURL_POLL_IN) && !sock->read_pending;
+    const bool need_write = (sock->want & CURL_POLL_OUT) && !sock->write_pending;
+    if (!need_read && !need_write) return;
+    pollfd p{sock->fd, static_cast<short>((need_read ? POLLIN : 0) | (need_write ? POLLOUT : 0)), 0};
+    const bool polled = ::poll(&p, 1, 0) >= 0;
+    const short bad = POLLERR | POLLHUP | POLLNVAL;
+    if (need_read) {
       sock->read_pending = true;
-      sock->desc.async_wait(net::posix::stream_descriptor::wait_read,
-                            [this, weak = std::weak_ptr<Socket>(sock)](const error_code& ec) {
-                              on_ready(weak, ec, CURL_POLL_IN);
-                            });
+      start_wait(sock, CURL_POLL_IN, polled && (p.revents & (POLLIN | bad)));
     }
-    if ((sock->want & CURL_POLL_OUT) && !sock->write_pending) {
+    if (need_write) {
       sock->write_pending = true;
-      sock->desc.async_wait(net::posix::stream_descriptor::wait_write,
-                            [this, weak = std::weak_ptr<Socket>(sock)](const error_code& ec) {
-                              on_ready(weak, ec, CURL_POLL_OUT);
-                            });
+      start_wait(sock, CURL_POLL_OUT, polled && (p.revents & (POLLOUT | bad)));
+    }
+  }
+
+  void start_wait(const std::shared_ptr<Socket>& sock, int direction, bool ready_now) {
+    auto handler = [this, weak = std::weak_ptr<Socket>(sock), direction](const error_code& ec) {
+      on_ready(weak, ec, direction);
+    };
+    if (ready_now) {
+      net::post(io, [handler] { handler(error_code()); });
+    } else {
+      sock->desc.async_wait(direction == CURL_POLL_IN ? net::posix::stream_descriptor::wait_read
+                                                      : net::posix::stream_descriptor::wait_write,
+                            handler);
     }
   }
 
@@ -187,6 +248,8 @@ CurlMulti::~CurlMulti() {
 bool CurlMulti::add(void* easy_ptr, Completion done) {
   CURL* easy = static_cast<CURL*>(easy_ptr);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, impl_.get());
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close_socket);
   curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
   impl_->transfers[easy] = std::move(done);

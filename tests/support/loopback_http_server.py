@@ -6,6 +6,7 @@ Endpoints (any method):
   /fast                      200 "fast"
   /slow?ms=N                 waits N ms, then 200 "slow"
   /status/<code>[?retry_after=V]   answers <code>, with Retry-After: V when given
+  /big?bytes=N               200 with N bytes of "x"
   /echo                      200, JSON of method, path, headers, body; header X-Echo: yes
   /_stats                    text "name value" lines: connections, requests, in_flight, max_in_flight
   /_reset                    zeroes the counters and forgets recorded requests
@@ -27,6 +28,7 @@ recorded = []
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms ACK stalls
 
     def setup(self):
         super().setup()
@@ -86,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
                 if "retry_after" in query:
                     extra["Retry-After"] = query["retry_after"][0]
                 self._reply(int(url.path.split("/")[2]), "status", extra=extra)
+            elif url.path == "/big":
+                self._reply(200, b"x" * int(query.get("bytes", ["1048576"])[0]))
             elif url.path == "/echo":
                 self._reply(200, json.dumps(recorded[-1]), "application/json", {"X-Echo": "yes"})
             else:

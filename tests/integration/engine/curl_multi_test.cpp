@@ -205,6 +205,25 @@ TEST_F(CurlMultiTest, PostSendsMethodHeadersBodyAndBasicAuth) {
   EXPECT_EQ(*echo, "yes");
 }
 
+TEST_F(CurlMultiTest, LargeBodiesBothWays) {
+  HttpTransport transport(multi_, 8);
+  std::vector<std::size_t> sizes;
+  for (int i = 0; i < 4; ++i) {
+    transport.execute(get("/big?bytes=3000000"), [&](TransportResponse r) {
+      EXPECT_EQ(r.status, 200) << r.transport_error;
+      sizes.push_back(r.body.size());
+    });
+  }
+  TransportRequest upload;
+  upload.url = server_->url("/fast");
+  upload.body = std::string(4'000'000, 'y');
+  int upload_status = 0;
+  transport.execute(upload, [&](TransportResponse r) { upload_status = r.status; });
+  io_.run();
+  EXPECT_EQ(sizes, (std::vector<std::size_t>(4, 3000000)));
+  EXPECT_EQ(upload_status, 200);
+}
+
 TEST_F(CurlMultiTest, OtherMethods) {
   HttpTransport transport(multi_);
   std::vector<std::string> methods;
