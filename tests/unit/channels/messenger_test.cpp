@@ -117,3 +117,45 @@ TEST(Messenger, MessagesAndDeliveries) {
 
 }  // namespace
 }  // namespace outreach::channels
+
+// Facebook Page posts share the Graph API error format; tested here with the other Meta channel.
+#include "channels/facebook_page.h"
+
+namespace outreach::channels {
+namespace {
+
+FacebookPageConfig page_config() {
+  FacebookPageConfig c;
+  c.page_id = "104523456789012";
+  c.page_access_token = "PAGE TOKEN";
+  return c;
+}
+
+TEST(FacebookPage, BuildsFeedPostAndParsesPostId) {
+  FacebookPage page(page_config());
+  auto req = page.build_post("Hulp nodig na de toeslagenaffaire? Kijk op herstel.example.nl");
+  ASSERT_TRUE(req.ok()) << req.error().what();
+  EXPECT_EQ(req->url, "https://graph.facebook.com/v23.0/104523456789012/feed");
+  EXPECT_EQ(req->body,
+            "message=Hulp+nodig+na+de+toeslagenaffaire%3F+Kijk+op+herstel.example.nl&access_token=PAGE+TOKEN");
+  EXPECT_EQ(page.parse_post(answer(200, R"({"id":"104523456789012_987654321098765"})")).value(),
+            "104523456789012_987654321098765");
+  auto limited = page.parse_post(answer(400, R"({"error":{"message":"(#32) Page request limit reached","code":32}})"));
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error().code, core::ErrorCode::transient);
+  EXPECT_EQ(limited.error().what(), "facebook_page: facebook_page 32: (#32) Page request limit reached");
+  EXPECT_EQ(page.parse_post(answer(400, R"({"error":{"message":"(#200) Permissions error","code":200}})")).error().code,
+            core::ErrorCode::permanent);
+}
+
+TEST(FacebookPage, IsNotAPerContactChannel) {
+  FacebookPage page(page_config());
+  OutboundMessage m = message(std::nullopt);
+  EXPECT_FALSE(page.can_send_to(m.to));
+  EXPECT_EQ(page.build_send(m).error().code, core::ErrorCode::permanent);
+  EXPECT_FALSE(page.build_post("").ok());
+  EXPECT_EQ(page.verify_signature(WebhookRequest{}).error().code, core::ErrorCode::forbidden);
+}
+
+}  // namespace
+}  // namespace outreach::channels
