@@ -148,19 +148,31 @@ core::Status ContactStore::erase(std::int64_t id, core::TimePoint now) {
     if (mark.exec() == 0) return core::Error::not_found("no contact with id " + std::to_string(id));
     // Municipality stays (aggregated counts); everything that identifies or describes the person goes.
     const char* statements[] = {
+        // Replies that came in from one of the addresses before they were linked to this contact.
+        "UPDATE responses SET text = '', urn = '' WHERE contact_id IS NULL "
+        "AND urn IN (SELECT urn FROM contact_urns WHERE contact_id = ?1)",
+        "DELETE FROM sandbox_deliveries WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1) "
+        "OR urn IN (SELECT urn FROM contact_urns WHERE contact_id = ?1)",
         "DELETE FROM contact_urns WHERE contact_id = ?1",
         "DELETE FROM contact_tags WHERE contact_id = ?1",
         "DELETE FROM consent_events WHERE contact_id = ?1",
         "DELETE FROM contact_logs WHERE contact_id = ?1",
         "DELETE FROM assignments WHERE contact_id = ?1",
-        "DELETE FROM sandbox_deliveries WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1)",
         "UPDATE messages SET urn = NULL, reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE reason END, "
         "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
         "UPDATE responses SET text = '', urn = '' WHERE contact_id = ?1",
+        // Case notes are free text about the person; an open case has nobody left to help.
+        "UPDATE case_events SET note = NULL WHERE case_id IN (SELECT id FROM cases WHERE contact_id = ?1)",
+        "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) "
+        "SELECT id, ?2, 'system', 'closed', owner_code, 'contact erased' FROM cases "
+        "WHERE contact_id = ?1 AND status <> 'closed'",
+        "UPDATE cases SET status = 'closed', closed_at = ?2, sla_due_at = NULL, updated_at = ?2 "
+        "WHERE contact_id = ?1 AND status <> 'closed'",
     };
     for (const char* sql : statements) {
       SQLite::Statement st(db_.sql(), sql);
       st.bind(1, static_cast<int64_t>(id));
+      if (st.getBindParameterCount() > 1) st.bind(2, static_cast<int64_t>(core::to_millis(now)));
       st.exec();
     }
     return {};

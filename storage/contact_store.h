@@ -55,7 +55,8 @@ class ContactStore {
   core::Status set_do_not_contact(std::int64_t id, bool dnc, const std::string& reason);
   // A provider said the address does not work (bounce, invalid number).
   core::Status mark_address_bad(const std::string& urn, const std::string& reason);
-  // Removes personal data everywhere and keeps an anonymous tombstone.
+  // Removes personal data everywhere and keeps an anonymous tombstone; closes the contact's open
+  // cases (nobody is left to help) and blanks their notes.
   core::Status erase(std::int64_t id, core::TimePoint now);
   std::int64_t count() const;
 

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "storage/case_store.h"
 #include "storage/consent_ledger.h"
+#include "storage/outbox.h"
 #include "storage/response_store.h"
 #include "tests/support/storage_fixture.h"
 
@@ -171,6 +173,48 @@ TEST_F(ContactStoreTest, EraseKeepsAnonymousTombstone) {
   // The address is free again: the same person may sign up anew.
   EXPECT_TRUE(store.add(contact("Anna", {"tel:0612345678"}), now()));
   EXPECT_EQ(store.erase(id, now()).error().what(), "no contact with id " + std::to_string(id));
+}
+
+TEST_F(ContactStoreTest, EraseClosesOpenCasesAndForgetsTheirNotes) {
+  auto id = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  CaseStore cases(*db);
+  auto case_id = cases.open(id, "GM0599", std::nullopt, now(), now() + std::chrono::hours(72), "engine").take();
+  ASSERT_TRUE(cases.set_status(case_id, "acknowledged", "gm0599", now(), "Anna belt terug na 17:00, Dorpsstraat 1"));
+  ASSERT_TRUE(store.erase(id, now()));
+  auto c = cases.get(case_id).take();
+  EXPECT_EQ(c.status, "closed");
+  EXPECT_EQ(c.closed_at, now());
+  EXPECT_TRUE(cases.due_for_escalation(now() + std::chrono::hours(1000)).empty());
+  std::vector<std::string> notes;
+  for (const auto& e : cases.history(case_id)) notes.push_back(e.status + ":" + e.note);
+  EXPECT_EQ(notes, (std::vector<std::string>{"open:", "acknowledged:", "closed:contact erased"}));
+}
+
+TEST_F(ContactStoreTest, EraseBlanksRepliesFromItsAddressesReceivedBeforeTheyWereLinked) {
+  ResponseStore responses(*db);
+  Response r;
+  r.channel = "sms";
+  r.urn = "tel:+31612345678";
+  r.provider_message_id = "m0";
+  r.text = "Ik ben Anna, bel me";
+  r.received_at = now();
+  responses.record(r).take();
+  r.urn = "tel:+31687654321";
+  r.provider_message_id = "m1";
+  r.text = "iemand anders";
+  responses.record(r).take();
+  Outbox outbox(*db);
+  SandboxDelivery preview;
+  preview.channel = "sms";
+  preview.urn = "tel:+31612345678";
+  preview.body = "Beste Anna";
+  preview.at = now();
+  ASSERT_TRUE(outbox.record_sandbox(preview));
+
+  auto id = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  ASSERT_TRUE(store.erase(id, now()));
+  EXPECT_EQ(sql_text("SELECT group_concat(text, '|') FROM (SELECT text FROM responses ORDER BY id)"), "|iemand anders");
+  EXPECT_TRUE(outbox.sandbox(10).empty());
 }
 
 TEST_F(ContactStoreTest, ForEachStreamsAddressesAndTags) {
