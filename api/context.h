@@ -1,0 +1,40 @@
+#pragma once
+// What the routes work with: the database, the clock, the engine components they call, and the
+// api's limits. Plain data wired by the caller (app/ or a test); nothing here is owned.
+// Everything pointed to must outlive the router. Use from one thread (the server's io thread).
+
+#include <map>
+#include <string>
+
+#include "core/clock.h"
+
+namespace outreach::storage {
+class Database;
+}
+namespace outreach::channels {
+class Connector;
+}
+namespace outreach::engine {
+class MetricsRegistry;
+class InboundProcessor;
+class CampaignDesk;
+}  // namespace outreach::engine
+
+namespace outreach::api {
+
+struct ApiContext {
+  storage::Database* db = nullptr;
+  const core::Clock* clock = nullptr;
+  engine::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
+  engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
+  engine::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
+  std::map<std::string, const channels::Connector*> webhooks;
+  // The public URL providers call ("https://outreach.example.org"); signatures cover it.
+  std::string public_base_url = "http://127.0.0.1:8080";
+  std::string national_fallback = "national";  // the fallback team's owner code for cases
+  int assignment_cap = 25;  // open assignments per volunteer or intermediary
+  int max_page = 1000;      // largest ?limit=
+};
+
+}  // namespace outreach::api

@@ -1,0 +1,14 @@
+#pragma once
+// The api's view of HTTP: plain request and response structs. They are the engine server's own
+// structs (engine/http_server.h), aliased here so that the arrows keep pointing down
+// (api -> engine): the server never includes the api, and routes never see a socket.
+
+#include "engine/http_server.h"
+
+namespace outreach::api {
+
+using Request = engine::HttpRequest;
+using Response = engine::HttpResponse;
+using Headers = engine::HttpHeaders;
+
+}  // namespace outreach::api

@@ -1,0 +1,238 @@
+// Municipality, regional hub and national fallback: the residents who asked for help and consented
+// to sharing (JSON with cursor paging, or CSV), their cases, and acting on a case.
+
+#include <memory>
+
+#include "api/auth.h"
+#include "api/errors.h"
+#include "api/route_util.h"
+#include "api/router.h"
+#include "storage/case_store.h"
+#include "storage/municipality_store.h"
+#include "storage/response_store.h"
+
+namespace outreach::api {
+
+using storage::PrincipalKind;
+
+namespace {
+
+const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
+                                               PrincipalKind::national_fallback};
+constexpr int kCsvPage = 500;
+
+json response_json(const storage::SharedResponse& s) {
+  const auto& r = s.response;
+  json j = {{"id", r.id},
+            {"received_at", core::format_utc(r.received_at)},
+            {"channel", r.channel},
+            {"contact_id", r.contact_id ? json(*r.contact_id) : json(nullptr)},
+            {"name", s.name},
+            {"language", s.language},
+            {"phone", s.phone},
+            {"email", s.email},
+            {"text", r.text},
+            {"keyword", r.keyword},
+            {"case_id", s.case_id ? json(s.case_id) : json(nullptr)},
+            {"case_status", s.case_status}};
+  return j;
+}
+
+// RFC 4180 field; a leading = + - @ is neutralised so spreadsheets do not run it as a formula.
+std::string csv_field(const std::string& v) {
+  std::string s = v;
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string csv_row(const storage::SharedResponse& s) {
+  const auto& r = s.response;
+  std::string row;
+  row += std::to_string(r.id) + ",";
+  row += csv_field(core::format_utc(r.received_at)) + ",";
+  row += csv_field(r.channel) + ",";
+  row += (r.contact_id ? std::to_string(*r.contact_id) : std::string()) + ",";
+  row += csv_field(s.name) + ",";
+  row += csv_field(s.language) + ",";
+  row += csv_field(s.phone) + ",";
+  row += csv_field(s.email) + ",";
+  row += csv_field(r.text) + ",";
+  row += csv_field(r.keyword) + ",";
+  row += (s.case_id ? std::to_string(s.case_id) : std::string()) + ",";
+  row += csv_field(s.case_status) + "\r\n";
+  return row;
+}
+
+bool wants_csv(const Request& request, std::string& format_error) {
+  auto it = request.query.find("format");
+  if (it != request.query.end()) {
+    if (it->second == "csv") return true;
+    if (it->second != "json") format_error = "expected 'json' or 'csv'";
+    return false;
+  }
+  const std::string* accept = request.header("Accept");
+  return accept && accept->find("text/csv") != std::string::npos;
+}
+
+Response list_responses(ApiContext& ctx, Call& call) {
+  const std::string& code = call.param("code");
+  storage::MunicipalityStore municipalities(*ctx.db);
+  if (!may_read_municipality(*call.principal, code, municipalities)) return forbidden();
+
+  std::string format_error;
+  bool csv = wants_csv(call.request, format_error);
+  if (!format_error.empty()) return invalid_field("format", format_error);
+  auto since = time_param(call.request, "since", false);
+  if (!since) return fail(since.error());
+  auto until = time_param(call.request, "until", true);
+  if (!until) return fail(until.error());
+  auto after = int_param(call.request, "after", 0, 0, INT64_MAX);
+  if (!after) return fail(after.error());
+  auto limit = int_param(call.request, "limit", csv ? 0 : 100, 1, ctx.max_page);
+  if (!limit) return fail(limit.error());
+
+  storage::ResponseQuery q;
+  q.municipality = code;
+  q.since = *since;
+  q.until = *until;
+  q.after_id = *after;
+  call.audit_detail = csv ? "format=csv" : "format=json";
+
+  if (!csv) {
+    q.limit = static_cast<int>(*limit) + 1;
+    storage::ResponseStore responses(*ctx.db);
+    json items = json::array();
+    std::int64_t last = 0;
+    bool more = false;
+    responses.for_each_shared(q, [&](const storage::SharedResponse& s) {
+      if (static_cast<std::int64_t>(items.size()) == *limit) {
+        more = true;
+        return;
+      }
+      items.push_back(response_json(s));
+      last = s.response.id;
+    });
+    json body = {{"municipality", code}, {"items", std::move(items)}, {"next_after", more ? json(last) : json(nullptr)}};
+    return json_response(body.dump());
+  }
+
+  // CSV: streamed page by page along the id cursor, so a large list never sits in memory.
+  struct CsvState {
+    storage::ResponseQuery q;
+    std::int64_t remaining = 0;  // 0: no limit
+    int stage = 0;               // 0: header, 1: rows, 2: done
+  };
+  auto state = std::make_shared<CsvState>();
+  state->q = q;
+  state->remaining = *limit;
+  Response r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".csv\"");
+  storage::Database* db = ctx.db;
+  r.stream = [state, db]() -> std::optional<std::string> {
+    if (state->stage == 0) {
+      state->stage = 1;
+      return std::string("\xEF\xBB\xBF") +
+             "id,received_at,channel,contact_id,name,language,phone,email,text,keyword,case_id,case_status\r\n";
+    }
+    if (state->stage == 2) return std::nullopt;
+    int page = kCsvPage;
+    if (state->remaining > 0 && state->remaining < page) page = static_cast<int>(state->remaining);
+    state->q.limit = page;
+    std::string chunk;
+    int rows = 0;
+    storage::ResponseStore responses(*db);
+    responses.for_each_shared(state->q, [&](const storage::SharedResponse& s) {
+      chunk += csv_row(s);
+      state->q.after_id = s.response.id;
+      ++rows;
+    });
+    if (state->remaining > 0) {
+      state->remaining -= rows;
+      if (state->remaining <= 0) state->stage = 2;
+    }
+    if (rows < page) state->stage = 2;
+    if (chunk.empty()) return state->stage == 2 ? std::nullopt : std::optional<std::string>(std::string());
+    return chunk;
+  };
+  return r;
+}
+
+json case_json(const storage::Case& c) {
+  auto opt_time = [](const std::optional<core::TimePoint>& t) { return t ? json(core::format_utc(*t)) : json(nullptr); };
+  return {{"id", c.id},
+          {"contact_id", c.contact_id},
+          {"municipality", c.municipality},
+          {"status", c.status},
+          {"owner_kind", c.owner_kind},
+          {"owner_code", c.owner_code},
+          {"opened_at", core::format_utc(c.opened_at)},
+          {"sla_due_at", opt_time(c.sla_due_at)},
+          {"acknowledged_at", opt_time(c.acknowledged_at)},
+          {"closed_at", opt_time(c.closed_at)}};
+}
+
+Response list_cases(ApiContext& ctx, Call& call) {
+  storage::MunicipalityStore municipalities(*ctx.db);
+  std::string owner = case_owner_code(*call.principal, municipalities, ctx.national_fallback);
+  if (owner.empty()) return forbidden();
+  storage::CaseStore cases(*ctx.db);
+  json items = json::array();
+  for (const auto& c : cases.for_owner(owner)) {
+    items.push_back(case_json(c));
+    call.audit_subjects.push_back("case:" + std::to_string(c.id));
+  }
+  if (call.audit_subjects.empty()) call.audit_subjects.push_back("owner:" + owner);
+  return json_response(json{{"owner", owner}, {"items", std::move(items)}}.dump());
+}
+
+Response set_case_status(ApiContext& ctx, Call& call, const std::string& status) {
+  auto id = parse_id(call.param("id"));
+  if (!id) return invalid_field("id", "expected a positive integer");
+  storage::MunicipalityStore municipalities(*ctx.db);
+  std::string owner = case_owner_code(*call.principal, municipalities, ctx.national_fallback);
+  storage::CaseStore cases(*ctx.db);
+  auto c = cases.get(*id);
+  // Not found and not yours look the same: nothing leaks about other owners' cases.
+  if (!c || owner.empty() || c->owner_code != owner) return forbidden();
+  std::string note;
+  if (!call.request.body.empty()) {
+    auto body = parse_json_object(call.request);
+    if (!body) return fail(body.error());
+    auto n = string_field(*body, "note", false, 280);
+    if (!n) return fail(n.error());
+    note = n->value_or("");
+  }
+  if (auto st = cases.set_status(*id, status, call.actor, ctx.clock->now(), note); !st) return fail(st.error());
+  auto updated = cases.get(*id);
+  if (!updated) return fail(updated.error());
+  return json_response(case_json(*updated).dump());
+}
+
+}  // namespace
+
+void add_municipality_routes(Router& router) {
+  ApiContext* ctx = &router.context();
+  router.add({"GET", "/v1/municipalities/{code}/responses", false, kMunicipal, "responses.read",
+              "brede-ondersteuning", "municipality:{code}", false,
+              [ctx](Call& call) { return list_responses(*ctx, call); }});
+  router.add({"GET", "/v1/cases", false, kMunicipal, "cases.read", "brede-ondersteuning", "cases", false,
+              [ctx](Call& call) { return list_cases(*ctx, call); }});
+  const std::pair<const char*, const char*> kActions[] = {
+      {"acknowledge", "acknowledged"}, {"in_contact", "in_contact"}, {"close", "closed"}};
+  for (const auto& [verb, status] : kActions) {
+    std::string st = status;
+    router.add({"POST", std::string("/v1/cases/{id}/") + verb, false, kMunicipal, std::string("cases.") + verb,
+                "brede-ondersteuning", "case:{id}", true,
+                [ctx, st](Call& call) { return set_case_status(*ctx, call, st); }});
+  }
+}
+
+}  // namespace outreach::api

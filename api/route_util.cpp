@@ -1,0 +1,68 @@
+#include "api/route_util.h"
+
+#include <charconv>
+
+#include "api/errors.h"
+
+namespace outreach::api {
+
+core::Result<json> parse_json_object(const Request& request) {
+  json body = json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return core::Error::invalid("malformed JSON", "body");
+  if (!body.is_object()) return core::Error::invalid("expected a JSON object", "body");
+  return body;
+}
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  std::int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+core::Result<std::optional<std::string>> string_field(const json& obj, const std::string& name, bool required,
+                                                      std::size_t max_len, const std::string& prefix) {
+  const std::string field = prefix + name;
+  auto it = obj.find(name);
+  if (it == obj.end() || it->is_null()) {
+    if (required) return core::Error::invalid("required", field);
+    return std::optional<std::string>();
+  }
+  if (!it->is_string()) return core::Error::invalid("expected a string", field);
+  std::string value = it->get<std::string>();
+  if (required && value.empty()) return core::Error::invalid("required", field);
+  if (value.size() > max_len) {
+    return core::Error::invalid("longer than " + std::to_string(max_len) + " bytes", field);
+  }
+  return std::optional<std::string>(std::move(value));
+}
+
+core::Result<std::optional<core::TimePoint>> time_param(const Request& request, const std::string& name,
+                                                        bool end_of_day) {
+  auto it = request.query.find(name);
+  if (it == request.query.end() || it->second.empty()) return std::optional<core::TimePoint>();
+  core::TimePoint t;
+  if (!core::parse_utc(it->second, t)) {
+    return core::Error::invalid("expected an ISO date (YYYY-MM-DD) or UTC time (YYYY-MM-DDTHH:MM:SSZ)", name);
+  }
+  if (end_of_day && it->second.size() == 10) t += std::chrono::hours(24);
+  return std::optional<core::TimePoint>(t);
+}
+
+core::Result<std::int64_t> int_param(const Request& request, const std::string& name, std::int64_t fallback,
+                                     std::int64_t min, std::int64_t max) {
+  auto it = request.query.find(name);
+  if (it == request.query.end() || it->second.empty()) return fallback;
+  std::int64_t v = 0;
+  const std::string& s = it->second;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || v < min || v > max) {
+    return core::Error::invalid("expected an integer from " + std::to_string(min) + " to " + std::to_string(max),
+                                name);
+  }
+  return v;
+}
+
+Response fail(const core::Error& e) { return error_response(e); }
+
+}  // namespace outreach::api

@@ -1,0 +1,40 @@
+#pragma once
+// Small helpers the route files share (api-internal: includes nlohmann/json).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_types.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace outreach::api {
+
+using json = nlohmann::json;
+
+// The body as a JSON object; invalid_input "malformed JSON ..." (field "body") otherwise.
+core::Result<json> parse_json_object(const Request& request);
+
+// A positive decimal id, or nullopt.
+std::optional<std::int64_t> parse_id(const std::string& text);
+
+// A string member: missing or null -> nullopt when optional, invalid "required" otherwise;
+// wrong type or longer than max_len -> invalid naming the field.
+core::Result<std::optional<std::string>> string_field(const json& obj, const std::string& name, bool required,
+                                                      std::size_t max_len = 1000, const std::string& prefix = {});
+
+// ISO date or date-time query parameter. A date-only `until` means the end of that day.
+core::Result<std::optional<core::TimePoint>> time_param(const Request& request, const std::string& name,
+                                                        bool end_of_day);
+
+// Integer query parameter in [min, max]; missing -> fallback.
+core::Result<std::int64_t> int_param(const Request& request, const std::string& name, std::int64_t fallback,
+                                     std::int64_t min, std::int64_t max);
+
+// Wraps a core::Error into the api's error response.
+Response fail(const core::Error& e);
+
+}  // namespace outreach::api

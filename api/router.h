@@ -1,0 +1,94 @@
+#pragma once
+// Dispatch by method and path pattern ("/v1/cases/{id}/acknowledge"), with authentication, the
+// scope table and the audit trail wrapped around every route, so a route handler only does its
+// own work:
+//   1. a fresh request id (X-Request-Id on every answer);
+//   2. unknown path -> 404, known path with another method -> 405;
+//   3. unless the route is public: Bearer token -> principal (401 without or with a bad token),
+//      principal kind in the route's table of kinds (403 otherwise) -- all before the handler runs;
+//   4. the handler; routes marked `transactional` run with their audit record in one transaction,
+//      and a handler answering >= 400 rolls it back, so nothing half-written remains;
+//   5. a route marked with an audit action appends one storage::AuditLog record per subject it
+//      touched (actor, action, subject, purpose, request id) after a 2xx answer; when the record
+//      cannot be written the data is not returned (500).
+// Errors have one shape: {"error":{"code":...,"message":...,"field":...}} (api/errors.h).
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "api/context.h"
+#include "api/http_types.h"
+#include "storage/principal_store.h"
+
+namespace outreach::api {
+
+// What a handler gets for one request.
+struct Call {
+  const Request& request;
+  std::map<std::string, std::string> params;     // from the path pattern, percent-decoded
+  const storage::Principal* principal = nullptr;  // null on public routes
+  std::string request_id;
+  std::string actor;  // principal name; public routes set their own ("webhook:sms")
+  // Subjects touched ("contact:42"); when a handler adds none, the route's subject template is used.
+  std::vector<std::string> audit_subjects;
+  std::string audit_detail;
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+using Handler = std::function<Response(Call&)>;
+
+struct RouteSpec {
+  std::string method;   // "GET", "POST", "DELETE"
+  std::string pattern;  // "/v1/cases/{id}/acknowledge"
+  bool is_public = false;                      // no bearer token (health, webhooks, openapi)
+  std::vector<storage::PrincipalKind> kinds;   // who may call it (ignored when public)
+  std::string audit_action;  // empty: the route touches no personal data
+  std::string purpose;       // why ("brede-ondersteuning", "peer-contact", "erasure", ...)
+  std::string subject;       // template with {params}: "case:{id}"
+  bool transactional = false;
+  Handler handler;
+};
+
+class Router {
+ public:
+  // `ctx` must outlive the router.
+  explicit Router(ApiContext& ctx) : ctx_(ctx) {}
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  void add(RouteSpec spec);
+  Response handle(const Request& request);
+  const std::vector<RouteSpec>& routes() const { return routes_; }
+  ApiContext& context() { return ctx_; }
+
+ private:
+  Response run(const RouteSpec& route, Call& call);
+  void count(const std::string& route, int status);
+
+  ApiContext& ctx_;
+  std::vector<RouteSpec> routes_;
+};
+
+// Matches "/v1/cases/{id}" against "/v1/cases/7": true and params {"id": "7"}.
+bool match_pattern(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params);
+// 16 random bytes as 32 hex characters.
+std::string new_request_id();
+
+// Every route of the api (api/*_routes.cpp), registered on one router.
+std::unique_ptr<Router> make_router(ApiContext& ctx);
+// The handler the engine's HttpServer calls.
+engine::HttpHandler http_handler(Router& router);
+
+// Route groups, one file per audience.
+void add_ops_routes(Router& router);
+void add_municipality_routes(Router& router);
+void add_webhook_routes(Router& router);
+void add_volunteer_routes(Router& router);
+void add_coordinator_routes(Router& router);
+
+}  // namespace outreach::api

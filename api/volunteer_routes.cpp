@@ -1,0 +1,214 @@
+// Volunteers and intermediaries: ask for people to approach, release them, and log each contact
+// (outcome, consent given, follow-up wish). They only ever touch people assigned to them.
+
+#include <regex>
+
+#include "api/errors.h"
+#include "api/route_util.h"
+#include "api/router.h"
+#include "storage/assignment_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_log_store.h"
+#include "storage/contact_store.h"
+#include "storage/database.h"
+
+namespace outreach::api {
+
+using storage::PrincipalKind;
+
+namespace {
+
+const std::vector<PrincipalKind> kField = {PrincipalKind::volunteer, PrincipalKind::intermediary};
+constexpr int kMaxAssignRequest = 100;
+
+bool valid_purpose(const std::string& p) {
+  static const std::regex kShare("share:GM[0-9]{4}");
+  return p == "outreach" || p == "peer-contact" || std::regex_match(p, kShare);
+}
+
+bool valid_language(const std::string& l) {
+  static const std::regex kLang("[a-z]{2,3}");
+  return std::regex_match(l, kLang);
+}
+
+json person_json(const storage::Contact& c) {
+  json addresses = json::array();
+  for (const auto& a : c.addresses) {
+    if (!a.bad) addresses.push_back(a.urn.str());
+  }
+  return {{"contact_id", c.id}, {"name", c.name}, {"language", c.language}, {"municipality", c.municipality},
+          {"addresses", std::move(addresses)}};
+}
+
+Response assign(ApiContext& ctx, Call& call) {
+  auto body = parse_json_object(call.request);
+  if (!body) return fail(body.error());
+  auto count_it = body->find("count");
+  if (count_it == body->end() || !count_it->is_number_integer()) return invalid_field("count", "expected an integer");
+  auto count = count_it->get<std::int64_t>();
+  if (count < 1 || count > kMaxAssignRequest) {
+    return invalid_field("count", "expected 1 to " + std::to_string(kMaxAssignRequest));
+  }
+  auto municipality = string_field(*body, "municipality", false, 6);
+  if (!municipality) return fail(municipality.error());
+  static const std::regex kCode("GM[0-9]{4}");
+  if (*municipality && !std::regex_match(**municipality, kCode)) {
+    return invalid_field("municipality", "expected a CBS code like GM0599");
+  }
+  auto language = string_field(*body, "language", false, 3);
+  if (!language) return fail(language.error());
+  if (*language && !valid_language(**language)) return invalid_field("language", "expected a language code like nl");
+
+  storage::AssignmentStore assignments(*ctx.db);
+  storage::AssignmentFilter filter{municipality->value_or(""), language->value_or("")};
+  auto ids = assignments.assign(call.actor, filter, static_cast<int>(count), ctx.assignment_cap, ctx.clock->now());
+  if (!ids) return fail(ids.error());
+  storage::ContactStore contacts(*ctx.db);
+  json people = json::array();
+  for (auto id : *ids) {
+    auto c = contacts.get(id);
+    if (!c) return fail(c.error());
+    people.push_back(person_json(*c));
+    call.audit_subjects.push_back("contact:" + std::to_string(id));
+  }
+  int held = static_cast<int>(assignments.active_for(call.actor).size());
+  if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
+  json out = {{"assigned", std::move(people)}, {"held", held}, {"cap", ctx.assignment_cap}};
+  return json_response(out.dump(), 201);
+}
+
+Response list_assignments(ApiContext& ctx, Call& call) {
+  storage::AssignmentStore assignments(*ctx.db);
+  storage::ContactStore contacts(*ctx.db);
+  json people = json::array();
+  for (auto id : assignments.active_for(call.actor)) {
+    auto c = contacts.get(id);
+    if (!c) continue;
+    people.push_back(person_json(*c));
+    call.audit_subjects.push_back("contact:" + std::to_string(id));
+  }
+  if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
+  return json_response(json{{"assigned", std::move(people)}, {"cap", ctx.assignment_cap}}.dump());
+}
+
+Response release(ApiContext& ctx, Call& call) {
+  auto id = parse_id(call.param("contact_id"));
+  if (!id) return invalid_field("contact_id", "expected a positive integer");
+  storage::AssignmentStore assignments(*ctx.db);
+  if (!assignments.is_assigned(*id, call.actor)) return forbidden();
+  if (auto st = assignments.release(*id, call.actor, ctx.clock->now()); !st) return fail(st.error());
+  return Response{204, "application/json", {}, {}, {}};
+}
+
+Response contact_log(ApiContext& ctx, Call& call) {
+  auto body = parse_json_object(call.request);
+  if (!body) return fail(body.error());
+  auto id_it = body->find("contact_id");
+  if (id_it == body->end() || !id_it->is_number_integer() || id_it->get<std::int64_t>() <= 0) {
+    return invalid_field("contact_id", "expected a positive integer");
+  }
+  std::int64_t contact_id = id_it->get<std::int64_t>();
+  // Scope before anything else: a person not assigned to the caller gets the same 403 whether or
+  // not they exist.
+  storage::AssignmentStore assignments(*ctx.db);
+  if (!assignments.is_assigned(contact_id, call.actor)) return forbidden();
+
+  storage::ContactLog log;
+  log.contact_id = contact_id;
+  log.collector = call.actor;
+  log.at = ctx.clock->now();
+  auto mode = string_field(*body, "mode", true, 32);
+  if (!mode) return fail(mode.error());
+  if (!storage::is_contact_mode(**mode)) {
+    return invalid_field("mode", "expected one of phone, sms, whatsapp, email, visit, in_person, other");
+  }
+  log.mode = **mode;
+  auto outcome = string_field(*body, "outcome", true, 32);
+  if (!outcome) return fail(outcome.error());
+  if (!storage::is_contact_outcome(**outcome)) {
+    return invalid_field("outcome",
+                         "expected one of reached_wants_help, reached_no_help, not_reached, wrong_number, "
+                         "asked_no_contact");
+  }
+  log.outcome = **outcome;
+  auto note = string_field(*body, "note", false, storage::kMaxContactNote);
+  if (!note) return fail(note.error());
+  log.note = note->value_or("");
+  auto follow_up = string_field(*body, "follow_up", false, 280);
+  if (!follow_up) return fail(follow_up.error());
+  log.follow_up = follow_up->value_or("");
+
+  // Consent given to the volunteer: {purposes:[...], text_version, language, text_id?}.
+  std::vector<storage::ConsentEvent> consents;
+  if (auto c = body->find("consent"); c != body->end() && !c->is_null()) {
+    if (!c->is_object()) return invalid_field("consent", "expected an object");
+    auto purposes = c->find("purposes");
+    if (purposes == c->end() || !purposes->is_array() || purposes->empty()) {
+      return invalid_field("consent.purposes", "expected a non-empty array of purposes");
+    }
+    auto version = string_field(*c, "text_version", true, 64, "consent.");
+    if (!version) return fail(version.error());
+    auto language = string_field(*c, "language", true, 3, "consent.");
+    if (!language) return fail(language.error());
+    if (!valid_language(**language)) return invalid_field("consent.language", "expected a language code like nl");
+    auto text_id = string_field(*c, "text_id", false, 64, "consent.");
+    if (!text_id) return fail(text_id.error());
+    for (std::size_t i = 0; i < purposes->size(); ++i) {
+      const auto& p = (*purposes)[i];
+      std::string field = "consent.purposes[" + std::to_string(i) + "]";
+      if (!p.is_string() || !valid_purpose(p.get<std::string>())) {
+        return invalid_field(field, "expected outreach, peer-contact or share:<CBS code>");
+      }
+      storage::ConsentEvent e;
+      e.contact_id = contact_id;
+      e.purpose = p.get<std::string>();
+      e.channel = "*";
+      e.action = storage::ConsentAction::grant;
+      e.source = "volunteer";
+      e.text_id = text_id->value_or("volunteer-script");
+      e.text_version = **version;
+      e.language = **language;
+      e.collector = call.actor;
+      e.at = log.at;
+      e.origin_form = "contact-log";
+      consents.push_back(std::move(e));
+    }
+  }
+
+  storage::ContactLogStore logs(*ctx.db);
+  auto log_id = logs.add(log);
+  if (!log_id) return fail(log_id.error());
+  storage::ConsentLedger ledger(*ctx.db);
+  json consent_ids = json::array();
+  for (const auto& e : consents) {
+    auto id = ledger.record(e);
+    if (!id) return fail(id.error());
+    consent_ids.push_back(*id);
+  }
+  if (log.outcome == "asked_no_contact") {
+    storage::ContactStore contacts(*ctx.db);
+    if (auto st = contacts.set_do_not_contact(contact_id, true, "asked a volunteer for no contact"); !st) {
+      return fail(st.error());
+    }
+  }
+  call.audit_subjects.push_back("contact:" + std::to_string(contact_id));
+  call.audit_detail = "outcome=" + log.outcome + " consents=" + std::to_string(consents.size());
+  json out = {{"id", *log_id}, {"contact_id", contact_id}, {"consent_events", std::move(consent_ids)}};
+  return json_response(out.dump(), 201);
+}
+
+}  // namespace
+
+void add_volunteer_routes(Router& router) {
+  ApiContext* ctx = &router.context();
+  router.add({"POST", "/v1/assignments", false, kField, "contacts.assign", "peer-contact", "assignee", true,
+              [ctx](Call& call) { return assign(*ctx, call); }});
+  router.add({"GET", "/v1/assignments", false, kField, "contacts.read", "peer-contact", "assignee", false,
+              [ctx](Call& call) { return list_assignments(*ctx, call); }});
+  router.add({"DELETE", "/v1/assignments/{contact_id}", false, kField, "contacts.release", "peer-contact",
+              "contact:{contact_id}", true, [ctx](Call& call) { return release(*ctx, call); }});
+  router.add({"POST", "/v1/contact-logs", false, kField, "contact_logs.create", "peer-contact", "contact", true,
+              [ctx](Call& call) { return contact_log(*ctx, call); }});
+}
+
+}  // namespace outreach::api

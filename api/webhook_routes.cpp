@@ -1,0 +1,85 @@
+// Provider webhooks: no bearer token; the channel's connector verifies the signature before
+// anything is parsed or recorded. Inbound messages and status callbacks go to the engine's
+// InboundProcessor, which records a provider message id once (a redelivery answers 200 and is ignored).
+
+#include "api/errors.h"
+#include "api/route_util.h"
+#include "api/router.h"
+#include "channels/connector.h"
+#include "engine/inbound.h"
+
+namespace outreach::api {
+
+namespace {
+
+channels::WebhookRequest to_webhook(const ApiContext& ctx, const Request& request) {
+  channels::WebhookRequest w;
+  w.method = request.method;
+  std::string base = ctx.public_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  w.url = base + request.target;
+  w.target = request.target;
+  w.headers = request.headers;
+  w.body = request.body;
+  return w;
+}
+
+Response handle_webhook(ApiContext& ctx, Call& call) {
+  const std::string& channel = call.param("channel");
+  call.actor = "webhook:" + channel;
+  auto it = ctx.webhooks.find(channel);
+  if (it == ctx.webhooks.end() || !it->second) {
+    return json_response(engine::json_error_body("not_found", "no webhook for this channel"), 404);
+  }
+  const channels::Connector& connector = *it->second;
+  channels::WebhookRequest webhook = to_webhook(ctx, call.request);
+  if (auto st = connector.verify_signature(webhook); !st) {
+    return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
+  }
+  auto events = connector.parse_webhook(webhook);
+  if (!events) return fail(events.error());
+
+  if (events->reply_body) {  // verification handshake (WhatsApp / Messenger GET)
+    Response r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = *events->reply_body;
+    return r;
+  }
+  if (!ctx.inbound) {
+    return json_response(engine::json_error_body("transient", "inbound processing not available"), 503);
+  }
+  int recorded = 0, duplicates = 0, statuses = 0, unknown_statuses = 0;
+  for (const auto& message : events->inbound) {
+    auto result = ctx.inbound->handle(channel, message);
+    if (!result) return fail(result.error());
+    if (result->duplicate) {
+      ++duplicates;
+      continue;
+    }
+    ++recorded;
+    call.audit_subjects.push_back("response:" + std::to_string(result->response_id));
+  }
+  for (const auto& update : events->statuses) {
+    auto known = ctx.inbound->handle_status(channel, update);
+    if (!known) return fail(known.error());
+    ++(*known ? statuses : unknown_statuses);
+  }
+  if (call.audit_subjects.empty()) call.audit_subjects.push_back("webhook:" + channel);
+  call.audit_detail = "recorded=" + std::to_string(recorded) + " duplicates=" + std::to_string(duplicates) +
+                      " statuses=" + std::to_string(statuses);
+  json body = {{"recorded", recorded}, {"duplicates", duplicates}, {"statuses", statuses},
+               {"unknown_statuses", unknown_statuses}};
+  return json_response(body.dump());
+}
+
+}  // namespace
+
+void add_webhook_routes(Router& router) {
+  ApiContext* ctx = &router.context();
+  for (const char* method : {"POST", "GET"}) {
+    router.add({method, "/v1/webhooks/{channel}", true, {}, "responses.record", "outreach", "webhook:{channel}", false,
+                [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  }
+}
+
+}  // namespace outreach::api

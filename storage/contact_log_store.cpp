@@ -1,0 +1,90 @@
+#include "storage/contact_log_store.h"
+
+#include <array>
+#include <string_view>
+
+#include "storage/database.h"
+#include "storage/sql_util.h"
+
+namespace outreach::storage {
+
+namespace {
+constexpr std::array<std::string_view, 5> kOutcomes = {"reached_wants_help", "reached_no_help", "not_reached",
+                                                        "wrong_number", "asked_no_contact"};
+constexpr std::array<std::string_view, 7> kModes = {"phone", "sms", "whatsapp", "email", "visit", "in_person", "other"};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& a, const std::string& v) {
+  for (auto x : a) {
+    if (x == v) return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool is_contact_outcome(const std::string& outcome) { return contains(kOutcomes, outcome); }
+bool is_contact_mode(const std::string& mode) { return contains(kModes, mode); }
+
+core::Result<std::int64_t> ContactLogStore::add(const ContactLog& log) {
+  if (!is_contact_mode(log.mode)) return core::Error::invalid("unknown mode '" + log.mode + "'", "mode");
+  if (!is_contact_outcome(log.outcome)) return core::Error::invalid("unknown outcome '" + log.outcome + "'", "outcome");
+  if (log.note.size() > kMaxContactNote) {
+    return core::Error::invalid("longer than " + std::to_string(kMaxContactNote) + " bytes", "note");
+  }
+  try {
+    SQLite::Statement st(db_.sql(),
+                         "INSERT INTO contact_logs(contact_id, collector, mode, outcome, follow_up, note, at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    st.bind(1, static_cast<int64_t>(log.contact_id));
+    st.bind(2, log.collector);
+    st.bind(3, log.mode);
+    st.bind(4, log.outcome);
+    bind_text_or_null(st, 5, log.follow_up);
+    bind_text_or_null(st, 6, log.note);
+    st.bind(7, static_cast<int64_t>(core::to_millis(log.at)));
+    st.exec();
+    return static_cast<std::int64_t>(db_.sql().getLastInsertRowid());
+  } catch (const std::exception& e) {
+    return storage_error(e, "ContactLogStore::add");
+  }
+}
+
+std::vector<ContactLog> ContactLogStore::for_contact(std::int64_t contact_id) const {
+  std::vector<ContactLog> out;
+  SQLite::Statement st(db_.sql(),
+                       "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at "
+                       "FROM contact_logs WHERE contact_id = ?1 ORDER BY id");
+  st.bind(1, static_cast<int64_t>(contact_id));
+  while (st.executeStep()) {
+    ContactLog l;
+    l.id = st.getColumn(0).getInt64();
+    l.contact_id = st.getColumn(1).getInt64();
+    l.collector = st.getColumn(2).getString();
+    l.mode = st.getColumn(3).getString();
+    l.outcome = st.getColumn(4).getString();
+    l.follow_up = st.getColumn(5).getString();
+    l.note = st.getColumn(6).getString();
+    l.at = core::from_millis(st.getColumn(7).getInt64());
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+std::int64_t ContactLogStore::count() const {
+  SQLite::Statement st(db_.sql(), "SELECT count(*) FROM contact_logs");
+  st.executeStep();
+  return st.getColumn(0).getInt64();
+}
+
+core::Status ContactLogStore::erase_text(std::int64_t contact_id) {
+  try {
+    SQLite::Statement st(db_.sql(), "UPDATE contact_logs SET note = NULL, follow_up = NULL WHERE contact_id = ?1");
+    st.bind(1, static_cast<int64_t>(contact_id));
+    st.exec();
+  } catch (const std::exception& e) {
+    return storage_error(e, "ContactLogStore::erase_text");
+  }
+  return {};
+}
+
+}  // namespace outreach::storage

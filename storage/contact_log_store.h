@@ -1,0 +1,54 @@
+#pragma once
+// What volunteers and intermediaries report after approaching a person: structured outcome first,
+// an optional short note (at most 280 bytes; no case narrative), and the follow-up wish.
+// Append-only.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace outreach::storage {
+
+class Database;
+
+// reached_wants_help, reached_no_help, not_reached, wrong_number, asked_no_contact.
+bool is_contact_outcome(const std::string& outcome);
+// phone, sms, whatsapp, email, visit, in_person, other.
+bool is_contact_mode(const std::string& mode);
+
+constexpr std::size_t kMaxContactNote = 280;
+
+struct ContactLog {
+  std::int64_t id = 0;
+  std::int64_t contact_id = 0;
+  std::string collector;  // principal name
+  std::string mode;
+  std::string outcome;
+  std::string follow_up;  // free short text, e.g. "call back after 18:00"; may be empty
+  std::string note;
+  core::TimePoint at{};
+};
+
+// `db` must outlive the store.
+class ContactLogStore {
+ public:
+  explicit ContactLogStore(Database& db) : db_(db) {}
+  ContactLogStore(const ContactLogStore&) = delete;
+  ContactLogStore& operator=(const ContactLogStore&) = delete;
+
+  // Checks mode, outcome and note length (invalid_input naming the field), then appends.
+  core::Result<std::int64_t> add(const ContactLog& log);
+  std::vector<ContactLog> for_contact(std::int64_t contact_id) const;
+  std::int64_t count() const;
+  // Erasure: blanks the free-text note and follow-up of every log about the contact (outcome
+  // codes stay, so counts hold).
+  core::Status erase_text(std::int64_t contact_id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace outreach::storage
