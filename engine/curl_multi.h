@@ -10,7 +10,13 @@
 // Invariants:
 //  1. libcurl is never called from inside a libcurl callback: socket and timer callbacks only
 //     record state and start Asio waits; curl_multi_socket_action runs from Asio handlers.
-//  2. A completion callback runs on the io_context after the easy handle was removed from the
+//  2. Sockets: curl's fds are watched through posix::stream_descriptor wrappers that never own
+//     them. Sockets curl opens for connections (CURLOPT_OPENSOCKETFUNCTION) stay registered while
+//     idle in the connection cache and are deregistered in CURLOPT_CLOSESOCKETFUNCTION before
+//     close(2); other fds are deregistered on CURL_POLL_REMOVE. Because Asio's reactor is
+//     edge-triggered and libcurl expects level-triggered readiness, each wait is preceded by a
+//     zero-timeout poll(2) and posted at once when the socket is already ready.
+//  3. A completion callback runs on the io_context after the easy handle was removed from the
 //     multi handle; it may add new transfers (including the same easy handle).
 //
 // Threading: use only from the thread running the io_context (one io_context thread, no mutexes).
