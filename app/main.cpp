@@ -1,1 +1,188 @@
-int main() { return 0; }
+// outreach: the command-line entry point. Parses the command line, loads configuration, opens the
+// database, runs one command, and maps the outcome to an exit code:
+//   0 success, 1 bad input or a refused action, 2 usage error.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/app_context.h"
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace outreach;
+  app::AppContext ctx;
+  ctx.config_path = "config/outreach.yaml";
+  CLI::App cli{"outreach: multi-channel outreach engine for public programmes"};
+  cli.require_subcommand(1);
+  cli.add_option("--db", ctx.db_path, "SQLite database file (default: from the config, var/outreach.db)");
+  cli.add_option("--config", ctx.config_path, "configuration file")->capture_default_str();
+  std::string actor;
+  auto with_actor = [&](CLI::App* c) { c->add_option("--as", actor, "the principal doing this (recorded and checked)"); };
+
+  std::function<int()> run;
+  auto on = [&](CLI::App* c, std::function<int()> f) { c->callback([&run, f] { run = f; }); };
+  std::ostream& out = std::cout;
+
+  on(cli.add_subcommand("init", "create or migrate the database"), [&] { return app::cmd_init(ctx, out); });
+
+  auto* mun = cli.add_subcommand("municipalities", "municipalities and regions")->require_subcommand(1);
+  std::string mun_file = "config/data/municipalities.csv", region_file = "config/data/regions.csv";
+  auto* mun_load = mun->add_subcommand("load", "load municipalities and regions from CSV");
+  mun_load->add_option("--file", mun_file)->capture_default_str();
+  mun_load->add_option("--regions", region_file)->capture_default_str();
+  on(mun_load, [&] { return app::cmd_municipalities_load(ctx, mun_file, region_file, out); });
+
+  auto* contacts = cli.add_subcommand("contacts", "people and their addresses")->require_subcommand(1);
+  std::string file, who;
+  std::int64_t id = 0;
+  auto* imp = contacts->add_subcommand("import", "import a CSV (name, phone, email, whatsapp, language, municipality, tags, consent)");
+  imp->add_option("FILE", file)->required();
+  with_actor(imp);
+  on(imp, [&] { return app::cmd_contacts_import(ctx, file, actor, out); });
+  auto* show = contacts->add_subcommand("show", "show a contact by id or address URN");
+  show->add_option("WHO", who)->required();
+  with_actor(show);
+  on(show, [&] { return app::cmd_contacts_show(ctx, who, actor, out); });
+  auto* erase = contacts->add_subcommand("erase", "erase a person's data (keeps an anonymous tombstone)");
+  erase->add_option("ID", id)->required();
+  with_actor(erase);
+  on(erase, [&] { return app::cmd_contacts_erase(ctx, id, actor, out); });
+
+  auto* consent = cli.add_subcommand("consent", "the consent ledger")->require_subcommand(1);
+  std::string purpose, channel, source = "cli", text_id, text_version;
+  for (const char* verb : {"grant", "withdraw"}) {
+    auto* c = consent->add_subcommand(verb, std::string(verb) + " consent for a purpose");
+    c->add_option("--contact", id)->required();
+    c->add_option("--purpose", purpose, "outreach, share:GM0599, peer-contact")->required();
+    c->add_option("--channel", channel, "sms, email, ... (default: all channels)");
+    c->add_option("--source", source, "how it was given: paper, phone, web_form, ...")->capture_default_str();
+    c->add_option("--text-id", text_id, "the consent text shown");
+    c->add_option("--text-version", text_version);
+    with_actor(c);
+    bool grant = std::string(verb) == "grant";
+    on(c, [&, grant] { return app::cmd_consent_change(ctx, grant, id, purpose, channel, source, text_id, text_version, actor, out); });
+  }
+  auto* cshow = consent->add_subcommand("show", "a contact's consent history");
+  cshow->add_option("ID", id)->required();
+  with_actor(cshow);
+  on(cshow, [&] { return app::cmd_consent_show(ctx, id, actor, out); });
+
+  auto* campaign = cli.add_subcommand("campaign", "campaigns")->require_subcommand(1);
+  std::string key;
+  bool json = false;
+  auto* val = campaign->add_subcommand("validate", "check a campaign file (errors name file:line:column)");
+  val->add_option("FILE", file)->required();
+  on(val, [&] { return app::cmd_campaign_validate(ctx, file, out); });
+  auto* save = campaign->add_subcommand("save", "store a campaign file as a new draft version");
+  save->add_option("FILE", file)->required();
+  with_actor(save);
+  on(save, [&] { return app::cmd_campaign_save(ctx, file, actor, out); });
+  auto* prev = campaign->add_subcommand("preview", "who would get what");
+  prev->add_option("KEY", key)->required();
+  on(prev, [&] { return app::cmd_campaign_preview(ctx, key, out); });
+  for (const char* verb : {"submit", "approve", "pause", "resume", "cancel"}) {
+    auto* c = campaign->add_subcommand(verb, std::string(verb) + " a campaign");
+    c->add_option("KEY", key)->required();
+    with_actor(c);
+    std::string v = verb;
+    on(c, [&, v] { return app::cmd_campaign_transition(ctx, v, key, actor, out); });
+  }
+  auto* launch = campaign->add_subcommand("launch", "snapshot the audience into the outbox (idempotent)");
+  launch->add_option("KEY", key)->required();
+  with_actor(launch);
+  on(launch, [&] { return app::cmd_campaign_launch(ctx, key, actor, out); });
+  auto* status = campaign->add_subcommand("status", "state and funnel");
+  status->add_option("KEY", key)->required();
+  status->add_flag("--json", json);
+  on(status, [&] { return app::cmd_campaign_status(ctx, key, json, out); });
+
+  auto* messages = cli.add_subcommand("messages", "the outbox")->require_subcommand(1);
+  std::string status_filter;
+  int limit = 100;
+  std::vector<std::int64_t> ids;
+  auto* mlist = messages->add_subcommand("list", "list outbox rows");
+  mlist->add_option("--status", status_filter, "queued, sending, sent, unknown, failed, ...");
+  mlist->add_option("--campaign", key);
+  mlist->add_option("--limit", limit)->capture_default_str();
+  on(mlist, [&] { return app::cmd_messages_list(ctx, status_filter, key, limit, out); });
+  auto* redrive = messages->add_subcommand("redrive", "resend 'unknown' messages on purpose");
+  redrive->add_option("--campaign", key);
+  redrive->add_option("--id", ids);
+  with_actor(redrive);
+  on(redrive, [&] { return app::cmd_messages_redrive(ctx, key, ids, actor, out); });
+
+  auto* sandbox = cli.add_subcommand("sandbox", "the sandbox outbox")->require_subcommand(1);
+  auto* slist = sandbox->add_subcommand("list", "messages delivered to the sandbox, newest first");
+  slist->add_option("--limit", limit)->capture_default_str();
+  on(slist, [&] { return app::cmd_sandbox_list(ctx, limit, out); });
+
+  auto* simulate = cli.add_subcommand("simulate", "inject events as providers would")->require_subcommand(1);
+  std::string from, text;
+  auto* reply = simulate->add_subcommand("reply", "an inbound message, through the webhook path");
+  reply->add_option("--from", from, "sender URN, e.g. tel:+31612340001")->required();
+  reply->add_option("--text", text)->required();
+  reply->add_option("--channel", channel, "channel name (default: the first that reaches the URN)");
+  on(reply, [&] { return app::cmd_simulate_reply(ctx, from, text, channel, out); });
+
+  auto* responses = cli.add_subcommand("responses", "responses of residents")->require_subcommand(1);
+  std::string municipality, format = "csv";
+  auto* exp = responses->add_subcommand("export", "a municipality's response list (consented residents only)");
+  exp->add_option("--municipality", municipality, "CBS code, e.g. GM0599")->required();
+  exp->add_option("--format", format, "csv, json or table")->capture_default_str();
+  with_actor(exp);
+  on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, out); });
+
+  auto* principals = cli.add_subcommand("principals", "who may use the API")->require_subcommand(1);
+  std::string name, kind, scope;
+  auto* padd = principals->add_subcommand("add", "add a principal; prints its token once");
+  padd->add_option("NAME", name)->required();
+  padd->add_option("--kind", kind, "coordinator, approver, volunteer, intermediary, municipality, regional_hub, national_fallback, operator")->required();
+  padd->add_option("--scope", scope, "CBS code (municipality) or region (regional_hub)");
+  on(padd, [&] { return app::cmd_principals_add(ctx, name, kind, scope, out); });
+  auto* prev2 = principals->add_subcommand("revoke", "revoke a principal's token");
+  prev2->add_option("NAME", name)->required();
+  on(prev2, [&] { return app::cmd_principals_revoke(ctx, name, out); });
+  on(principals->add_subcommand("list", "list principals"), [&] { return app::cmd_principals_list(ctx, out); });
+
+  auto* audit = cli.add_subcommand("audit", "the tamper-evident audit log")->require_subcommand(1);
+  on(audit->add_subcommand("verify", "check the hash chain"), [&] { return app::cmd_audit_verify(ctx, out); });
+  on(audit->add_subcommand("export", "CSV for an auditor"), [&] { return app::cmd_audit_export(ctx, out); });
+
+  on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });
+  std::string listen = "127.0.0.1:8080";
+  auto* serve = cli.add_subcommand("serve", "run the engine until SIGINT/SIGTERM");
+  serve->add_option("--listen", listen)->capture_default_str();
+  on(serve, [&] { return app::cmd_serve(ctx, listen, out); });
+  std::string data_dir = "config/data";
+  auto* demo = cli.add_subcommand("demo", "run the sample campaign end to end on a fresh sandbox database");
+  demo->add_option("--data", data_dir)->capture_default_str();
+  bool is_demo = false;
+  demo->preparse_callback([&](std::size_t) { is_demo = true; });
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return 2;
+  }
+  try {
+    if (is_demo) {
+      if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);
+      run = [&] { return app::cmd_demo(ctx, data_dir, out); };
+    }
+    ctx.open();
+    return run ? run() : 2;
+  } catch (const core::ErrorException& e) {
+    std::cerr << "outreach: " << e.error().what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "outreach: " << e.what() << "\n";
+    return 1;
+  }
+}

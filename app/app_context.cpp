@@ -1,0 +1,33 @@
+#include "app/app_context.h"
+
+#include <filesystem>
+#include <random>
+
+#include "storage/audit_log.h"
+
+namespace outreach::app {
+
+void AppContext::open() {
+  config = load_config(config_path).take();
+  if (db_path.empty()) db_path = config.database;
+  if (db_path != ":memory:") {
+    auto parent = std::filesystem::path(db_path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+  }
+  db = storage::Database::open(db_path).take();
+}
+
+void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,
+                       const std::string& purpose, const std::string& detail) {
+  storage::AuditRecord r;
+  r.at = clock->now();
+  r.actor = actor;
+  r.action = action;
+  r.subject = subject;
+  r.purpose = purpose;
+  r.request_id = "cli-" + std::to_string(std::random_device{}());
+  r.detail = detail;
+  storage::AuditLog(*db).append(r).take();
+}
+
+}  // namespace outreach::app

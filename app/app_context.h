@@ -1,0 +1,27 @@
+#pragma once
+// What every command needs: the parsed configuration, the open database, a clock and an actor.
+
+#include <memory>
+#include <string>
+
+#include "app/config_loader.h"
+#include "core/clock.h"
+#include "storage/database.h"
+
+namespace outreach::app {
+
+struct AppContext {
+  std::string db_path;      // --db (overrides the configuration's database)
+  std::string config_path;  // --config
+  AppConfig config;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<core::Clock> clock = std::make_unique<core::SystemClock>();
+
+  // Loads the configuration and opens (creating/migrating) the database. Throws ErrorException.
+  void open();
+  // Appends an audit record for a CLI action that read or changed personal data.
+  void audit(const std::string& actor, const std::string& action, const std::string& subject,
+             const std::string& purpose, const std::string& detail = {});
+};
+
+}  // namespace outreach::app

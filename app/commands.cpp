@@ -1,0 +1,344 @@
+#include "app/commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iomanip>
+#include <iostream>
+
+#include "app/contact_import.h"
+#include "app/reference_data.h"
+#include "core/urn.h"
+#include "engine/campaign_desk.h"
+#include "storage/audit_log.h"
+#include "storage/campaign_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
+#include "storage/outbox.h"
+#include "storage/principal_store.h"
+
+namespace outreach::app {
+namespace {
+
+[[noreturn]] void fail(core::Error e) { throw core::ErrorException(std::move(e)); }
+
+void require_actor(AppContext& ctx, const std::string& actor) {
+  if (actor.empty()) fail(core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
+  auto p = storage::PrincipalStore(*ctx.db).find(actor);
+  if (!p) fail(core::Error::forbidden("'" + actor + "' is not a known principal", "--as"));
+  if (p->revoked) fail(core::Error::forbidden("principal '" + actor + "' is revoked", "--as"));
+}
+
+void print_report_lines(const std::vector<std::string>& lines, const char* prefix, std::ostream& out) {
+  for (const auto& l : lines) out << prefix << l << "\n";
+}
+
+}  // namespace
+
+int cmd_init(AppContext& ctx, std::ostream& out) {
+  out << "database " << ctx.db_path << " ready (schema version " << ctx.db->schema_version() << ")\n";
+  return 0;
+}
+
+int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, const std::string& regions, std::ostream& out) {
+  int n = load_municipalities(*ctx.db, municipalities, regions).take();
+  out << "loaded " << n << " municipalities from " << municipalities << "\n";
+  return 0;
+}
+
+int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  auto text = read_file(file).take();
+  ImportOptions opts;
+  opts.file_name = file;
+  opts.collector = actor;
+  const bool tty = isatty(STDERR_FILENO);
+  if (tty) {
+    opts.progress = [](std::size_t done, std::size_t total) {
+      if (done % 50 != 0 && done != total) return;
+      int width = 30;
+      int filled = total ? static_cast<int>(width * done / total) : width;
+      std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+                << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << done << "/" << total << std::flush;
+      if (done == total) std::cerr << "\n";
+    };
+  }
+  auto report = import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
+  ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
+            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected");
+  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << "\n";
+  for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
+  return 0;
+}
+
+static storage::Contact find_contact(AppContext& ctx, const std::string& who) {
+  storage::ContactStore contacts(*ctx.db);
+  if (!who.empty() && std::all_of(who.begin(), who.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return contacts.get(std::stoll(who)).take();
+  }
+  auto urn = core::Urn::parse(who).take();
+  return contacts.find_by_urn(urn).take();
+}
+
+int cmd_contacts_show(AppContext& ctx, const std::string& who, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  auto c = find_contact(ctx, who);
+  ctx.audit(actor, "contacts.show", "contact:" + std::to_string(c.id), "outreach");
+  out << "contact " << c.id << (c.erased ? " (erased)" : "") << "\n  name: " << c.name << "\n  language: " << c.language
+      << "\n  municipality: " << c.municipality << "\n  do-not-contact: " << (c.do_not_contact ? "yes" : "no") << "\n";
+  for (const auto& a : c.addresses) out << "  address: " << a.urn.str() << (a.bad ? " (bad: " + a.bad_reason + ")" : "") << "\n";
+  if (!c.tags.empty()) {
+    out << "  tags:";
+    for (const auto& t : c.tags) out << " " << t;
+    out << "\n";
+  }
+  return 0;
+}
+
+int cmd_contacts_erase(AppContext& ctx, std::int64_t id, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
+  if (p.kind != storage::PrincipalKind::coordinator) fail(core::Error::forbidden("only a coordinator may erase a person", "--as"));
+  storage::ContactStore(*ctx.db).erase(id, ctx.clock->now()).take();
+  ctx.audit(actor, "contacts.erase", "contact:" + std::to_string(id), "erasure-request");
+  out << "contact " << id << " erased (anonymous tombstone kept)\n";
+  return 0;
+}
+
+int cmd_consent_change(AppContext& ctx, bool grant, std::int64_t contact, const std::string& purpose,
+                       const std::string& channel, const std::string& source, const std::string& text_id,
+                       const std::string& text_version, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  storage::ConsentEvent ev;
+  ev.contact_id = contact;
+  ev.purpose = purpose;
+  ev.channel = channel.empty() ? "*" : channel;
+  ev.action = grant ? storage::ConsentAction::grant : storage::ConsentAction::withdraw;
+  ev.source = source;
+  ev.text_id = text_id;
+  ev.text_version = text_version;
+  ev.collector = actor;
+  ev.at = ctx.clock->now();
+  auto c = storage::ContactStore(*ctx.db).get(contact).take();
+  ev.language = c.language;
+  auto id = storage::ConsentLedger(*ctx.db).record(ev).take();
+  ctx.audit(actor, grant ? "consent.grant" : "consent.withdraw", "contact:" + std::to_string(contact), purpose);
+  out << "consent event " << id << ": " << (grant ? "granted " : "withdrew ") << purpose << " on " << ev.channel << "\n";
+  return 0;
+}
+
+int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  ctx.audit(actor, "consent.show", "contact:" + std::to_string(contact), "outreach");
+  for (const auto& e : storage::ConsentLedger(*ctx.db).history(contact)) {
+    out << core::format_utc(e.at) << "  " << std::setw(8) << std::left << storage::to_string(e.action) << " "
+        << e.purpose << " @" << e.channel << "  source=" << e.source << " collector=" << e.collector
+        << (e.text_id.empty() ? "" : " text=" + e.text_id + "/" + e.text_version) << "\n";
+  }
+  return 0;
+}
+
+int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream& out) {
+  auto text = read_file(file).take();
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto report = desk.validate(text, file);
+  print_report_lines(report.errors, "error: ", out);
+  print_report_lines(report.warnings, "warning: ", out);
+  if (!report.sms.empty()) out << "SMS encoding and segments per template and language:\n";
+  print_report_lines(report.sms, "  ", out);
+  out << (report.ok ? "campaign is valid\n" : "campaign has " + std::to_string(report.errors.size()) + " error(s)\n");
+  return report.ok ? 0 : 1;
+}
+
+int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  auto text = read_file(file).take();
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto id = desk.save(text, file, actor).take();
+  auto rec = storage::CampaignStore(*ctx.db).get(id).take();
+  out << "campaign " << rec.key << " saved as version " << rec.version << " (" << rec.state << ")\n";
+  return 0;
+}
+
+int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& out) {
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto p = desk.preview(key).take();
+  out << "preview of " << key << ": " << p.included << " people would get the first message, " << p.suppressed
+      << " suppressed\n";
+  auto table = [&](const char* title, const std::map<std::string, int>& m) {
+    out << "  " << title << ":";
+    for (const auto& [k, v] : m) out << "  " << k << "=" << v;
+    out << "\n";
+  };
+  table("by municipality", p.by_municipality);
+  table("by language", p.by_language);
+  table("by first channel", p.by_channel);
+  table("suppressed, by reason", p.suppressed_by_reason);
+  for (const auto& s : p.samples) {
+    out << "  --- sample: " << s.channel << " in " << s.language << " (contact " << s.contact_id << ")\n";
+    if (!s.subject.empty() && s.channel == "email") out << "  subject: " << s.subject << "\n";
+    out << "  " << s.text << "\n";
+  }
+  return 0;
+}
+
+int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std::string& key, const std::string& actor,
+                            std::ostream& out) {
+  require_actor(ctx, actor);
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
+  if (verb == "approve" && p.kind != storage::PrincipalKind::approver && p.kind != storage::PrincipalKind::coordinator) {
+    fail(core::Error::forbidden("'" + actor + "' (" + storage::to_string(p.kind) + ") may not approve campaigns", "--as"));
+  }
+  core::Status st;
+  if (verb == "submit") st = desk.submit(key, actor);
+  else if (verb == "approve") st = desk.approve(key, actor);
+  else if (verb == "pause") st = desk.pause(key, actor);
+  else if (verb == "resume") st = desk.resume(key, actor);
+  else if (verb == "cancel") st = desk.cancel(key, actor);
+  st.take();
+  auto rec = storage::CampaignStore(*ctx.db).find(key).take();
+  out << "campaign " << key << " is now " << rec.state << " (version " << rec.version << ", by " << actor << ")\n";
+  return 0;
+}
+
+int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto r = desk.launch(key, actor).take();
+  ctx.audit(actor, "campaign.launch", "campaign:" + key, "outreach", std::to_string(r.rows_added) + " outbox rows");
+  out << "launched " << key << " version " << r.version << ": " << r.included << " people, " << r.suppressed
+      << " suppressed";
+  for (const auto& [k, v] : r.suppressed_by_reason) out << " (" << k << " " << v << ")";
+  out << "; " << r.rows_added << " outbox rows added\n";
+  return 0;
+}
+
+void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out) {
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto s = desk.status(key).take();
+  out << "campaign " << s.key << " (" << s.state << ", version " << s.version << ", author " << s.author
+      << ", approved by " << (s.approved_by.empty() ? "nobody yet" : s.approved_by) << ")\n";
+  out << "  step                 channel       status         count\n";
+  for (const auto& row : s.funnel) {
+    out << "  " << std::setw(2) << row.step << " " << std::setw(18) << std::left << row.step_id << std::setw(14)
+        << (row.channel.empty() ? "-" : row.channel) << std::setw(15) << row.status << std::right << std::setw(5)
+        << row.count << "\n";
+  }
+  out << "  total outbox rows: " << s.messages << " =";
+  std::int64_t sum = 0;
+  for (const auto& [status, n] : s.by_status) {
+    out << " " << status << " " << n;
+    sum += n;
+  }
+  out << (sum == s.messages ? "  (adds up)" : "  (DOES NOT ADD UP)") << "\n";
+}
+
+int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std::ostream& out) {
+  if (!json) {
+    print_funnel(ctx, key, out);
+    return 0;
+  }
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto s = desk.status(key).take();
+  out << "{\"key\":\"" << s.key << "\",\"state\":\"" << s.state << "\",\"version\":" << s.version
+      << ",\"messages\":" << s.messages << ",\"by_status\":{";
+  bool first = true;
+  for (const auto& [k, v] : s.by_status) {
+    out << (first ? "" : ",") << "\"" << k << "\":" << v;
+    first = false;
+  }
+  out << "},\"funnel\":[";
+  first = true;
+  for (const auto& r : s.funnel) {
+    out << (first ? "" : ",") << "{\"step\":" << r.step << ",\"step_id\":\"" << r.step_id << "\",\"channel\":\""
+        << r.channel << "\",\"status\":\"" << r.status << "\",\"count\":" << r.count << "}";
+    first = false;
+  }
+  out << "]}\n";
+  return 0;
+}
+
+int cmd_messages_list(AppContext& ctx, const std::string& status, const std::string& campaign, int limit, std::ostream& out) {
+  std::optional<storage::MessageStatus> st;
+  if (!status.empty()) st = storage::parse_message_status(status).take();
+  std::optional<std::int64_t> cid;
+  if (!campaign.empty()) cid = storage::CampaignStore(*ctx.db).find(campaign).take().id;
+  auto rows = storage::Outbox(*ctx.db).list(st, cid, limit);
+  for (const auto& r : rows) {
+    out << r.id << "  campaign " << r.campaign_id << " step " << r.step << " contact " << r.contact_id << "  "
+        << storage::to_string(r.status) << "  " << (r.channel.empty() ? "-" : r.channel) << "  attempts " << r.attempts
+        << (r.reason.empty() ? "" : "  (" + r.reason + ")") << "\n";
+  }
+  out << rows.size() << " message(s)\n";
+  return 0;
+}
+
+int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
+                         const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  std::optional<std::int64_t> cid;
+  if (!campaign.empty()) cid = storage::CampaignStore(*ctx.db).find(campaign).take().id;
+  if (!cid && ids.empty()) fail(core::Error::invalid("name the messages to resend: --campaign KEY or --id N", "redrive"));
+  auto n = storage::Outbox(*ctx.db).redrive(cid, ids, ctx.clock->now()).take();
+  ctx.audit(actor, "messages.redrive", campaign.empty() ? "messages" : "campaign:" + campaign, "outreach",
+            std::to_string(n) + " unknown messages queued again");
+  out << n << " unknown message(s) queued again by " << actor << "\n";
+  return 0;
+}
+
+int cmd_sandbox_list(AppContext& ctx, int limit, std::ostream& out) {
+  for (const auto& d : storage::Outbox(*ctx.db).sandbox(limit)) {
+    out << core::format_utc(d.at) << "  " << d.channel << " -> " << d.urn << " [" << d.language << "]"
+        << (d.subject.empty() ? "" : "  subject: " + d.subject) << "\n    " << d.body << "\n";
+  }
+  return 0;
+}
+
+int cmd_principals_add(AppContext& ctx, const std::string& name, const std::string& kind, const std::string& scope,
+                       std::ostream& out) {
+  auto k = storage::parse_principal_kind(kind).take();
+  auto issued = storage::PrincipalStore(*ctx.db).add(name, k, scope, ctx.clock->now()).take();
+  out << "principal " << name << " (" << kind << (scope.empty() ? "" : " " + scope) << ") added.\n"
+      << "token (shown once, store it now): " << issued.token << "\n";
+  return 0;
+}
+
+int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out) {
+  storage::PrincipalStore(*ctx.db).revoke(name, ctx.clock->now()).take();
+  out << "principal " << name << " revoked\n";
+  return 0;
+}
+
+int cmd_principals_list(AppContext& ctx, std::ostream& out) {
+  for (const auto& p : storage::PrincipalStore(*ctx.db).list()) {
+    out << p.name << "  " << storage::to_string(p.kind) << (p.scope.empty() ? "" : " " + p.scope)
+        << (p.revoked ? "  (revoked)" : "") << "\n";
+  }
+  return 0;
+}
+
+int cmd_audit_verify(AppContext& ctx, std::ostream& out) {
+  storage::AuditLog log(*ctx.db);
+  std::int64_t n = 0;
+  log.for_each([&](const storage::AuditRecord&) { ++n; });
+  log.verify().take();
+  out << "audit log intact: " << n << " records, hash chain verified\n";
+  return 0;
+}
+
+int cmd_audit_export(AppContext& ctx, std::ostream& out) {
+  out << "id,at,actor,action,subject,purpose,request_id,detail,prev_hash,hash\n";
+  storage::AuditLog(*ctx.db).for_each([&](const storage::AuditRecord& r) {
+    auto q = [](const std::string& s) {
+      std::string o = "\"";
+      for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return o + "\"";
+    };
+    out << r.id << "," << core::format_utc(r.at) << "," << q(r.actor) << "," << q(r.action) << "," << q(r.subject) << ","
+        << q(r.purpose) << "," << q(r.request_id) << "," << q(r.detail) << "," << r.prev_hash << "," << r.hash << "\n";
+  });
+  return 0;
+}
+
+}  // namespace outreach::app

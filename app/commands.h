@@ -1,0 +1,53 @@
+#pragma once
+// The implementation of each `outreach` subcommand. Each returns the process exit code and throws
+// core::ErrorException for bad input or refused actions (main prints it and exits 1).
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/app_context.h"
+
+namespace outreach::app {
+
+int cmd_init(AppContext& ctx, std::ostream& out);
+int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, const std::string& regions, std::ostream& out);
+int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out);
+int cmd_contacts_show(AppContext& ctx, const std::string& who, const std::string& actor, std::ostream& out);
+int cmd_contacts_erase(AppContext& ctx, std::int64_t id, const std::string& actor, std::ostream& out);
+int cmd_consent_change(AppContext& ctx, bool grant, std::int64_t contact, const std::string& purpose,
+                       const std::string& channel, const std::string& source, const std::string& text_id,
+                       const std::string& text_version, const std::string& actor, std::ostream& out);
+int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& actor, std::ostream& out);
+int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream& out);
+int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out);
+int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& out);
+int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std::string& key, const std::string& actor,
+                            std::ostream& out);
+int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out);
+int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std::ostream& out);
+int cmd_messages_list(AppContext& ctx, const std::string& status, const std::string& campaign, int limit, std::ostream& out);
+int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
+                         const std::string& actor, std::ostream& out);
+int cmd_sandbox_list(AppContext& ctx, int limit, std::ostream& out);
+int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel,
+                       std::ostream& out);
+int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
+                         const std::string& actor, std::ostream& out);
+int cmd_principals_add(AppContext& ctx, const std::string& name, const std::string& kind, const std::string& scope,
+                       std::ostream& out);
+int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out);
+int cmd_principals_list(AppContext& ctx, std::ostream& out);
+int cmd_audit_verify(AppContext& ctx, std::ostream& out);
+int cmd_audit_export(AppContext& ctx, std::ostream& out);
+int cmd_run(AppContext& ctx, std::ostream& out);
+int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
+int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+
+// Shared printers (also used by the demo).
+void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out);
+void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out);
+
+}  // namespace outreach::app

@@ -1,0 +1,150 @@
+#include "app/config_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace outreach::app {
+
+core::Result<core::Millis> parse_config_duration(const std::string& text, const std::string& field) {
+  if (text.size() >= 2) {
+    char unit = text.back();
+    std::string digits = text.substr(0, text.size() - 1);
+    if (std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      long long n = std::stoll(digits);
+      switch (unit) {
+        case 's': return core::Millis(n * 1000);
+        case 'm': return core::Millis(n * 60'000);
+        case 'h': return core::Millis(n * 3'600'000);
+        case 'd': return core::Millis(n * 86'400'000);
+        default: break;
+      }
+    }
+  }
+  return core::Error::invalid("expected a duration such as 30s, 5m, 24h or 4d, got '" + text + "'", field);
+}
+
+namespace {
+
+core::Result<std::string> resolve_env(const std::string& value, const std::string& field) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    auto start = value.find("${", i);
+    if (start == std::string::npos) {
+      out += value.substr(i);
+      break;
+    }
+    auto end = value.find('}', start);
+    if (end == std::string::npos) return core::Error::invalid("unterminated ${", field);
+    out += value.substr(i, start - i);
+    std::string name = value.substr(start + 2, end - start - 2);
+    const char* env = std::getenv(name.c_str());
+    if (!env) return core::Error::invalid("environment variable " + name + " is not set", field);
+    out += env;
+    i = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Result<AppConfig> load_config(const std::string& path) {
+  AppConfig cfg;
+  cfg.engine = engine::sandbox_config();
+  if (!std::filesystem::exists(path)) return cfg;
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  YAML::Node root;
+  try {
+    root = YAML::Load(buf.str());
+  } catch (const YAML::Exception& e) {
+    return core::Error::invalid(e.msg, path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1));
+  }
+  auto where = [&](const YAML::Node& n, const std::string& field) {
+    return path + ":" + std::to_string(n.Mark().line + 1) + ": " + field;
+  };
+  try {
+    if (root["database"]) cfg.database = root["database"].as<std::string>();
+    if (root["public_base_url"]) cfg.engine.public_base_url = root["public_base_url"].as<std::string>();
+    auto& e = cfg.engine;
+    if (auto eng = root["engine"]) {
+      if (eng["claim_batch"]) e.claim_batch = eng["claim_batch"].as<int>();
+      if (eng["lease"]) {
+        auto d = parse_config_duration(eng["lease"].as<std::string>(), where(eng["lease"], "engine.lease"));
+        if (!d) return d.error();
+        e.lease = *d;
+      }
+      if (auto f = eng["frequency_cap"]) {
+        if (f["messages"]) e.frequency_cap_messages = f["messages"].as<std::size_t>();
+        if (f["per"]) {
+          auto d = parse_config_duration(f["per"].as<std::string>(), where(f["per"], "engine.frequency_cap.per"));
+          if (!d) return d.error();
+          e.frequency_cap_window = *d;
+        }
+      }
+      if (auto r = eng["retry"]) {
+        for (auto [key, target] : {std::pair<const char*, core::Millis*>{"base", &e.retry.base}, {"cap", &e.retry.cap}}) {
+          if (!r[key]) continue;
+          auto d = parse_config_duration(r[key].as<std::string>(), where(r[key], std::string("engine.retry.") + key));
+          if (!d) return d.error();
+          *target = *d;
+        }
+        if (r["max_attempts"]) e.retry.max_attempts = r["max_attempts"].as<int>();
+      }
+      if (auto c = eng["circuit"]) {
+        if (c["failures"]) e.circuit.failure_threshold = c["failures"].as<int>();
+        if (c["cool_down"]) {
+          auto d = parse_config_duration(c["cool_down"].as<std::string>(), where(c["cool_down"], "engine.circuit.cool_down"));
+          if (!d) return d.error();
+          e.circuit.cool_down = *d;
+        }
+      }
+    }
+    if (auto c = root["cases"]) {
+      if (c["sla_working_days"]) e.case_sla_working_days = c["sla_working_days"].as<int>();
+      if (c["hub_sla_working_days"]) e.hub_sla_working_days = c["hub_sla_working_days"].as<int>();
+      if (c["national_fallback"]) e.national_fallback = c["national_fallback"].as<std::string>();
+    }
+    if (auto chans = root["channels"]) {
+      e.channels.clear();
+      for (const auto& kv : chans) {
+        engine::ChannelConfig ch;
+        ch.name = kv.first.as<std::string>();
+        const auto& n = kv.second;
+        auto scheme = core::parse_urn_scheme(n["scheme"] ? n["scheme"].as<std::string>() : "");
+        if (!scheme) return scheme.error().within(where(n, "channels." + ch.name + ".scheme"));
+        ch.scheme = *scheme;
+        ch.provider = n["provider"] ? n["provider"].as<std::string>() : "sandbox";
+        double rate = n["rate"] ? n["rate"].as<double>() : 10;
+        if (rate <= 0) return core::Error::invalid("rate must be positive", where(n, "channels." + ch.name + ".rate"));
+        ch.rate = engine::RateLimit{rate, std::max(1.0, rate)};
+        if (n["max_in_flight"]) ch.max_in_flight = n["max_in_flight"].as<std::size_t>();
+        if (ch.provider != "sandbox") {
+          auto p = root["providers"][ch.provider];
+          if (!p) return core::Error::invalid("provider '" + ch.provider + "' is not configured under providers", where(n, "channels." + ch.name + ".provider"));
+          ch.settings.provider = ch.provider;
+          for (const auto& s : p) {
+            std::string key = s.first.as<std::string>();
+            auto v = resolve_env(s.second.as<std::string>(), where(s.second, "providers." + ch.provider + "." + key));
+            if (!v) return v.error();
+            if (key == "base_url") ch.settings.base_url = *v; else ch.settings.values[key] = *v;
+          }
+          ch.account = ch.provider + ":" + ch.settings.get("account_sid", ch.settings.get("phone_number_id", ch.name));
+        } else {
+          ch.account = "sandbox:" + ch.name;
+        }
+        e.channels[ch.name] = std::move(ch);
+      }
+    }
+  } catch (const YAML::Exception& ex) {
+    return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));
+  }
+  return cfg;
+}
+
+}  // namespace outreach::app

@@ -1,0 +1,23 @@
+#pragma once
+// Reads config/outreach.yaml once into typed structs. ${VAR} references are resolved from the
+// environment, but only for providers a channel actually uses, so the sandbox needs no secrets.
+
+#include <string>
+
+#include "core/error.h"
+#include "engine/engine_config.h"
+
+namespace outreach::app {
+
+struct AppConfig {
+  std::string database = "var/outreach.db";
+  engine::EngineConfig engine;
+};
+
+// A missing file gives the built-in sandbox configuration. Errors name file and field.
+core::Result<AppConfig> load_config(const std::string& path);
+
+// "30s", "5m", "24h", "4d" -> milliseconds.
+core::Result<core::Millis> parse_config_duration(const std::string& text, const std::string& field);
+
+}  // namespace outreach::app

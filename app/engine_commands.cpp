@@ -1,0 +1,178 @@
+// Commands that run the engine: simulate reply, run, serve, and the response export.
+#include <csignal>
+#include <iomanip>
+#include <iostream>
+#include <random>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "app/commands.h"
+#include "engine/dispatcher.h"
+#include "engine/engine_config.h"
+#include "engine/inbound.h"
+#include "engine/scheduler.h"
+#include "engine/sender.h"
+#include "storage/audit_log.h"
+#include "storage/outbox.h"
+#include "storage/principal_store.h"
+#include "storage/response_store.h"
+
+namespace outreach::app {
+
+int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel_arg,
+                       std::ostream& out) {
+  auto urn = core::Urn::parse(from).take();
+  std::string channel = channel_arg;
+  if (channel.empty()) {
+    for (const auto& [name, ch] : ctx.config.engine.channels) {
+      if (ch.scheme == urn.scheme()) {
+        channel = name;
+        break;
+      }
+    }
+  }
+  if (channel.empty()) throw core::ErrorException(core::Error::invalid("no channel reaches " + urn.str(), "--from"));
+  storage::Outbox outbox(*ctx.db);
+  engine::SandboxSender replies(outbox);
+  engine::InboundProcessor inbound(*ctx.db, *ctx.clock, ctx.config.engine, &replies);
+  channels::InboundMessage msg{.provider_message_id = "sim-" + std::to_string(std::random_device{}()) +
+                                                      std::to_string(core::to_millis(ctx.clock->now())),
+                               .from = urn,
+                               .text = text,
+                               .at = ctx.clock->now()};
+  auto r = inbound.handle(channel, msg).take();
+  out << "recorded response " << r.response_id << " from " << urn.str();
+  if (r.contact_id) out << " (contact " << *r.contact_id << ")"; else out << " (unknown sender)";
+  if (r.keyword != engine::Keyword::none) out << ", keyword " << engine::to_string(r.keyword);
+  if (!r.consent_change.empty()) out << ", " << r.consent_change;
+  if (r.case_id) out << ", case " << *r.case_id << " opened";
+  out << "\n";
+  if (!r.reply_text.empty()) out << "replied: " << r.reply_text << "\n";
+  return 0;
+}
+
+void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out) {
+  storage::ResponseStore store(*ctx.db);
+  storage::ResponseQuery q;
+  q.municipality = municipality;
+  q.limit = 1000;
+  auto csv = [](const std::string& s) {
+    if (s.find_first_of(",\"\n;") == std::string::npos) return s;
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  if (format == "csv") out << "\xEF\xBB\xBF" << "response_id,received_at,name,language,phone,email,channel,keyword,text,case_id,case_status\n";
+  if (format == "json") out << "[";
+  bool first = true;
+  std::int64_t total = 0;
+  while (true) {
+    std::int64_t last = q.after_id;
+    store.for_each_shared(q, [&](const storage::SharedResponse& s) {
+      last = s.response.id;
+      ++total;
+      const auto& r = s.response;
+      if (format == "csv") {
+        out << r.id << "," << core::format_utc(r.received_at) << "," << csv(s.name) << "," << s.language << "," << s.phone
+            << "," << s.email << "," << r.channel << "," << r.keyword << "," << csv(r.text) << ","
+            << (s.case_id ? std::to_string(s.case_id) : "") << "," << s.case_status << "\n";
+      } else if (format == "json") {
+        auto j = [](const std::string& v) {
+          std::string o = "\"";
+          for (char c : v) {
+            if (c == '"' || c == '\\') o += '\\';
+            if (static_cast<unsigned char>(c) < 0x20) { o += "\\u00" + std::string(c < 16 ? "0" : "1") + "0123456789abcdef"[c & 15]; continue; }
+            o += c;
+          }
+          return o + "\"";
+        };
+        out << (first ? "" : ",") << "\n  {\"response_id\":" << r.id << ",\"received_at\":" << j(core::format_utc(r.received_at))
+            << ",\"name\":" << j(s.name) << ",\"language\":" << j(s.language) << ",\"phone\":" << j(s.phone)
+            << ",\"email\":" << j(s.email) << ",\"channel\":" << j(r.channel) << ",\"keyword\":" << j(r.keyword)
+            << ",\"text\":" << j(r.text) << ",\"case_id\":" << s.case_id << ",\"case_status\":" << j(s.case_status) << "}";
+      } else {
+        out << "  " << std::setw(4) << r.id << "  " << core::format_utc(r.received_at).substr(0, 16) << "  "
+            << std::left << std::setw(24) << s.name << std::setw(4) << s.language << std::setw(14) << s.phone
+            << std::setw(9) << r.channel << std::setw(22) << ("\"" + r.text + "\"") << std::right
+            << (s.case_id ? " case " + std::to_string(s.case_id) + " " + s.case_status : "") << "\n";
+      }
+      first = false;
+    });
+    if (last == q.after_id) break;
+    q.after_id = last;
+  }
+  if (format == "json") out << "\n]\n";
+  if (format == "table") out << "  " << total << " response(s) from residents who consented to sharing with " << municipality << "\n";
+}
+
+int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
+                         const std::string& actor, std::ostream& out) {
+  if (format != "csv" && format != "json" && format != "table") {
+    throw core::ErrorException(core::Error::invalid("expected csv, json or table, got '" + format + "'", "--format"));
+  }
+  if (actor.empty()) throw core::ErrorException(core::Error::invalid("say who you are with --as NAME", "--as"));
+  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
+  const bool allowed = p.kind == storage::PrincipalKind::coordinator || p.kind == storage::PrincipalKind::national_fallback ||
+                       (p.kind == storage::PrincipalKind::municipality && p.scope == municipality);
+  if (!allowed || p.revoked) {
+    throw core::ErrorException(core::Error::forbidden("'" + actor + "' may not read the response list of " + municipality, "--as"));
+  }
+  ctx.audit(actor, "responses.export", "municipality:" + municipality, "brede-ondersteuning", format);
+  print_responses(ctx, municipality, format, out);
+  return 0;
+}
+
+namespace {
+std::map<std::string, engine::Sender*> sandbox_senders(AppContext& ctx, engine::Sender& sandbox) {
+  std::map<std::string, engine::Sender*> senders;
+  for (const auto& [name, ch] : ctx.config.engine.channels) {
+    if (ch.provider == "sandbox") senders[name] = &sandbox;
+  }
+  return senders;
+}
+}  // namespace
+
+int cmd_run(AppContext& ctx, std::ostream& out) {
+  storage::Outbox outbox(*ctx.db);
+  engine::SandboxSender sandbox(outbox);
+  auto expired = outbox.expire_leases(ctx.clock->now()).take();
+  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
+  int n = 0;
+  while (int batch = dispatcher.run_due(ctx.clock->now())) n += batch;
+  dispatcher.flush();
+  const auto& s = dispatcher.stats();
+  out << "processed " << n << " due message(s): " << s.sent << " sent, " << s.deferred << " deferred, " << s.retried
+      << " to retry, " << s.failed << " failed, " << s.skipped << " skipped, " << s.suppressed << " suppressed, "
+      << s.expired << " expired";
+  if (expired) out << "; " << expired << " lease(s) had expired and are now unknown";
+  out << "\n";
+  return 0;
+}
+
+int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
+  boost::asio::io_context ioc;
+  storage::Outbox outbox(*ctx.db);
+  if (auto n = outbox.expire_leases(ctx.clock->now()).take(); n > 0) {
+    out << n << " message(s) were being sent when the engine last stopped; they are now 'unknown' "
+        << "(see `outreach messages list --status unknown`)\n";
+  }
+  engine::SandboxSender sandbox(outbox);
+  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
+  engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, ctx.config.engine.max_idle_poll);
+  scheduler.start();
+  (void)listen;
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
+    scheduler.stop([&] { ioc.stop(); });
+  });
+  out << "engine running on " << ctx.db_path << "; Ctrl-C or SIGTERM stops it cleanly\n" << std::flush;
+  ioc.run();
+  const auto& s = dispatcher.stats();
+  out << "stopped cleanly: " << s.sent << " sent this run\n";
+  return 0;
+}
+
+}  // namespace outreach::app

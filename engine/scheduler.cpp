@@ -1,0 +1,90 @@
+#include "engine/scheduler.h"
+
+#include <algorithm>
+
+#include "engine/dispatcher.h"
+#include "engine/net.h"
+
+namespace outreach::engine {
+
+struct Scheduler::Impl {
+  Impl(net::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll)
+      : timer(ioc), dispatcher(d), clock(c), max_idle_poll(poll) {}
+
+  void arm() {
+    if (stopping) return;
+    const auto now = clock.now();
+    auto wait = max_idle_poll;
+    if (auto next = dispatcher.next_due()) wait = std::clamp(*next - now, core::Millis(0), max_idle_poll);
+    timer.expires_after(wait);
+    timer.async_wait([this](error_code ec) { on_timer(ec); });
+  }
+
+  void on_timer(error_code ec) {
+    if (ec == net::error::operation_aborted) return;
+    run_due(clock.now());
+    arm();
+  }
+
+  void run_due(core::TimePoint now) {
+    // Keep claiming while whole batches come back: a backlog drains without waiting for the timer.
+    while (!stopping && dispatcher.run_due(now) > 0 && dispatcher.in_flight() < 4096) {
+      now = clock.now();
+    }
+    if (dispatcher.in_flight() == 0) dispatcher.flush();
+  }
+
+  void check_stopped() {
+    if (dispatcher.in_flight() > 0) {
+      timer.expires_after(core::Millis(10));
+      timer.async_wait([this](error_code ec) {
+        if (ec != net::error::operation_aborted) check_stopped();
+      });
+      return;
+    }
+    dispatcher.flush();
+    if (on_stopped) std::exchange(on_stopped, nullptr)();
+  }
+
+  net::steady_timer timer;
+  Dispatcher& dispatcher;
+  const core::Clock& clock;
+  core::Millis max_idle_poll;
+  bool stopping = false;
+  std::function<void()> on_stopped;
+};
+
+Scheduler::Scheduler(net::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll)
+    : impl_(std::make_unique<Impl>(ioc, dispatcher, clock, max_idle_poll)) {}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::start() { impl_->arm(); }
+
+void Scheduler::stop(std::function<void()> on_stopped) {
+  impl_->stopping = true;
+  impl_->dispatcher.stop_claiming();
+  impl_->on_stopped = std::move(on_stopped);
+  impl_->timer.cancel();
+  impl_->check_stopped();
+}
+
+std::uint64_t run_simulated(Dispatcher& dispatcher, core::ManualClock& clock, std::optional<core::TimePoint> until,
+                            const std::function<void()>& between) {
+  std::uint64_t claimed = 0;
+  while (true) {
+    int n = dispatcher.run_due(clock.now());
+    claimed += static_cast<std::uint64_t>(n);
+    if (between) between();
+    if (n > 0 || dispatcher.in_flight() > 0) continue;
+    dispatcher.flush();
+    auto next = dispatcher.next_due();
+    if (!next || (until && *next > *until)) break;
+    clock.set(std::max(clock.now(), *next));
+  }
+  dispatcher.flush();
+  if (until && clock.now() < *until) clock.set(*until);
+  return claimed;
+}
+
+}  // namespace outreach::engine

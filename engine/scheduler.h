@@ -1,0 +1,46 @@
+#pragma once
+// Drives a Dispatcher in time.
+//  - Scheduler: the live engine. One steady_timer on the io_context, armed for the earliest due
+//    message (re-checked at least every max_idle_poll, since a CLI launch can add rows); on_timer
+//    calls run_due(clock.now()) and re-arms. stop() stops claiming, lets in-flight sends finish,
+//    commits, and calls on_stopped.
+//  - run_simulated: for the demo and tests on a ManualClock, jumps straight to each next due time,
+//    so days pass in milliseconds.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/clock.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace outreach::engine {
+
+class Dispatcher;
+
+class Scheduler {
+ public:
+  // All referenced objects must outlive the scheduler. Use on the io_context's thread.
+  Scheduler(boost::asio::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void start();
+  void stop(std::function<void()> on_stopped);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Runs until nothing is due at or before `until` (or at all). Returns the number of rows claimed.
+// `between` (optional) runs after every batch: the io_context poll for asynchronous senders.
+std::uint64_t run_simulated(Dispatcher& dispatcher, core::ManualClock& clock, std::optional<core::TimePoint> until,
+                            const std::function<void()>& between = {});
+
+}  // namespace outreach::engine
