@@ -8,7 +8,13 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "app/commands.h"
+#include "api/context.h"
+#include "api/router.h"
+#include "engine/campaign_desk.h"
+#include "engine/channel_set.h"
 #include "engine/dispatcher.h"
+#include "engine/http_server.h"
+#include "engine/metrics.h"
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
 #include "engine/scheduler.h"
@@ -157,21 +163,50 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     out << n << " message(s) were being sent when the engine last stopped; they are now 'unknown' "
         << "(see `outreach messages list --status unknown`)\n";
   }
-  engine::SandboxSender sandbox(outbox);
-  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
-  engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, ctx.config.engine.max_idle_poll);
+  const auto& config = ctx.config.engine;
+  auto channels = engine::ChannelSet::build(ioc, outbox, config).take();
+  engine::MetricsRegistry metrics;
+  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
+  engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll);
+  auto senders = channels->senders();
+  engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, senders.begin() == senders.end() ? nullptr : senders.begin()->second);
+  engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);
+
+  api::ApiContext api_ctx;
+  api_ctx.db = ctx.db.get();
+  api_ctx.clock = ctx.clock.get();
+  api_ctx.metrics = &metrics;
+  api_ctx.inbound = &inbound;
+  api_ctx.desk = &desk;
+  api_ctx.public_base_url = config.public_base_url;
+  api_ctx.national_fallback = config.national_fallback;
+  for (const auto& [name, ch] : config.channels) api_ctx.webhooks[name] = channels->connector(name);
+  auto router = api::make_router(api_ctx);
+  engine::HttpServerOptions options;
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
+  options.address = listen.substr(0, colon);
+  try {
+    options.port = static_cast<std::uint16_t>(std::stoi(listen.substr(colon + 1)));
+  } catch (const std::exception&) {
+    throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
+  }
+  engine::HttpServer server(ioc, options, api::http_handler(*router));
+  server.start().take();
   scheduler.start();
-  (void)listen;
+
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
+    server.stop();
     scheduler.stop([&] { ioc.stop(); });
   });
-  out << "engine running on " << ctx.db_path << "; Ctrl-C or SIGTERM stops it cleanly\n" << std::flush;
+  out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()
+      << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();
-  out << "stopped cleanly: " << s.sent << " sent this run\n";
+  out << "stopped cleanly: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed << " failed this run\n";
   return 0;
 }
 

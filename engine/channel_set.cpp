@@ -1,0 +1,54 @@
+#include "engine/channel_set.h"
+
+#include "channels/connector_factory.h"
+#include "engine/curl_multi.h"
+#include "engine/engine_config.h"
+#include "engine/http_transport.h"
+#include "engine/sender.h"
+
+namespace outreach::engine {
+
+core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_context& ioc, storage::Outbox& outbox,
+                                                            const EngineConfig& config) {
+  std::unique_ptr<ChannelSet> set(new ChannelSet());
+  set->multi_ = std::make_unique<CurlMulti>(ioc);
+  set->sandbox_ = std::make_unique<SandboxSender>(outbox);
+  for (const auto& [name, ch] : config.channels) {
+    if (ch.provider == "sandbox") continue;
+    auto connector = channels::make_connector(ch.settings);
+    if (!connector) return connector.error().within("channels." + name);
+    auto transport = std::make_unique<HttpTransport>(*set->multi_, ch.max_in_flight);
+    set->senders_[name] = std::make_unique<ConnectorSender>(**connector, *transport);
+    set->connectors_[name] = std::move(*connector);
+    set->transports_[name] = std::move(transport);
+  }
+  for (const auto& [name, ch] : config.channels) {
+    if (ch.provider == "sandbox") set->senders_.emplace(name, nullptr);
+  }
+  return set;
+}
+
+ChannelSet::~ChannelSet() {
+  // Transports hold easy handles of the multi: destroy them first.
+  senders_.clear();
+  transports_.clear();
+}
+
+std::map<std::string, Sender*> ChannelSet::senders() const {
+  std::map<std::string, Sender*> out;
+  for (const auto& [name, s] : senders_) out[name] = s ? s.get() : sandbox_.get();
+  return out;
+}
+
+const channels::Connector* ChannelSet::connector(const std::string& channel) const {
+  auto it = connectors_.find(channel);
+  return it == connectors_.end() ? nullptr : it->second.get();
+}
+
+std::size_t ChannelSet::queued() const {
+  std::size_t n = 0;
+  for (const auto& [name, t] : transports_) n += t->queued();
+  return n;
+}
+
+}  // namespace outreach::engine

@@ -1,0 +1,53 @@
+#pragma once
+// The configured channels, built once: for each channel either the sandbox or a provider connector
+// with its own HttpTransport (bounded requests in flight, keep-alive) on one shared CurlMulti.
+// Owns everything it builds; `ioc`, `outbox` and `config` must outlive it. Engine thread only.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+
+namespace boost::asio {
+class io_context;
+}
+namespace outreach::storage {
+class Outbox;
+}
+namespace outreach::channels {
+class Connector;
+}
+
+namespace outreach::engine {
+
+struct EngineConfig;
+class Sender;
+class CurlMulti;
+class HttpTransport;
+
+class ChannelSet {
+ public:
+  static core::Result<std::unique_ptr<ChannelSet>> build(boost::asio::io_context& ioc, storage::Outbox& outbox,
+                                                         const EngineConfig& config);
+  ~ChannelSet();
+  ChannelSet(const ChannelSet&) = delete;
+  ChannelSet& operator=(const ChannelSet&) = delete;
+
+  // channel name -> sender, for the Dispatcher.
+  std::map<std::string, Sender*> senders() const;
+  // The connector behind a channel (nullptr for sandbox channels): webhooks verify and parse with it.
+  const channels::Connector* connector(const std::string& channel) const;
+  // Requests waiting for a transport slot, summed over channels (queue depth for metrics).
+  std::size_t queued() const;
+
+ private:
+  ChannelSet() = default;
+  std::unique_ptr<CurlMulti> multi_;
+  std::unique_ptr<Sender> sandbox_;
+  std::map<std::string, std::unique_ptr<channels::Connector>> connectors_;
+  std::map<std::string, std::unique_ptr<HttpTransport>> transports_;
+  std::map<std::string, std::unique_ptr<Sender>> senders_;
+};
+
+}  // namespace outreach::engine

@@ -1,0 +1,184 @@
+// Drives the real `outreach` binary on temporary databases, as a user would.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("outreach-e2e-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    db_ = (dir_ / "test.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `outreach --db <tmp> ARGS` from the source directory (where config/ lives).
+  Run run(const std::string& args) {
+    const std::string out_file = (dir_ / "stdout").string(), err_file = (dir_ / "stderr").string();
+    const std::string cmd = std::string("cd '") + OUTREACH_SOURCE_DIR + "' && '" + OUTREACH_BINARY + "' --db '" + db_ +
+                            "' " + args + " >'" + out_file + "' 2>'" + err_file + "'";
+    Run r;
+    int status = std::system(cmd.c_str());
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out_file);
+    r.err = slurp(err_file);
+    return r;
+  }
+  static std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    auto p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  void setup_reference() {
+    ASSERT_EQ(run("municipalities load").code, 0);
+    ASSERT_EQ(run("principals add amira --kind coordinator").code, 0);
+    ASSERT_EQ(run("principals add joost --kind approver").code, 0);
+  }
+
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(Cli, DemoRunsTheWholeJourneyAndItsFunnelAddsUp) {
+  auto r = run("demo");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 320 contacts, rejected 2"), std::string::npos);
+  EXPECT_NE(r.out.find("contacts.csv:42: phone: '06-12' is not a valid phone number"), std::string::npos);
+  EXPECT_NE(r.out.find("refused: campaign state: the approver must be a different principal than the author"), std::string::npos);
+  EXPECT_NE(r.out.find("774 outbox rows added"), std::string::npos);
+  EXPECT_NE(r.out.find("; 0 outbox rows added"), std::string::npos) << "second launch must add nothing";
+  EXPECT_NE(r.out.find("total outbox rows: 774 ="), std::string::npos);
+  EXPECT_NE(r.out.find("(adds up)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("response(s) from residents who consented to sharing with GM0599"), std::string::npos);
+  // The demo database stays inspectable afterwards.
+  auto status = run("campaign status herstel-rijnmond --json");
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"state\":\"completed\""), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"messages\":774"), std::string::npos);
+  EXPECT_EQ(run("audit verify").code, 0);
+}
+
+TEST_F(Cli, ImportReportsEachBadRowWithItsLineAndKeepsNothingOfIt) {
+  setup_reference();
+  auto csv = write("people.csv",
+                   "Name;Phone;Email;Language;Municipality;Tags\n"
+                   "Sanne de Vries;06-12340001;;nl;GM0599;herstel\n"
+                   "Kapot Nummer;06-12;;nl;GM0599;herstel\n"
+                   "Geen Gemeente;06-12340003;;nl;GM9999;herstel\n"
+                   "Fatma Yilmaz;;fatma@example.org;tr;GM0606;\"herstel;peer\"\n"
+                   "Slecht Adres;;niet-een-adres;nl;GM0599;\n");
+  auto r = run("contacts import '" + csv + "' --as amira");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 2 contacts, rejected 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("people.csv:3: phone: '06-12' is not a valid phone number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("people.csv:4: municipality: unknown CBS code 'GM9999'"), std::string::npos);
+  EXPECT_NE(r.out.find("people.csv:6: email: 'niet-een-adres' is not an e-mail address"), std::string::npos);
+  EXPECT_EQ(run("contacts show tel:+31612340001 --as amira").code, 0);
+  auto missing = run("contacts show tel:+31612340003 --as amira");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no contact with address tel:+31612340003"), std::string::npos) << missing.err;
+}
+
+TEST_F(Cli, UnknownColumnIsNamedAndNothingIsImported) {
+  setup_reference();
+  auto csv = write("people.csv", "name,phone,nationality\nSanne,0612340001,NL\n");
+  auto r = run("contacts import '" + csv + "' --as amira");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("people.csv:1: unknown column 'nationality'"), std::string::npos) << r.err;
+  EXPECT_EQ(run("contacts show 1 --as amira").code, 1);
+}
+
+TEST_F(Cli, BrokenCampaignYamlNamesFileLineAndColumn) {
+  setup_reference();
+  auto r = run("campaign validate tests/data/campaigns/syntax-error.yaml");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("tests/data/campaigns/syntax-error.yaml:"), std::string::npos) << r.out;
+  auto refs = run("campaign validate tests/data/campaigns/unknown-references.yaml");
+  EXPECT_EQ(refs.code, 1);
+  EXPECT_NE(refs.out.find("unknown"), std::string::npos) << refs.out;
+}
+
+TEST_F(Cli, TemplateWithAMissingVariableIsRefusedWithItsField) {
+  setup_reference();
+  std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/config/campaigns/herstel-rijnmond.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto pos = text.find("{{name}}");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, 8, "{{naam}}");
+  auto file = write("broken.yaml", text);
+  auto r = run("campaign validate '" + file + "'");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("unknown variable 'naam'"), std::string::npos) << r.out;
+  auto save = run("campaign save '" + file + "' --as amira");
+  EXPECT_EQ(save.code, 1);
+  EXPECT_EQ(run("campaign status herstel-rijnmond").code, 1) << "a refused campaign leaves nothing stored";
+}
+
+TEST_F(Cli, AuthorCannotApproveTheirOwnCampaign) {
+  setup_reference();
+  ASSERT_EQ(run("campaign save config/campaigns/herstel-rijnmond.yaml --as amira").code, 0);
+  ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
+  auto self = run("campaign approve herstel-rijnmond --as amira");
+  EXPECT_EQ(self.code, 1);
+  EXPECT_NE(self.err.find("the approver must be a different principal than the author"), std::string::npos) << self.err;
+  EXPECT_EQ(run("campaign launch herstel-rijnmond --as amira").code, 1) << "not approved yet";
+  EXPECT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
+}
+
+TEST_F(Cli, StopReplyWithdrawsConsentAndSkipsTheReminder) {
+  setup_reference();
+  auto csv = write("p.csv", "name,phone,language,municipality,tags,consent\nSanne,0612340001,nl,GM0599,herstel,outreach\n"
+                            "Kees,0612340002,nl,GM0599,herstel,outreach\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  ASSERT_EQ(run("campaign save config/campaigns/herstel-rijnmond.yaml --as amira").code, 0);
+  ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
+  ASSERT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
+  auto launch = run("campaign launch herstel-rijnmond --as amira");
+  ASSERT_EQ(launch.code, 0) << launch.err;
+  EXPECT_NE(launch.out.find("2 people"), std::string::npos) << launch.out;
+  auto stop = run("simulate reply --from tel:0612340001 --text ' Stop '");
+  ASSERT_EQ(stop.code, 0) << stop.err;
+  EXPECT_NE(stop.out.find("keyword stop, withdrew outreach"), std::string::npos) << stop.out;
+  EXPECT_NE(stop.out.find("replied: U bent afgemeld"), std::string::npos);
+  auto consent = run("consent show 1 --as amira");
+  EXPECT_NE(consent.out.find("withdraw outreach @*  source=sms_keyword"), std::string::npos) << consent.out;
+}
+
+TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
+  setup_reference();
+  ASSERT_EQ(run("principals add schiedam --kind municipality --scope GM0606").code, 0);
+  auto r = run("responses export --municipality GM0599 --format csv --as schiedam");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("'schiedam' may not read the response list of GM0599"), std::string::npos) << r.err;
+  auto own = run("responses export --municipality GM0606 --format csv --as schiedam");
+  EXPECT_EQ(own.code, 0);
+  EXPECT_EQ(own.out.rfind("\xEF\xBB\xBFresponse_id,", 0), 0u) << "CSV starts with a BOM for Excel";
+}
+
+TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
+  EXPECT_EQ(run("campaign frobnicate").code, 2);
+  EXPECT_EQ(run("--help").code, 0);
+  EXPECT_EQ(run("campaign --help").code, 0);
+  EXPECT_EQ(run("contacts import").code, 2);
+}
+
+}  // namespace
