@@ -193,7 +193,7 @@ class Checker {
         check_text(f + "." + lang, text);
       }
     }
-    // Cycles: render every template's languages through the renderer's own check.
+    // Partial cycles are found per template language, in partial_cycles().
   }
 
   void templates() {

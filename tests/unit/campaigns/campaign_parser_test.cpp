@@ -182,8 +182,6 @@ TEST(CampaignParser, WrongValueTypesAreNamed) {
 }
 
 TEST(CampaignParser, StepsMustBeAList) {
-  std::string text = kMinimal;
-  text.replace(text.find("steps:\n"), 0, "");
   EXPECT_EQ(errors("campaign: t\nname: T\nsender: S\nconsent_purpose: p\naudience: {}\n"
                    "steps: {one: 1}\ntemplates: {}\n"),
             "x.yaml:6:8: steps: expected a list of steps\n");
