@@ -1,0 +1,222 @@
+// Dispatch benchmarks, run by hand (bench/run.sh), never in CI. Prints one figure per line.
+//   dispatch_bench setup N DB      N contacts with consent, a one-step campaign, approved
+//   dispatch_bench launch DB       (c) snapshot the audience into the outbox: seconds, peak RSS
+//   dispatch_bench dispatch DB     (a) due -> recorded through the sandbox channel: messages/s
+//   dispatch_bench precision N     (d) how late a due message starts on the live Scheduler: p50/p99
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/campaign_desk.h"
+#include "engine/dispatcher.h"
+#include "engine/engine_config.h"
+#include "engine/scheduler.h"
+#include "engine/sender.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+#include "storage/outbox.h"
+#include "storage/principal_store.h"
+
+using namespace outreach;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kCampaign = R"(campaign: bench
+name: "Benchmark"
+sender: "Herstelteam"
+reply_number: "+3197010203040"
+consent_purpose: outreach
+asks_for: share
+audience:
+  municipalities: [GM0599]
+  languages: [nl]
+send_window: {days: [mon, tue, wed, thu, fri, sat, sun], hours: "00:00-24:00", timezone: Europe/Amsterdam}
+steps:
+  - id: first
+    after: 0d
+    channels: [sms]
+    template: first
+partials:
+  footer: {nl: "Afzender: {{sender}}."}
+  optout: {nl: "Stuur STOP naar {{reply_number}}."}
+templates:
+  first:
+    nl: {text: "Beste {{name}}, uw gemeente kan u helpen. {{> footer}} {{> optout}}"}
+)";
+
+engine::EngineConfig bench_config() {
+  auto c = engine::sandbox_config();
+  for (auto& [name, ch] : c.channels) ch.rate = engine::RateLimit{1e9, 1e9};
+  c.frequency_cap_messages = 1000;
+  c.claim_batch = 1000;
+  return c;
+}
+
+long peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string loadavg() {
+  std::FILE* f = std::fopen("/proc/loadavg", "r");
+  char buf[128] = {};
+  if (f) {
+    if (!std::fgets(buf, sizeof buf, f)) buf[0] = 0;
+    std::fclose(f);
+  }
+  std::string s = buf;
+  if (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+int setup(long n, const std::string& path) {
+  for (const char* sfx : {"", "-wal", "-shm"}) std::filesystem::remove(path + sfx);
+  auto db = storage::Database::open(path).take();
+  core::ManualClock clock(core::from_millis(1'700'000'000'000));
+  storage::MunicipalityStore(*db).upsert_region({"rijnmond", "Rijnmond", "GM0599"}).take();
+  storage::MunicipalityStore(*db).upsert({"GM0599", "Rotterdam", "rijnmond"}).take();
+  storage::PrincipalStore(*db).add("author", storage::PrincipalKind::coordinator, "", clock.now()).take();
+  auto t0 = Clock::now();
+  storage::ContactStore contacts(*db);
+  storage::ConsentLedger ledger(*db);
+  for (long i = 0; i < n; i += 10000) {
+    db->transaction([&]() -> core::Status {
+      for (long j = i; j < std::min(n, i + 10000); ++j) {
+        storage::Contact c;
+        c.name = "Persoon " + std::to_string(j);
+        c.municipality = "GM0599";
+        c.addresses.push_back({core::Urn::trusted("tel:+3161" + std::to_string(10000000 + j)).value()});
+        auto id = contacts.add(c, clock.now());
+        if (!id) return id.error();
+        storage::ConsentEvent ev{.contact_id = *id, .purpose = "outreach", .channel = "sms", .source = "import",
+                                 .collector = "bench", .at = clock.now()};
+        if (auto r = ledger.record(ev); !r) return r.error();
+      }
+      return {};
+    }).take();
+  }
+  auto config = bench_config();
+  engine::CampaignDesk desk(*db, clock, config);
+  desk.save(kCampaign, "bench.yaml", "author").take();
+  desk.submit("bench", "author").take();
+  desk.approve("bench", "approver").take();
+  std::printf("setup: %ld contacts in %.1f s\n", n, seconds_since(t0));
+  return 0;
+}
+
+int launch(const std::string& path) {
+  auto db = storage::Database::open(path).take();
+  core::ManualClock clock(core::from_millis(1'700'000'000'000));
+  auto config = bench_config();
+  engine::CampaignDesk desk(*db, clock, config);
+  auto rss_before = peak_rss_mb();
+  auto t0 = Clock::now();
+  auto r = desk.launch("bench", "author").take();
+  double s = seconds_since(t0);
+  std::printf("(c) launch: %d people, %lld outbox rows in %.2f s (%.0f rows/s); peak RSS %ld MB (%ld MB before launch); load %s\n",
+              r.included, static_cast<long long>(r.rows_added), s, r.rows_added / s, peak_rss_mb(), rss_before, loadavg().c_str());
+  return 0;
+}
+
+int dispatch(const std::string& path) {
+  auto db = storage::Database::open(path).take();
+  core::ManualClock clock(core::from_millis(1'700'000'000'000 + 1000));
+  auto config = bench_config();
+  storage::Outbox outbox(*db);
+  engine::SandboxSender sandbox(outbox);
+  std::map<std::string, engine::Sender*> senders;
+  for (const auto& [name, ch] : config.channels) senders[name] = &sandbox;
+  engine::Dispatcher dispatcher(*db, clock, config, senders);
+  auto t0 = Clock::now();
+  engine::run_simulated(dispatcher, clock, std::nullopt);
+  double s = seconds_since(t0);
+  const auto& st = dispatcher.stats();
+  std::printf("(a) dispatch via sandbox: %llu sent of %llu claimed in %.2f s = %.0f messages/s (due -> recorded); load %s\n",
+              static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.claimed), s, st.sent / s,
+              loadavg().c_str());
+  return 0;
+}
+
+// Records when each message reached the sender, against its due time.
+class TimingSender final : public engine::Sender {
+ public:
+  TimingSender(const core::Clock& clock, storage::Outbox& outbox, std::vector<double>& lateness_ms)
+      : clock_(clock), outbox_(outbox), lateness_(lateness_ms) {}
+  void send(std::int64_t id, const std::string&, const channels::OutboundMessage& msg, Done done) override {
+    auto row = outbox_.get(id);
+    if (row && row->due_at) lateness_.push_back(static_cast<double>((clock_.now() - *row->due_at).count()));
+    done(channels::SendOutcome{channels::SendVerdict::sent, "p-" + msg.client_ref, "", std::nullopt});
+  }
+
+ private:
+  const core::Clock& clock_;
+  storage::Outbox& outbox_;
+  std::vector<double>& lateness_;
+};
+
+int precision(long n) {
+  const std::string path = (std::filesystem::temp_directory_path() / "outreach-precision.db").string();
+  for (const char* sfx : {"", "-wal", "-shm"}) std::filesystem::remove(path + sfx);
+  setup(n, path);
+  auto db = storage::Database::open(path).take();
+  core::SystemClock clock;
+  auto config = bench_config();
+  engine::CampaignDesk desk(*db, clock, config);
+  desk.launch("bench", "author").take();
+  // Spread the due times over the next 10 seconds.
+  std::mt19937 rnd(7);
+  auto base = core::to_millis(clock.now()) + 1000;
+  db->transaction([&]() -> core::Status {
+    for (long i = 1; i <= n; ++i) {
+      auto due = base + static_cast<long long>(rnd() % 10000);
+      db->sql().exec("UPDATE messages SET due_at = " + std::to_string(due) + " WHERE id = " + std::to_string(i));
+    }
+    return {};
+  }).take();
+  storage::Outbox outbox(*db);
+  std::vector<double> lateness;
+  TimingSender sender(clock, outbox, lateness);
+  std::map<std::string, engine::Sender*> senders{{"sms", &sender}};
+  boost::asio::io_context ioc;
+  engine::Dispatcher dispatcher(*db, clock, config, senders);
+  engine::Scheduler scheduler(ioc, dispatcher, clock, core::Millis(1000));
+  scheduler.start();
+  boost::asio::steady_timer stop(ioc, std::chrono::seconds(12));
+  stop.async_wait([&](auto) { scheduler.stop([&] { ioc.stop(); }); });
+  ioc.run();
+  std::sort(lateness.begin(), lateness.end());
+  auto pct = [&](double p) { return lateness.empty() ? 0 : lateness[static_cast<std::size_t>(p * (lateness.size() - 1))]; };
+  std::printf("(d) scheduling lateness over %zu messages due across 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms; load %s\n",
+              lateness.size(), pct(0.5), pct(0.99), lateness.empty() ? 0 : lateness.back(), loadavg().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> a(argv + 1, argv + argc);
+  try {
+    if (a.size() == 3 && a[0] == "setup") return setup(std::stol(a[1]), a[2]);
+    if (a.size() == 2 && a[0] == "launch") return launch(a[1]);
+    if (a.size() == 2 && a[0] == "dispatch") return dispatch(a[1]);
+    if (a.size() == 2 && a[0] == "precision") return precision(std::stol(a[1]));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dispatch_bench: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: dispatch_bench setup N DB | launch DB | dispatch DB | precision N\n");
+  return 2;
+}
