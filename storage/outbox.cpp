@@ -101,7 +101,7 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
                           "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
                           "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
                           "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
-                          "ORDER BY m.priority DESC, m.due_at, m.id LIMIT ?");
+                          "ORDER BY m.due_at, m.id LIMIT ?");
     sel.bind(1, ms(now));
     sel.bind(2, limit);
     while (sel.executeStep()) {
