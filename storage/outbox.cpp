@@ -97,9 +97,11 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
   std::vector<ClaimedMessage> out;
   if (limit <= 0) return out;  // SQLite reads LIMIT -1 as "no limit": never claim everything by accident
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement sel(db_.sql(),
+    // CROSS JOIN keeps messages as the outer loop, so the partial (status = 'queued', due_at) index
+  // drives the claim instead of a scan of every message of each running campaign.
+  SQLite::Statement sel(db_.sql(),
                           "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
-                          "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                          "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
                           "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
                           "ORDER BY m.due_at, m.id LIMIT ?");
     sel.bind(1, ms(now));
@@ -134,7 +136,7 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
 
 std::optional<core::TimePoint> Outbox::next_due() const {
   SQLite::Statement st(db_.sql(),
-                       "SELECT min(m.due_at) FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                       "SELECT min(m.due_at) FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
                        "WHERE m.status = 'queued' AND c.state = 'running'");
   if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
   return core::from_millis(st.getColumn(0).getInt64());
