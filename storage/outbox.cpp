@@ -136,8 +136,8 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
 
 std::optional<core::TimePoint> Outbox::next_due() const {
   SQLite::Statement st(db_.sql(),
-                       "SELECT min(m.due_at) FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
-                       "WHERE m.status = 'queued' AND c.state = 'running'");
+                       "SELECT m.due_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
+                       "WHERE m.status = 'queued' AND c.state = 'running' ORDER BY m.due_at LIMIT 1");
   if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
   return core::from_millis(st.getColumn(0).getInt64());
 }
