@@ -1,5 +1,7 @@
 #include "channels/email_connector.h"
 
+#include "channels/connector_factory.h"
+
 #include <gtest/gtest.h>
 
 namespace outreach::channels {
@@ -156,6 +158,31 @@ TEST(EmailConnector, HasNoWebhooks) {
   EmailConnector c(settings());
   EXPECT_EQ(c.verify_signature(WebhookRequest{}).error().code, core::ErrorCode::forbidden);
   EXPECT_FALSE(c.parse_webhook(WebhookRequest{}).ok());
+}
+
+TEST(EmailFactory, BuildsSmtpFromProviderSettings) {
+  ProviderSettings p;
+  p.provider = "smtp";
+  p.values = {{"url", "smtps://mail.example.org:465"}, {"from_address", "outreach@gemeente.example.org"},
+              {"starttls", "false"}, {"timeout_ms", "5000"}};
+  auto c = make_connector(p);
+  ASSERT_TRUE(c.ok()) << c.error().what();
+  EXPECT_EQ((*c)->provider(), "smtp");
+  OutboundMessage m = message();
+  auto req = (*c)->build_send(m);
+  ASSERT_TRUE(req.ok());
+  EXPECT_EQ(req->url, "smtps://mail.example.org:465");
+  EXPECT_EQ(req->timeout, std::chrono::milliseconds(5000));
+
+  p.values.erase("from_address");
+  EXPECT_EQ(make_connector(p).error().what(), "providers.smtp.from_address: missing setting");
+  p.values["from_address"] = "outreach@gemeente.example.org";
+  p.values["url"] = "mail.example.org";
+  EXPECT_EQ(make_connector(p).error().what(),
+            "providers.smtp.url: must start with smtp:// or smtps://, got 'mail.example.org'");
+  p.values["url"] = "smtp://mail.example.org";
+  p.values["starttls"] = "ja";
+  EXPECT_EQ(make_connector(p).error().what(), "providers.smtp.starttls: expected true or false, got 'ja'");
 }
 
 }  // namespace
