@@ -168,8 +168,8 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   engine::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll);
-  auto senders = channels->senders();
-  engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, senders.begin() == senders.end() ? nullptr : senders.begin()->second);
+  engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
+  inbound.set_reply_senders(channels->senders());
   engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);
 
   api::ApiContext api_ctx;

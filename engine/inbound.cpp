@@ -201,14 +201,16 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     return {};
   });
   if (!st) return st.error();
-  if (!reply.empty() && !result.duplicate && replies_) {
+  Sender* reply_sender = replies_;
+  if (auto it = reply_senders_.find(channel); it != reply_senders_.end() && it->second) reply_sender = it->second;
+  if (!reply.empty() && !result.duplicate && reply_sender) {
     channels::OutboundMessage msg{.client_ref = "reply-" + std::to_string(result.response_id),
                                   .to = message.from,
                                   .language = contact ? contact->language : "nl",
                                   .text = reply,
                                   .last_inbound_at = at,
                                   .now = now};
-    replies_->send(0, channel, msg, [id = result.response_id](channels::SendOutcome o) {
+    reply_sender->send(0, channel, msg, [id = result.response_id](channels::SendOutcome o) {
       if (o.verdict != channels::SendVerdict::sent) spdlog::warn("reply to response {} not sent: {}", id, o.reason);
     });
     result.reply_text = reply;

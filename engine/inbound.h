@@ -11,6 +11,7 @@
 // Also applies provider status callbacks to the outbox (and marks bounced addresses bad).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -46,6 +47,10 @@ class InboundProcessor {
  public:
   InboundProcessor(storage::Database& db, const core::Clock& clock, const EngineConfig& config, Sender* replies);
 
+  // Replies go back on the channel the message came in on, when a sender for it is set here;
+  // otherwise through `replies` from the constructor.
+  void set_reply_senders(std::map<std::string, Sender*> senders) { reply_senders_ = std::move(senders); }
+
   core::Result<InboundResult> handle(const std::string& channel, const channels::InboundMessage& message);
   // Returns false when no message has this provider id.
   core::Result<bool> handle_status(const std::string& channel, const channels::StatusUpdate& update);
@@ -55,6 +60,7 @@ class InboundProcessor {
   const core::Clock& clock_;
   const EngineConfig& config_;
   Sender* replies_;
+  std::map<std::string, Sender*> reply_senders_;
 };
 
 // Upper-cases and strips accents and punctuation: " Stóp! " -> "STOP".
