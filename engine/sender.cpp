@@ -37,8 +37,13 @@ void ConnectorSender::send(std::int64_t, const std::string&, const channels::Out
     return;
   }
   const channels::Connector* connector = &connector_;
-  transport_.execute(std::move(*request), [connector, done = std::move(done)](channels::TransportResponse r) {
-    done(connector->parse_send(r));
+  // E-mail has no provider id in its answer: the Message-ID we generated is the id bounces quote.
+  std::string own_id;
+  if (const std::string* mid = channels::find_header(request->headers, "Message-ID")) own_id = *mid;
+  transport_.execute(std::move(*request), [connector, own_id, done = std::move(done)](channels::TransportResponse r) {
+    channels::SendOutcome outcome = connector->parse_send(r);
+    if (outcome.provider_id.empty() && outcome.verdict == channels::SendVerdict::sent) outcome.provider_id = own_id;
+    done(std::move(outcome));
   });
 }
 
