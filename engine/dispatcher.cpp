@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 
 #include "campaigns/audience.h"
@@ -26,6 +27,11 @@ namespace outreach::engine {
 
 using storage::MessageOutcome;
 using storage::MessageStatus;
+
+namespace {
+// Buffered outcomes are committed at least this often while sends are in flight.
+constexpr core::Millis kMaxFlushDelay{200};
+}  // namespace
 
 struct LoadedCampaign {
   std::shared_ptr<const campaigns::Campaign> campaign;
@@ -53,6 +59,8 @@ struct Dispatcher::Impl {
   FrequencyCap cap;
   RetryPolicy retry;
   std::map<std::string, CircuitBreaker> breakers;  // by provider account
+  core::TimePoint next_lease_check{};
+  core::TimePoint last_flush{};
 };
 
 struct Dispatcher::Attempt {
@@ -88,6 +96,13 @@ std::optional<core::TimePoint> Dispatcher::next_due() const { return outbox_.nex
 
 int Dispatcher::run_due(core::TimePoint now) {
   if (!claiming_) return 0;
+  // Rows a crashed predecessor left `sending` become `unknown` once their lease has run out. Start-up
+  // alone is not enough: after a quick restart those leases are still running.
+  if (now >= impl_->next_lease_check) {
+    if (auto n = outbox_.expire_leases(now); !n) spdlog::error("expire_leases: {}", n.error().what());
+    else if (*n > 0) spdlog::warn("{} message(s) whose lease ran out while sending are now 'unknown'", *n);
+    impl_->next_lease_check = now + std::clamp(config_.lease / 2, core::Millis(1000), core::Millis(60000));
+  }
   auto claimed = outbox_.claim_due(now, config_.claim_batch, now + config_.lease);
   if (!claimed) {
     spdlog::error("claim_due: {}", claimed.error().what());
@@ -100,6 +115,7 @@ int Dispatcher::run_due(core::TimePoint now) {
 }
 
 void Dispatcher::flush() {
+  impl_->last_flush = clock_.now();
   if (outcomes_.empty()) return;
   auto st = outbox_.record(outcomes_, clock_.now());
   if (!st) {
@@ -171,7 +187,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
     finish_step(*a, out, now);
     outcomes_.push_back(std::move(out));
   };
-  if (!candidate) return final_outcome(MessageStatus::suppressed, "contact not found");
+  if (!candidate) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
   a->candidate = std::move(*candidate);
   const auto& cand = a->candidate;
 
@@ -218,7 +234,10 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
     const std::string account = Impl::account_of(cfg->second);
     auto& breaker = impl_->breakers.try_emplace(account, config_.circuit).first->second;
     if (!breaker.allow(now)) {
-      auto open_until = now + config_.circuit.cool_down;
+      // Open: wait for the end of its cool-down (not a whole new cool-down from now). Half-open with
+      // the probe out: try again after one more cool-down unless the probe closes it sooner.
+      auto open_until = breaker.state(now) == CircuitState::open ? breaker.opened_at() + config_.circuit.cool_down
+                                                                   : now + config_.circuit.cool_down;
       circuit_wait = circuit_wait ? std::min(*circuit_wait, open_until) : open_until;
       continue;  // fall back to the next channel while this provider's circuit is open
     }
@@ -330,7 +349,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       }
       spdlog::debug("message {} {} via {}: {}", o.id, storage::to_string(o.status), channel, o.reason);
       outcomes_.push_back(std::move(o));
-      if (in_flight_ == 0 || outcomes_.size() >= 512) flush();
+      // Group commit, but never hold one provider's results hostage to another's slow requests.
+      if (in_flight_ == 0 || outcomes_.size() >= 512 || at - impl_->last_flush >= kMaxFlushDelay) flush();
     });
     return;
   }

@@ -31,7 +31,8 @@ struct Scheduler::Impl {
     while (!stopping && dispatcher.run_due(now) > 0 && dispatcher.in_flight() < 4096) {
       now = clock.now();
     }
-    if (dispatcher.in_flight() == 0) dispatcher.flush();
+    // Commit what has come back on every tick, also while other sends are still in flight.
+    dispatcher.flush();
   }
 
   void check_stopped() {

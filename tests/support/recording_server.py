@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Twilio-shaped loopback server for the engine crash test.
+
+Usage: recording_server.py LOG_FILE
+Prints "PORT <n>" once listening on 127.0.0.1. Every POST to
+/2010-04-01/Accounts/<sid>/Messages.json is appended to LOG_FILE as its decoded `To` value (one
+line, flushed) BEFORE the answer is written, so the log holds every request the server saw, even
+when the client dies before reading the answer. Answers 201 {"sid": "SM<n>", "status": "queued"}.
+"""
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+lock = threading.Lock()
+counter = [0]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        if not self.path.endswith("/Messages.json"):
+            return self._reply(404, {"message": "not found"})
+        to = parse_qs(body).get("To", [""])[0]
+        with lock:
+            counter[0] += 1
+            sid = "SM%d" % counter[0]
+            log.write(to + "\n")
+            log.flush()
+        self._reply(201, {"sid": sid, "status": "queued", "to": to})
+
+    def _reply(self, code, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512
+
+    def handle_error(self, request, client_address):
+        pass  # a killed engine leaves broken connections behind: expected
+
+
+if __name__ == "__main__":
+    log = open(sys.argv[1], "a", encoding="utf-8")
+    server = Server(("127.0.0.1", 0), Handler)
+    print("PORT %d" % server.server_address[1], flush=True)
+    server.serve_forever()
