@@ -58,4 +58,13 @@ std::string case_owner_code(const storage::Principal& p, const storage::Municipa
   }
 }
 
+std::string case_owner_kind(const storage::Principal& p) {
+  switch (p.kind) {
+    case PrincipalKind::municipality: return "municipality";
+    case PrincipalKind::regional_hub: return "hub";
+    case PrincipalKind::national_fallback: return "fallback";
+    default: return {};
+  }
+}
+
 }  // namespace outreach::api

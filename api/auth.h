@@ -29,5 +29,8 @@ bool may_read_municipality(const storage::Principal& p, const std::string& code,
 // fallback team's name (its scope, or `national_fallback`). Empty for other kinds.
 std::string case_owner_code(const storage::Principal& p, const storage::MunicipalityStore& municipalities,
                             const std::string& national_fallback);
+// The storage::Case owner_kind a principal kind owns as: "municipality", "hub", "fallback"; empty
+// for other kinds. A hub municipality's own token and its hub token are different owners.
+std::string case_owner_kind(const storage::Principal& p);
 
 }  // namespace outreach::api

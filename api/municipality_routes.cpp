@@ -185,7 +185,9 @@ Response list_cases(ApiContext& ctx, Call& call) {
   if (owner.empty()) return forbidden();
   storage::CaseStore cases(*ctx.db);
   json items = json::array();
+  const std::string kind = case_owner_kind(*call.principal);
   for (const auto& c : cases.for_owner(owner)) {
+    if (c.owner_kind != kind) continue;
     items.push_back(case_json(c));
     call.audit_subjects.push_back("case:" + std::to_string(c.id));
   }
@@ -201,7 +203,9 @@ Response set_case_status(ApiContext& ctx, Call& call, const std::string& status)
   storage::CaseStore cases(*ctx.db);
   auto c = cases.get(*id);
   // Not found and not yours look the same: nothing leaks about other owners' cases.
-  if (!c || owner.empty() || c->owner_code != owner) return forbidden();
+  if (!c || owner.empty() || c->owner_code != owner || c->owner_kind != case_owner_kind(*call.principal)) {
+    return forbidden();
+  }
   std::string note;
   if (!call.request.body.empty()) {
     auto body = parse_json_object(call.request);
