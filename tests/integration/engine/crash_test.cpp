@@ -147,7 +147,7 @@ TEST_F(Crash, KilledAtRandomTheEngineNeverSendsAMessageTwiceAndLosesNothingSilen
                   "public_base_url: http://127.0.0.1:8080\n"
                   "engine:\n"
                   "  claim_batch: 200\n"
-                  "  lease: 2s\n"
+                  "  lease: 5s\n"
                   "  frequency_cap: {messages: 10, per: 24h}\n"
                   "  retry: {base: 1s, cap: 2s, max_attempts: 3}\n"
                   "  circuit: {failures: 1000, cool_down: 1s}\n"
@@ -244,9 +244,13 @@ TEST_F(Crash, KilledAtRandomTheEngineNeverSendsAMessageTwiceAndLosesNothingSilen
   int unknown_seen = 0, unknown_unseen = 0;
   for (const auto& [phone, status] : rows) {
     const bool was_seen = seen.count(phone) > 0;
-    if (status == "sent") EXPECT_TRUE(was_seen) << phone << " is sent but the provider never saw it";
+    if (status == "sent") {
+      EXPECT_TRUE(was_seen) << phone << " is sent but the provider never saw it";
+    }
     if (status == "unknown") (was_seen ? unknown_seen : unknown_unseen)++;
-    if (was_seen) EXPECT_TRUE(status == "sent" || status == "unknown") << phone << " seen but " << status;
+    if (was_seen) {
+      EXPECT_TRUE(status == "sent" || status == "unknown") << phone << " seen but " << status;
+    }
   }
   for (const auto& [to, n] : seen) EXPECT_TRUE(rows.count(to)) << to << " is no contact of the campaign";
 
