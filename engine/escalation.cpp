@@ -1,0 +1,93 @@
+#include "engine/escalation.h"
+
+#include <spdlog/spdlog.h>
+
+#include "engine/engine_config.h"
+#include "engine/inbound.h"
+#include "engine/net.h"
+#include "storage/audit_log.h"
+#include "storage/case_store.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+
+namespace outreach::engine {
+
+struct Escalator::Timer {
+  explicit Timer(net::io_context& ioc) : timer(ioc) {}
+  net::steady_timer timer;
+  std::chrono::milliseconds interval{60000};
+  bool stopped = false;
+};
+
+Escalator::Escalator(storage::Database& db, const core::Clock& clock, const EngineConfig& config)
+    : db_(db), clock_(clock), config_(config) {}
+
+Escalator::~Escalator() { stop(); }
+
+EscalationReport Escalator::run_due(core::TimePoint now) {
+  EscalationReport report;
+  storage::CaseStore cases(db_);
+  storage::MunicipalityStore municipalities(db_);
+  storage::AuditLog audit(db_);
+  for (const storage::Case& c : cases.due_for_escalation(now)) {
+    auto m = municipalities.get(c.municipality);
+    std::string fallback = m.ok() && !m->fallback_owner.empty() ? m->fallback_owner : config_.national_fallback;
+    std::string hub;
+    if (c.status == "open" && m.ok() && !m->region_code.empty()) {
+      auto region = municipalities.region(m->region_code);
+      if (region.ok() && !region->hub_code.empty() && region->hub_code != c.municipality) hub = region->hub_code;
+    }
+    const bool to_hub = !hub.empty();
+    const std::string status = to_hub ? "escalated_hub" : "escalated_fallback";
+    const std::string owner_kind = to_hub ? "hub" : "fallback";
+    const std::string owner_code = to_hub ? hub : fallback;
+    std::optional<core::TimePoint> sla;
+    if (to_hub) sla = add_working_days(now, config_.hub_sla_working_days);
+    core::Status st = db_.transaction([&]() -> core::Status {
+      if (auto e = cases.escalate(c.id, status, owner_kind, owner_code, sla, now, "no_municipal_action"); !e) return e;
+      storage::AuditRecord rec;
+      rec.at = now;
+      rec.actor = "escalation";
+      rec.action = "cases.escalate";
+      rec.subject = "case:" + std::to_string(c.id);
+      rec.purpose = "brede-ondersteuning";
+      rec.request_id = "escalation";
+      rec.detail = c.owner_code + " -> " + owner_code + " (no_municipal_action)";
+      auto id = audit.append(rec);
+      if (!id) return id.error();
+      return {};
+    });
+    if (!st) {
+      ++report.failed;
+      spdlog::warn("escalation: case {}: {}", c.id, st.error().what());
+    } else if (to_hub) {
+      ++report.to_hub;
+    } else {
+      ++report.to_fallback;
+    }
+  }
+  return report;
+}
+
+void Escalator::start(net::io_context& ioc, std::chrono::milliseconds interval) {
+  timer_ = std::make_unique<Timer>(ioc);
+  timer_->interval = interval;
+  arm();
+}
+
+void Escalator::stop() {
+  if (!timer_) return;
+  timer_->stopped = true;
+  timer_->timer.cancel();
+}
+
+void Escalator::arm() {
+  timer_->timer.expires_after(timer_->interval);
+  timer_->timer.async_wait([this](error_code ec) {
+    if (ec == net::error::operation_aborted || timer_->stopped) return;
+    run_due(clock_.now());
+    arm();
+  });
+}
+
+}  // namespace outreach::engine

@@ -1,0 +1,62 @@
+#pragma once
+// Escalation of cases nobody acted on (DOMAIN: agree on escalation; a regional hub supports the
+// smaller municipalities, a national fallback stands behind every municipality):
+//   open, SLA passed          -> escalated_hub, owned by the region's hub municipality, with the hub
+//                                SLA (EngineConfig::hub_sla_working_days); straight to the fallback
+//                                when the municipality has no region or is the hub itself;
+//   escalated_hub, SLA passed -> escalated_fallback, owned by the municipality's fallback owner
+//                                (no further SLA).
+// Each move is one transaction with its audit record (actor "escalation", reason
+// no_municipal_action).
+//
+// All logic is in run_due(now), which tests call with ManualClock times. start() owns one
+// steady_timer: arm -> on_timer -> run_due(clock.now()) -> arm again, every `interval`.
+// `db`, `clock` and `config` must outlive the escalator; use on the engine's io thread.
+
+#include <chrono>
+#include <memory>
+
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace boost::asio {
+class io_context;
+}
+namespace outreach::storage {
+class Database;
+}
+
+namespace outreach::engine {
+
+struct EngineConfig;
+
+struct EscalationReport {
+  int to_hub = 0;
+  int to_fallback = 0;
+  int failed = 0;  // could not be moved (logged); retried on the next run
+};
+
+class Escalator {
+ public:
+  Escalator(storage::Database& db, const core::Clock& clock, const EngineConfig& config);
+  ~Escalator();
+  Escalator(const Escalator&) = delete;
+  Escalator& operator=(const Escalator&) = delete;
+
+  EscalationReport run_due(core::TimePoint now);
+
+  // Runs run_due every `interval` on `ioc` until stop().
+  void start(boost::asio::io_context& ioc, std::chrono::milliseconds interval = std::chrono::minutes(1));
+  void stop();
+
+ private:
+  struct Timer;
+  void arm();
+
+  storage::Database& db_;
+  const core::Clock& clock_;
+  const EngineConfig& config_;
+  std::unique_ptr<Timer> timer_;
+};
+
+}  // namespace outreach::engine

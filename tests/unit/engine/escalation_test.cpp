@@ -1,0 +1,89 @@
+#include "engine/escalation.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/engine_config.h"
+#include "storage/audit_log.h"
+#include "storage/case_store.h"
+#include "storage/contact_store.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+
+namespace outreach::engine {
+
+class EscalationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = storage::Database::open(":memory:").take();
+    storage::MunicipalityStore m(*db_);
+    ASSERT_TRUE(m.upsert_region({"rijnmond", "Rijnmond", "GM0599"}).ok());
+    ASSERT_TRUE(m.upsert({"GM0599", "Rotterdam", "rijnmond"}).ok());
+    ASSERT_TRUE(m.upsert({"GM0606", "Schiedam", "rijnmond"}).ok());
+    ASSERT_TRUE(m.upsert({"GM0363", "Amsterdam", ""}).ok());
+    config_ = sandbox_config();
+  }
+  std::int64_t open_case(const std::string& code, core::Millis sla) {
+    storage::Contact c;
+    c.name = "Test " + code;
+    c.municipality = code;
+    auto contact = storage::ContactStore(*db_).add(c, clock_.now()).take();
+    return storage::CaseStore(*db_).open(contact, code, std::nullopt, clock_.now(), clock_.now() + sla, "test").take();
+  }
+  storage::Case get(std::int64_t id) { return storage::CaseStore(*db_).get(id).take(); }
+
+  core::ManualClock clock_{core::from_millis(1795000000000)};  // a Wednesday
+  std::unique_ptr<storage::Database> db_;
+  EngineConfig config_;
+};
+
+TEST_F(EscalationTest, NothingMovesBeforeTheSla) {
+  open_case("GM0606", std::chrono::hours(48));
+  Escalator e(*db_, clock_, config_);
+  auto r = e.run_due(clock_.now() + std::chrono::hours(47));
+  EXPECT_EQ(r.to_hub + r.to_fallback, 0);
+}
+
+TEST_F(EscalationTest, MemberGoesToHubThenToFallback) {
+  auto id = open_case("GM0606", std::chrono::hours(48));
+  Escalator e(*db_, clock_, config_);
+  clock_.advance(std::chrono::hours(49));
+  auto r = e.run_due(clock_.now());
+  EXPECT_EQ(r.to_hub, 1);
+  storage::Case c = get(id);
+  EXPECT_EQ(c.status, "escalated_hub");
+  EXPECT_EQ(c.owner_kind, "hub");
+  EXPECT_EQ(c.owner_code, "GM0599");
+  ASSERT_TRUE(c.sla_due_at.has_value());
+  EXPECT_EQ(e.run_due(clock_.now()).to_fallback, 0);  // the hub has its own SLA
+  clock_.set(*c.sla_due_at);
+  EXPECT_EQ(e.run_due(clock_.now()).to_fallback, 1);
+  c = get(id);
+  EXPECT_EQ(c.status, "escalated_fallback");
+  EXPECT_EQ(c.owner_kind, "fallback");
+  EXPECT_EQ(c.owner_code, "national");
+  EXPECT_EQ(e.run_due(clock_.now() + std::chrono::hours(24 * 365)).to_fallback, 0);
+  int audited = 0;
+  storage::AuditLog(*db_).for_each([&](const storage::AuditRecord& a) { audited += a.action == "cases.escalate"; });
+  EXPECT_EQ(audited, 2);
+  EXPECT_TRUE(storage::AuditLog(*db_).verify().ok());
+}
+
+TEST_F(EscalationTest, NoRegionOrHubItselfGoesStraightToFallback) {
+  auto amsterdam = open_case("GM0363", std::chrono::hours(1));
+  auto rotterdam = open_case("GM0599", std::chrono::hours(1));
+  Escalator e(*db_, clock_, config_);
+  auto r = e.run_due(clock_.now() + std::chrono::hours(2));
+  EXPECT_EQ(r.to_fallback, 2);
+  EXPECT_EQ(get(amsterdam).status, "escalated_fallback");
+  EXPECT_EQ(get(rotterdam).owner_code, "national");
+}
+
+TEST_F(EscalationTest, AcknowledgedCasesStay) {
+  auto id = open_case("GM0606", std::chrono::hours(1));
+  ASSERT_TRUE(storage::CaseStore(*db_).set_status(id, "acknowledged", "gm0606", clock_.now()).ok());
+  Escalator e(*db_, clock_, config_);
+  EXPECT_EQ(e.run_due(clock_.now() + std::chrono::hours(100)).to_hub, 0);
+  EXPECT_EQ(get(id).status, "acknowledged");
+}
+
+}  // namespace outreach::engine
