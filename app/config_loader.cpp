@@ -141,6 +141,31 @@ core::Result<AppConfig> load_config(const std::string& path) {
         e.channels[ch.name] = std::move(ch);
       }
     }
+    // The reply/bounce mailbox: optional; its password may be a ${VAR} like a provider's keys.
+    if (auto m = root["imap"]) {
+      channels::ImapSettings imap;
+      for (auto [key, target] : {std::pair<const char*, std::string*>{"url", &imap.url}, {"mailbox", &imap.mailbox},
+                                 {"username", &imap.username}, {"password", &imap.password}}) {
+        if (!m[key]) continue;
+        auto v = resolve_env(m[key].as<std::string>(), where(m[key], std::string("imap.") + key));
+        if (!v) return v.error();
+        *target = *v;
+      }
+      if (m["starttls"]) imap.starttls = m["starttls"].as<bool>();
+      if (m["timeout"]) {
+        auto d = parse_config_duration(m["timeout"].as<std::string>(), where(m["timeout"], "imap.timeout"));
+        if (!d) return d.error();
+        imap.timeout = *d;
+      }
+      if (m["poll"]) {
+        auto d = parse_config_duration(m["poll"].as<std::string>(), where(m["poll"], "imap.poll"));
+        if (!d) return d.error();
+        e.imap_poll = *d;
+      }
+      auto valid = channels::validate_imap_settings(std::move(imap));
+      if (!valid) return valid.error().within(path + ":" + std::to_string(m.Mark().line + 1));
+      e.imap = std::move(*valid);
+    }
   } catch (const YAML::Exception& ex) {
     return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));
   }

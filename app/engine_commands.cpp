@@ -12,11 +12,13 @@
 #include "api/router.h"
 #include "engine/campaign_desk.h"
 #include "engine/channel_set.h"
+#include "engine/curl_multi.h"
 #include "engine/dispatcher.h"
 #include "engine/http_server.h"
 #include "engine/metrics.h"
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
+#include "engine/mailbox_poller.h"
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/audit_log.h"
@@ -172,6 +174,28 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   inbound.set_reply_senders(channels->senders());
   engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);
 
+  // The reply/bounce mailbox, when configured, on its own CurlMulti (no shared connection limits
+  // with the providers). Replies and bounces are recorded on the smtp channel ("email" by default).
+  std::unique_ptr<engine::CurlMulti> imap_multi;
+  std::unique_ptr<engine::MailboxPoller> mailbox;
+  if (config.imap) {
+    engine::MailboxPollerOptions o;
+    o.interval = config.imap_poll;
+    for (const auto& [name, ch] : config.channels) {
+      if (ch.provider != "smtp") continue;
+      o.channel = name;
+      o.match.reply_local_part = ch.settings.get("reply_local_part", "reply");
+      o.match.message_id_domain = ch.settings.get("message_id_domain");
+      const std::string from = ch.settings.get("from_address");
+      if (o.match.message_id_domain.empty() && from.rfind('@') != std::string::npos)
+        o.match.message_id_domain = from.substr(from.rfind('@') + 1);
+      break;
+    }
+    imap_multi = std::make_unique<engine::CurlMulti>(ioc);
+    mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
+                                                      *ctx.clock, o);
+  }
+
   api::ApiContext api_ctx;
   api_ctx.db = ctx.db.get();
   api_ctx.clock = ctx.clock.get();
@@ -194,16 +218,20 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   engine::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   scheduler.start();
+  if (mailbox) mailbox->start();
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
-    scheduler.stop([&] { ioc.stop(); });
+    // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
+    auto stop_scheduler = [&] { scheduler.stop([&] { ioc.stop(); }); };
+    if (mailbox) mailbox->stop(stop_scheduler); else stop_scheduler();
   });
   out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
+  if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();
   out << "stopped cleanly: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed << " failed this run\n";

@@ -3,9 +3,11 @@
 // Secrets are resolved from environment variables by the parser; nothing here reads files.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "channels/imap_mailbox.h"
 #include "channels/provider_settings.h"
 #include "core/clock.h"
 #include "core/urn.h"
@@ -48,6 +50,9 @@ struct EngineConfig {
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+  // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
+  std::optional<channels::ImapSettings> imap;
+  core::Millis imap_poll{60000};  // time between two reads of that mailbox
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.
