@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "channels/json_fields.h"
+
 #include "channels/form_encoding.h"
 #include "channels/signature.h"
 
@@ -13,13 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str_of(const json& j, const char* name) {
-  if (!j.is_object() || !j.contains(name)) return {};
-  const json& v = j[name];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return {};
-}
+using detail::str_of;
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "channels/json_fields.h"
+
 #include "channels/whatsapp_connector.h"
 
 namespace outreach::channels {
@@ -10,13 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str_of(const json& j, const char* name) {
-  if (!j.is_object() || !j.contains(name)) return {};
-  const json& v = j[name];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<long long>());
-  return {};
-}
+using detail::str_of;
 
 }  // namespace
 
