@@ -308,5 +308,23 @@ TEST_F(MailboxPollerTest, ManyMessagesAreFetchedWithBoundedConcurrency) {
   EXPECT_EQ(storage::ResponseStore(*db).count(), 12);
 }
 
+TEST_F(MailboxPollerTest, StopDuringASearchLetsItFinishAndFetchesNothingMore) {
+  contact_three();
+  for (int i = 0; i < 3; ++i) deliver(reply_from(1 + i, "s" + std::to_string(i) + "@mail.example.nl", "Graag"));
+  poller();
+  ASSERT_TRUE(poller_->run_due(clock.now()));
+  bool stopped = false;
+  poller_->stop([&] { stopped = true; });  // the search is in flight
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!stopped && std::chrono::steady_clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(stopped);
+  ASSERT_EQ(reports_.size(), 1u);
+  EXPECT_EQ(reports_[0].listed, 3u);
+  EXPECT_EQ(reports_[0].replies, 0u);
+  EXPECT_EQ(poller_->in_flight(), 0u);
+  EXPECT_EQ(storage::ResponseStore(*db).count(), 0);
+  EXPECT_EQ(unseen(), (std::vector<std::uint32_t>{1, 2, 3})) << "unread messages stay for the next run";
+}
+
 }  // namespace
 }  // namespace outreach::test
