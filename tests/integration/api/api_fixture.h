@@ -20,6 +20,7 @@
 #include "api/context.h"
 #include "api/router.h"
 #include "channels/twilio_connector.h"
+#include "channels/whatsapp_connector.h"
 #include "engine/campaign_desk.h"
 #include "engine/engine_config.h"
 #include "engine/http_server.h"
@@ -83,6 +84,12 @@ class ApiTest : public ::testing::Test {
     tc.auth_token = kTwilioToken;
     tc.from = "+3197010203040";
     twilio_ = std::make_unique<channels::TwilioConnector>(tc);
+    channels::WhatsAppConfig wc;
+    wc.phone_number_id = "1234";
+    wc.access_token = "wa-access";
+    wc.app_secret = "wa-app-secret";
+    wc.verify_token = "wa-verify";
+    whatsapp_ = std::make_unique<channels::WhatsAppConnector>(wc);
 
     ctx_.db = db_.get();
     ctx_.clock = &clock_;
@@ -90,6 +97,7 @@ class ApiTest : public ::testing::Test {
     ctx_.inbound = inbound_.get();
     ctx_.desk = desk_.get();
     ctx_.webhooks["sms"] = twilio_.get();
+    ctx_.webhooks["whatsapp"] = whatsapp_.get();
     ctx_.public_base_url = kPublicBase;
     ctx_.assignment_cap = 3;
     router_ = api::make_router(ctx_);
@@ -241,6 +249,7 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<engine::InboundProcessor> inbound_;
   std::unique_ptr<engine::CampaignDesk> desk_;
   std::unique_ptr<channels::TwilioConnector> twilio_;
+  std::unique_ptr<channels::WhatsAppConnector> whatsapp_;
   api::ApiContext ctx_;
   std::unique_ptr<api::Router> router_;
   boost::asio::io_context ioc_;

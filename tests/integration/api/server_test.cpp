@@ -95,4 +95,21 @@ TEST_F(ApiTest, MetricsForOperatorOnly) {
   EXPECT_EQ(get("/metrics").status, 401);
 }
 
+class ShortTimeoutTest : public ApiTest {
+ protected:
+  engine::HttpServerOptions options() override {
+    engine::HttpServerOptions o;
+    o.read_timeout = std::chrono::milliseconds(200);
+    return o;
+  }
+};
+
+TEST_F(ShortTimeoutTest, IdleKeepAliveConnectionIsClosedAfterTheReadTimeout) {
+  EXPECT_EQ(get("/healthz").connects, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Reply again = get("/healthz");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.connects, 1);  // the server closed the idle one; curl had to reconnect
+}
+
 }  // namespace outreach::test

@@ -58,4 +58,28 @@ TEST_F(WebhookTest, UnknownChannelIs404) {
   EXPECT_EQ(count("responses"), 0);
 }
 
+TEST_F(WebhookTest, StatusCallbackForUnknownMessageIsAcceptedAndCounted) {
+  channels::FormFields fields = {{"MessageSid", "SM-unknown"}, {"MessageStatus", "delivered"}, {"AccountSid", "AC123"}};
+  Reply r = send(fields, sign(fields));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.j()["unknown_statuses"], 1);
+  EXPECT_EQ(count("responses"), 0);
+}
+
+TEST_F(WebhookTest, WhatsAppHandshakeAnswersTheChallengeOnlyWithTheRightToken) {
+  Reply ok = get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wa-verify&hub.challenge=8675309");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "8675309");
+  Reply bad = get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309");
+  EXPECT_EQ(bad.status, 403);
+  EXPECT_EQ(bad.body.find("8675309"), std::string::npos);
+}
+
+TEST_F(WebhookTest, WhatsAppPostWithoutSignatureIsRefused) {
+  std::int64_t audit = count("audit_log");
+  Reply r = request("POST", "/v1/webhooks/whatsapp", {}, R"({"object":"whatsapp_business_account","entry":[]})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(count("audit_log"), audit);
+}
+
 }  // namespace outreach::test
