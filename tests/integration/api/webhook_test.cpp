@@ -67,12 +67,14 @@ TEST_F(WebhookTest, StatusCallbackForUnknownMessageIsAcceptedAndCounted) {
 }
 
 TEST_F(WebhookTest, WhatsAppHandshakeAnswersTheChallengeOnlyWithTheRightToken) {
+  std::int64_t audit = count("audit_log");
   Reply ok = get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wa-verify&hub.challenge=8675309");
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "8675309");
   Reply bad = get("/v1/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309");
   EXPECT_EQ(bad.status, 403);
   EXPECT_EQ(bad.body.find("8675309"), std::string::npos);
+  EXPECT_EQ(count("audit_log"), audit);
 }
 
 TEST_F(WebhookTest, WhatsAppPostWithoutSignatureIsRefused) {
