@@ -10,6 +10,7 @@
 #include "app/reference_data.h"
 #include "engine/campaign_desk.h"
 #include "engine/dispatcher.h"
+#include "engine/escalation.h"
 #include "engine/inbound.h"
 #include "engine/scheduler.h"
 #include "engine/sender.h"
@@ -119,6 +120,19 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   out << "engine done at " << core::format_utc(clock.now()) << ": " << s.sent << " sent, " << s.skipped
       << " skipped (responded), " << s.suppressed << " suppressed at send time, " << s.failed << " failed\n";
 
+  // Rotterdam's team picks up the first half of its cases; nobody acts on the rest, which escalate
+  // past their SLA (the hub first, then the national fallback; Rotterdam is the Rijnmond hub itself).
+  storage::CaseStore case_store(db);
+  auto rotterdam = case_store.for_owner("GM0599");
+  for (std::size_t i = 0; i < rotterdam.size() / 2; ++i) {
+    case_store.set_status(rotterdam[i].id, "acknowledged", "rotterdam.wijkteam", rotterdam[i].opened_at + std::chrono::hours(26)).take();
+  }
+  engine::Escalator escalator(db, clock, ctx.config.engine);
+  auto esc = escalator.run_due(clock.now());
+  out << "cases: " << rotterdam.size() / 2 << " of Rotterdam's acknowledged by its team; escalated past SLA: "
+      << esc.to_hub << " to the Rijnmond hub, " << esc.to_fallback
+      << " to the national fallback\n";
+
   heading(out, "5. Funnel per step and channel");
   print_funnel(ctx, key, out);
 
@@ -133,9 +147,12 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   heading(out, "7. Rotterdam (GM0599): residents who asked for help and consented to sharing");
   ctx.audit("rotterdam.wijkteam", "responses.export", "municipality:GM0599", "brede-ondersteuning", "demo");
   print_responses(ctx, "GM0599", "table", out);
-  auto cases = storage::CaseStore(db).for_owner("GM0599");
-  out << "  open cases for Rotterdam: " << cases.size() << " (SLA " << ctx.config.engine.case_sla_working_days
-      << " working days, then the Rijnmond hub, then the national fallback)\n";
+  std::map<std::string, int> by_status;
+  for (const auto& c : case_store.for_owner("GM0599")) ++by_status[c.status];
+  out << "  cases owned by Rotterdam:";
+  for (const auto& [st, n] : by_status) out << " " << st << " " << n;
+  out << "; owned by the national fallback: " << case_store.for_owner(ctx.config.engine.national_fallback).size()
+      << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
       << " sandbox list` shows the messages.\n";
   return 0;

@@ -14,6 +14,7 @@
 #include "engine/channel_set.h"
 #include "engine/curl_multi.h"
 #include "engine/dispatcher.h"
+#include "engine/escalation.h"
 #include "engine/http_server.h"
 #include "engine/metrics.h"
 #include "engine/engine_config.h"
@@ -218,6 +219,8 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   engine::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   scheduler.start();
+  engine::Escalator escalator(*ctx.db, *ctx.clock, config);
+  escalator.start(ioc);
   if (mailbox) mailbox->start();
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -225,6 +228,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     if (ec) return;
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
+    escalator.stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
     auto stop_scheduler = [&] { scheduler.stop([&] { ioc.stop(); }); };
     if (mailbox) mailbox->stop(stop_scheduler); else stop_scheduler();

@@ -59,6 +59,7 @@ struct Dispatcher::Impl {
   FrequencyCap cap;
   RetryPolicy retry;
   std::map<std::string, CircuitBreaker> breakers;  // by provider account
+  std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
   core::TimePoint next_lease_check{};
   core::TimePoint last_flush{};
 };
@@ -109,6 +110,7 @@ int Dispatcher::run_due(core::TimePoint now) {
     return 0;
   }
   stats_.claimed += claimed->size();
+  impl_->deferred_this_claim.clear();
   for (const auto& m : *claimed) process(m, now);
   if (in_flight_ == 0) flush();
   return static_cast<int>(claimed->size());
@@ -242,10 +244,15 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       continue;  // fall back to the next channel while this provider's circuit is open
     }
     if (!impl_->limiter.try_acquire(channel, account, now)) {
+      // Spread the deferred rows of one claim over the tokens to come, so each row waits once
+      // instead of every row chasing the next single token.
       ++stats_.deferred;
+      const int queued_before = impl_->deferred_this_claim[channel]++;
+      const double rate = std::max(1.0, cfg->second.rate.per_second);
       out.status = MessageStatus::queued;
       out.channel = channel;
-      out.retry_at = impl_->limiter.next_available(channel, account, now);
+      out.retry_at = impl_->limiter.next_available(channel, account, now) +
+                     core::Millis(static_cast<std::int64_t>(1000.0 * queued_before / rate));
       out.reason = "rate limited";
       outcomes_.push_back(std::move(out));
       return;

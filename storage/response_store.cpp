@@ -73,7 +73,8 @@ std::vector<Response> ResponseStore::for_contact(std::int64_t contact_id) const 
 
 void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<void(const SharedResponse&)>& fn) const {
   // Consent to share with this municipality is derived from the ledger: the latest share:<code>
-  // event (any channel) must be a grant.
+  // event (any channel) must be a grant. CROSS JOIN keeps responses as the outer loop, walked in id
+  // order from the cursor, so LIMIT stops the scan after one page.
   SQLite::Statement st(
       db_.sql(),
       std::string("SELECT ") + kColumns +
@@ -81,7 +82,7 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
           "(SELECT substr(urn, 5) FROM contact_urns WHERE contact_id = c.id AND scheme = 'tel' ORDER BY id LIMIT 1), "
           "(SELECT substr(urn, 8) FROM contact_urns WHERE contact_id = c.id AND scheme = 'mailto' ORDER BY id LIMIT 1), "
           "coalesce(k.status, ''), coalesce(k.id, 0) "
-          "FROM responses r JOIN contacts c ON c.id = r.contact_id "
+          "FROM responses r CROSS JOIN contacts c ON c.id = r.contact_id "
           "LEFT JOIN cases k ON k.contact_id = c.id AND k.municipality_code = c.municipality_code "
           "  AND k.id = (SELECT max(id) FROM cases WHERE contact_id = c.id AND municipality_code = c.municipality_code) "
           "WHERE c.municipality_code = ?1 AND c.erased_at IS NULL AND r.id > ?2 "
