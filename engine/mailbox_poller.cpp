@@ -48,6 +48,11 @@ struct Transfer {
     curl_easy_setopt(easy, CURLOPT_PASSWORD, r.password.c_str());
     if (!r.custom_request.empty()) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.custom_request.c_str());
     if (r.starttls) curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    // A fresh IMAP session per command: a cached session keeps the view of the mailbox it had
+    // after its previous command (Dovecot listed neither new mail nor cleared \Seen flags on a
+    // reused connection), and libcurl cannot pin a pass to the session its search ran on.
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
   }
 };
 

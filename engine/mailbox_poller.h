@@ -10,7 +10,9 @@
 //     provider id is the quoted Message-ID to `undelivered` and marks the address bad;
 //   - anything else (auto-replies, newsletters) is left in the mailbox, seen, and logged.
 // Every transfer is a libcurl easy handle added to the CurlMulti; the pass continues from the
-// transfers' completion callbacks, so the io_context never waits on the IMAP server.
+// transfers' completion callbacks, so the io_context never waits on the IMAP server. Each IMAP
+// command runs on a fresh connection (login + SELECT), because a reused session may still show
+// the mailbox as it was after its previous command: about three logins per message read.
 //
 // Invariants:
 //  1. At-least-once reading, exactly-once recording: a message is marked seen only after it was
