@@ -6,6 +6,14 @@
 #include "engine/net.h"
 
 namespace outreach::engine {
+namespace {
+// No new claim while this many claimed rows are still out. A claim holds rows `sending` under a
+// lease; after a crash every one of them becomes `unknown` and needs an operator's redrive, so
+// claim what can go out soon (a few times the transports' width), not the whole backlog.
+constexpr std::size_t kMaxInFlight = 256;
+// While at that limit, look again this often (completions free room without a timer of their own).
+constexpr core::Millis kSaturatedRecheck{5};
+}  // namespace
 
 struct Scheduler::Impl {
   Impl(net::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll)
@@ -16,6 +24,7 @@ struct Scheduler::Impl {
     const auto now = clock.now();
     auto wait = max_idle_poll;
     if (auto next = dispatcher.next_due()) wait = std::clamp(*next - now, core::Millis(0), max_idle_poll);
+    if (dispatcher.in_flight() >= kMaxInFlight) wait = std::max(wait, kSaturatedRecheck);
     timer.expires_after(wait);
     timer.async_wait([this](error_code ec) { on_timer(ec); });
   }
@@ -28,7 +37,7 @@ struct Scheduler::Impl {
 
   void run_due(core::TimePoint now) {
     // Keep claiming while whole batches come back: a backlog drains without waiting for the timer.
-    while (!stopping && dispatcher.run_due(now) > 0 && dispatcher.in_flight() < 4096) {
+    while (!stopping && dispatcher.in_flight() < kMaxInFlight && dispatcher.run_due(now) > 0) {
       now = clock.now();
     }
     // Commit what has come back on every tick, also while other sends are still in flight.

@@ -99,5 +99,26 @@ TEST_F(Sched, ResultsOfAFastProviderAreCommittedWhileASlowOneHangs) {
   EXPECT_EQ(row(1, 0, slow).status, storage::MessageStatus::sent);
 }
 
+TEST_F(Sched, ABacklogIsClaimedOnlyAsFastAsItCanGoOut) {
+  // Claimed rows are `sending` under a lease and all become `unknown` after a crash: the scheduler
+  // must not claim the whole backlog while the providers are still busy with earlier sends.
+  config.claim_batch = 50;
+  sms.deferred = true;
+  for (int i = 1; i <= 800; ++i) person(i, false);
+  launch(campaign_yaml("backlog", one_step()));
+  engine::Scheduler scheduler(ioc, dispatcher(), clock, core::Millis(5));
+  scheduler.start();
+  drive(ioc, [] { return false; }, 5);
+  EXPECT_GE(sms.pending.size(), 50u);
+  EXPECT_LE(sms.pending.size(), 256u + 50u);
+  EXPECT_EQ(count_status("sending"), static_cast<std::int64_t>(sms.pending.size()));
+  EXPECT_GE(count_status("queued"), 800 - 306);
+  // As the provider answers, the rest follows.
+  ASSERT_TRUE(drive(ioc, [&] { sms.complete_all(); return count_status("sent") == 800; }, 2000));
+  bool stopped = false;
+  scheduler.stop([&] { stopped = true; });
+  EXPECT_TRUE(stopped);
+}
+
 }  // namespace
 }  // namespace outreach::test
