@@ -213,7 +213,7 @@ struct MailboxPoller::Impl {
     passing = false;
     to_fetch.clear();
     ++passes;
-    if (report.listed > 0 || !report.errors.empty()) {
+    if (report.listed > 0) {  // errors were logged as they happened
       spdlog::info("imap poll: {} unseen, {} replies, {} duplicates, {} bounces ({} unknown), {} other, {} failed",
                    report.listed, report.replies, report.duplicates, report.bounces, report.unknown_bounces,
                    report.other, report.failed);

@@ -27,7 +27,7 @@
 // Threading: use only on the thread running the io_context. Destroying the poller cancels its
 // transfers without running their callbacks.
 //
-// Not covered (see the report in the commit): a crash between fetching a message (which sets
+// Not covered: a crash between fetching a message (which sets
 // \Seen) and recording it leaves that message seen and unrecorded; a persisted last-UID high
 // water mark with ImapMailbox::search_from_uid would close that window.
 
