@@ -6,7 +6,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -180,9 +183,12 @@ int precision(long n) {
   std::mt19937 rnd(7);
   auto base = core::to_millis(clock.now()) + 1000;
   db->transaction([&]() -> core::Status {
+    SQLite::Statement up(db->sql(), "UPDATE messages SET due_at = ? WHERE id = ?");
     for (long i = 1; i <= n; ++i) {
-      auto due = base + static_cast<long long>(rnd() % 10000);
-      db->sql().exec("UPDATE messages SET due_at = " + std::to_string(due) + " WHERE id = " + std::to_string(i));
+      up.bind(1, static_cast<int64_t>(base + static_cast<long long>(rnd() % 10000)));
+      up.bind(2, static_cast<int64_t>(i));
+      up.exec();
+      up.reset();
     }
     return {};
   }).take();

@@ -62,6 +62,7 @@ struct Dispatcher::Impl {
   std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
   core::TimePoint next_lease_check{};
   core::TimePoint last_flush{};
+  bool in_batch = false;  // inside run_due's loop: completions wait for the batch's group commit
 };
 
 struct Dispatcher::Attempt {
@@ -111,7 +112,16 @@ int Dispatcher::run_due(core::TimePoint now) {
   }
   stats_.claimed += claimed->size();
   impl_->deferred_this_claim.clear();
-  for (const auto& m : *claimed) process(m, now);
+  // One transaction around the batch: the sandbox's deliveries and the outcomes of sends that
+  // complete at once commit together instead of one commit per message.
+  impl_->in_batch = true;
+  auto st = db_.transaction([&]() -> core::Status {
+    for (const auto& m : *claimed) process(m, now);
+    if (in_flight_ == 0) flush();
+    return {};
+  });
+  impl_->in_batch = false;
+  if (!st) spdlog::error("dispatching a batch: {}", st.error().what());
   if (in_flight_ == 0) flush();
   return static_cast<int>(claimed->size());
 }
@@ -350,14 +360,14 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           ++stats_.fallbacks;
           a->started = at;
           try_channel(a, a->channel_index + 1);
-          if (in_flight_ == 0) flush();
+          if (in_flight_ == 0 && !impl_->in_batch) flush();
           return;
         }
       }
       spdlog::debug("message {} {} via {}: {}", o.id, storage::to_string(o.status), channel, o.reason);
       outcomes_.push_back(std::move(o));
       // Group commit, but never hold one provider's results hostage to another's slow requests.
-      if (in_flight_ == 0 || outcomes_.size() >= 512 || at - impl_->last_flush >= kMaxFlushDelay) flush();
+      if ((in_flight_ == 0 && !impl_->in_batch) || outcomes_.size() >= 512 || at - impl_->last_flush >= kMaxFlushDelay) flush();
     });
     return;
   }

@@ -59,14 +59,13 @@ core::Result<std::int64_t> ConsentLedger::record(const ConsentEvent& e) {
 
 ConsentState ConsentLedger::state(std::int64_t contact_id, const std::string& purpose) const {
   ConsentState s;
-  SQLite::Statement st(db_.sql(),
-                       "SELECT channel, id, action FROM consent_events WHERE contact_id = ? AND purpose = ? ORDER BY id");
-  st.bind(1, static_cast<int64_t>(contact_id));
-  st.bind(2, purpose);
-  while (st.executeStep()) {
-    s.latest[st.getColumn(0).getString()] = {
-        st.getColumn(1).getInt64(),
-        st.getColumn(2).getString() == "grant" ? ConsentAction::grant : ConsentAction::withdraw};
+  auto st = db_.cached("SELECT channel, id, action FROM consent_events WHERE contact_id = ? AND purpose = ? ORDER BY id");
+  st->bind(1, static_cast<int64_t>(contact_id));
+  st->bind(2, purpose);
+  while (st->executeStep()) {
+    s.latest[st->getColumn(0).getString()] = {
+        st->getColumn(1).getInt64(),
+        st->getColumn(2).getString() == "grant" ? ConsentAction::grant : ConsentAction::withdraw};
   }
   return s;
 }

@@ -70,16 +70,16 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
 
 namespace {
 
-void load_details(SQLite::Database& db, Contact& c) {
-  SQLite::Statement u(db, "SELECT urn, bad, bad_reason FROM contact_urns WHERE contact_id = ? ORDER BY id");
-  u.bind(1, static_cast<int64_t>(c.id));
-  while (u.executeStep()) {
-    auto urn = core::Urn::trusted(u.getColumn(0).getString());
-    if (urn) c.addresses.push_back({*urn, u.getColumn(1).getInt() != 0, u.getColumn(2).getString()});
+void load_details(Database& db, Contact& c) {
+  auto u = db.cached("SELECT urn, bad, bad_reason FROM contact_urns WHERE contact_id = ? ORDER BY id");
+  u->bind(1, static_cast<int64_t>(c.id));
+  while (u->executeStep()) {
+    auto urn = core::Urn::trusted(u->getColumn(0).getString());
+    if (urn) c.addresses.push_back({*urn, u->getColumn(1).getInt() != 0, u->getColumn(2).getString()});
   }
-  SQLite::Statement t(db, "SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag");
-  t.bind(1, static_cast<int64_t>(c.id));
-  while (t.executeStep()) c.tags.push_back(t.getColumn(0).getString());
+  auto t = db.cached("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag");
+  t->bind(1, static_cast<int64_t>(c.id));
+  while (t->executeStep()) c.tags.push_back(t->getColumn(0).getString());
 }
 
 constexpr const char* kSelect =
@@ -102,11 +102,14 @@ Contact read_contact(SQLite::Statement& st) {
 }  // namespace
 
 core::Result<Contact> ContactStore::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
-  st.bind(1, static_cast<int64_t>(id));
-  if (!st.executeStep()) return core::Error::not_found("no contact with id " + std::to_string(id));
-  Contact c = read_contact(st);
-  load_details(db_.sql(), c);
+  Contact c;
+  {
+    auto st = db_.cached(std::string(kSelect) + " WHERE id = ?");
+    st->bind(1, static_cast<int64_t>(id));
+    if (!st->executeStep()) return core::Error::not_found("no contact with id " + std::to_string(id));
+    c = read_contact(*st);
+  }
+  load_details(db_, c);
   return c;
 }
 

@@ -15,10 +15,41 @@ core::Error storage_error(const std::exception& e, const char* operation) {
   return core::Error{code, what, operation};
 }
 
+struct Database::Cached {
+  std::unique_ptr<SQLite::Statement> statement;
+  bool in_use = false;
+};
+
+CachedStatement::CachedStatement(SQLite::Statement* shared, std::unique_ptr<SQLite::Statement> own, bool* in_use)
+    : st_(own ? own.get() : shared), own_(std::move(own)), in_use_(in_use) {}
+
+CachedStatement::~CachedStatement() {
+  if (own_) return;
+  try {
+    st_->reset();
+    st_->clearBindings();
+  } catch (const std::exception&) {
+  }
+  *in_use_ = false;
+}
+
+CachedStatement Database::cached(const std::string& sql) {
+  auto& slot = cache_[sql];
+  if (!slot) {
+    slot = std::make_unique<Cached>();
+    slot->statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  }
+  if (slot->in_use) return CachedStatement(nullptr, std::make_unique<SQLite::Statement>(*db_, sql), nullptr);
+  slot->in_use = true;
+  return CachedStatement(slot->statement.get(), nullptr, &slot->in_use);
+}
+
 Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
     : path_(std::move(path)), db_(std::move(db)) {}
 
-Database::~Database() = default;
+Database::~Database() {
+  cache_.clear();  // statements before the connection they belong to
+}
 
 core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   try {

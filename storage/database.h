@@ -6,6 +6,7 @@
 // one writer owns a connection (the engine's strand, or one CLI command).
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -13,9 +14,26 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace outreach::storage {
+
+// A prepared statement borrowed from Database::cached(): reset and unbound when it goes out of
+// scope. Use it within one call; do not keep it.
+class CachedStatement {
+ public:
+  CachedStatement(SQLite::Statement* shared, std::unique_ptr<SQLite::Statement> own, bool* in_use);
+  ~CachedStatement();
+  CachedStatement(CachedStatement&&) = delete;
+  SQLite::Statement& operator*() { return *st_; }
+  SQLite::Statement* operator->() { return st_; }
+
+ private:
+  SQLite::Statement* st_;
+  std::unique_ptr<SQLite::Statement> own_;
+  bool* in_use_;
+};
 
 class Database {
  public:
@@ -36,6 +54,11 @@ class Database {
 
   SQLite::Database& sql() { return *db_; }
 
+  // The prepared statement for `sql`, compiled once per connection: hot point lookups (the
+  // dispatcher reads a contact, its consent and responses for every message) skip the SQL
+  // compiler. A statement already borrowed (re-entrant use) is prepared afresh instead.
+  CachedStatement cached(const std::string& sql);
+
  private:
   Database(std::string path, std::unique_ptr<SQLite::Database> db);
   core::Status migrate();
@@ -43,6 +66,8 @@ class Database {
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;
+  struct Cached;
+  std::map<std::string, std::unique_ptr<Cached>> cache_;
 };
 
 // Turns an exception thrown by SQLiteCpp (or anything else) into an Error naming the operation.

@@ -364,9 +364,9 @@ void Outbox::for_each_send_since(core::TimePoint since,
 
 core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO sandbox_deliveries(message_id, channel, urn, language, subject, body, at) "
-                         "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    auto cached = db_.cached("INSERT INTO sandbox_deliveries(message_id, channel, urn, language, subject, body, at) "
+                             "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& st = *cached;
     if (d.message_id) st.bind(1, static_cast<int64_t>(d.message_id)); else st.bind(1);
     st.bind(2, d.channel);
     st.bind(3, d.urn);

@@ -52,10 +52,10 @@ core::Result<std::optional<std::int64_t>> ResponseStore::record(const Response& 
 }
 
 bool ResponseStore::has_responded(std::int64_t contact_id, core::TimePoint since) const {
-  SQLite::Statement st(db_.sql(), "SELECT 1 FROM responses WHERE contact_id = ? AND received_at >= ? LIMIT 1");
-  st.bind(1, static_cast<int64_t>(contact_id));
-  st.bind(2, ms(since));
-  return st.executeStep();
+  auto st = db_.cached("SELECT 1 FROM responses WHERE contact_id = ? AND received_at >= ? LIMIT 1");
+  st->bind(1, static_cast<int64_t>(contact_id));
+  st->bind(2, ms(since));
+  return st->executeStep();
 }
 
 void ResponseStore::for_each_responder(const std::function<void(std::int64_t)>& fn) const {
