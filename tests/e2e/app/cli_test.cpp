@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliResult {
   int code = -1;
   std::string out;
   std::string err;
@@ -28,11 +28,11 @@ class Cli : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `outreach --db <tmp> ARGS` from the source directory (where config/ lives).
-  Run run(const std::string& args) {
+  CliResult run(const std::string& args) {
     const std::string out_file = (dir_ / "stdout").string(), err_file = (dir_ / "stderr").string();
     const std::string cmd = std::string("cd '") + OUTREACH_SOURCE_DIR + "' && '" + OUTREACH_BINARY + "' --db '" + db_ +
                             "' " + args + " >'" + out_file + "' 2>'" + err_file + "'";
-    Run r;
+    CliResult r;
     int status = std::system(cmd.c_str());
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out_file);
@@ -144,7 +144,7 @@ TEST_F(Cli, AuthorCannotApproveTheirOwnCampaign) {
   EXPECT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
 }
 
-TEST_F(Cli, StopReplyWithdrawsConsentAndSkipsTheReminder) {
+TEST_F(Cli, StopReplyWithdrawsConsentAndIsConfirmedOnce) {
   setup_reference();
   auto csv = write("p.csv", "name,phone,language,municipality,tags,consent\nSanne,0612340001,nl,GM0599,herstel,outreach\n"
                             "Kees,0612340002,nl,GM0599,herstel,outreach\n");
