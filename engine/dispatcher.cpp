@@ -135,6 +135,12 @@ void Dispatcher::flush() {
     spdlog::error("recording {} outcomes failed: {}", outcomes_.size(), st.error().what());
   }
   if (metrics_) {
+    metrics_->gauge("outreach_sends_in_flight", "Messages handed to a channel and not answered yet").set(static_cast<double>(in_flight_));
+    for (auto& [account, breaker] : impl_->breakers) {
+      metrics_->gauge("outreach_circuit_open", "1 while a provider account's circuit is open or half-open",
+                      {{"account", account}})
+          .set(breaker.state(clock_.now()) == CircuitState::closed ? 0 : 1);
+    }
     for (const auto& o : outcomes_) {
       metrics_->counter("outreach_messages_total", "Outbox rows by final or retry state and channel",
                         {{"status", storage::to_string(o.status)}, {"channel", o.channel}})
@@ -307,6 +313,11 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       --in_flight_;
       auto& br = impl_->breakers.try_emplace(account, config_.circuit).first->second;
       const auto at = clock_.now();
+      if (metrics_) {
+        metrics_->histogram("outreach_send_latency_seconds", "Time from handing a message to its channel to the provider's answer",
+                            MetricsRegistry::latency_buckets(), {{"channel", channel}})
+            .observe(std::chrono::duration<double>(at - a->started).count());
+      }
       MessageOutcome o;
       o.id = a->m.id;
       o.channel = channel;
