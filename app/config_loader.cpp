@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "channels/webhook_connector.h"
+
 namespace outreach::app {
 
 core::Result<core::Millis> parse_config_duration(const std::string& text, const std::string& field) {
@@ -165,6 +167,29 @@ core::Result<AppConfig> load_config(const std::string& path) {
       auto valid = channels::validate_imap_settings(std::move(imap));
       if (!valid) return valid.error().within(path + ":" + std::to_string(m.Mark().line + 1));
       e.imap = std::move(*valid);
+    }
+    // Escalation notifications to a case's new owner, keyed by owner code (GM0599, national);
+    // optional; secrets may be ${VAR}s. Checked like any webhook (https, secret of 16+ bytes).
+    if (auto notes = root["notifications"]) {
+      for (const auto& o : notes) {
+        const std::string code = o.first.as<std::string>();
+        const std::string field = "notifications." + code;
+        engine::OwnerNotification n;
+        for (auto [key, target] : {std::pair<const char*, std::string*>{"webhook_url", &n.webhook_url},
+                                   {"secret", &n.secret}}) {
+          if (!o.second[key]) return core::Error::invalid(std::string(key) + " is required", where(o.second, field));
+          auto v = resolve_env(o.second[key].as<std::string>(), where(o.second[key], field + "." + key));
+          if (!v) return v.error();
+          *target = *v;
+        }
+        channels::WebhookSettings s;
+        s.name = code;
+        s.url = n.webhook_url;
+        s.secret = n.secret;
+        if (auto valid = channels::validate_webhook_settings(std::move(s)); !valid)
+          return valid.error().within(where(o.second, field));
+        e.owner_notifications[code] = std::move(n);
+      }
     }
   } catch (const YAML::Exception& ex) {
     return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));

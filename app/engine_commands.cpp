@@ -15,6 +15,7 @@
 #include "engine/curl_multi.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
+#include "engine/escalation_notifier.h"
 #include "engine/http_server.h"
 #include "engine/metrics.h"
 #include "engine/engine_config.h"
@@ -219,7 +220,15 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   engine::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   scheduler.start();
+  // Escalation notifications to the new owner, when configured, on their own CurlMulti.
+  std::unique_ptr<engine::CurlMulti> notify_multi;
+  std::unique_ptr<engine::WebhookEscalationNotifier> notifier;
+  if (!config.owner_notifications.empty()) {
+    notify_multi = std::make_unique<engine::CurlMulti>(ioc);
+    notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, config.owner_notifications).take();
+  }
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
+  if (notifier) escalator.set_notifier(notifier.get());
   escalator.start(ioc);
   if (mailbox) mailbox->start();
 
@@ -235,6 +244,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   });
   out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
+  if (notifier) out << "notifying escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();

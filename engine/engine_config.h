@@ -36,6 +36,13 @@ struct KeywordConfig {
   std::vector<std::string> help = {"HULP", "HELP", "INFO", "YARDIM"};
 };
 
+// Where the Escalator tells a case's new owner about an escalation (engine/escalation_notifier.h):
+// a signed webhook (outreach v1 scheme). Keyed in EngineConfig::owner_notifications by owner code.
+struct OwnerNotification {
+  std::string webhook_url;
+  std::string secret;  // shared HMAC secret, at least 16 bytes
+};
+
 struct EngineConfig {
   std::map<std::string, ChannelConfig> channels;
   RetryConfig retry;
@@ -53,6 +60,9 @@ struct EngineConfig {
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox
+  // Escalation notifications by owner code (CBS code such as GM0599, or the fallback owner name);
+  // none when not configured (escalations are then only visible through the API).
+  std::map<std::string, OwnerNotification> owner_notifications;
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/engine_config.h"
+#include "engine/escalation_notifier.h"
 #include "engine/inbound.h"
 #include "engine/net.h"
 #include "storage/audit_log.h"
@@ -60,10 +61,21 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
     if (!st) {
       ++report.failed;
       spdlog::warn("escalation: case {}: {}", c.id, st.error().what());
-    } else if (to_hub) {
+      continue;
+    }
+    if (to_hub) {
       ++report.to_hub;
     } else {
       ++report.to_fallback;
+    }
+    if (notifier_) {
+      EscalationNotice notice{c.id, c.municipality, c.owner_code, owner_code, owner_kind, status, now,
+                              "no_municipal_action"};
+      try {
+        notifier_->notify(notice);
+      } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
+        spdlog::warn("escalation: case {}: notify {}: {}", c.id, owner_code, ex.what());
+      }
     }
   }
   return report;

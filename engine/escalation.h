@@ -8,6 +8,8 @@
 //                                (no further SLA).
 // Each move is one transaction with its audit record (actor "escalation", reason
 // no_municipal_action).
+// With a notifier set (set_notifier), each committed move is then notified to the new owner
+// (engine/escalation_notifier.h); the notifier cannot fail or undo the move.
 //
 // All logic is in run_due(now), which tests call with ManualClock times. start() owns one
 // steady_timer: arm -> on_timer -> run_due(clock.now()) -> arm again, every `interval`.
@@ -29,6 +31,7 @@ class Database;
 namespace outreach::engine {
 
 struct EngineConfig;
+class EscalationNotifier;
 
 struct EscalationReport {
   int to_hub = 0;
@@ -49,6 +52,9 @@ class Escalator {
   void start(boost::asio::io_context& ioc, std::chrono::milliseconds interval = std::chrono::minutes(1));
   void stop();
 
+  // Optional; null (the default) notifies nobody. `notifier` must outlive the escalator.
+  void set_notifier(EscalationNotifier* notifier) { notifier_ = notifier; }
+
  private:
   struct Timer;
   void arm();
@@ -57,6 +63,7 @@ class Escalator {
   const core::Clock& clock_;
   const EngineConfig& config_;
   std::unique_ptr<Timer> timer_;
+  EscalationNotifier* notifier_ = nullptr;
 };
 
 }  // namespace outreach::engine

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <vector>
+
 #include "engine/engine_config.h"
+#include "engine/escalation_notifier.h"
 #include "storage/audit_log.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
@@ -10,6 +14,16 @@
 #include "storage/municipality_store.h"
 
 namespace outreach::engine {
+
+namespace {
+struct FakeNotifier : EscalationNotifier {
+  void notify(const EscalationNotice& n) override { notices.push_back(n); }
+  std::vector<EscalationNotice> notices;
+};
+struct ThrowingNotifier : EscalationNotifier {
+  void notify(const EscalationNotice&) override { throw std::runtime_error("boom"); }
+};
+}  // namespace
 
 class EscalationTest : public ::testing::Test {
  protected:
@@ -84,6 +98,67 @@ TEST_F(EscalationTest, AcknowledgedCasesStay) {
   Escalator e(*db_, clock_, config_);
   EXPECT_EQ(e.run_due(clock_.now() + std::chrono::hours(100)).to_hub, 0);
   EXPECT_EQ(get(id).status, "acknowledged");
+}
+
+TEST_F(EscalationTest, EachMoveIsNotifiedToTheNewOwner) {
+  auto id = open_case("GM0606", std::chrono::hours(48));
+  Escalator e(*db_, clock_, config_);
+  FakeNotifier n;
+  e.set_notifier(&n);
+  clock_.advance(std::chrono::hours(49));
+  ASSERT_EQ(e.run_due(clock_.now()).to_hub, 1);
+  ASSERT_EQ(n.notices.size(), 1u);
+  EXPECT_EQ(n.notices[0].case_id, id);
+  EXPECT_EQ(n.notices[0].municipality, "GM0606");
+  EXPECT_EQ(n.notices[0].from_owner, "GM0606");
+  EXPECT_EQ(n.notices[0].to_owner, "GM0599");
+  EXPECT_EQ(n.notices[0].to_kind, "hub");
+  EXPECT_EQ(n.notices[0].status, "escalated_hub");
+  EXPECT_EQ(n.notices[0].reason, "no_municipal_action");
+  EXPECT_EQ(n.notices[0].at, clock_.now());
+  e.run_due(clock_.now());  // nothing moves: nobody is notified again
+  EXPECT_EQ(n.notices.size(), 1u);
+  clock_.set(*get(id).sla_due_at);
+  ASSERT_EQ(e.run_due(clock_.now()).to_fallback, 1);
+  ASSERT_EQ(n.notices.size(), 2u);
+  EXPECT_EQ(n.notices[1].from_owner, "GM0599");
+  EXPECT_EQ(n.notices[1].to_owner, "national");
+  EXPECT_EQ(n.notices[1].to_kind, "fallback");
+  EXPECT_EQ(n.notices[1].status, "escalated_fallback");
+}
+
+TEST_F(EscalationTest, AcknowledgedCaseNotifiesNobody) {
+  auto id = open_case("GM0606", std::chrono::hours(1));
+  ASSERT_TRUE(storage::CaseStore(*db_).set_status(id, "acknowledged", "gm0606", clock_.now()).ok());
+  Escalator e(*db_, clock_, config_);
+  FakeNotifier n;
+  e.set_notifier(&n);
+  e.run_due(clock_.now() + std::chrono::hours(100));
+  EXPECT_TRUE(n.notices.empty());
+}
+
+TEST_F(EscalationTest, ThrowingNotifierDoesNotStopTheEscalation) {
+  auto a = open_case("GM0363", std::chrono::hours(1));
+  auto b = open_case("GM0606", std::chrono::hours(1));
+  Escalator e(*db_, clock_, config_);
+  ThrowingNotifier n;
+  e.set_notifier(&n);
+  auto r = e.run_due(clock_.now() + std::chrono::hours(2));
+  EXPECT_EQ(r.to_hub + r.to_fallback, 2);
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(get(a).status, "escalated_fallback");
+  EXPECT_EQ(get(b).status, "escalated_hub");
+}
+
+TEST(EscalationNoticeJson, HoldsCaseAndMunicipalityOnly) {
+  EscalationNotice n{42, "GM0606", "GM0606", "GM0599", "hub", "escalated_hub", core::from_millis(1795000000000),
+                     "no_municipal_action"};
+  const std::string json = escalation_notice_json(n);
+  EXPECT_NE(json.find("\"case_id\":42"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"municipality\":\"GM0606\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"to_owner\":\"GM0599\""), std::string::npos) << json;
+  for (const char* personal : {"name", "phone", "email", "address", "urn"})
+    EXPECT_EQ(json.find(personal), std::string::npos) << personal << " in " << json;
 }
 
 }  // namespace outreach::engine

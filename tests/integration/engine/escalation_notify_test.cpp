@@ -1,0 +1,166 @@
+// Escalator + the real WebhookEscalationNotifier against a loopback HTTP server
+// (tests/support/http_recorder.h): the new owner receives a signed POST without personal data.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+#include "channels/webhook_connector.h"
+#include "engine/curl_multi.h"
+#include "engine/engine_config.h"
+#include "engine/escalation.h"
+#include "engine/escalation_notifier.h"
+#include "engine/net.h"
+#include "storage/case_store.h"
+#include "storage/contact_store.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+#include "tests/support/http_recorder.h"
+
+namespace outreach::engine {
+namespace {
+
+constexpr const char* kHubSecret = "hub-secret-0123456789abcdef";
+
+class EscalationNotifyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto started = test::HttpRecorder::start();
+    ASSERT_TRUE(started.ok()) << started.error().what();
+    server_ = std::move(started).take().release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr);
+    server_->reset();
+    db_ = storage::Database::open(":memory:").take();
+    storage::MunicipalityStore m(*db_);
+    ASSERT_TRUE(m.upsert_region({"rijnmond", "Rijnmond", "GM0599"}).ok());
+    ASSERT_TRUE(m.upsert({"GM0599", "Rotterdam", "rijnmond"}).ok());
+    ASSERT_TRUE(m.upsert({"GM0606", "Schiedam", "rijnmond"}).ok());
+    config_ = sandbox_config();
+  }
+  std::int64_t open_case(const std::string& code) {
+    storage::Contact c;
+    c.name = "Fatima Yilmaz";
+    c.municipality = code;
+    auto contact = storage::ContactStore(*db_).add(c, clock_.now()).take();
+    return storage::CaseStore(*db_)
+        .open(contact, code, std::nullopt, clock_.now(), clock_.now() + std::chrono::hours(1), "test")
+        .take();
+  }
+  // Runs the io_context until `done` or 10 s pass.
+  void run_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(20));
+    }
+  }
+  nlohmann::json requests() const { return nlohmann::json::parse(server_->requests_json()); }
+
+  static test::HttpRecorder* server_;
+  core::SystemClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  EngineConfig config_;
+  net::io_context io_;
+  CurlMulti multi_{io_};
+};
+
+test::HttpRecorder* EscalationNotifyTest::server_ = nullptr;
+
+TEST_F(EscalationNotifyTest, HubReceivesSignedPostWithoutPersonalData) {
+  auto id = open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), kHubSecret}}};
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+  run_until([&] { return notifier->pending() == 0; });
+  EXPECT_EQ(notifier->delivered(), 1);
+  EXPECT_EQ(notifier->failed(), 0);
+
+  auto recorded = requests();
+  ASSERT_EQ(recorded.size(), 1u) << recorded.dump();
+  const auto& r = recorded[0];
+  EXPECT_EQ(r["method"], "POST");
+  EXPECT_EQ(r["path"], "/fast");
+  channels::Headers headers;
+  for (const auto& [k, v] : r["headers"].items()) headers.emplace_back(k, v.get<std::string>());
+  const std::string body = r["body"].get<std::string>();
+  auto verified = channels::verify_v1(headers, body, kHubSecret, clock_.now());
+  EXPECT_TRUE(verified.ok()) << verified.error().what();
+  EXPECT_FALSE(channels::verify_v1(headers, body, "some-other-secret-0123456789", clock_.now()).ok());
+  const std::string* event = channels::find_header(headers, "X-Outreach-Event");
+  ASSERT_NE(event, nullptr);
+  EXPECT_EQ(*event, "case.escalated");
+
+  auto j = nlohmann::json::parse(body);
+  EXPECT_EQ(j["event"], "case.escalated");
+  EXPECT_EQ(j["data"]["case_id"], id);
+  EXPECT_EQ(j["data"]["municipality"], "GM0606");
+  EXPECT_EQ(j["data"]["to_owner"], "GM0599");
+  EXPECT_EQ(j["data"]["status"], "escalated_hub");
+  for (const char* personal : {"Fatima", "Yilmaz", "name", "phone", "email", "tel:", "mailto:"})
+    EXPECT_EQ(body.find(personal), std::string::npos) << personal << " in " << body;
+}
+
+TEST_F(EscalationNotifyTest, OwnerWithoutWebhookIsSkipped) {
+  open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"national", {server_->url("/fast"), kHubSecret}}};
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);  // to GM0599: not configured
+  EXPECT_EQ(notifier->pending(), 0);
+  io_.run_for(std::chrono::milliseconds(300));  // nothing to wait for; let any stray request arrive
+  EXPECT_EQ(requests().size(), 0u);
+}
+
+TEST_F(EscalationNotifyTest, TransientFailureIsRetriedThenGivenUpWithoutAffectingTheCase) {
+  auto id = open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/status/503"), kHubSecret}}};
+  WebhookEscalationOptions o;
+  o.max_attempts = 3;
+  o.retry_delay = std::chrono::milliseconds(50);
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners, o).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+  run_until([&] { return notifier->pending() == 0; });
+  EXPECT_EQ(notifier->failed(), 1);
+  EXPECT_EQ(notifier->delivered(), 0);
+  auto recorded = requests();
+  ASSERT_EQ(recorded.size(), 3u);
+  // Same delivery id on every attempt, so the receiver can dedupe.
+  EXPECT_EQ(recorded[0]["headers"]["X-Outreach-Delivery"], recorded[2]["headers"]["X-Outreach-Delivery"]);
+  EXPECT_EQ(storage::CaseStore(*db_).get(id).take().status, "escalated_hub");
+}
+
+TEST_F(EscalationNotifyTest, PermanentFailureIsNotRetried) {
+  open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/status/404"), kHubSecret}}};
+  WebhookEscalationOptions o;
+  o.retry_delay = std::chrono::milliseconds(50);
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners, o).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+  run_until([&] { return notifier->pending() == 0; });
+  EXPECT_EQ(notifier->failed(), 1);
+  EXPECT_EQ(requests().size(), 1u);
+}
+
+TEST_F(EscalationNotifyTest, BadWebhookSettingsAreRefusedNamingTheOwner) {
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), "short"}}};
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners);
+  ASSERT_FALSE(notifier.ok());
+  EXPECT_NE(notifier.error().what().find("notifications.GM0599"), std::string::npos) << notifier.error().what();
+}
+
+}  // namespace
+}  // namespace outreach::engine
