@@ -15,3 +15,21 @@ $b setup "${2:-1000000}" "$tmp/launch.db"
 $b launch "$tmp/launch.db"
 $b precision 2000
 ./build/bench/http_bench
+
+# (b) through the dispatcher and the Twilio connector, against a private nginx answering 201.
+port=18765
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+daemon off; worker_processes 1; error_log $tmp/nginx/error.log; pid $tmp/nginx/nginx.pid;
+events { worker_connections 4096; }
+http { access_log off; client_body_temp_path $tmp/nginx/body; keepalive_requests 10000000;
+  server { listen 127.0.0.1:$port; location / { default_type application/json;
+    return 201 '{"sid":"SM123","status":"queued"}'; } } }
+CONF
+/usr/sbin/nginx -p "$tmp/nginx" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" &
+nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+sleep 0.5
+$b setup "${1:-100000}" "$tmp/http.db"
+$b launch "$tmp/http.db" >/dev/null
+$b dispatch-http "$tmp/http.db" "http://127.0.0.1:$port"
