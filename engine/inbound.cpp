@@ -112,13 +112,17 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
   auto contact = contacts.find_by_urn(message.from);
   std::optional<storage::MessageRow> last;
   std::optional<campaigns::Campaign> campaign;
+  int campaign_version = 0;
   if (contact) {
     result.contact_id = contact->id;
     last = outbox.last_sent_to(contact->id);
     if (last) {
       result.campaign_id = last->campaign_id;
       if (auto rec = storage::CampaignStore(db_).get(last->campaign_id)) {
-        if (auto c = load_campaign_version(db_, rec->id, rec->version)) campaign = std::move(*c);
+        if (auto c = load_campaign_version(db_, rec->id, rec->version)) {
+          campaign = std::move(*c);
+          campaign_version = rec->version;
+        }
       }
     }
   }
@@ -155,7 +159,8 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     ev.at = at;
     ev.origin_message_id = result.response_id;
     ev.text_id = campaign ? campaign->key : std::string();
-    ev.text_version = last ? std::to_string(last->campaign_id) : std::string();
+    // Evidence: the campaign message the person answered (its key and approved version).
+    ev.text_version = campaign ? std::to_string(campaign_version) : std::string();
     const std::string purpose = campaign ? campaign->consent_purpose : std::string("outreach");
     switch (result.keyword) {
       case Keyword::stop: {
