@@ -5,8 +5,6 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "engine/campaign_desk.h"
-#include "storage/assignment_store.h"
-#include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
 
@@ -96,12 +94,8 @@ Response erase_contact(ApiContext& ctx, Call& call) {
   storage::ContactStore contacts(*ctx.db);
   auto existing = contacts.get(*id);
   if (!existing) return fail(existing.error());
+  // ContactStore::erase removes contact logs and assignments with everything else personal.
   if (auto st = contacts.erase(*id, ctx.clock->now()); !st) return fail(st.error());
-  storage::ContactLogStore logs(*ctx.db);
-  if (auto st = logs.erase_text(*id); !st) return fail(st.error());
-  // An erased person is nobody's assignment any more.
-  storage::AssignmentStore assignments(*ctx.db);
-  if (auto st = assignments.release_all(*id, ctx.clock->now()); !st) return fail(st.error());
   call.audit_detail = "erased";
   return Response{204, "application/json", {}, {}, {}};
 }

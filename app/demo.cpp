@@ -90,13 +90,12 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
       if (m.step != step || m.urn.empty()) continue;
       double r = u(rnd);
       std::string text;
-      if (r < p_yes) text = m.urn.rfind("mailto:", 0) == 0 ? "Ja, graag" : "JA";
+      if (r < p_yes) text = "JA";
       else if (r < p_yes + p_stop) text = "STOP";
       else if (r < p_yes + p_stop + p_question) {
         auto c = contacts.get(m.contact_id);
         text = kQuestions.count(c ? c->language : "nl") ? kQuestions.at(c->language) : kQuestions.at("nl");
       } else continue;
-      if (text == "Ja, graag") text = "JA";
       clock.advance(std::chrono::minutes(3));
       channels::InboundMessage msg{.provider_message_id = "demo-" + std::to_string(m.id),
                                    .from = core::Urn::trusted(m.urn).value(),

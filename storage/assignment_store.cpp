@@ -65,19 +65,6 @@ core::Status AssignmentStore::release(std::int64_t contact_id, const std::string
   return {};
 }
 
-core::Status AssignmentStore::release_all(std::int64_t contact_id, core::TimePoint now) {
-  try {
-    SQLite::Statement st(db_.sql(),
-                         "UPDATE assignments SET released_at = ?2 WHERE contact_id = ?1 AND released_at IS NULL");
-    st.bind(1, static_cast<int64_t>(contact_id));
-    st.bind(2, static_cast<int64_t>(core::to_millis(now)));
-    st.exec();
-  } catch (const std::exception& e) {
-    return storage_error(e, "AssignmentStore::release_all");
-  }
-  return {};
-}
-
 std::vector<std::int64_t> AssignmentStore::active_for(const std::string& assignee) const {
   std::vector<std::int64_t> ids;
   SQLite::Statement st(db_.sql(),

@@ -34,8 +34,6 @@ class AssignmentStore {
   bool is_assigned(std::int64_t contact_id, const std::string& assignee) const;
   // not_found when the person is not assigned to `assignee`.
   core::Status release(std::int64_t contact_id, const std::string& assignee, core::TimePoint now);
-  // Releases the person from whoever holds them (erasure, do-not-contact).
-  core::Status release_all(std::int64_t contact_id, core::TimePoint now);
   std::vector<std::int64_t> active_for(const std::string& assignee) const;
 
  private:

@@ -76,15 +76,4 @@ std::int64_t ContactLogStore::count() const {
   return st.getColumn(0).getInt64();
 }
 
-core::Status ContactLogStore::erase_text(std::int64_t contact_id) {
-  try {
-    SQLite::Statement st(db_.sql(), "UPDATE contact_logs SET note = NULL, follow_up = NULL WHERE contact_id = ?1");
-    st.bind(1, static_cast<int64_t>(contact_id));
-    st.exec();
-  } catch (const std::exception& e) {
-    return storage_error(e, "ContactLogStore::erase_text");
-  }
-  return {};
-}
-
 }  // namespace outreach::storage

@@ -43,9 +43,6 @@ class ContactLogStore {
   core::Result<std::int64_t> add(const ContactLog& log);
   std::vector<ContactLog> for_contact(std::int64_t contact_id) const;
   std::int64_t count() const;
-  // Erasure: blanks the free-text note and follow-up of every log about the contact (outcome
-  // codes stay, so counts hold).
-  core::Status erase_text(std::int64_t contact_id);
 
  private:
   Database& db_;
