@@ -235,6 +235,19 @@ CREATE TABLE audit_log(
   hash TEXT NOT NULL
 );
 )sql",
+      // 2: reports back from intermediaries, one row per (intermediary, batch, person, outcome) so a
+      // report delivered twice is recorded once.
+      R"sql(
+CREATE TABLE intermediary_reports(
+  intermediary TEXT NOT NULL,
+  batch_id TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  contact_log_id INTEGER NOT NULL REFERENCES contact_logs(id),
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (intermediary, batch_id, ref, outcome)
+);
+)sql",
   };
   return kMigrations;
 }
