@@ -243,7 +243,7 @@ CREATE TABLE intermediary_reports(
   batch_id TEXT NOT NULL,
   ref TEXT NOT NULL,
   outcome TEXT NOT NULL,
-  contact_log_id INTEGER NOT NULL REFERENCES contact_logs(id),
+  contact_log_id INTEGER NOT NULL REFERENCES contact_logs(id) ON DELETE CASCADE,
   received_at INTEGER NOT NULL,
   PRIMARY KEY (intermediary, batch_id, ref, outcome)
 );
