@@ -29,6 +29,28 @@ const std::string* field_ci(const FormFields& f, std::string_view name) {
   return nullptr;
 }
 
+// One status report, whichever format it came in. `code` is CM's error code (STATUSDESCRIPTION,
+// status.errorCode) and `text` its standard error text (STANDARDERRORTEXT, status.errorDescription).
+core::Result<StatusUpdate> status_report(const std::string& reference, const std::string& status,
+                                         const std::string& code, const std::string& text) {
+  if (reference.empty() || status.empty()) {
+    return core::Error::invalid("status report without REFERENCE or STATUS", "cm webhook");
+  }
+  StatusUpdate u;
+  u.provider_id = reference;
+  if (status == "0") {
+    u.state = DeliveryState::sent;
+  } else if (status == "2") {
+    u.state = DeliveryState::delivered;
+  } else if (status == "1" || status == "3") {
+    u.state = DeliveryState::undelivered;
+    u.reason = "cm " + (code.empty() ? status : code) + ": " + (text.empty() ? (status == "1" ? "rejected" : "failed") : text);
+  } else {
+    return core::Error::invalid("unknown STATUS '" + status + "'", "cm webhook");
+  }
+  return u;
+}
+
 }  // namespace
 
 CmConnector::CmConnector(CmConfig config) : config_(std::move(config)) {
@@ -42,8 +64,9 @@ core::Result<TransportRequest> CmConnector::build_send(const OutboundMessage& ms
     return core::Error{core::ErrorCode::permanent, "cm cannot send to '" + msg.to.str() + "'", "cm"};
   }
   if (msg.text.empty()) return core::Error::invalid("message text is empty", "cm");
-  json m = {{"from", msg.sender_name.empty() ? config_.from : msg.sender_name},
-            {"to", json::array({{{"number", msg.to.path()}}})},
+  const std::string& e164 = msg.to.path();  // "+31612345678"
+  json m = {{"from", config_.from},
+            {"to", json::array({{{"number", "00" + e164.substr(e164.rfind('+') == 0 ? 1 : 0)}}})},
             {"body", {{"type", "auto"}, {"content", msg.text}}},
             {"reference", msg.client_ref},
             {"allowedChannels", json::array({"SMS"})}};
@@ -68,8 +91,7 @@ SendOutcome CmConnector::parse_send(const TransportResponse& response) const {
                               !body["messages"].empty()
                           ? &body["messages"][0]
                           : nullptr;
-  if (response.status == 200 && (error_code.empty() || error_code == "0") && first &&
-      str_of(*first, "status") == "Accepted") {
+  if (response.status == 200 && first && str_of(*first, "status") == "Accepted") {
     out.verdict = SendVerdict::sent;
     out.provider_id = str_of(*first, "reference");
     return out;
@@ -105,6 +127,16 @@ core::Result<WebhookEvents> CmConnector::parse_webhook(const WebhookRequest& req
   if (!body.empty() && body.front() == '{') {
     json j = json::parse(body, nullptr, false);
     if (!j.is_object()) return core::Error::invalid("body is not a JSON object", "cm webhook");
+    if (j.contains("messages") && j["messages"].is_object() && j["messages"].contains("msg")) {
+      const json& msg = j["messages"]["msg"];
+      const json* st = msg.is_object() && msg.contains("status") && msg["status"].is_object() ? &msg["status"] : nullptr;
+      auto u = status_report(str_of(msg, "reference"), st ? str_of(*st, "code") : std::string(),
+                             st ? str_of(*st, "errorCode") : std::string(),
+                             st ? str_of(*st, "errorDescription") : std::string());
+      if (!u) return u.error();
+      events.statuses.push_back(std::move(*u));
+      return events;
+    }
     if (!j.contains("message") || !j["message"].is_object() || !j.contains("from")) {
       return core::Error::invalid("not an inbound message (message/from missing)", "cm webhook");
     }
@@ -127,25 +159,12 @@ core::Result<WebhookEvents> CmConnector::parse_webhook(const WebhookRequest& req
   if (!fields) return fields.error().within("cm webhook");
   const std::string* reference = field_ci(*fields, "REFERENCE");
   const std::string* status = field_ci(*fields, "STATUS");
-  if (!reference || reference->empty() || !status) {
-    return core::Error::invalid("status report without REFERENCE or STATUS", "cm webhook");
-  }
-  StatusUpdate u;
-  u.provider_id = *reference;
-  if (*status == "0") {
-    u.state = DeliveryState::sent;
-  } else if (*status == "2") {
-    u.state = DeliveryState::delivered;
-  } else if (*status == "1" || *status == "3") {
-    u.state = DeliveryState::undelivered;
-    const std::string* code = field_ci(*fields, "ERRORCODE");
-    const std::string* description = field_ci(*fields, "STATUSDESCRIPTION");
-    u.reason = "cm " + (code && !code->empty() ? *code : *status) + ": " +
-               (description && !description->empty() ? *description : (*status == "1" ? "rejected" : "failed"));
-  } else {
-    return core::Error::invalid("unknown STATUS '" + *status + "'", "cm webhook");
-  }
-  events.statuses.push_back(std::move(u));
+  const std::string* code = field_ci(*fields, "STATUSDESCRIPTION");
+  const std::string* text = field_ci(*fields, "STANDARDERRORTEXT");
+  auto u = status_report(reference ? *reference : std::string(), status ? *status : std::string(),
+                         code ? *code : std::string(), text ? *text : std::string());
+  if (!u) return u.error();
+  events.statuses.push_back(std::move(*u));
   return events;
 }
 

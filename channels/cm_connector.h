@@ -2,13 +2,24 @@
 // CM.com Business Messaging JSON gateway (SMS).
 // Sends: POST {base}/v1.0/message with header X-CM-PRODUCTTOKEN and JSON
 // {messages:{authentication:{producttoken}, msg:[{from, to:[{number}], body:{type:"auto", content},
-// reference, allowedChannels:["SMS"]}]}} (shape from CM's Postman collection). CM returns no
-// message id of its own: the provider id is the reference we send (OutboundMessage::client_ref).
+// reference, allowedChannels:["SMS"]}]}} (shape from CM's Postman collection). Numbers go as CM asks:
+// "00", country code, number, no '+' ("0031612345678";
+// https://developers.cm.com/messaging/docs/shared-features). CM returns no message id of its own:
+// the provider id is the reference we send (OutboundMessage::client_ref). CM answers per message
+// (https://developers.cm.com/messaging/docs/responses-errors-json): {details, errorCode,
+// messages:[{to, status: "Accepted"|"Rejected", reference, parts, messageDetails, messageErrorCode}]};
+// a request with one accepted and one rejected msg is 200 with errorCode 201, so the message's own
+// status decides, not the top-level errorCode.
 // Webhooks:
 //  - inbound (MO) JSON as in the collection's "mo-webhooks" folder: {reference, from:{number},
 //    to:{number}, message:{text}, timeUtc, channel};
-//  - delivery reports as GET query or form POST with REFERENCE, STATUS (0 accepted, 1 rejected,
-//    2 delivered, 3 failed), STATUSDESCRIPTION, ERRORCODE (names matched case-insensitively).
+//  - status reports (https://developers.cm.com/messaging/docs/incoming-status-report), POSTed as
+//    JSON {messages:{msg:{received, to, reference, status:{code, errorCode, errorDescription},
+//    operator}}} (configure the JSON format in CM's Channels app; the XML variant is not read), or
+//    the older GET query / form with the same fields as REFERENCE, STATUS, STATUSDESCRIPTION (the
+//    error code) and STANDARDERRORTEXT (its text), names matched case-insensitively. Status codes:
+//    0 accepted, 1 rejected, 2 delivered, 3 failed (from memory of the old docs.cmtelecom.com page;
+//    the pages found while checking did not list them).
 // CM signs nothing, so verify_signature checks a shared secret we put in the callback URLs we give
 // CM: the query parameter `token` (compared in constant time). Configure the webhook URLs in CM as
 // https://<host>/webhooks/cm?token=<webhook_token>.
@@ -23,7 +34,10 @@ namespace outreach::channels {
 struct CmConfig {
   std::string base_url = "https://gw.cmtelecom.com";
   std::string product_token;
-  std::string from;           // sender (max 11 alphanumerics or a number); msg.sender_name wins if set
+  // The SMS sender: a number of at most 16 digits or 1-11 letters, digits and spaces
+  // (channels/sender_id.h); make_connector refuses anything else. It always wins over
+  // msg.sender_name, for the reasons given at MessageBirdConfig::originator.
+  std::string from;
   std::string webhook_token;  // shared secret expected in the `token` query parameter
 };
 

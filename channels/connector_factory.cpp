@@ -5,6 +5,7 @@
 #include "channels/facebook_page.h"
 #include "channels/messagebird_connector.h"
 #include "channels/messenger_connector.h"
+#include "channels/sender_id.h"
 #include "channels/telegram_connector.h"
 #include "channels/twilio_connector.h"
 #include "channels/whatsapp_connector.h"
@@ -48,6 +49,9 @@ core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& 
     if (c.messaging_service_sid.empty()) take(s, "from", c.from, err);
     c.status_callback = s.get("status_callback");
     if (err) return *err;
+    if (c.messaging_service_sid.empty()) {
+      if (auto ok = validate_sender(c.from, 15, "providers.twilio.from"); !ok) return ok.error();
+    }
     return std::unique_ptr<Connector>(std::make_unique<TwilioConnector>(std::move(c)));
   }
   if (p == "cm") {
@@ -57,6 +61,7 @@ core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& 
     take(s, "from", c.from, err);
     take(s, "webhook_token", c.webhook_token, err);
     if (err) return *err;
+    if (auto ok = validate_sender(c.from, 16, "providers.cm.from"); !ok) return ok.error();
     return std::unique_ptr<Connector>(std::make_unique<CmConnector>(std::move(c)));
   }
   if (p == "messagebird") {
@@ -67,6 +72,7 @@ core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& 
     take(s, "signing_key", c.signing_key, err);
     c.report_url = s.get("report_url");
     if (err) return *err;
+    if (auto ok = validate_sender(c.originator, 17, "providers.messagebird.originator"); !ok) return ok.error();
     return std::unique_ptr<Connector>(std::make_unique<MessageBirdConnector>(std::move(c), clock_of(s)));
   }
   if (p == "whatsapp") {
@@ -77,6 +83,7 @@ core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& 
     take(s, "app_secret", c.app_secret, err);
     take(s, "verify_token", c.verify_token, err);
     c.version = s.get("version", c.version);
+    c.default_template = s.get("template");
     if (err) return *err;
     return std::unique_ptr<Connector>(std::make_unique<WhatsAppConnector>(std::move(c)));
   }

@@ -75,7 +75,7 @@ core::Result<TransportRequest> MessageBirdConnector::build_send(const OutboundMe
   if (msg.text.empty()) return core::Error::invalid("message text is empty", "messagebird");
   const std::string& e164 = msg.to.path();  // "+31612345678"
   json body = {{"recipients", json::array({e164.substr(e164.rfind('+') == 0 ? 1 : 0)})},
-               {"originator", msg.sender_name.empty() ? config_.originator : msg.sender_name},
+               {"originator", config_.originator},
                {"body", msg.text},
                {"reference", msg.client_ref}};
   if (!config_.report_url.empty()) body["reportUrl"] = config_.report_url;

@@ -21,7 +21,13 @@ namespace outreach::channels {
 struct MessageBirdConfig {
   std::string base_url = "https://rest.messagebird.com";
   std::string access_key;
-  std::string originator;   // sender; msg.sender_name wins if set
+  // The SMS sender: a number of at most 17 digits (a MessageBird virtual number receives replies)
+  // or 1-11 letters, digits and spaces (channels/sender_id.h); make_connector refuses anything else.
+  // It always wins over msg.sender_name: the campaign's sender name ("Herstelteam Rijnmond") is
+  // usually longer than 11 characters, an alphanumeric sender cannot be answered while campaigns ask
+  // for a JA or STOP reply, and in many countries a sender id must be registered with the provider.
+  // The name reaches the person in the text's footer instead.
+  std::string originator;
   std::string signing_key;  // webhook signing key (not the access key)
   std::string report_url;   // our status webhook; empty for the account default
 };

@@ -17,7 +17,7 @@ struct TwilioConfig {
   std::string base_url = "https://api.twilio.com";
   std::string account_sid;
   std::string auth_token;             // Basic auth password and the webhook signing key
-  std::string from;                   // E.164 sender or alphanumeric sender id; or:
+  std::string from;                   // E.164 sender or alphanumeric sender id (channels/sender_id.h); or:
   std::string messaging_service_sid;  // used instead of From when set
   std::string status_callback;        // public URL of our status webhook; empty for none
 };

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,22 @@ std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
   if (ec != std::errc() || seconds < 0) return std::nullopt;
   return std::chrono::seconds(seconds);
+}
+
+// Runs of spaces, tabs and line breaks become one space; leading and trailing ones go.
+std::string collapse_whitespace(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -118,15 +135,22 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
     body["type"] = "text";
     body["text"] = {{"preview_url", false}, {"body", msg.text}};
   } else {
-    if (msg.template_name.empty()) {
+    std::string name = msg.template_name;
+    std::vector<std::string> values = msg.template_params;
+    if (name.empty() && !config_.default_template.empty()) {
+      if (msg.text.empty()) return core::Error::invalid("message text is empty", "whatsapp");
+      name = config_.default_template;
+      values = {collapse_whitespace(msg.text)};
+    }
+    if (name.empty()) {
       return core::Error{core::ErrorCode::permanent,
                          "outside the 24-hour window and no template configured", "whatsapp"};
     }
-    json tmpl = {{"name", msg.template_name},
+    json tmpl = {{"name", name},
                  {"language", {{"policy", "deterministic"}, {"code", msg.language.empty() ? "nl" : msg.language}}}};
-    if (!msg.template_params.empty()) {
+    if (!values.empty()) {
       json params = json::array();
-      for (const auto& p : msg.template_params) params.push_back({{"type", "text"}, {"text", p}});
+      for (const auto& p : values) params.push_back({{"type", "text"}, {"text", p}});
       tmpl["components"] = json::array({{{"type", "body"}, {"parameters", params}}});
     }
     body["type"] = "template";

@@ -1,4 +1,5 @@
 #include "channels/cm_connector.h"
+#include "channels/connector_factory.h"
 
 #include <gtest/gtest.h>
 
@@ -81,21 +82,42 @@ TEST(Cm, BuildsTheCollectionsSendShape) {
   EXPECT_EQ(m["body"]["content"], e["body"]["content"]);
   EXPECT_EQ(m["allowedChannels"], e["allowedChannels"]);
   EXPECT_TRUE(e["to"][0].contains("number"));
-  EXPECT_EQ(m["to"][0]["number"], "+31612345678");
+  EXPECT_EQ(m["to"][0]["number"], "0031612345678");  // CM's format: 00, country code, number
   EXPECT_EQ(m["from"], "Gemeente");
   EXPECT_EQ(m["reference"], "c1-s1-k1");
 }
 
-TEST(Cm, SenderNameOverridesConfiguredFrom) {
+TEST(Cm, ConfiguredFromWinsOverTheCampaignsSenderName) {
   OutboundMessage msg = message();
-  msg.sender_name = "Herstel";
-  EXPECT_EQ(json::parse(CmConnector(config()).build_send(msg)->body)["messages"]["msg"][0]["from"], "Herstel");
+  msg.sender_name = "Herstelteam Rijnmond";  // 20 characters: no valid sender id
+  EXPECT_EQ(json::parse(CmConnector(config()).build_send(msg)->body)["messages"]["msg"][0]["from"], "Gemeente");
+}
+
+TEST(Cm, FactoryRefusesAFromThatIsNoSenderId) {
+  ProviderSettings s;
+  s.provider = "cm";
+  s.values = {{"product_token", "t"}, {"from", "Herstelteam Rijnmond"}, {"webhook_token", "w"}};
+  EXPECT_EQ(make_connector(s).error().what(),
+            "providers.cm.from: 'Herstelteam Rijnmond' is no sender id: use a phone number of at most 16 digits or "
+            "at most 11 letters, digits and spaces");
+  s.values["from"] = "00319701020304";
+  EXPECT_TRUE(make_connector(s).ok());
+  s.values["from"] = "Herstel RMD";
+  EXPECT_TRUE(make_connector(s).ok());
 }
 
 TEST(Cm, AcceptedIsSentWithOurReference) {
   auto out = CmConnector(config()).parse_send(answer(200,
       R"j({"details":"Created 1 message(s)","errorCode":0,"messages":[{"to":"0031612345678","status":"Accepted","reference":"c1-s1-k1","parts":1,"messageDetails":null,"messageErrorCode":0}]})j"));
   EXPECT_EQ(out.verdict, SendVerdict::sent);
+  EXPECT_EQ(out.provider_id, "c1-s1-k1");
+}
+
+// https://developers.cm.com/messaging/docs/responses-errors-json: one msg accepted, one rejected.
+TEST(Cm, AcceptedMessageOfAPartlyRejectedRequestIsSent) {
+  auto out = CmConnector(config()).parse_send(answer(200,
+      R"j({"details":"Created 1 message(s)","errorCode":201,"messages":[{"to":"0031612345678","status":"Accepted","reference":"c1-s1-k1","parts":1,"messageDetails":null,"messageErrorCode":0}]})j"));
+  EXPECT_EQ(out.verdict, SendVerdict::sent) << out.reason;
   EXPECT_EQ(out.provider_id, "c1-s1-k1");
 }
 
@@ -159,20 +181,45 @@ TEST(Cm, CollectionInboundExampleWithValidNumberParses) {
 
 TEST(Cm, DeliveryReportsFromQueryOrForm) {
   CmConnector cm(config());
-  auto delivered = cm.parse_webhook(webhook("GET", "/webhooks/cm?token=s3cret-token&REFERENCE=c1-s1-k1&STATUS=2&STATUSDESCRIPTION=Delivered"));
+  auto delivered = cm.parse_webhook(webhook("GET", "/webhooks/cm?token=s3cret-token&REFERENCE=c1-s1-k1&STATUS=2&GSM=0031612345678"));
   ASSERT_TRUE(delivered.ok()) << delivered.error().what();
   EXPECT_EQ(delivered->statuses.at(0).provider_id, "c1-s1-k1");
   EXPECT_EQ(delivered->statuses.at(0).state, DeliveryState::delivered);
 
+  // STATUSDESCRIPTION carries the error code, STANDARDERRORTEXT its text.
   auto failed = cm.parse_webhook(webhook("POST", "/webhooks/cm?token=s3cret-token",
-                                         "reference=c1-s1-k1&status=3&statusdescription=Failed&errorcode=5"));
+                                         "reference=c1-s1-k1&status=3&statusdescription=5&standarderrortext=Expired"));
   ASSERT_TRUE(failed.ok()) << failed.error().what();
   EXPECT_EQ(failed->statuses.at(0).state, DeliveryState::undelivered);
-  EXPECT_EQ(failed->statuses.at(0).reason, "cm 5: Failed");
+  EXPECT_EQ(failed->statuses.at(0).reason, "cm 5: Expired");
 
   EXPECT_EQ(cm.parse_webhook(webhook("GET", "/webhooks/cm?token=t&REFERENCE=r&STATUS=9")).error().what(),
             "cm webhook: unknown STATUS '9'");
   EXPECT_EQ(cm.parse_webhook(webhook("GET", "/webhooks/cm?token=t&STATUS=2")).error().what(),
+            "cm webhook: status report without REFERENCE or STATUS");
+}
+
+// The JSON format of https://developers.cm.com/messaging/docs/incoming-status-report.
+TEST(Cm, JsonStatusReports) {
+  CmConnector cm(config());
+  auto failed = cm.parse_webhook(webhook("POST", "/webhooks/cm?token=s3cret-token", R"({
+      "messages": {"msg": {"received": "2026-11-02T09:00:05", "to": "0031612345678", "reference": "c1-s0-k7",
+                           "status": {"code": "3", "errorCode": "5", "errorDescription": "Message expired"},
+                           "operator": "20416"}}})"));
+  ASSERT_TRUE(failed.ok()) << failed.error().what();
+  ASSERT_EQ(failed->statuses.size(), 1u);
+  EXPECT_EQ(failed->statuses[0].provider_id, "c1-s0-k7");
+  EXPECT_EQ(failed->statuses[0].state, DeliveryState::undelivered);
+  EXPECT_EQ(failed->statuses[0].reason, "cm 5: Message expired");
+
+  auto delivered = cm.parse_webhook(webhook("POST", "/webhooks/cm?token=s3cret-token",
+      R"({"messages":{"msg":{"to":"0031612345678","reference":"c1-s0-k8","status":{"code":2}}}})"));
+  ASSERT_TRUE(delivered.ok()) << delivered.error().what();
+  EXPECT_EQ(delivered->statuses.at(0).state, DeliveryState::delivered);
+
+  EXPECT_EQ(cm.parse_webhook(webhook("POST", "/webhooks/cm?token=s3cret-token", R"({"messages":{"msg":{"status":{"code":"2"}}}})"))
+                .error()
+                .what(),
             "cm webhook: status report without REFERENCE or STATUS");
 }
 

@@ -188,5 +188,34 @@ TEST(MessageBird, FactoryUsesTheGivenClock) {
   EXPECT_EQ(make_connector(s).error().what(), "providers.messagebird.signing_key: missing setting");
 }
 
+TEST(MessageBird, ConfiguredOriginatorWinsOverTheCampaignsSenderName) {
+  OutboundMessage msg = message();
+  msg.sender_name = "Herstelteam Rijnmond";  // 20 characters: MessageBird allows 11
+  core::SystemClock clock;
+  auto req = MessageBirdConnector(config(), clock).build_send(msg);
+  ASSERT_TRUE(req.ok()) << req.error().what();
+  EXPECT_EQ(nlohmann::json::parse(req->body)["originator"], "Gemeente");
+  msg.sender_name = "Herstel";  // a valid sender id, still not used: replies must reach the number
+  EXPECT_EQ(nlohmann::json::parse(MessageBirdConnector(config(), clock).build_send(msg)->body)["originator"],
+            "Gemeente");
+}
+
+TEST(MessageBird, FactoryRefusesAnOriginatorThatIsNoSenderId) {
+  ProviderSettings s;
+  s.provider = "messagebird";
+  s.values = {{"access_key", "k"}, {"originator", "Herstelteam Rijnmond"}, {"signing_key", "sk"}};
+  EXPECT_EQ(make_connector(s).error().what(),
+            "providers.messagebird.originator: 'Herstelteam Rijnmond' is no sender id: use a phone number of at most "
+            "17 digits or at most 11 letters, digits and spaces");
+  for (const char* ok : {"+3197010203040", "3197010203040", "Herstel RMD", "Gemeente010"}) {
+    s.values["originator"] = ok;
+    EXPECT_TRUE(make_connector(s).ok()) << ok;
+  }
+  for (const char* bad : {"", "Herstel-RMD", "123456789012345678", " Herstel", "Gemeente Rotterdam"}) {
+    s.values["originator"] = bad;
+    EXPECT_FALSE(make_connector(s).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace outreach::channels

@@ -221,5 +221,21 @@ TEST(Twilio, FactoryBuildsFromSettingsAndNamesMissingKeys) {
   EXPECT_EQ(make_connector(s).error().what(), "providers: unknown provider 'fax'");
 }
 
+TEST(Twilio, FactoryRefusesAFromThatIsNoSenderId) {
+  ProviderSettings s;
+  s.provider = "twilio";
+  s.values = {{"account_sid", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, {"auth_token", "t"}, {"from", "Herstelteam Rijnmond"}};
+  EXPECT_EQ(make_connector(s).error().what(),
+            "providers.twilio.from: 'Herstelteam Rijnmond' is no sender id: use a phone number of at most 15 digits "
+            "or at most 11 letters, digits and spaces");
+  s.values["from"] = "+3197010203040";
+  EXPECT_TRUE(make_connector(s).ok());
+  s.values["from"] = "Herstel";
+  EXPECT_TRUE(make_connector(s).ok());
+  s.values.erase("from");
+  s.values["messaging_service_sid"] = "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  EXPECT_TRUE(make_connector(s).ok()) << "a messaging service chooses its own sender";
+}
+
 }  // namespace
 }  // namespace outreach::channels

@@ -105,6 +105,25 @@ TEST(WhatsApp, OutsideTheWindowWithoutTemplateIsPermanent) {
   EXPECT_EQ(req.error().what(), "whatsapp: outside the 24-hour window and no template configured");
 }
 
+TEST(WhatsApp, OutsideTheWindowTheDefaultTemplateCarriesTheRenderedText) {
+  WhatsAppConfig c = config();
+  c.default_template = "herstel_bericht";
+  OutboundMessage m = message();
+  m.template_name.clear();
+  m.template_params.clear();
+  m.language = "tr";
+  m.text = "Sayın Ayşe,\n  belediyeniz\tyardım edebilir.  ";
+  auto req = WhatsAppConnector(c).build_send(m);
+  ASSERT_TRUE(req.ok()) << req.error().what();
+  json body = json::parse(req->body);
+  EXPECT_EQ(body["type"], "template");
+  EXPECT_EQ(body["template"]["name"], "herstel_bericht");
+  EXPECT_EQ(body["template"]["language"]["code"], "tr");
+  EXPECT_EQ(body["template"]["components"][0]["parameters"][0]["text"], "Sayın Ayşe, belediyeniz yardım edebilir.");
+  // A template the message names itself still wins.
+  EXPECT_EQ(json::parse(WhatsAppConnector(c).build_send(message())->body)["template"]["name"], "herstel_uitnodiging");
+}
+
 TEST(WhatsApp, SpecExampleAnswerIsSent) {
   auto out = WhatsAppConnector(config()).parse_send(answer(200,
       R"({"contacts":[{"input":"+16505551234","wa_id":"16505551234"}],"messages":[{"id":"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3NDc0NDFDRUI3NTA0Q0UA"}],"messaging_product":"whatsapp"})"));
