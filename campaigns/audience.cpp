@@ -16,7 +16,7 @@ bool has_scheme(const Candidate& c, core::UrnScheme scheme) {
 Suppression why_unreachable(const Step& step, const Candidate& c, const ChannelKinds& channels) {
   for (const auto& name : step.channels) {
     auto k = channels.find(name);
-    if (k == channels.end()) continue;
+    if (k == channels.end() || k->second.page()) continue;
     if (!k->second.direct() || has_scheme(c, k->second.scheme)) return Suppression::no_consent;
   }
   return Suppression::no_address;
@@ -70,7 +70,7 @@ std::optional<std::string> pick_channel(const Step& step, const Candidate& c,
   if (c.do_not_contact || c.opted_out) return std::nullopt;
   for (const auto& name : step.channels) {
     auto k = channels.find(name);
-    if (k == channels.end()) continue;
+    if (k == channels.end() || k->second.page()) continue;  // a page reaches nobody in person
     if (!k->second.direct()) {
       if (c.peer_contact_consent) return name;
       continue;

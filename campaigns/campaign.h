@@ -71,6 +71,19 @@ struct Step {
   std::optional<core::Millis> expires_after;  // not sent by due + this: the message expires
 };
 
+// One generic post on a public page (a Facebook Page), published once per campaign, not per
+// contact: a story or a "contact us" invitation. The Dutch privacy authority advises government to
+// use Facebook only for such posts, so a post's template may use campaign-level variables only
+// (sender, reply_number, campaign_name), never a person's data; validate() checks it. `after`
+// counts from launch. `channel` is a channel whose scheme is `page`.
+struct Post {
+  std::string id;
+  core::Millis after{0};
+  std::string channel;      // "facebook_page"
+  std::string template_id;
+  std::string language = "nl";  // the template language published; nl (the main language) by default
+};
+
 // One language of a template. `text` is the plain body (SMS, WhatsApp, e-mail text part); `subject`
 // and `html` are used by e-mail and may be empty.
 struct TemplateText {
@@ -89,6 +102,7 @@ struct Campaign {
   Audience audience;
   SendWindow send_window;
   std::vector<Step> steps;
+  std::vector<Post> posts;  // may be empty
   // partial name -> language -> mustache text ("footer" -> "nl" -> "Afzender: {{sender}}").
   std::map<std::string, std::map<std::string, std::string>> partials;
   // template id -> language -> texts. Every template has "nl", the fallback language.

@@ -210,6 +210,27 @@ void read_steps(Reader& r, const YAML::Node& n, std::vector<Step>& steps) {
   }
 }
 
+void read_posts(Reader& r, const YAML::Node& n, std::vector<Post>& posts) {
+  if (!n.IsSequence()) {
+    r.error(n, "posts", "expected a list of posts");
+    return;
+  }
+  r.place_once("posts", n);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node p = n[i];
+    const std::string f = index("posts", i);
+    Post post;
+    if (r.mapping(p, f, {"id", "after", "channel", "template", "language"}, {"id", "channel", "template"})) {
+      r.text(p, "id", f, post.id);
+      if (auto d = r.duration(p["after"], f + ".after")) post.after = *d;
+      r.text(p, "channel", f, post.channel);
+      r.text(p, "template", f, post.template_id);
+      r.text(p, "language", f, post.language);
+    }
+    posts.push_back(std::move(post));
+  }
+}
+
 void read_partials(Reader& r, const YAML::Node& n, Campaign& c) {
   for (const auto& [name, langs] : r.entries(n, "partials")) {
     const std::string f = "partials." + name;
@@ -244,7 +265,7 @@ void read_templates(Reader& r, const YAML::Node& n, Campaign& c) {
 void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   r.mapping(root, "",
             {"campaign", "name", "sender", "reply_number", "consent_purpose", "asks_for", "audience",
-             "send_window", "steps", "partials", "templates"},
+             "send_window", "steps", "posts", "partials", "templates"},
             {"campaign", "name", "sender", "consent_purpose", "audience", "steps", "templates"});
   r.text(root, "campaign", "", c.key);
   r.text(root, "name", "", c.name);
@@ -255,6 +276,7 @@ void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   if (root["audience"]) read_audience(r, root["audience"], c.audience);
   if (root["send_window"]) read_send_window(r, root["send_window"], c.send_window);
   if (root["steps"]) read_steps(r, root["steps"], c.steps);
+  if (root["posts"]) read_posts(r, root["posts"], c.posts);
   if (root["partials"]) read_partials(r, root["partials"], c);
   if (root["templates"]) read_templates(r, root["templates"], c);
 }

@@ -38,6 +38,7 @@ class Checker {
     audience();
     window();
     steps();
+    posts();
     partials();
     templates();
     return std::move(out_);
@@ -130,12 +131,73 @@ class Checker {
         const auto& ch = s.channels[j];
         if (ctx_.channels.count(ch) == 0) {
           error(at(f + ".channels", j), "unknown channel '" + ch + "'");
+        } else if (ctx_.channels.at(ch).page()) {
+          error(at(f + ".channels", j), "channel '" + ch + "' is a public page: list it under posts, not in a step");
         } else if (!seen.insert(ch).second) {
           error(at(f + ".channels", j), "channel '" + ch + "' is listed twice");
         }
       }
       if (c_.templates.count(s.template_id) == 0) {
         error(f + ".template", "unknown template '" + s.template_id + "'");
+      }
+    }
+  }
+
+  // Posts go to a public page once, for everyone: a known page channel, a known template with the
+  // post's language, and nothing personal in the text, not even through a partial.
+  void posts() {
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < c_.posts.size(); ++i) {
+      const Post& p = c_.posts[i];
+      const std::string f = at("posts", i);
+      if (!is_step_id(p.id)) {
+        error(f + ".id", "post id '" + p.id + "' must match [a-z0-9_-]+");
+      } else if (!ids.insert(p.id).second) {
+        error(f + ".id", "duplicate post id '" + p.id + "'");
+      }
+      auto ch = ctx_.channels.find(p.channel);
+      if (ch == ctx_.channels.end()) {
+        error(f + ".channel", "unknown channel '" + p.channel + "'");
+      } else if (!ch->second.page()) {
+        error(f + ".channel", "channel '" + p.channel + "' reaches people, not a page: a post needs a page channel");
+      }
+      auto t = c_.templates.find(p.template_id);
+      if (t == c_.templates.end()) {
+        error(f + ".template", "unknown template '" + p.template_id + "'");
+        continue;
+      }
+      if (!is_language_code(p.language)) {
+        error(f + ".language", "unknown language '" + p.language + "'");
+        continue;
+      }
+      auto body = t->second.find(p.language);
+      if (body == t->second.end()) {
+        error(f + ".language", "template '" + p.template_id + "' has no '" + p.language + "' text");
+        continue;
+      }
+      std::set<std::string> seen_partials;
+      no_personal_data("templates." + p.template_id + "." + p.language + ".text", body->second.text, p.language,
+                       f, seen_partials);
+    }
+  }
+
+  void no_personal_data(const std::string& field, const std::string& text, const std::string& lang,
+                        const std::string& post, std::set<std::string>& seen_partials) {
+    std::vector<TemplateTag> tags;
+    std::string ignored;
+    if (!scan_template(text, tags, &ignored)) return;  // check_text reports the syntax
+    const auto& personal = personal_variables();
+    std::set<std::string> reported;
+    for (const auto& t : tags) {
+      if (t.kind == TemplateTag::partial) {
+        auto p = c_.partials.find(t.name);
+        if (p == c_.partials.end() || !seen_partials.insert(t.name).second) continue;
+        auto body = p->second.count(lang) > 0 ? p->second.find(lang) : p->second.find("nl");
+        if (body == p->second.end()) continue;
+        no_personal_data("partials." + t.name + "." + body->first, body->second, lang, post, seen_partials);
+      } else if (std::find(personal.begin(), personal.end(), t.name) != personal.end() &&
+                 reported.insert(t.name).second) {
+        error(field, "no personal data in a public post: uses {{" + t.name + "}} (published by " + post + ")");
       }
     }
   }
@@ -201,6 +263,7 @@ class Checker {
       const std::string f = "templates." + id;
       bool used = false;
       for (const auto& s : c_.steps) used = used || s.template_id == id;
+      for (const auto& p : c_.posts) used = used || p.template_id == id;
       if (!used) warning(f, "template '" + id + "' is not used by any step");
       if (texts.count("nl") == 0) error(f, "nl is missing: it is the fallback language");
       for (const auto& [lang, t] : texts) {

@@ -8,6 +8,7 @@ ChannelKinds default_channel_kinds() {
       {"email", {core::UrnScheme::mailto}},
       {"whatsapp", {core::UrnScheme::whatsapp}},
       {"intermediary", {core::UrnScheme::intermediary}},
+      {"facebook_page", {core::UrnScheme::page}},
   };
 }
 

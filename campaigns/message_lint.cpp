@@ -99,6 +99,15 @@ std::vector<Finding> lint(const Campaign& c, const ChannelKinds& channels) {
       }
     }
   }
+  // A post speaks for the campaign in public: readers should see who invites them to get in touch.
+  for (std::size_t i = 0; i < c.posts.size(); ++i) {
+    auto r = render_post(c, c.posts[i]);
+    if (!r) continue;  // validate() reports unknown templates and languages
+    if (!contains(r->text, c.sender)) {
+      out.push_back(finding_at(c, Finding::warning, "posts[" + std::to_string(i) + "].template",
+                               "the post does not name the sender '" + c.sender + "'"));
+    }
+  }
   return out;
 }
 
@@ -106,6 +115,11 @@ std::vector<SmsReport> sms_report(const Campaign& c) {
   std::vector<SmsReport> out;
   const RenderVars vars = sample_vars(c);
   for (const auto& [id, texts] : c.templates) {
+    // A template only page posts use is never an SMS: its cost would only mislead.
+    bool by_step = false, by_post = false;
+    for (const auto& st : c.steps) by_step = by_step || st.template_id == id;
+    for (const auto& p : c.posts) by_post = by_post || p.template_id == id;
+    if (by_post && !by_step) continue;
     for (const auto& [lang, body] : texts) {
       auto r = render(c, id, lang, vars);
       if (!r) continue;

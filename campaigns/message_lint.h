@@ -4,7 +4,8 @@
 //    language, name the campaign sender and offer an opt-out (the rendered optout partial, the
 //    word STOP, or the {{unsubscribe_url}}), in its text and, when present, its html (error);
 //  - a template sent by e-mail needs a subject in every language (error);
-//  - a template sent by SMS longer than kMaxSmsSegments parts (warning).
+//  - a template sent by SMS longer than kMaxSmsSegments parts (warning);
+//  - a page post whose text does not name the campaign sender (warning).
 // Templates that fail to render are reported as errors. Pure.
 
 #include <string>
@@ -29,7 +30,7 @@ struct SmsReport {
 };
 
 // One row per (template, language) of the campaign, sorted by template then language. Templates
-// that fail to render are left out (lint reports them).
+// that fail to render, and templates only page posts use, are left out.
 std::vector<SmsReport> sms_report(const Campaign& campaign);
 
 }  // namespace outreach::campaigns

@@ -64,6 +64,16 @@ const std::vector<std::string>& known_variables() {
   return kVars;
 }
 
+const std::vector<std::string>& personal_variables() {
+  static const std::vector<std::string> kPersonal = {"name",           "first_name",        "municipality_name",
+                                                     "unsubscribe_url", "intermediary_name", "people_count"};
+  return kPersonal;
+}
+
+core::Result<RenderedMessage> render_post(const Campaign& campaign, const Post& post) {
+  return render(campaign, post.template_id, post.language, {});
+}
+
 RenderVars sample_vars(const Campaign& c) {
   return {
       {"name", "Samira de Vries"},

@@ -41,6 +41,15 @@ std::string language_for(const Campaign& campaign, const std::string& template_i
 // intermediary_name, people_count.
 const std::vector<std::string>& known_variables();
 
+// The known variables filled per recipient (a person's name, municipality, unsubscribe link, or the
+// intermediary and its people): every known variable except sender, reply_number, campaign_name.
+// A public page post may use none of them (validate() checks it).
+const std::vector<std::string>& personal_variables();
+
+// The text of a page post: its template in post.language (nl when the template lacks it), with the
+// campaign-level variables only, so nothing personal can be filled in. Errors as render().
+core::Result<RenderedMessage> render_post(const Campaign& campaign, const Post& post);
+
 // Plausible values for every known variable (ASCII names, the campaign's own sender and number),
 // used by lint and the SMS report.
 RenderVars sample_vars(const Campaign& campaign);

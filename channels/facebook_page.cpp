@@ -11,7 +11,8 @@ FacebookPage::FacebookPage(FacebookPageConfig config) : config_(std::move(config
   while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
 }
 
-core::Result<TransportRequest> FacebookPage::build_send(const OutboundMessage&) const {
+core::Result<TransportRequest> FacebookPage::build_send(const OutboundMessage& msg) const {
+  if (can_send_to(msg.to)) return build_post(msg.text);
   return core::Error{core::ErrorCode::permanent, "a page post is not a per-contact message; use build_post",
                      "facebook_page"};
 }

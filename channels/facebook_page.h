@@ -1,8 +1,10 @@
 #pragma once
 // Posts generic campaign text (no personal data) to a Facebook Page feed:
 // POST {base}/{version}/{page_id}/feed with form fields message and access_token.
-// Not a per-contact channel: can_send_to is always false and build_send refuses; callers use
-// build_post/parse_post. It receives no webhooks. Immutable after construction; safe from any thread.
+// Not a per-contact channel: it sends only to a page: URN (core::Urn::page, the campaign post
+// publisher's address), where build_send is build_post of the message text; any other address is
+// refused, so a personal message can never reach the page. It receives no webhooks. Immutable after
+// construction; safe from any thread.
 
 #include <string>
 
@@ -22,7 +24,7 @@ class FacebookPage final : public Connector {
   explicit FacebookPage(FacebookPageConfig config);
 
   std::string_view provider() const override { return "facebook_page"; }
-  bool can_send_to(const core::Urn&) const override { return false; }
+  bool can_send_to(const core::Urn& to) const override { return to.scheme() == core::UrnScheme::page; }
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
   SendOutcome parse_send(const TransportResponse& response) const override;
   core::Status verify_signature(const WebhookRequest& request) const override;

@@ -30,17 +30,18 @@ const char* to_string(UrnScheme s) {
     case UrnScheme::messenger: return "messenger";
     case UrnScheme::telegram: return "telegram";
     case UrnScheme::intermediary: return "intermediary";
+    case UrnScheme::page: return "page";
   }
   return "tel";
 }
 
 Result<UrnScheme> parse_urn_scheme(std::string_view text) {
   for (auto s : {UrnScheme::tel, UrnScheme::mailto, UrnScheme::whatsapp, UrnScheme::messenger,
-                 UrnScheme::telegram, UrnScheme::intermediary}) {
+                 UrnScheme::telegram, UrnScheme::intermediary, UrnScheme::page}) {
     if (text == to_string(s)) return s;
   }
   return Error::invalid("unknown address scheme '" + std::string(text) +
-                        "' (expected tel, mailto, whatsapp, messenger, telegram or intermediary)");
+                        "' (expected tel, mailto, whatsapp, messenger, telegram, intermediary or page)");
 }
 
 Result<std::string> normalise_phone(std::string_view raw, std::string_view default_region) {
@@ -123,6 +124,14 @@ Result<Urn> Urn::whatsapp(std::string_view raw, std::string_view region) {
   return Urn(UrnScheme::whatsapp, n->substr(1));
 }
 
+Result<Urn> Urn::page(std::string_view channel) {
+  std::string p = trim(channel);
+  if (p.empty() || p.find_first_of(" \t\r\n:") != std::string::npos) {
+    return Error::invalid("'" + std::string(channel) + "' is not a page channel name");
+  }
+  return Urn(UrnScheme::page, p);
+}
+
 Result<Urn> Urn::parse(std::string_view text, std::string_view region) {
   auto colon = text.find(':');
   if (colon == std::string_view::npos) {
@@ -144,6 +153,9 @@ Result<Urn> Urn::parse(std::string_view text, std::string_view region) {
       }
       return Urn(*scheme, p);
     }
+    case UrnScheme::page:
+      // Contact imports and replies parse addresses: a public page must never become one.
+      return Error::invalid("'" + std::string(text) + "' names a public page, not a person's address");
   }
   return Error::invalid("unreachable");
 }

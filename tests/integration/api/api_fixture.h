@@ -77,6 +77,9 @@ class ApiTest : public ::testing::Test {
     db_ = storage::Database::open((dir_ / "test.db").string()).take();
     seed();
     config_ = engine::sandbox_config();
+    // The example campaign publishes a page post on facebook_page, as config/outreach.yaml has it.
+    config_.channels["facebook_page"].name = "facebook_page";
+    config_.channels["facebook_page"].scheme = core::UrnScheme::page;
     inbound_ = std::make_unique<engine::InboundProcessor>(*db_, clock_, config_, nullptr);
     desk_ = std::make_unique<engine::CampaignDesk>(*db_, clock_, config_);
     channels::TwilioConfig tc;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -64,8 +65,12 @@ TEST(CampaignParser, ExampleCampaignParsesWithoutFindings) {
   EXPECT_EQ(c.steps[1].channels, (std::vector<std::string>{"whatsapp", "sms", "email"}));
   EXPECT_EQ(c.steps[2].channels, (std::vector<std::string>{"intermediary"}));
   EXPECT_EQ(c.steps[2].after, core::Millis(10 * 86'400'000LL));
-  EXPECT_EQ(c.templates.size(), 3u);
+  EXPECT_EQ(c.templates.size(), 4u);
   EXPECT_EQ(c.templates.at("first_contact").size(), 6u);
+  ASSERT_EQ(c.posts.size(), 1u);
+  EXPECT_EQ(c.posts[0].id, "story_contact_us");
+  EXPECT_EQ(c.posts[0].channel, "facebook_page");
+  EXPECT_EQ(c.posts[0].after, core::Millis(86'400'000LL));
   EXPECT_EQ(c.partials.at("footer").at("nl"), "Afzender: {{sender}}.");
 }
 
@@ -218,6 +223,42 @@ TEST(Finding, StrLeavesOutWhatIsEmpty) {
             "f.yaml:14:7: steps[2].channels[0]: unknown channel 'fax'");
   EXPECT_EQ((Finding{Finding::warning, "f.yaml", 3, 0, "", "odd"}.str()), "f.yaml:3: warning: odd");
   EXPECT_EQ((Finding{Finding::info, "", 0, 0, "name", "fine"}.str()), "note: name: fine");
+}
+
+TEST(CampaignParser, PostsAreReadWithTheirPlaces) {
+  auto out = parse_campaign(std::string(kMinimal) +
+                                "posts:\n"                         // 13
+                                "  - id: story\n"                  // 14
+                                "    after: 2d\n"                  // 15
+                                "    channel: facebook_page\n"     // 16
+                                "    template: hello\n"            // 17
+                                "  - id: verhaal_en\n"             // 18
+                                "    channel: facebook_page\n"     // 19
+                                "    template: hello\n"            // 20
+                                "    language: en\n",              // 21
+                            "x.yaml");
+  ASSERT_TRUE(out.ok()) << format_findings(out.findings);
+  const auto& posts = out.campaign->posts;
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts[0].id, "story");
+  EXPECT_EQ(posts[0].after, std::chrono::hours(48));
+  EXPECT_EQ(posts[0].channel, "facebook_page");
+  EXPECT_EQ(posts[0].template_id, "hello");
+  EXPECT_EQ(posts[0].language, "nl") << "nl, the main language, unless the post says otherwise";
+  EXPECT_EQ(posts[1].after, core::Millis(0));
+  EXPECT_EQ(posts[1].language, "en");
+  const Location at = locate(*out.campaign, "posts[0].channel");
+  EXPECT_EQ(at.line, 16);
+  EXPECT_EQ(at.column, 14);
+}
+
+TEST(CampaignParser, PostErrorsNameTheirPlace) {
+  EXPECT_EQ(errors(std::string(kMinimal) + "posts:\n  - id: story\n    template: hello\n    audience: all\n"
+                                           "    after: soon\n"),
+            "x.yaml:16:5: posts[0].audience: unknown key 'audience'\n"
+            "x.yaml:14:5: posts[0].channel: missing required key\n"
+            "x.yaml:17:12: posts[0].after: malformed duration 'soon' (write e.g. 30m, 12h or 4d)\n");
+  EXPECT_EQ(errors(std::string(kMinimal) + "posts: story\n"), "x.yaml:13:8: posts: expected a list of posts\n");
 }
 
 }  // namespace

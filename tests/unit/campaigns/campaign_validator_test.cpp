@@ -204,6 +204,66 @@ TEST(CampaignValidator, BadFixtureFileReportsEveryUnknownReference) {
             "tests/data/campaigns/unknown-references.yaml:19:9: templates.first.nl.text: unknown partial 'optout'\n");
 }
 
+// kBase with a page post (lines 17-23): one generic text for everyone on facebook_page.
+std::string with_post() {
+  return std::string(kBase) +
+         "  story:\n"                                            // 17
+         "    nl: \"Hulp nodig? Bel uw gemeente. {{> optout}}\"\n"  // 18
+         "posts:\n"                                              // 19
+         "  - id: story\n"                                       // 20
+         "    after: 1d\n"                                       // 21
+         "    channel: facebook_page\n"                          // 22
+         "    template: story\n";                                // 23
+}
+
+TEST(CampaignValidator, PostOnAPageChannelIsValid) { EXPECT_EQ(check(with_post()), ""); }
+
+TEST(CampaignValidator, PostOnAnUnknownChannel) {
+  EXPECT_EQ(check(replaced(with_post(), "channel: facebook_page", "channel: fb")),
+            "x.yaml:22:14: posts[0].channel: unknown channel 'fb'\n");
+}
+
+TEST(CampaignValidator, PostOnAChannelThatReachesPeopleIsRefused) {
+  EXPECT_EQ(check(replaced(with_post(), "channel: facebook_page", "channel: sms")),
+            "x.yaml:22:14: posts[0].channel: channel 'sms' reaches people, not a page: a post needs a page channel\n");
+}
+
+TEST(CampaignValidator, PostWithAnUnknownTemplate) {
+  EXPECT_EQ(check(replaced(with_post(), "template: story", "template: nope")),
+            "x.yaml:23:15: posts[0].template: unknown template 'nope'\n"
+            "x.yaml:17:3: warning: templates.story: template 'story' is not used by any step\n");
+}
+
+TEST(CampaignValidator, NoPersonalDataInAPublicPost) {
+  EXPECT_EQ(check(replaced(with_post(), "Hulp nodig?", "Hulp nodig, {{first_name}} uit {{municipality_name}}?")),
+            "x.yaml:18:9: templates.story.nl.text: no personal data in a public post: uses {{first_name}} "
+            "(published by posts[0])\n"
+            "x.yaml:18:9: templates.story.nl.text: no personal data in a public post: uses {{municipality_name}} "
+            "(published by posts[0])\n");
+}
+
+TEST(CampaignValidator, NoPersonalDataInAPublicPostThroughAPartial) {
+  EXPECT_EQ(check(replaced(with_post(), "{{reply_number}}.\"}", "{{reply_number}}. {{unsubscribe_url}}\"}")),
+            "x.yaml:12:16: partials.optout.nl: no personal data in a public post: uses {{unsubscribe_url}} "
+            "(published by posts[0])\n");
+}
+
+TEST(CampaignValidator, PostInALanguageTheTemplateLacks) {
+  EXPECT_EQ(check(with_post() + "    language: tr\n"),
+            "x.yaml:24:15: posts[0].language: template 'story' has no 'tr' text\n");
+}
+
+TEST(CampaignValidator, DuplicatePostId) {
+  EXPECT_EQ(check(with_post() + "  - id: story\n    channel: facebook_page\n    template: story\n"),
+            "x.yaml:24:9: posts[1].id: duplicate post id 'story'\n");
+}
+
+TEST(CampaignValidator, PageChannelCannotBeAStepChannel) {
+  EXPECT_EQ(check(replaced(kBase, "channels: [sms]", "channels: [sms, facebook_page]")),
+            "x.yaml:9:21: steps[0].channels[1]: channel 'facebook_page' is a public page: list it under posts, "
+            "not in a step\n");
+}
+
 TEST(CampaignValidator, LanguageCodes) {
   EXPECT_TRUE(is_language_code("nl"));
   EXPECT_TRUE(is_language_code("pap"));

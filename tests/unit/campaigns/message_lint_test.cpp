@@ -131,5 +131,27 @@ TEST(MessageLint, ExampleSmsReportShowsUcs2ForTurkishAndArabic) {
   EXPECT_LE(by["first_contact.nl"].segments, 4);
 }
 
+TEST(MessageLint, PostThatDoesNotNameTheSenderIsAWarning) {
+  // kBase without its en and tr texts (which lack sender or opt-out), then a post.
+  const std::string base = replaced(replaced(kBase, "    tr: \"Merhaba {{name}}. {{sender}}\"\n", ""),
+                                    "    en: \"Dear {{name}}. {{> optout}}\"\n", "");
+  EXPECT_EQ(lint_text(base +
+                      "  story:\n"                                    // 18
+                      "    nl: \"Hulp nodig? Bel uw gemeente.\"\n"    // 19
+                      "posts:\n"                                      // 20
+                      "  - id: story\n"                               // 21
+                      "    channel: facebook_page\n"                  // 22
+                      "    template: story\n"),                       // 23
+            "x.yaml:23:15: warning: posts[0].template: the post does not name the sender 'Herstelteam'\n");
+}
+
+TEST(MessageLint, SmsReportLeavesOutTemplatesOnlyPostsUse) {
+  auto out = parse_campaign(std::string(kBase) + "  story:\n    nl: \"Hulp? {{sender}}\"\n"
+                                                 "posts: [{id: story, channel: facebook_page, template: story}]\n",
+                            "x.yaml");
+  ASSERT_TRUE(out.campaign.has_value());
+  for (const auto& r : sms_report(*out.campaign)) EXPECT_NE(r.template_id, "story");
+}
+
 }  // namespace
 }  // namespace outreach::campaigns

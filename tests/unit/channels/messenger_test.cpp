@@ -157,5 +157,20 @@ TEST(FacebookPage, IsNotAPerContactChannel) {
   EXPECT_EQ(page.verify_signature(WebhookRequest{}).error().code, core::ErrorCode::forbidden);
 }
 
+TEST(FacebookPage, PublishesWhatIsSentToAPageUrnAsAFeedPost) {
+  FacebookPage page(page_config());
+  OutboundMessage m = message(std::nullopt);
+  m.to = core::Urn::page("facebook_page").value();
+  m.text = "Hulp nodig? Bel uw gemeente.";
+  EXPECT_TRUE(page.can_send_to(m.to));
+  auto req = page.build_send(m);
+  ASSERT_TRUE(req.ok()) << req.error().what();
+  EXPECT_EQ(req->url, "https://graph.facebook.com/v23.0/104523456789012/feed");
+  EXPECT_EQ(req->body, "message=Hulp+nodig%3F+Bel+uw+gemeente.&access_token=PAGE+TOKEN");
+  auto sent = page.parse_send(answer(200, R"({"id":"104523456789012_1"})"));
+  EXPECT_EQ(sent.verdict, SendVerdict::sent);
+  EXPECT_EQ(sent.provider_id, "104523456789012_1");
+}
+
 }  // namespace
 }  // namespace outreach::channels

@@ -55,8 +55,16 @@ TEST(Urn, UnknownSchemeIsNamed) {
   auto r = Urn::parse("fax:0101234567");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().what(),
-            "unknown address scheme 'fax' (expected tel, mailto, whatsapp, messenger, telegram or "
-            "intermediary)");
+            "unknown address scheme 'fax' (expected tel, mailto, whatsapp, messenger, telegram, "
+            "intermediary or page)");
+}
+
+TEST(Urn, PageIsNeverAPersonsAddress) {
+  EXPECT_EQ(Urn::parse("page:facebook_page").error().what(),
+            "'page:facebook_page' names a public page, not a person's address");
+  EXPECT_EQ(Urn::page("facebook_page")->str(), "page:facebook_page");
+  EXPECT_EQ(Urn::trusted("page:facebook_page")->scheme(), UrnScheme::page);
+  EXPECT_FALSE(Urn::page("").ok());
 }
 
 }  // namespace
