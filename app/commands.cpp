@@ -8,6 +8,7 @@
 
 #include "app/contact_import.h"
 #include "app/reference_data.h"
+#include "campaigns/campaign.h"
 #include "core/urn.h"
 #include "engine/campaign_desk.h"
 #include "storage/audit_log.h"
@@ -179,6 +180,10 @@ int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& 
     if (!s.subject.empty() && s.channel == "email") out << "  subject: " << s.subject << "\n";
     out << "  " << s.text << "\n";
   }
+  for (const auto& post : p.posts) {
+    out << "  --- page post " << post.id << " on " << post.channel << " in " << post.language << ", "
+        << campaigns::format_duration(post.after) << " after launch (the same text for everyone)\n  " << post.text << "\n";
+  }
   return 0;
 }
 
@@ -210,7 +215,9 @@ int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::stri
   out << "launched " << key << " version " << r.version << ": " << r.included << " people, " << r.suppressed
       << " suppressed";
   for (const auto& [k, v] : r.suppressed_by_reason) out << " (" << k << " " << v << ")";
-  out << "; " << r.rows_added << " outbox rows added\n";
+  out << "; " << r.rows_added << " outbox rows added";
+  if (r.posts_added > 0) out << ", " << r.posts_added << " page post(s) queued";
+  out << "\n";
   return 0;
 }
 
@@ -232,6 +239,7 @@ void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out) {
     sum += n;
   }
   out << (sum == s.messages ? "  (adds up)" : "  (DOES NOT ADD UP)") << "\n";
+  print_posts(ctx, key, out);
 }
 
 int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std::ostream& out) {
@@ -253,6 +261,13 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
   for (const auto& r : s.funnel) {
     out << (first ? "" : ",") << "{\"step\":" << r.step << ",\"step_id\":\"" << r.step_id << "\",\"channel\":\""
         << r.channel << "\",\"status\":\"" << r.status << "\",\"count\":" << r.count << "}";
+    first = false;
+  }
+  out << "],\"posts\":[";
+  first = true;
+  for (const auto& p : s.posts) {
+    out << (first ? "" : ",") << "{\"id\":\"" << p.id << "\",\"channel\":\"" << p.channel << "\",\"status\":\""
+        << p.status << "\",\"provider_post_id\":\"" << p.provider_post_id << "\"}";
     first = false;
   }
   out << "]}\n";

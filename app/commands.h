@@ -32,6 +32,8 @@ int cmd_messages_list(AppContext& ctx, const std::string& status, const std::str
 int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
                          const std::string& actor, std::ostream& out);
 int cmd_sandbox_list(AppContext& ctx, int limit, std::ostream& out);
+// Page posts of one campaign (or all), optionally only those in `status`.
+int cmd_posts_list(AppContext& ctx, const std::string& campaign, const std::string& status, std::ostream& out);
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel,
                        std::ostream& out);
 int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
@@ -47,7 +49,8 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
 
 // Shared printers (also used by the demo).
-void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out);
+void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out);  // includes print_posts
+void print_posts(AppContext& ctx, const std::string& key, std::ostream& out);
 void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out);
 
 }  // namespace outreach::app

@@ -12,6 +12,7 @@
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/inbound.h"
+#include "engine/post_publisher.h"
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/case_store.h"
@@ -74,9 +75,10 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   std::map<std::string, engine::Sender*> senders;
   for (const auto& [name, ch] : ctx.config.engine.channels) senders[name] = &sandbox;
   engine::Dispatcher dispatcher(db, clock, ctx.config.engine, senders);
+  engine::PostPublisher posts(db, clock, ctx.config.engine, senders);  // the campaign's page post
   engine::InboundProcessor inbound(db, clock, ctx.config.engine, &sandbox);
   auto day = std::chrono::hours(24);
-  engine::run_simulated(dispatcher, clock, start + 2 * day);
+  engine::run_simulated(dispatcher, clock, start + 2 * day, {}, &posts);
   out << "after 2 days: " << dispatcher.stats().sent << " messages sent, " << dispatcher.stats().deferred
       << " deferred by rate limits, send window or frequency cap\n";
 
@@ -109,15 +111,16 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   reply_round(0, 0.20, 0.05, 0.08);
   out << "replies to the first message: JA " << mix["JA"] << ", STOP " << mix["STOP"] << ", questions "
       << mix["question"] << "; the rest stay silent\n";
-  engine::run_simulated(dispatcher, clock, start + 7 * day);
+  engine::run_simulated(dispatcher, clock, start + 7 * day, {}, &posts);
   mix.clear();
   reply_round(1, 0.12, 0.03, 0.04);
   out << "replies to the reminder: JA " << mix["JA"] << ", STOP " << mix["STOP"] << ", questions " << mix["question"] << "\n";
-  engine::run_simulated(dispatcher, clock, std::nullopt);
+  engine::run_simulated(dispatcher, clock, std::nullopt, {}, &posts);
   desk.complete_finished("engine");
   const auto& s = dispatcher.stats();
   out << "engine done at " << core::format_utc(clock.now()) << ": " << s.sent << " sent, " << s.skipped
-      << " skipped (responded), " << s.suppressed << " suppressed at send time, " << s.failed << " failed\n";
+      << " skipped (responded), " << s.suppressed << " suppressed at send time, " << s.failed << " failed; "
+      << posts.stats().published << " page post(s) published, " << posts.stats().failed << " failed\n";
 
   // Rotterdam's team picks up the first half of its cases; nobody acts on the rest, which escalate
   // past their SLA (the hub first, then the national fallback; Rotterdam is the Rijnmond hub itself).
@@ -153,7 +156,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   out << "; owned by the national fallback: " << case_store.for_owner(ctx.config.engine.national_fallback).size()
       << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
-      << " sandbox list` shows the messages.\n";
+      << " sandbox list` shows the messages and the page post, `posts list` the post's id.\n";
   return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
 #include "engine/mailbox_poller.h"
+#include "engine/post_publisher.h"
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/audit_log.h"
@@ -148,13 +149,17 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
   engine::SandboxSender sandbox(outbox);
   auto expired = outbox.expire_leases(ctx.clock->now()).take();
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
+  engine::PostPublisher posts(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
   int n = 0;
   while (int batch = dispatcher.run_due(ctx.clock->now())) n += batch;
   dispatcher.flush();
+  // A post that must wait (send window, rate limit, retry) is due later, so this ends.
+  while (posts.run_due(ctx.clock->now()) > 0) continue;
   const auto& s = dispatcher.stats();
   out << "processed " << n << " due message(s): " << s.sent << " sent, " << s.deferred << " deferred, " << s.retried
       << " to retry, " << s.failed << " failed, " << s.skipped << " skipped, " << s.suppressed << " suppressed, "
       << s.expired << " expired";
+  if (posts.stats().claimed > 0) out << "; page posts: " << posts.stats().published << " published, " << posts.stats().failed << " failed";
   if (expired) out << "; " << expired << " lease(s) had expired and are now unknown";
   out << "\n";
   return 0;
@@ -171,7 +176,8 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   auto channels = engine::ChannelSet::build(ioc, outbox, config).take();
   engine::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
-  engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll);
+  engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
+  engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll, &posts);
   engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
   inbound.set_reply_senders(channels->senders());
   engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);

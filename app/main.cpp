@@ -112,6 +112,12 @@ int main(int argc, char** argv) {
   with_actor(redrive);
   on(redrive, [&] { return app::cmd_messages_redrive(ctx, key, ids, actor, out); });
 
+  auto* posts = cli.add_subcommand("posts", "a campaign's page posts (generic, no personal data)")->require_subcommand(1);
+  auto* plist = posts->add_subcommand("list", "page posts with their state and the page's post id");
+  plist->add_option("--campaign", key);
+  plist->add_option("--status", status_filter, "queued, sending, published, failed, unknown");
+  on(plist, [&] { return app::cmd_posts_list(ctx, key, status_filter, out); });
+
   auto* sandbox = cli.add_subcommand("sandbox", "the sandbox outbox")->require_subcommand(1);
   auto* slist = sandbox->add_subcommand("list", "messages delivered to the sandbox, newest first");
   slist->add_option("--limit", limit)->capture_default_str();

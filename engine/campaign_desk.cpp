@@ -15,6 +15,7 @@
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 #include "storage/outbox.h"
+#include "storage/post_store.h"
 
 namespace outreach::engine {
 namespace {
@@ -123,6 +124,11 @@ core::Result<PreviewReport> CampaignDesk::preview(const std::string& key) const 
       }
     }
   });
+  for (const auto& post : campaign->posts) {
+    auto rendered = campaigns::render_post(*campaign, post);
+    report.posts.push_back({post.id, post.channel, post.language, post.after,
+                            rendered ? rendered->text : "(cannot render: " + rendered.error().what() + ")"});
+  }
   return report;
 }
 
@@ -195,6 +201,16 @@ core::Result<LaunchReport> CampaignDesk::launch(const std::string& key, const st
     else report.rows_added += *added;
   });
   if (failure) return *failure;
+  // Page posts: one row per post, rendered now so that what was approved is what is published.
+  std::vector<storage::PostDraft> drafts;
+  for (const auto& post : campaign->posts) {
+    auto rendered = campaigns::render_post(*campaign, post);
+    if (!rendered) return rendered.error().within("posts." + post.id);
+    drafts.push_back({post.id, post.channel, rendered->language_used, rendered->text, now + post.after});
+  }
+  auto posts = storage::PostStore(db_).enqueue_launch(rec->id, rec->version, drafts, now);
+  if (!posts) return posts.error();
+  report.posts_added = *posts;
   return report;
 }
 
@@ -207,6 +223,9 @@ int CampaignDesk::complete_finished(const std::string& actor) {
     bool open = false;
     for (const auto& cell : outbox.funnel(c.id)) {
       if (!storage::is_final(cell.status)) open = true;
+    }
+    for (const auto& post : storage::PostStore(db_).list(c.id)) {
+      if (!storage::is_final(post.status)) open = true;
     }
     if (!open && store.set_state(c.id, "running", "completed", actor, clock_.now(), "all messages final")) ++done;
   }
@@ -236,6 +255,10 @@ core::Result<CampaignStatus> CampaignDesk::status(const std::string& key) const 
     s.messages += cell.count;
     s.by_status[row.status] += cell.count;
     s.funnel.push_back(std::move(row));
+  }
+  for (const auto& p : storage::PostStore(db_).list(rec->id)) {
+    s.posts.push_back({p.post_key, p.channel, storage::to_string(p.status), p.due_at, p.attempts, p.provider_post_id,
+                       p.reason});
   }
   return s;
 }

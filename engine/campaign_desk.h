@@ -1,7 +1,7 @@
 #pragma once
 // What coordinators and approvers do with campaigns, shared by the CLI and the HTTP API:
 // validate, save (new version), preview, submit, approve (four eyes), launch, pause, resume,
-// complete, cancel and status with the funnel. Every change is checked against the lifecycle in
+// complete, cancel and status with the funnel and the campaign's page posts. Every change is checked against the lifecycle in
 // campaigns/lifecycle.h and recorded with its actor.
 
 #include <cstdint>
@@ -37,6 +37,15 @@ struct PreviewSample {
   std::string text;
 };
 
+// A page post as it would be published: rendered text (no personal data), due `after` launch.
+struct PostPreview {
+  std::string id;
+  std::string channel;
+  std::string language;
+  core::Millis after{0};
+  std::string text;  // or why it cannot be rendered
+};
+
 struct PreviewReport {
   std::string campaign;
   int included = 0;
@@ -46,6 +55,7 @@ struct PreviewReport {
   std::map<std::string, int> by_channel;
   std::map<std::string, int> suppressed_by_reason;
   std::vector<PreviewSample> samples;  // one per (first channel, language)
+  std::vector<PostPreview> posts;      // in file order
 };
 
 struct LaunchReport {
@@ -55,6 +65,7 @@ struct LaunchReport {
   int suppressed = 0;
   std::map<std::string, int> suppressed_by_reason;
   std::int64_t rows_added = 0;  // 0 on a second launch
+  std::int64_t posts_added = 0;  // page posts queued; 0 on a second launch
 };
 
 struct FunnelRow {
@@ -63,6 +74,17 @@ struct FunnelRow {
   std::string channel;
   std::string status;
   std::int64_t count = 0;
+};
+
+// One page post of a campaign and where it stands (storage/post_store.h has the states).
+struct PostState {
+  std::string id;
+  std::string channel;
+  std::string status;  // queued, sending, published, failed, unknown
+  core::TimePoint due_at{};
+  int attempts = 0;
+  std::string provider_post_id;  // the page's post id once published
+  std::string reason;
 };
 
 struct CampaignStatus {
@@ -76,6 +98,7 @@ struct CampaignStatus {
   std::int64_t messages = 0;
   std::vector<FunnelRow> funnel;
   std::map<std::string, std::int64_t> by_status;
+  std::vector<PostState> posts;  // page posts, apart from the outbox funnel
 };
 
 // `db`, `clock` and `config` must outlive the desk.
@@ -96,7 +119,8 @@ class CampaignDesk {
   core::Status pause(const std::string& key, const std::string& actor);
   core::Status resume(const std::string& key, const std::string& actor);
   core::Status cancel(const std::string& key, const std::string& actor);
-  // Marks running campaigns whose rows are all final as completed. Returns how many.
+  // Marks running campaigns whose outbox rows and page posts are all final as completed. Returns
+  // how many.
   int complete_finished(const std::string& actor);
   core::Result<CampaignStatus> status(const std::string& key) const;
 

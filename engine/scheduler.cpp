@@ -4,6 +4,7 @@
 
 #include "engine/dispatcher.h"
 #include "engine/net.h"
+#include "engine/post_publisher.h"
 
 namespace outreach::engine {
 namespace {
@@ -13,17 +14,30 @@ namespace {
 constexpr std::size_t kMaxInFlight = 256;
 // While at that limit, look again this often (completions free room without a timer of their own).
 constexpr core::Millis kSaturatedRecheck{5};
+
+std::optional<core::TimePoint> earliest(std::optional<core::TimePoint> a, std::optional<core::TimePoint> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+std::optional<core::TimePoint> next_due(const Dispatcher& d, const PostPublisher* posts) {
+  return earliest(d.next_due(), posts ? posts->next_due() : std::nullopt);
+}
+std::size_t in_flight(const Dispatcher& d, const PostPublisher* posts) {
+  return d.in_flight() + (posts ? posts->in_flight() : 0);
+}
 }  // namespace
 
 struct Scheduler::Impl {
-  Impl(net::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll)
-      : timer(ioc), dispatcher(d), clock(c), max_idle_poll(poll) {}
+  Impl(net::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll, PostPublisher* p)
+      : timer(ioc), dispatcher(d), clock(c), max_idle_poll(poll), posts(p) {}
 
   void arm() {
     if (stopping) return;
     const auto now = clock.now();
     auto wait = max_idle_poll;
-    if (auto next = dispatcher.next_due()) wait = std::clamp(*next - now, core::Millis(0), max_idle_poll);
+    if (auto next = next_due(dispatcher, posts)) wait = std::clamp(*next - now, core::Millis(0), max_idle_poll);
     if (dispatcher.in_flight() >= kMaxInFlight) wait = std::max(wait, kSaturatedRecheck);
     timer.expires_after(wait);
     timer.async_wait([this](error_code ec) { on_timer(ec); });
@@ -36,6 +50,7 @@ struct Scheduler::Impl {
   }
 
   void run_due(core::TimePoint now) {
+    if (posts && !stopping) posts->run_due(now);
     // Keep claiming while whole batches come back: a backlog drains without waiting for the timer.
     while (!stopping && dispatcher.in_flight() < kMaxInFlight && dispatcher.run_due(now) > 0) {
       now = clock.now();
@@ -45,7 +60,7 @@ struct Scheduler::Impl {
   }
 
   void check_stopped() {
-    if (dispatcher.in_flight() > 0) {
+    if (in_flight(dispatcher, posts) > 0) {
       timer.expires_after(core::Millis(10));
       timer.async_wait([this](error_code ec) {
         if (ec != net::error::operation_aborted) check_stopped();
@@ -60,12 +75,14 @@ struct Scheduler::Impl {
   Dispatcher& dispatcher;
   const core::Clock& clock;
   core::Millis max_idle_poll;
+  PostPublisher* posts;
   bool stopping = false;
   std::function<void()> on_stopped;
 };
 
-Scheduler::Scheduler(net::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll)
-    : impl_(std::make_unique<Impl>(ioc, dispatcher, clock, max_idle_poll)) {}
+Scheduler::Scheduler(net::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll,
+                     PostPublisher* posts)
+    : impl_(std::make_unique<Impl>(ioc, dispatcher, clock, max_idle_poll, posts)) {}
 
 Scheduler::~Scheduler() = default;
 
@@ -74,21 +91,23 @@ void Scheduler::start() { impl_->arm(); }
 void Scheduler::stop(std::function<void()> on_stopped) {
   impl_->stopping = true;
   impl_->dispatcher.stop_claiming();
+  if (impl_->posts) impl_->posts->stop_claiming();
   impl_->on_stopped = std::move(on_stopped);
   impl_->timer.cancel();
   impl_->check_stopped();
 }
 
 std::uint64_t run_simulated(Dispatcher& dispatcher, core::ManualClock& clock, std::optional<core::TimePoint> until,
-                            const std::function<void()>& between) {
+                            const std::function<void()>& between, PostPublisher* posts) {
   std::uint64_t claimed = 0;
   while (true) {
     int n = dispatcher.run_due(clock.now());
     claimed += static_cast<std::uint64_t>(n);
+    const int p = posts ? posts->run_due(clock.now()) : 0;
     if (between) between();
-    if (n > 0 || dispatcher.in_flight() > 0) continue;
+    if (n > 0 || p > 0 || in_flight(dispatcher, posts) > 0) continue;
     dispatcher.flush();
-    auto next = dispatcher.next_due();
+    auto next = next_due(dispatcher, posts);
     if (!next || (until && *next > *until)) break;
     clock.set(std::max(clock.now(), *next));
   }

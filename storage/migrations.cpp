@@ -248,6 +248,30 @@ CREATE TABLE intermediary_reports(
   PRIMARY KEY (intermediary, batch_id, ref, outcome)
 );
 )sql",
+      // 3: generic campaign posts on a public page (no personal data, no contact): one row per
+      // (campaign, post id), so launching twice adds nothing. The partial index keeps the claim
+      // cheap, as messages_due does for the outbox.
+      R"sql(
+CREATE TABLE campaign_posts(
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  campaign_version INTEGER NOT NULL,
+  post_key TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT NOT NULL,
+  text TEXT NOT NULL,
+  status TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  provider_post_id TEXT,
+  reason TEXT,
+  published_at INTEGER,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (campaign_id, post_key)
+);
+CREATE INDEX campaign_posts_due ON campaign_posts(due_at) WHERE status = 'queued';
+)sql",
   };
   return kMigrations;
 }

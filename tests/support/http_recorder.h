@@ -2,7 +2,8 @@
 // Test fixture helper: runs tests/support/loopback_http_server.py (python3) on a free loopback
 // port and stops it when destroyed. The server records requests and counts TCP connections and
 // concurrent requests, so tests can prove keep-alive and in-flight bounds from the server's side.
-// Endpoints: /fast, /slow?ms=N, /status/<code>[?retry_after=V], /echo (see the script).
+// Endpoints: /fast, /slow?ms=N, /status/<code>[?retry_after=V], /echo, /vN.M/<page>/feed (see the
+// script).
 // Owns the child process; not copyable; use from one thread.
 
 #include <chrono>

@@ -8,6 +8,7 @@ Endpoints (any method):
   /status/<code>[?retry_after=V]   answers <code>, with Retry-After: V when given
   /big?bytes=N               200 with N bytes of "x"
   /echo                      200, JSON of method, path, headers, body; header X-Echo: yes
+  /vN.M/<page_id>/feed       200 {"id": "<page_id>_<n>"}: a Graph API page post (n counts posts)
   /_stats                    text "name value" lines: connections, requests, in_flight, max_in_flight
   /_reset                    zeroes the counters and forgets recorded requests
   /_requests                 JSON list of recorded requests (method, path, headers, body)
@@ -15,6 +16,7 @@ Paths starting with "/_" are not counted: connections count only connections tha
 counted request.
 """
 import json
+import re
 import sys
 import threading
 import time
@@ -24,6 +26,7 @@ from urllib.parse import parse_qs, urlparse
 lock = threading.Lock()
 stats = {"connections": 0, "requests": 0, "in_flight": 0, "max_in_flight": 0}
 recorded = []
+feed_posts = [0]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -90,6 +93,11 @@ class Handler(BaseHTTPRequestHandler):
                 self._reply(int(url.path.split("/")[2]), "status", extra=extra)
             elif url.path == "/big":
                 self._reply(200, b"x" * int(query.get("bytes", ["1048576"])[0]))
+            elif re.fullmatch(r"/v\d+\.\d+/[^/]+/feed", url.path):
+                with lock:
+                    feed_posts[0] += 1
+                    post_id = "%s_%d" % (url.path.split("/")[2], feed_posts[0])
+                self._reply(200, json.dumps({"id": post_id}), "application/json")
             elif url.path == "/echo":
                 self._reply(200, json.dumps(recorded[-1]), "application/json", {"X-Echo": "yes"})
             else:

@@ -69,12 +69,22 @@ TEST_F(Cli, DemoRunsTheWholeJourneyAndItsFunnelAddsUp) {
   EXPECT_NE(r.out.find("total outbox rows: 774 ="), std::string::npos);
   EXPECT_NE(r.out.find("(adds up)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("response(s) from residents who consented to sharing with GM0599"), std::string::npos);
+  // The story post goes to the (sandbox) Facebook Page once, with no personal data in it.
+  EXPECT_NE(r.out.find("774 outbox rows added, 1 page post(s) queued"), std::string::npos);
+  EXPECT_NE(r.out.find("1 page post(s) published, 0 failed"), std::string::npos);
+  EXPECT_NE(r.out.find("story_contact_us     facebook_page published  post id sandbox-c1-pstory_contact_us"),
+            std::string::npos) << r.out;
   // The demo database stays inspectable afterwards.
   auto status = run("campaign status herstel-rijnmond --json");
   ASSERT_EQ(status.code, 0) << status.err;
   EXPECT_NE(status.out.find("\"state\":\"completed\""), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("\"messages\":774"), std::string::npos);
   EXPECT_EQ(run("audit verify").code, 0);
+  auto posts = run("posts list --campaign herstel-rijnmond");
+  ASSERT_EQ(posts.code, 0) << posts.err;
+  EXPECT_NE(posts.out.find("story_contact_us  facebook_page [nl]  published"), std::string::npos) << posts.out;
+  EXPECT_NE(posts.out.find("post id sandbox-c1-pstory_contact_us"), std::string::npos);
+  EXPECT_NE(posts.out.find("1 post(s)"), std::string::npos);
 }
 
 TEST_F(Cli, ImportReportsEachBadRowWithItsLineAndKeepsNothingOfIt) {
