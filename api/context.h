@@ -13,6 +13,7 @@ class Database;
 }
 namespace outreach::channels {
 class Connector;
+class IntermediaryConnector;
 }
 namespace outreach::engine {
 class MetricsRegistry;
@@ -30,9 +31,12 @@ struct ApiContext {
   engine::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
   std::map<std::string, const channels::Connector*> webhooks;
+  // Intermediary key -> its connector, which verifies the signed reports it sends back.
+  std::map<std::string, const channels::IntermediaryConnector*> intermediaries;
   // The public URL providers call ("https://outreach.example.org"); signatures cover it.
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string national_fallback = "national";  // the fallback team's owner code for cases
+  int case_sla_working_days = 5;  // cases opened from field reports are due this many working days later
   int assignment_cap = 25;  // open assignments per volunteer or intermediary
   int max_page = 1000;      // largest ?limit=
 };

@@ -65,4 +65,16 @@ core::Result<std::int64_t> int_param(const Request& request, const std::string& 
 
 Response fail(const core::Error& e) { return error_response(e); }
 
+channels::WebhookRequest to_webhook_request(const std::string& public_base_url, const Request& request) {
+  channels::WebhookRequest w;
+  w.method = request.method;
+  std::string base = public_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  w.url = base + request.target;
+  w.target = request.target;
+  w.headers = request.headers;
+  w.body = request.body;
+  return w;
+}
+
 }  // namespace outreach::api

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_types.h"
+#include "channels/connector.h"
 #include "core/clock.h"
 #include "core/error.h"
 
@@ -33,6 +34,10 @@ core::Result<std::optional<core::TimePoint>> time_param(const Request& request, 
 // Integer query parameter in [min, max]; missing -> fallback.
 core::Result<std::int64_t> int_param(const Request& request, const std::string& name, std::int64_t fallback,
                                      std::int64_t min, std::int64_t max);
+
+// The request as a provider or partner signed it: `url` is public_base_url + target (signatures
+// cover the public URL).
+channels::WebhookRequest to_webhook_request(const std::string& public_base_url, const Request& request);
 
 // Wraps a core::Error into the api's error response.
 Response fail(const core::Error& e);

@@ -221,6 +221,7 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   add_municipality_routes(*router);
   add_webhook_routes(*router);
   add_volunteer_routes(*router);
+  add_intermediary_routes(*router);
   add_coordinator_routes(*router);
   return router;
 }

@@ -89,6 +89,7 @@ void add_ops_routes(Router& router);
 void add_municipality_routes(Router& router);
 void add_webhook_routes(Router& router);
 void add_volunteer_routes(Router& router);
+void add_intermediary_routes(Router& router);
 void add_coordinator_routes(Router& router);
 
 }  // namespace outreach::api

@@ -6,6 +6,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "engine/field_reports.h"
 #include "storage/assignment_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_log_store.h"
@@ -139,7 +140,9 @@ Response contact_log(ApiContext& ctx, Call& call) {
   log.follow_up = follow_up->value_or("");
 
   // Consent given to the volunteer: {purposes:[...], text_version, language, text_id?}.
-  std::vector<storage::ConsentEvent> consents;
+  engine::FieldReport report;
+  report.source = "volunteer";
+  report.origin = "contact-log";
   if (auto c = body->find("consent"); c != body->end() && !c->is_null()) {
     if (!c->is_object()) return invalid_field("consent", "expected an object");
     auto purposes = c->find("purposes");
@@ -153,47 +156,28 @@ Response contact_log(ApiContext& ctx, Call& call) {
     if (!valid_language(**language)) return invalid_field("consent.language", "expected a language code like nl");
     auto text_id = string_field(*c, "text_id", false, 64, "consent.");
     if (!text_id) return fail(text_id.error());
+    engine::ConsentGiven given{.text_id = text_id->value_or("volunteer-script"), .text_version = **version,
+                               .language = **language};
     for (std::size_t i = 0; i < purposes->size(); ++i) {
       const auto& p = (*purposes)[i];
       std::string field = "consent.purposes[" + std::to_string(i) + "]";
       if (!p.is_string() || !valid_purpose(p.get<std::string>())) {
         return invalid_field(field, "expected outreach, peer-contact or share:<CBS code>");
       }
-      storage::ConsentEvent e;
-      e.contact_id = contact_id;
-      e.purpose = p.get<std::string>();
-      e.channel = "*";
-      e.action = storage::ConsentAction::grant;
-      e.source = "volunteer";
-      e.text_id = text_id->value_or("volunteer-script");
-      e.text_version = **version;
-      e.language = **language;
-      e.collector = call.actor;
-      e.at = log.at;
-      e.origin_form = "contact-log";
-      consents.push_back(std::move(e));
+      given.purposes.push_back(p.get<std::string>());
     }
+    report.consent = std::move(given);
   }
 
-  storage::ContactLogStore logs(*ctx.db);
-  auto log_id = logs.add(log);
-  if (!log_id) return fail(log_id.error());
-  storage::ConsentLedger ledger(*ctx.db);
-  json consent_ids = json::array();
-  for (const auto& e : consents) {
-    auto id = ledger.record(e);
-    if (!id) return fail(id.error());
-    consent_ids.push_back(*id);
-  }
-  if (log.outcome == "asked_no_contact") {
-    storage::ContactStore contacts(*ctx.db);
-    if (auto st = contacts.set_do_not_contact(contact_id, true, "asked a volunteer for no contact"); !st) {
-      return fail(st.error());
-    }
-  }
+  report.log = std::move(log);
+  // The route is transactional: a failure anywhere rolls the whole report back.
+  auto recorded = engine::FieldReports(*ctx.db, ctx.case_sla_working_days).record(report);
+  if (!recorded) return fail(recorded.error());
   call.audit_subjects.push_back("contact:" + std::to_string(contact_id));
-  call.audit_detail = "outcome=" + log.outcome + " consents=" + std::to_string(consents.size());
-  json out = {{"id", *log_id}, {"contact_id", contact_id}, {"consent_events", std::move(consent_ids)}};
+  call.audit_detail = "outcome=" + report.log.outcome + " consents=" + std::to_string(recorded->consent_events.size());
+  json out = {{"id", recorded->contact_log_id}, {"contact_id", contact_id},
+              {"consent_events", recorded->consent_events}};
+  if (recorded->case_id) out["case_id"] = *recorded->case_id;
   return json_response(out.dump(), 201);
 }
 

@@ -12,18 +12,6 @@ namespace outreach::api {
 
 namespace {
 
-channels::WebhookRequest to_webhook(const ApiContext& ctx, const Request& request) {
-  channels::WebhookRequest w;
-  w.method = request.method;
-  std::string base = ctx.public_base_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  w.url = base + request.target;
-  w.target = request.target;
-  w.headers = request.headers;
-  w.body = request.body;
-  return w;
-}
-
 Response handle_webhook(ApiContext& ctx, Call& call) {
   const std::string& channel = call.param("channel");
   call.actor = "webhook:" + channel;
@@ -32,7 +20,7 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
     return json_response(engine::json_error_body("not_found", "no webhook for this channel"), 404);
   }
   const channels::Connector& connector = *it->second;
-  channels::WebhookRequest webhook = to_webhook(ctx, call.request);
+  channels::WebhookRequest webhook = to_webhook_request(ctx.public_base_url, call.request);
   if (auto st = connector.verify_signature(webhook); !st) {
     return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
   }

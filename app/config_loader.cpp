@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "channels/connector_factory.h"
 #include "channels/webhook_connector.h"
 
 namespace outreach::app {
@@ -50,6 +51,99 @@ core::Result<std::string> resolve_env(const std::string& value, const std::strin
     i = end + 1;
   }
   return out;
+}
+
+std::string at(const std::string& path, const YAML::Node& n, const std::string& field) {
+  return path + ":" + std::to_string(n.Mark().line + 1) + ": " + field;
+}
+
+// A provider block with its ${VAR}s resolved.
+core::Result<channels::ProviderSettings> provider_block(const YAML::Node& root, const std::string& provider,
+                                                        const std::string& path) {
+  channels::ProviderSettings settings;
+  settings.provider = provider;
+  for (const auto& s : root["providers"][provider]) {
+    std::string key = s.first.as<std::string>();
+    auto v = resolve_env(s.second.as<std::string>(), at(path, s.second, "providers." + provider + "." + key));
+    if (!v) return v.error();
+    if (key == "base_url") settings.base_url = *v; else settings.values[key] = *v;
+  }
+  return settings;
+}
+
+core::Result<std::vector<std::string>> string_list(const YAML::Node& n, const std::string& field,
+                                                   const std::string& path) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  if (!n.IsSequence()) return core::Error::invalid("expected a list", at(path, n, field));
+  for (const auto& v : n) out.push_back(v.as<std::string>());
+  return out;
+}
+
+// `intermediaries:` (read only when a channel uses provider intermediary): key -> name, delivery
+// (webhook | email), webhook_url or email, secret, serves {municipalities, regions, languages}.
+core::Status load_intermediaries(const YAML::Node& root, const std::string& path, engine::EngineConfig& e) {
+  const YAML::Node list = root["intermediaries"];
+  if (!list || !list.IsMap() || list.size() == 0)
+    return core::Error::invalid("provider intermediary needs at least one entry under intermediaries", path + ": intermediaries");
+  bool any_email = false;
+  for (const auto& kv : list) {
+    engine::IntermediaryConfig i;
+    i.settings.key = kv.first.as<std::string>();
+    const std::string field = "intermediaries." + i.settings.key;
+    const YAML::Node& n = kv.second;
+    for (auto [key, target] : {std::pair<const char*, std::string*>{"name", &i.settings.name},
+                               {"webhook_url", &i.settings.webhook_url}, {"email", &i.settings.email},
+                               {"secret", &i.settings.secret}}) {
+      if (!n[key]) continue;
+      auto v = resolve_env(n[key].as<std::string>(), at(path, n[key], field + "." + key));
+      if (!v) return v.error();
+      *target = *v;
+    }
+    if (i.settings.name.empty()) i.settings.name = i.settings.key;
+    const std::string delivery = n["delivery"] ? n["delivery"].as<std::string>() : "webhook";
+    if (delivery != "webhook" && delivery != "email")
+      return core::Error::invalid("expected webhook or email, got '" + delivery + "'", at(path, n, field + ".delivery"));
+    i.settings.delivery = delivery == "email" ? channels::IntermediaryDelivery::email : channels::IntermediaryDelivery::webhook;
+    any_email = any_email || delivery == "email";
+    if (auto urn = core::Urn::parse("intermediary:" + i.settings.key); !urn)
+      return core::Error::invalid(urn.error().message, at(path, n, field));
+    auto valid = channels::validate_intermediary_settings(std::move(i.settings));
+    if (!valid) return valid.error().within(at(path, n, field));
+    i.settings = std::move(*valid);
+    if (const YAML::Node serves = n["serves"]) {
+      for (auto [key, target] : {std::pair<const char*, std::vector<std::string>*>{"municipalities", &i.municipalities},
+                                 {"regions", &i.regions}, {"languages", &i.languages}}) {
+        auto values = string_list(serves[key], field + ".serves." + key, path);
+        if (!values) return values.error();
+        *target = std::move(*values);
+      }
+    }
+    e.intermediaries.push_back(std::move(i));
+  }
+  if (any_email) {
+    if (!root["providers"]["smtp"])
+      return core::Error::invalid("intermediaries with delivery email need providers.smtp", path + ": intermediaries");
+    auto block = provider_block(root, "smtp", path);
+    if (!block) return block.error();
+    auto smtp = channels::email_settings_from(*block);
+    if (!smtp) return smtp.error().within(path);
+    e.digest_smtp = std::move(*smtp);
+  }
+  if (const YAML::Node d = root["engine"]["digest"]) {
+    if (d["linger"]) {
+      auto linger = parse_config_duration(d["linger"].as<std::string>(), at(path, d["linger"], "engine.digest.linger"));
+      if (!linger) return linger.error();
+      e.digest.linger = *linger;
+    }
+    if (d["max_people"]) e.digest.max_people = d["max_people"].as<std::size_t>();
+    if (e.digest.max_people == 0) return core::Error::invalid("must be at least 1", at(path, d, "engine.digest.max_people"));
+  }
+  // People wait in an open digest while their rows are `sending`: the lease must outlast that wait.
+  if (e.digest.linger * 2 > e.lease)
+    return core::Error::invalid("must be at most half of engine.lease (" + std::to_string(e.lease.count() / 1000) + " s)",
+                                path + ": engine.digest.linger");
+  return {};
 }
 
 }  // namespace
@@ -126,16 +220,17 @@ core::Result<AppConfig> load_config(const std::string& path) {
         if (rate <= 0) return core::Error::invalid("rate must be positive", where(n, "channels." + ch.name + ".rate"));
         ch.rate = engine::RateLimit{rate, std::max(1.0, rate)};
         if (n["max_in_flight"]) ch.max_in_flight = n["max_in_flight"].as<std::size_t>();
-        if (ch.provider != "sandbox") {
+        if (ch.provider == "intermediary") {
+          if (ch.scheme != core::UrnScheme::intermediary)
+            return core::Error::invalid("provider intermediary needs scheme intermediary", where(n, "channels." + ch.name + ".scheme"));
+          if (auto st = load_intermediaries(root, path, e); !st) return st.error();
+          ch.account = "intermediary:" + ch.name;
+        } else if (ch.provider != "sandbox") {
           auto p = root["providers"][ch.provider];
           if (!p) return core::Error::invalid("provider '" + ch.provider + "' is not configured under providers", where(n, "channels." + ch.name + ".provider"));
-          ch.settings.provider = ch.provider;
-          for (const auto& s : p) {
-            std::string key = s.first.as<std::string>();
-            auto v = resolve_env(s.second.as<std::string>(), where(s.second, "providers." + ch.provider + "." + key));
-            if (!v) return v.error();
-            if (key == "base_url") ch.settings.base_url = *v; else ch.settings.values[key] = *v;
-          }
+          auto settings = provider_block(root, ch.provider, path);
+          if (!settings) return settings.error();
+          ch.settings = std::move(*settings);
           ch.account = ch.provider + ":" + ch.settings.get("account_sid", ch.settings.get("phone_number_id", ch.name));
         } else {
           ch.account = "sandbox:" + ch.name;

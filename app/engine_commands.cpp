@@ -173,7 +173,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
         << "(see `outreach messages list --status unknown`)\n";
   }
   const auto& config = ctx.config.engine;
-  auto channels = engine::ChannelSet::build(ioc, outbox, config).take();
+  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
   engine::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
@@ -212,7 +212,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   api_ctx.desk = &desk;
   api_ctx.public_base_url = config.public_base_url;
   api_ctx.national_fallback = config.national_fallback;
+  api_ctx.case_sla_working_days = config.case_sla_working_days;
   for (const auto& [name, ch] : config.channels) api_ctx.webhooks[name] = channels->connector(name);
+  for (const auto& i : config.intermediaries) {
+    if (const auto* c = channels->intermediary(i.settings.key)) api_ctx.intermediaries[i.settings.key] = c;
+  }
   auto router = api::make_router(api_ctx);
   engine::HttpServerOptions options;
   auto colon = listen.rfind(':');
@@ -245,7 +249,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     server.stop();
     escalator.stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
-    auto stop_scheduler = [&] { scheduler.stop([&] { ioc.stop(); }); };
+    // Open intermediary digests go out now rather than after their linger.
+    auto stop_scheduler = [&] {
+      scheduler.stop([&] { ioc.stop(); });
+      channels->flush_digests();
+    };
     if (mailbox) mailbox->stop(stop_scheduler); else stop_scheduler();
   });
   out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()

@@ -22,6 +22,15 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // Case-insensitive header lookup; returns nullptr when absent.
 const std::string* find_header(const Headers& headers, std::string_view name);
 
+// The person an intermediary is asked to approach. Only the intermediary channel carries one: its
+// message goes to the intermediary, who needs to know whom to approach and how.
+struct PersonToApproach {
+  std::string name;
+  std::string municipality;  // CBS code, "GM0599"
+  std::optional<std::string> phone;
+  std::optional<std::string> email;
+};
+
 // A rendered message ready for one provider.
 struct OutboundMessage {
   std::string client_ref;  // stable per (campaign, step, contact): used as idempotency key / reference
@@ -37,6 +46,7 @@ struct OutboundMessage {
   std::optional<core::TimePoint> last_inbound_at;  // the person's last message to us on this channel
   core::TimePoint now;                             // the engine's clock at build time
   std::string unsubscribe_url;                     // e-mail List-Unsubscribe (RFC 8058)
+  std::optional<PersonToApproach> person;          // intermediary channel only
 };
 
 // What the engine's transport executes: an HTTP request, or an SMTP submission (curl handles both).

@@ -37,6 +37,38 @@ const core::Clock& clock_of(const ProviderSettings& s) {
 
 }  // namespace
 
+core::Result<EmailSettings> email_settings_from(const ProviderSettings& s) {
+  // smtp: url* (or base_url; smtp:// or smtps://), from_address*, from_name, username, password,
+  // starttls (true|false, default true), bounce_address, reply_local_part (reply), reply_domain,
+  // message_id_domain, message_id_secret, unsubscribe_mailto, timeout_ms (30000).
+  std::optional<core::Error> err;
+  EmailSettings c;
+  c.smtp_url = s.base_url;
+  if (c.smtp_url.empty()) take(s, "url", c.smtp_url, err);
+  take(s, "from_address", c.from_address, err);
+  if (err) return *err;
+  c.from_name = s.get("from_name");
+  c.username = s.get("username");
+  c.password = s.get("password");
+  const std::string starttls = s.get("starttls", "true");
+  if (starttls != "true" && starttls != "false")
+    return core::Error::invalid("expected true or false, got '" + starttls + "'", "providers.smtp.starttls");
+  c.starttls = starttls == "true";
+  c.bounce_address = s.get("bounce_address");
+  c.reply_local_part = s.get("reply_local_part", c.reply_local_part);
+  c.reply_domain = s.get("reply_domain");
+  c.message_id_domain = s.get("message_id_domain");
+  c.message_id_secret = s.get("message_id_secret");
+  c.unsubscribe_mailto = s.get("unsubscribe_mailto");
+  const std::string timeout = s.get("timeout_ms", "30000");
+  if (timeout.empty() || timeout.size() > 7 || timeout.find_first_not_of("0123456789") != std::string::npos)
+    return core::Error::invalid("expected milliseconds, got '" + timeout + "'", "providers.smtp.timeout_ms");
+  c.timeout = std::chrono::milliseconds(std::stol(timeout));
+  auto valid = validate_email_settings(std::move(c));
+  if (!valid) return core::Error::invalid(valid.error().message, "providers." + valid.error().where);
+  return std::move(*valid);
+}
+
 core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& s) {
   std::optional<core::Error> err;
   const std::string& p = s.provider;
@@ -115,34 +147,9 @@ core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& 
     return std::unique_ptr<Connector>(std::make_unique<FacebookPage>(std::move(c)));
   }
   if (p == "smtp") {
-    // smtp: url* (or base_url; smtp:// or smtps://), from_address*, from_name, username, password,
-    // starttls (true|false, default true), bounce_address, reply_local_part (reply), reply_domain,
-    // message_id_domain, message_id_secret, unsubscribe_mailto, timeout_ms (30000).
-    EmailSettings c;
-    c.smtp_url = s.base_url;
-    if (c.smtp_url.empty()) take(s, "url", c.smtp_url, err);
-    take(s, "from_address", c.from_address, err);
-    if (err) return *err;
-    c.from_name = s.get("from_name");
-    c.username = s.get("username");
-    c.password = s.get("password");
-    const std::string starttls = s.get("starttls", "true");
-    if (starttls != "true" && starttls != "false")
-      return core::Error::invalid("expected true or false, got '" + starttls + "'", "providers.smtp.starttls");
-    c.starttls = starttls == "true";
-    c.bounce_address = s.get("bounce_address");
-    c.reply_local_part = s.get("reply_local_part", c.reply_local_part);
-    c.reply_domain = s.get("reply_domain");
-    c.message_id_domain = s.get("message_id_domain");
-    c.message_id_secret = s.get("message_id_secret");
-    c.unsubscribe_mailto = s.get("unsubscribe_mailto");
-    const std::string timeout = s.get("timeout_ms", "30000");
-    if (timeout.empty() || timeout.size() > 7 || timeout.find_first_not_of("0123456789") != std::string::npos)
-      return core::Error::invalid("expected milliseconds, got '" + timeout + "'", "providers.smtp.timeout_ms");
-    c.timeout = std::chrono::milliseconds(std::stol(timeout));
-    auto valid = validate_email_settings(std::move(c));
-    if (!valid) return core::Error::invalid(valid.error().message, "providers." + valid.error().where);
-    return std::unique_ptr<Connector>(std::make_unique<EmailConnector>(std::move(*valid)));
+    auto settings = email_settings_from(s);
+    if (!settings) return settings.error();
+    return std::unique_ptr<Connector>(std::make_unique<EmailConnector>(std::move(*settings)));
   }
   return core::Error::invalid("unknown provider '" + p + "'", "providers");
 }

@@ -16,10 +16,15 @@
 #include <memory>
 
 #include "channels/connector.h"
+#include "channels/email_connector.h"
 #include "channels/provider_settings.h"
 
 namespace outreach::channels {
 
 core::Result<std::unique_ptr<Connector>> make_connector(const ProviderSettings& settings);
+
+// The e-mail settings of an "smtp" provider block (keys listed in the .cpp), validated; used by the
+// e-mail channel and by intermediaries that get their digest by e-mail.
+core::Result<EmailSettings> email_settings_from(const ProviderSettings& settings);
 
 }  // namespace outreach::channels

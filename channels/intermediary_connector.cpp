@@ -9,7 +9,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxNote = 500;
+constexpr std::size_t kMaxNote = 280;  // as storage::kMaxContactNote
 constexpr std::size_t kMaxReports = 10000;
 
 core::Error field_error(const std::string& field, std::string message) {
@@ -111,11 +111,16 @@ core::Result<IntermediaryReport> parse_intermediary_report(std::string_view body
       if (!consent) return consent.error();
       entry.consent = std::move(*consent);
     }
+    if (auto m = r.find("mode"); m != r.end() && !m->is_null()) {
+      if (!m->is_string() || m->get<std::string>().size() > 32)
+        return field_error(path + ".mode", "expected a short string such as phone or visit");
+      entry.mode = m->get<std::string>();
+    }
     if (auto n = r.find("note"); n != r.end() && !n->is_null()) {
       if (!n->is_string()) return field_error(path + ".note", std::string("expected a string, got ") + n->type_name());
       entry.note = n->get<std::string>();
       if (entry.note.size() > kMaxNote)
-        return field_error(path + ".note", "longer than 500 characters (" + std::to_string(entry.note.size()) + ")");
+        return field_error(path + ".note", "longer than 280 bytes (" + std::to_string(entry.note.size()) + ")");
     }
     out.reports.push_back(std::move(entry));
   }
@@ -155,6 +160,7 @@ std::string IntermediaryConnector::digest_json(const Digest& d) const {
     person["municipality"] = p.municipality;
     if (p.phone) person["phone"] = *p.phone;
     if (p.email) person["email"] = *p.email;
+    if (!p.message.empty()) person["message"] = p.message;
     body["people"].push_back(std::move(person));
   }
   body["material"] = {{"subject", d.subject}, {"text", d.text}};
@@ -173,6 +179,7 @@ std::string IntermediaryConnector::digest_text(const Digest& d) const {
     if (p.phone) t += " | tel " + *p.phone;
     if (p.email) t += " | e-mail " + *p.email;
     t += "\n";
+    if (!p.message.empty()) t += "   " + p.message + "\n";
   }
   return t;
 }

@@ -5,11 +5,11 @@
 //
 // Digest webhook body (keys in this order):
 //   {"intermediary": key, "batch_id": ..., "sent_at": "<UTC>",
-//    "people": [{"ref", "name", "language", "municipality", "phone"?, "email"?}],
+//    "people": [{"ref", "name", "language", "municipality", "phone"?, "email"?, "message"?}],
 //    "material": {"subject", "text"}}
 // signed with the outreach v1 scheme (webhook_connector.h). Report back:
-//   {"batch_id": ..., "reports": [{"ref", "outcome", "consent"?: {"purposes": [...], "text_id",
-//    "text_version", "language"}, "note"?}]}
+//   {"batch_id": ..., "reports": [{"ref", "outcome", "mode"?, "consent"?: {"purposes": [...],
+//    "text_id", "text_version", "language"}, "note"?}]}
 // Immutable after construction; safe from any thread.
 
 #include <chrono>
@@ -47,6 +47,7 @@ struct DigestPerson {
   std::string municipality;  // CBS code, e.g. "GM0599"
   std::optional<std::string> phone;
   std::optional<std::string> email;
+  std::string message;  // what to tell this person, in their language; may be empty
 };
 
 struct Digest {
@@ -71,8 +72,9 @@ struct ReportConsent {
 struct ReportEntry {
   std::string ref;
   ContactOutcome outcome = ContactOutcome::not_reached;
+  std::string mode;  // how they made contact: phone, visit, ...; empty when not said (checked on recording)
   std::optional<ReportConsent> consent;
-  std::string note;  // at most 500 characters (notes are short; outcome codes come first)
+  std::string note;  // at most 280 bytes (notes are short; outcome codes come first)
 };
 
 struct IntermediaryReport {

@@ -4,17 +4,29 @@
 #include "engine/curl_multi.h"
 #include "engine/engine_config.h"
 #include "engine/http_transport.h"
+#include "engine/intermediary_sender.h"
 #include "engine/sender.h"
 
 namespace outreach::engine {
 
 core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_context& ioc, storage::Outbox& outbox,
-                                                            const EngineConfig& config) {
+                                                            const EngineConfig& config, const core::Clock* clock) {
   std::unique_ptr<ChannelSet> set(new ChannelSet());
   set->multi_ = std::make_unique<CurlMulti>(ioc);
   set->sandbox_ = std::make_unique<SandboxSender>(outbox);
   for (const auto& [name, ch] : config.channels) {
     if (ch.provider == "sandbox") continue;
+    if (ch.provider == "intermediary") {
+      if (set->intermediaries_) return core::Error::invalid("only one channel can use provider intermediary", "channels." + name);
+      if (config.intermediaries.empty()) return core::Error::invalid("provider intermediary needs intermediaries configured", "channels." + name);
+      auto transport = std::make_unique<HttpTransport>(*set->multi_, ch.max_in_flight);
+      auto sender = std::make_unique<IntermediarySender>(ioc, *transport, clock ? *clock : set->system_clock_,
+                                                         config.intermediaries, config.digest_smtp, config.digest);
+      set->intermediaries_ = sender.get();
+      set->senders_[name] = std::move(sender);
+      set->transports_[name] = std::move(transport);
+      continue;
+    }
     auto connector = channels::make_connector(ch.settings);
     if (!connector) return connector.error().within("channels." + name);
     auto transport = std::make_unique<HttpTransport>(*set->multi_, ch.max_in_flight);
@@ -43,6 +55,14 @@ std::map<std::string, Sender*> ChannelSet::senders() const {
 const channels::Connector* ChannelSet::connector(const std::string& channel) const {
   auto it = connectors_.find(channel);
   return it == connectors_.end() ? nullptr : it->second.get();
+}
+
+const channels::IntermediaryConnector* ChannelSet::intermediary(const std::string& key) const {
+  return intermediaries_ ? intermediaries_->connector(key) : nullptr;
+}
+
+void ChannelSet::flush_digests() {
+  if (intermediaries_) intermediaries_->flush_all();
 }
 
 std::size_t ChannelSet::queued() const {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/error.h"
 
 namespace boost::asio {
@@ -17,6 +18,7 @@ class Outbox;
 }
 namespace outreach::channels {
 class Connector;
+class IntermediaryConnector;
 }
 
 namespace outreach::engine {
@@ -25,11 +27,14 @@ struct EngineConfig;
 class Sender;
 class CurlMulti;
 class HttpTransport;
+class IntermediarySender;
 
 class ChannelSet {
  public:
+  // `clock` stamps intermediary digests; nullptr means the system clock. Must outlive the set.
   static core::Result<std::unique_ptr<ChannelSet>> build(boost::asio::io_context& ioc, storage::Outbox& outbox,
-                                                         const EngineConfig& config);
+                                                         const EngineConfig& config,
+                                                         const core::Clock* clock = nullptr);
   ~ChannelSet();
   ChannelSet(const ChannelSet&) = delete;
   ChannelSet& operator=(const ChannelSet&) = delete;
@@ -40,11 +45,18 @@ class ChannelSet {
   const channels::Connector* connector(const std::string& channel) const;
   // Requests waiting for a transport slot, summed over channels (queue depth for metrics).
   std::size_t queued() const;
+  // Intermediary `key`'s connector (verifies its reports back); nullptr when no channel uses the
+  // intermediary provider or the key is unknown.
+  const channels::IntermediaryConnector* intermediary(const std::string& key) const;
+  // Sends the open intermediary digests now (before a graceful stop).
+  void flush_digests();
 
  private:
   ChannelSet() = default;
   std::unique_ptr<CurlMulti> multi_;
   std::unique_ptr<Sender> sandbox_;
+  core::SystemClock system_clock_;
+  IntermediarySender* intermediaries_ = nullptr;  // owned by senders_
   std::map<std::string, std::unique_ptr<channels::Connector>> connectors_;
   std::map<std::string, std::unique_ptr<HttpTransport>> transports_;
   std::map<std::string, std::unique_ptr<Sender>> senders_;

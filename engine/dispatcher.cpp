@@ -13,6 +13,7 @@
 #include "engine/circuit_breaker.h"
 #include "engine/engine_config.h"
 #include "engine/frequency_cap.h"
+#include "engine/intermediary_routing.h"
 #include "engine/metrics.h"
 #include "engine/retry_policy.h"
 #include "engine/send_window.h"
@@ -55,6 +56,7 @@ struct Dispatcher::Impl {
   campaigns::ChannelKinds kinds;
   std::map<std::pair<std::int64_t, int>, LoadedCampaign> campaigns;
   std::map<std::string, std::string> municipality_names;
+  std::map<std::string, std::string> region_of;  // municipality -> region, for intermediary routing
   RateLimiter limiter;
   FrequencyCap cap;
   RetryPolicy retry;
@@ -85,6 +87,7 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
       metrics_(metrics),
       outbox_(db) {
   impl_->municipality_names = storage::MunicipalityStore(db).names();
+  if (!config.intermediaries.empty()) impl_->region_of = storage::MunicipalityStore(db).region_of_all();
   std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
   const auto now = clock.now();
   outbox_.for_each_send_since(now - config.frequency_cap_window,
@@ -241,6 +244,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
   out.id = a->m.id;
   out.attempts = a->m.attempts;
   std::optional<core::TimePoint> circuit_wait;
+  std::string unserved;  // an intermediary channel no configured intermediary serves this person on
   for (std::size_t i = from_index; i < step.channels.size(); ++i) {
     const std::string& channel = step.channels[i];
     campaigns::Step only = step;
@@ -249,6 +253,14 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
     auto cfg = config_.channels.find(channel);
     auto sender = senders_.find(channel);
     if (cfg == config_.channels.end() || sender == senders_.end()) continue;
+    const IntermediaryConfig* intermediary = nullptr;
+    if (cfg->second.provider == "intermediary") {
+      intermediary = route_intermediary(config_.intermediaries, a->candidate, impl_->region_of);
+      if (!intermediary) {
+        unserved = "no intermediary serves " + a->candidate.municipality + " in language " + a->candidate.language;
+        continue;
+      }
+    }
     const std::string account = Impl::account_of(cfg->second);
     auto& breaker = impl_->breakers.try_emplace(account, config_.circuit).first->second;
     if (!breaker.allow(now)) {
@@ -283,6 +295,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
     const std::string client_ref = "c" + std::to_string(a->m.campaign_id) + "-s" + std::to_string(a->m.step) + "-k" +
                                    std::to_string(a->m.contact_id);
     vars["unsubscribe_url"] = config_.public_base_url + "/u/" + client_ref;
+    if (intermediary) vars["intermediary_name"] = intermediary->settings.name;
     auto rendered = campaigns::render(*a->campaign, step.template_id, cand.language, vars);
     if (!rendered) {
       out.status = MessageStatus::failed;
@@ -305,6 +318,10 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
         .unsubscribe_url = vars["unsubscribe_url"],
     };
     if (auto urn = campaigns::address_for(cand, channel, impl_->kinds)) msg.to = *urn;
+    if (intermediary) {
+      msg.to = core::Urn::trusted("intermediary:" + intermediary->settings.key).value();
+      msg.person = person_to_approach(cand);
+    }
     a->channel_index = i;
     impl_->cap.record(a->m.contact_id, now);
     ++in_flight_;
@@ -392,7 +409,9 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
     return;
   }
   out.status = a->last_reason.empty() ? MessageStatus::suppressed : MessageStatus::failed;
-  out.reason = a->last_reason.empty() ? "no channel with address and consent" : a->last_reason;
+  out.reason = !a->last_reason.empty() ? a->last_reason
+               : unserved.empty()      ? "no channel with address and consent"
+                                       : unserved;
   if (out.status == MessageStatus::failed) ++stats_.failed; else ++stats_.suppressed;
   finish_step(*a, out, now);
   outcomes_.push_back(std::move(out));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "channels/imap_mailbox.h"
+#include "channels/intermediary_connector.h"
 #include "channels/provider_settings.h"
 #include "core/clock.h"
 #include "core/urn.h"
@@ -43,6 +44,24 @@ struct OwnerNotification {
   std::string secret;  // shared HMAC secret, at least 16 bytes
 };
 
+// An intermediary organisation or key person and whom it serves. A person is routed to the
+// intermediary named by their own "intermediary:<key>" address, else to the first configured one
+// that serves their municipality (listed, or in a listed region; both lists empty: everywhere) and
+// their language (empty list: any language).
+struct IntermediaryConfig {
+  channels::IntermediarySettings settings;
+  std::vector<std::string> municipalities;  // CBS codes
+  std::vector<std::string> regions;         // region keys, "rijnmond"
+  std::vector<std::string> languages;
+};
+
+// How people for one intermediary are gathered into a digest: the first person waits at most
+// `linger` for others; a digest never holds more than `max_people`.
+struct DigestPolicy {
+  core::Millis linger{std::chrono::minutes(1)};
+  std::size_t max_people = 200;
+};
+
 struct EngineConfig {
   std::map<std::string, ChannelConfig> channels;
   RetryConfig retry;
@@ -63,6 +82,11 @@ struct EngineConfig {
   // Escalation notifications by owner code (CBS code such as GM0599, or the fallback owner name);
   // none when not configured (escalations are then only visible through the API).
   std::map<std::string, OwnerNotification> owner_notifications;
+  // Used by a channel with provider "intermediary": the intermediaries in routing order, how their
+  // digests are gathered, and the SMTP server for those that get theirs by e-mail.
+  std::vector<IntermediaryConfig> intermediaries;
+  DigestPolicy digest;
+  std::optional<channels::EmailSettings> digest_smtp;
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.

@@ -76,4 +76,34 @@ std::int64_t ContactLogStore::count() const {
   return st.getColumn(0).getInt64();
 }
 
+bool ContactLogStore::has_intermediary_report(const IntermediaryReportKey& k) const {
+  SQLite::Statement st(db_.sql(),
+                       "SELECT 1 FROM intermediary_reports WHERE intermediary = ?1 AND batch_id = ?2 AND ref = ?3 "
+                       "AND outcome = ?4");
+  st.bind(1, k.intermediary);
+  st.bind(2, k.batch_id);
+  st.bind(3, k.ref);
+  st.bind(4, k.outcome);
+  return st.executeStep();
+}
+
+core::Status ContactLogStore::link_intermediary_report(const IntermediaryReportKey& k, std::int64_t contact_log_id,
+                                                       core::TimePoint at) {
+  try {
+    SQLite::Statement st(db_.sql(),
+                         "INSERT INTO intermediary_reports(intermediary, batch_id, ref, outcome, contact_log_id, "
+                         "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    st.bind(1, k.intermediary);
+    st.bind(2, k.batch_id);
+    st.bind(3, k.ref);
+    st.bind(4, k.outcome);
+    st.bind(5, static_cast<int64_t>(contact_log_id));
+    st.bind(6, static_cast<int64_t>(core::to_millis(at)));
+    st.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return storage_error(e, "ContactLogStore::link_intermediary_report");
+  }
+}
+
 }  // namespace outreach::storage

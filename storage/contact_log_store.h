@@ -32,6 +32,14 @@ struct ContactLog {
   core::TimePoint at{};
 };
 
+// One person's entry in an intermediary's report back (see channels/intermediary_connector.h).
+struct IntermediaryReportKey {
+  std::string intermediary;
+  std::string batch_id;
+  std::string ref;
+  std::string outcome;
+};
+
 // `db` must outlive the store.
 class ContactLogStore {
  public:
@@ -43,6 +51,12 @@ class ContactLogStore {
   core::Result<std::int64_t> add(const ContactLog& log);
   std::vector<ContactLog> for_contact(std::int64_t contact_id) const;
   std::int64_t count() const;
+
+  // Whether this report entry was recorded before (an intermediary may deliver a report twice).
+  bool has_intermediary_report(const IntermediaryReportKey& key) const;
+  // Marks the entry recorded, as contact log `contact_log_id`.
+  core::Status link_intermediary_report(const IntermediaryReportKey& key, std::int64_t contact_log_id,
+                                        core::TimePoint at);
 
  private:
   Database& db_;

@@ -210,8 +210,8 @@ TEST(IntermediaryReport, BadFieldsAreNamed) {
                          R"("consent":{"purposes":["x"],"text_id":"t","text_version":1,"language":"nl"}}]})"),
             "reports[0].consent: consent can only be given when the person was reached, outcome is 'not_reached'");
   EXPECT_EQ(report_error(R"({"batch_id":"b","reports":[{"ref":"a","outcome":"not_reached","note":)" +
-                         nlohmann::json(std::string(501, 'x')).dump() + "}]}"),
-            "reports[0].note: longer than 500 characters (501)");
+                         nlohmann::json(std::string(281, 'x')).dump() + "}]}"),
+            "reports[0].note: longer than 280 bytes (281)");
   EXPECT_TRUE(report_error("{nope").starts_with("body: not JSON: "));
 }
 
