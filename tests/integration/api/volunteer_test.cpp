@@ -59,6 +59,13 @@ TEST_F(VolunteerTest, LogForAssignedPersonRecordsConsentAsVolunteer) {
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].outcome, "reached_wants_help");
   EXPECT_TRUE(storage::AuditLog(*db_).verify().ok());
+  // Wants help and may be passed on: Rotterdam sees Alice with an open case, as after a JA reply.
+  EXPECT_GT(r.j()["case_id"].get<std::int64_t>(), 0);
+  auto list = get("/v1/municipalities/GM0599/responses", "gm0599");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.j()["items"].size(), 1u) << list.body;
+  EXPECT_EQ(list.j()["items"][0]["name"], "Alice Rotterdam");
+  EXPECT_EQ(list.j()["items"][0]["channel"], "volunteer");
 }
 
 TEST_F(VolunteerTest, LogForPersonNotAssignedIs403AndNothingWritten) {
