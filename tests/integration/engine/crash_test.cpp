@@ -205,10 +205,14 @@ TEST_F(Crash, KilledAtRandomTheEngineNeverSendsAMessageTwiceAndLosesNothingSilen
   }
 
   // The last run finishes the work: queued rows go out, the leases of killed runs run out.
+  std::filesystem::remove(dir_ / "serve.out");
   pid_t pid = spawn(cli(serve), dir_ / "serve.out", dir_ / "serve.err");
   ASSERT_GT(pid, 0);
   std::map<std::string, std::int64_t> final_counts;
   const auto deadline = Clock::now() + std::chrono::seconds(30);
+  // SIGTERM means a clean stop only once serve has set up its handler (it says so when it has).
+  while (Clock::now() < deadline && slurp(dir_ / "serve.out").find("engine running") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   while (Clock::now() < deadline) {
     final_counts = by_status();
     if (final_counts["queued"] == 0 && final_counts["sending"] == 0 && final_counts["waiting"] == 0) break;
