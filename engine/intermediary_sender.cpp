@@ -136,7 +136,7 @@ void IntermediarySender::dispatch(const std::string& key) {
     out.reason = "digest for " + key + ": " + request.error().what();
     return finish(out);
   }
-  spdlog::info("intermediary {}: digest {} with {} people", key, digest.batch_id, digest.people.size());
+  spdlog::info("intermediary {}: digest {} for {} person(s)", key, digest.batch_id, digest.people.size());
   transport_.execute(std::move(*request), [&connector, batch_id = digest.batch_id,
                                            finish = std::move(finish)](channels::TransportResponse r) {
     channels::SendOutcome outcome = connector.parse_send(r);

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <fstream>
+#include <set>
 
 #include "tests/integration/api/api_fixture.h"
 #include "channels/webhook_connector.h"
@@ -170,6 +171,23 @@ TEST_F(IntermediaryTest, EachIntermediaryGetsOneDigestOfThePeopleRoutedToIt) {
   const auto eva = message_of(eva_);
   EXPECT_EQ(eva.status, storage::MessageStatus::suppressed);
   EXPECT_EQ(eva.reason, "no intermediary serves GM0363 in language nl");
+}
+
+TEST_F(IntermediaryTest, ADigestHoldsAtMostMaxPeople) {
+  config_.digest.max_people = 1;
+  dispatch();
+  auto requests = json::parse(recorder_->requests_json());
+  ASSERT_EQ(requests.size(), 2u) << requests.dump();
+  std::set<std::string> batches;
+  for (const auto& r : requests) {
+    auto digest = json::parse(r["body"].get<std::string>());
+    EXPECT_EQ(digest["people"].size(), 1u);
+    batches.insert(digest["batch_id"]);
+  }
+  EXPECT_EQ(batches.size(), 2u) << "each digest has its own batch id";
+  EXPECT_TRUE(smtp_->wait_for(2, std::chrono::seconds(5)));
+  EXPECT_NE(message_of(alice_).provider_id, message_of(bob_).provider_id);
+  EXPECT_EQ(message_of(bob_).status, storage::MessageStatus::sent);
 }
 
 TEST_F(IntermediaryTest, ReportBackBecomesContactLogConsentAndTheMunicipalitysList) {
