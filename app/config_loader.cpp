@@ -122,7 +122,7 @@ core::Status load_intermediaries(const YAML::Node& root, const std::string& path
     e.intermediaries.push_back(std::move(i));
   }
   if (any_email) {
-    if (!root["providers"]["smtp"])
+    if (!root["providers"] || !root["providers"]["smtp"])
       return core::Error::invalid("intermediaries with delivery email need providers.smtp", path + ": intermediaries");
     auto block = provider_block(root, "smtp", path);
     if (!block) return block.error();
@@ -226,8 +226,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
           if (auto st = load_intermediaries(root, path, e); !st) return st.error();
           ch.account = "intermediary:" + ch.name;
         } else if (ch.provider != "sandbox") {
-          auto p = root["providers"][ch.provider];
-          if (!p) return core::Error::invalid("provider '" + ch.provider + "' is not configured under providers", where(n, "channels." + ch.name + ".provider"));
+          if (!root["providers"] || !root["providers"][ch.provider]) return core::Error::invalid("provider '" + ch.provider + "' is not configured under providers", where(n, "channels." + ch.name + ".provider"));
           auto settings = provider_block(root, ch.provider, path);
           if (!settings) return settings.error();
           ch.settings = std::move(*settings);

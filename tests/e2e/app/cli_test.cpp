@@ -192,3 +192,62 @@ TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
 }
 
 }  // namespace
+
+namespace {
+
+class CliConfig : public Cli {
+ protected:
+  // An outreach.yaml whose intermediary channel uses provider intermediary, with `rest` appended.
+  std::string config(const std::string& rest) {
+    return write("outreach.yaml",
+                 "engine: {lease: 5m}\n"
+                 "channels:\n"
+                 "  sms: {scheme: tel, provider: sandbox}\n"
+                 "  intermediary: {scheme: intermediary, provider: intermediary}\n" +
+                     rest);
+  }
+  CliResult load(const std::string& file) { return run("--config '" + file + "' municipalities load"); }
+};
+
+TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
+  auto ok = load(config(
+      "intermediaries:\n"
+      "  buurt:\n"
+      "    name: Buurtvrouwen\n"
+      "    webhook_url: https://buurt.example.org/digest\n"
+      "    secret: buurt-secret-0123456789\n"
+      "    serves: {municipalities: [GM0599], languages: [nl, tr]}\n"));
+  EXPECT_EQ(ok.code, 0) << ok.err;
+
+  auto none = load(config(""));
+  EXPECT_NE(none.code, 0);
+  EXPECT_NE(none.err.find("outreach.yaml: intermediaries: provider intermediary needs at least one entry"),
+            std::string::npos) << none.err;
+
+  auto short_secret = load(config("intermediaries:\n  buurt:\n    webhook_url: https://buurt.example.org/d\n"
+                                  "    secret: short\n"));
+  EXPECT_NE(short_secret.code, 0);
+  EXPECT_NE(short_secret.err.find("outreach.yaml:7: intermediaries.buurt: intermediary.secret: must be at least 16 bytes"),
+            std::string::npos) << short_secret.err;
+
+  auto plain_http = load(config("intermediaries:\n  buurt:\n    webhook_url: http://buurt.example.org/d\n"
+                                "    secret: buurt-secret-0123456789\n"));
+  EXPECT_NE(plain_http.code, 0);
+  EXPECT_NE(plain_http.err.find("intermediary.webhook_url"), std::string::npos) << plain_http.err;
+
+  auto email_without_smtp = load(config("intermediaries:\n  sleutel:\n    delivery: email\n"
+                                        "    email: team@sleutel.example.org\n    secret: sleutel-secret-0123456789\n"));
+  EXPECT_NE(email_without_smtp.code, 0);
+  EXPECT_NE(email_without_smtp.err.find("need providers.smtp"), std::string::npos) << email_without_smtp.err;
+
+  auto long_linger = load(write("outreach.yaml",
+                                "engine: {lease: 5m, digest: {linger: 3m}}\n"
+                                "channels:\n  intermediary: {scheme: intermediary, provider: intermediary}\n"
+                                "intermediaries:\n  buurt:\n    webhook_url: https://buurt.example.org/d\n"
+                                "    secret: buurt-secret-0123456789\n"));
+  EXPECT_NE(long_linger.code, 0);
+  EXPECT_NE(long_linger.err.find("engine.digest.linger: must be at most half of engine.lease"), std::string::npos)
+      << long_linger.err;
+}
+
+}  // namespace
