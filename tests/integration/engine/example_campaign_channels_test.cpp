@@ -6,8 +6,8 @@
 //   sms       Twilio connector  -> Prism serving ../shared/specs/twilio_api_v2010.json (unmodified)
 //   whatsapp  WhatsApp connector -> Prism serving ../shared/specs/meta_business-messaging-api_v23.0.yaml
 //   email     smtp connector    -> the aiosmtpd sink (tests/support/smtp_sink.py)
-//   intermediary stays on the sandbox (the real intermediary digest path, provider "intermediary",
-//   was still being written when this test was).
+//   intermediary  IntermediarySender (provider "intermediary") -> signed webhook digests to the
+//             loopback recorder (tests/support/loopback_http_server.py)
 // Between step 1 and the reminder three people answer by SMS through the Twilio webhook path
 // (signed, verified, parsed, then InboundProcessor): two JA, one STOP.
 // Checks what a user would notice: every row ends in a final named state; sent rows carry the
@@ -45,6 +45,7 @@
 #include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
+#include "tests/support/http_recorder.h"
 #include "tests/support/prism_server.h"
 #include "tests/support/smtp_server.h"
 
@@ -146,6 +147,9 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   auto meta_start = std::async(std::launch::async, [] {
     return PrismServer::start(PrismServer::spec_path("meta_business-messaging-api_v23.0.yaml"), std::chrono::seconds(120));
   });
+  auto recorder_started = test::HttpRecorder::start();
+  ASSERT_TRUE(recorder_started.ok()) << recorder_started.error().what();
+  std::unique_ptr<test::HttpRecorder> recorder = std::move(*recorder_started);
   auto twilio_started = twilio_start.get();
   auto meta_started = meta_start.get();
   ASSERT_TRUE(twilio_started.ok()) << twilio_started.error().what();
@@ -193,7 +197,18 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
                            {"from_name", "Herstelteam Rijnmond"},
                            {"starttls", "false"},
                            {"message_id_secret", "example-campaign-message-id-secret"}};
-  ASSERT_EQ(config.channels.at("intermediary").provider, "sandbox");
+  // One intermediary for the whole region; digests go out 50 ms after their first person.
+  auto& intermediary = config.channels.at("intermediary");
+  intermediary.provider = "intermediary";
+  engine::IntermediaryConfig wijkteam;
+  wijkteam.settings.key = "wijkteam-rijnmond";
+  wijkteam.settings.name = "Wijkteam Rijnmond";
+  wijkteam.settings.delivery = channels::IntermediaryDelivery::webhook;
+  wijkteam.settings.webhook_url = recorder->url("/fast");
+  wijkteam.settings.secret = "wijkteam-rijnmond-digest-secret";
+  wijkteam.regions = {"rijnmond"};
+  config.intermediaries = {wijkteam};
+  config.digest.linger = std::chrono::milliseconds(50);
   // The campaign's generic page posts (posts:) need their page channel, as config/outreach.yaml
   // has it; posts are no outbox rows and stay on the sandbox here.
   if (auto page = core::parse_urn_scheme("page"); page.ok() && !config.channels.count("facebook_page")) {
@@ -227,7 +242,7 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   // The engine: connectors, transports and the dispatcher on one io_context.
   boost::asio::io_context ioc;
   storage::Outbox outbox(*db);
-  auto channel_set = engine::ChannelSet::build(ioc, outbox, config);
+  auto channel_set = engine::ChannelSet::build(ioc, outbox, config, &clock);
   ASSERT_TRUE(channel_set.ok()) << channel_set.error().what();
   engine::ChannelSet& channels = **channel_set;
   ASSERT_NE(channels.connector("sms"), nullptr);
@@ -331,7 +346,8 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
     } else if (m.channel == "email") {
       EXPECT_NE(m.provider_id.find("@rijnmond.example.nl"), std::string::npos) << m.id << " " << m.provider_id;
     } else if (m.channel == "intermediary") {
-      EXPECT_EQ(m.provider_id.rfind("sandbox-", 0), 0u) << m.provider_id;
+      EXPECT_FALSE(m.provider_id.empty()) << m.id;  // the digest's batch id
+      EXPECT_EQ(m.provider_id.rfind("sandbox-", 0), std::string::npos) << m.provider_id;
     }
   }
   EXPECT_GT(by_channel["sms"]["sent"], 0);
@@ -354,6 +370,12 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   EXPECT_EQ(count_of(meta_log, "The request passed the validation rules"), meta_received);
   EXPECT_EQ(twilio_received, static_cast<std::size_t>(by_channel["sms"]["sent"]) + confirmations);
   EXPECT_EQ(meta_received, static_cast<std::size_t>(by_channel["whatsapp"]["sent"]));
+
+  // The recorder got the digests: every intermediary row's person in exactly one of them.
+  const std::string digests = recorder->requests_json();
+  const std::size_t people = count_of(digests, "\\\"ref\\\"");
+  EXPECT_EQ(people, static_cast<std::size_t>(by_channel["intermediary"]["sent"])) << digests.substr(0, 2000);
+  EXPECT_GT(recorder->stats().requests, 0);
 
   // 3. The SMTP server stored one message per e-mail row, with the rendered subject (Python's email
   //    package decodes the RFC 2047 headers).
@@ -400,9 +422,9 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("example campaign: %lld rows, %zu Twilio and %zu WhatsApp requests validated by Prism, %zu e-mails "
-              "stored, %.1f s\n",
+              "stored, %d intermediary digest(s) with %zu people, %.1f s\n",
               static_cast<long long>(launched->rows_added), twilio_received, meta_received, sink.messages().size(),
-              seconds);
+              recorder->stats().requests, people, seconds);
   for (const auto& f : status->funnel) {
     std::printf("  step %d %-13s %-12s %-10s %lld\n", f.step, f.step_id.c_str(), f.channel.empty() ? "-" : f.channel.c_str(),
                 f.status.c_str(), static_cast<long long>(f.count));
