@@ -282,8 +282,12 @@ int cmd_messages_list(AppContext& ctx, const std::string& status, const std::str
   auto rows = storage::Outbox(*ctx.db).list(st, cid, limit);
   for (const auto& r : rows) {
     out << r.id << "  campaign " << r.campaign_id << " step " << r.step << " contact " << r.contact_id << "  "
-        << storage::to_string(r.status) << "  " << (r.channel.empty() ? "-" : r.channel) << "  attempts " << r.attempts
-        << (r.reason.empty() ? "" : "  (" + r.reason + ")") << "\n";
+        << storage::to_string(r.status) << "  " << (r.channel.empty() ? "-" : r.channel) << "  attempts " << r.attempts;
+    // Proof of sending: the provider's id (a digest's batch id for intermediaries, which are named;
+    // a person's own address is not printed).
+    if (r.urn.rfind("intermediary:", 0) == 0) out << "  to " << r.urn;
+    if (!r.provider_id.empty()) out << "  id " << r.provider_id;
+    out << (r.reason.empty() ? "" : "  (" + r.reason + ")") << "\n";
   }
   out << rows.size() << " message(s)\n";
   return 0;

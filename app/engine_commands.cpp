@@ -134,27 +134,30 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
   return 0;
 }
 
-namespace {
-std::map<std::string, engine::Sender*> sandbox_senders(AppContext& ctx, engine::Sender& sandbox) {
-  std::map<std::string, engine::Sender*> senders;
-  for (const auto& [name, ch] : ctx.config.engine.channels) {
-    if (ch.provider == "sandbox") senders[name] = &sandbox;
-  }
-  return senders;
-}
-}  // namespace
-
 int cmd_run(AppContext& ctx, std::ostream& out) {
+  boost::asio::io_context ioc;
   storage::Outbox outbox(*ctx.db);
-  engine::SandboxSender sandbox(outbox);
   auto expired = outbox.expire_leases(ctx.clock->now()).take();
-  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
-  engine::PostPublisher posts(*ctx.db, *ctx.clock, ctx.config.engine, sandbox_senders(ctx, sandbox));
+  const auto& config = ctx.config.engine;
+  // The channels serve uses: sandbox channels record at once; provider channels send over HTTP or
+  // SMTP, and this waits for their answers before it records and exits.
+  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
+  engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders());
+  engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
+  auto settle = [&] {
+    channels->flush_digests();  // no linger: this run ends when its work is answered
+    while (dispatcher.in_flight() > 0 || posts.in_flight() > 0) {
+      if (ioc.run_one() == 0) break;  // nothing left that could answer
+    }
+    dispatcher.flush();
+  };
   int n = 0;
-  while (int batch = dispatcher.run_due(ctx.clock->now())) n += batch;
-  dispatcher.flush();
+  while (int batch = dispatcher.run_due(ctx.clock->now())) {
+    n += batch;
+    settle();
+  }
   // A post that must wait (send window, rate limit, retry) is due later, so this ends.
-  while (posts.run_due(ctx.clock->now()) > 0) continue;
+  while (posts.run_due(ctx.clock->now()) > 0) settle();
   const auto& s = dispatcher.stats();
   out << "processed " << n << " due message(s): " << s.sent << " sent, " << s.deferred << " deferred, " << s.retried
       << " to retry, " << s.failed << " failed, " << s.skipped << " skipped, " << s.suppressed << " suppressed, "

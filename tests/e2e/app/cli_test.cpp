@@ -1,5 +1,8 @@
 // Drives the real `outreach` binary on temporary databases, as a user would.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/http_recorder.h"
 
 #include <array>
 #include <cstdio>
@@ -248,6 +251,54 @@ TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
   EXPECT_NE(long_linger.code, 0);
   EXPECT_NE(long_linger.err.find("engine.digest.linger: must be at most half of engine.lease"), std::string::npos)
       << long_linger.err;
+}
+
+}  // namespace
+
+namespace {
+
+// `outreach run` sends through the configured providers, not only the sandbox: here the
+// intermediary channel delivers its digest to a real loopback HTTP server.
+TEST_F(CliConfig, RunSendsAnIntermediaryDigestThroughTheConfiguredProvider) {
+  auto recorder = outreach::test::HttpRecorder::start();
+  if (!recorder) GTEST_SKIP() << "loopback HTTP server unavailable: " << recorder.error().what();
+  setup_reference();
+  const std::string cfg = "--config '" +
+                          config("intermediaries:\n  buurt:\n    name: Buurtvrouwen Rotterdam\n"
+                                 "    webhook_url: " + (*recorder)->url("/status/202") + "\n"
+                                 "    secret: buurt-secret-0123456789\n    serves: {municipalities: [GM0599]}\n") +
+                          "' ";
+  const std::string csv = write("people.csv",
+                                "name;phone;email;whatsapp;language;municipality;tags;consent\n"
+                                "Anna Jansen;0612340001;;;nl;GM0599;herstel;peer-contact@*\n"
+                                "Bram Bakker;0612340002;;;nl;GM0599;herstel;\n");
+  ASSERT_EQ(run(cfg + "contacts import '" + csv + "' --as amira").code, 0);
+  const std::string campaign = write("handover.yaml",
+      "campaign: handover\nname: Persoonlijk contact\nsender: Herstelteam\nconsent_purpose: outreach\n"
+      "audience: {municipalities: [GM0599]}\n"
+      "send_window: {days: [mon, tue, wed, thu, fri, sat, sun], hours: \"00:00-24:00\", timezone: Europe/Amsterdam}\n"
+      "steps:\n  - {id: handover, after: 0d, channels: [intermediary], template: handover}\n"
+      "templates:\n  handover:\n    nl: {text: \"Beste {{intermediary_name}}, wilt u {{name}} benaderen?\"}\n");
+  ASSERT_EQ(run(cfg + "campaign save '" + campaign + "' --as amira").code, 0);
+  ASSERT_EQ(run(cfg + "campaign submit handover --as amira").code, 0);
+  ASSERT_EQ(run(cfg + "campaign approve handover --as joost").code, 0);
+  ASSERT_EQ(run(cfg + "campaign launch handover --as amira").code, 0);
+
+  auto r = run(cfg + "run");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("1 sent"), std::string::npos) << r.out;
+
+  auto requests = nlohmann::json::parse((*recorder)->requests_json());
+  ASSERT_EQ(requests.size(), 1u);
+  auto digest = nlohmann::json::parse(requests[0]["body"].get<std::string>());
+  ASSERT_EQ(digest["people"].size(), 1u) << "Bram gave no peer-contact consent";
+  EXPECT_EQ(digest["people"][0]["name"], "Anna Jansen");
+  EXPECT_EQ(digest["people"][0]["message"], "Beste Buurtvrouwen Rotterdam, wilt u Anna Jansen benaderen?");
+  EXPECT_TRUE(requests[0]["headers"].contains("X-Outreach-Signature")) << requests[0]["headers"].dump();
+
+  auto list = run(cfg + "messages list");
+  EXPECT_NE(list.out.find("intermediary:buurt"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find(digest["batch_id"].get<std::string>()), std::string::npos) << list.out;
 }
 
 }  // namespace
