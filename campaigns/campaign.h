@@ -69,6 +69,12 @@ struct Step {
   std::vector<std::string> channels;          // channel names, "sms", "email", "intermediary"
   std::string template_id;
   std::optional<core::Millis> expires_after;  // not sent by due + this: the message expires
+  // WhatsApp and Messenger allow free text only within 24 hours of the person's last message;
+  // otherwise this approved template goes instead, its body parameters filled, in order, with the
+  // named variables ("name", "municipality_name"). Without one, the provider's configured default
+  // template carries the text, if any.
+  std::string whatsapp_template;
+  std::vector<std::string> whatsapp_params;
 };
 
 // One generic post on a public page (a Facebook Page), published once per campaign, not per

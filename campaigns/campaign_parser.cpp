@@ -191,7 +191,7 @@ void read_steps(Reader& r, const YAML::Node& n, std::vector<Step>& steps) {
     const YAML::Node s = n[i];
     const std::string f = index("steps", i);
     Step step;
-    if (r.mapping(s, f, {"id", "after", "unless", "channels", "template", "expires_after"},
+    if (r.mapping(s, f, {"id", "after", "unless", "channels", "template", "expires_after", "whatsapp_template"},
                   {"id", "channels", "template"})) {
       r.text(s, "id", f, step.id);
       if (auto d = r.duration(s["after"], f + ".after")) step.after = *d;
@@ -205,6 +205,13 @@ void read_steps(Reader& r, const YAML::Node& n, std::vector<Step>& steps) {
       step.channels = r.list(s["channels"], f + ".channels");
       r.text(s, "template", f, step.template_id);
       if (s["expires_after"]) step.expires_after = r.duration(s["expires_after"], f + ".expires_after");
+      // whatsapp_template: {name: herstel_eerste_contact, params: [name, municipality_name]}
+      const YAML::Node wt = s["whatsapp_template"];
+      const std::string wf = f + ".whatsapp_template";
+      if (wt && r.mapping(wt, wf, {"name", "params"}, {"name"})) {
+        r.text(wt, "name", wf, step.whatsapp_template);
+        if (wt["params"]) step.whatsapp_params = r.list(wt["params"], wf + ".params");
+      }
     }
     steps.push_back(std::move(step));
   }

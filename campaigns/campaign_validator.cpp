@@ -140,6 +140,29 @@ class Checker {
       if (c_.templates.count(s.template_id) == 0) {
         error(f + ".template", "unknown template '" + s.template_id + "'");
       }
+      whatsapp_template(s, f);
+    }
+  }
+
+  // Meta's template names are lower-case letters, digits and underscores; each parameter must be a
+  // variable the engine knows how to fill.
+  void whatsapp_template(const Step& s, const std::string& f) {
+    if (s.whatsapp_template.empty()) {
+      if (!s.whatsapp_params.empty()) error(f + ".whatsapp_template.name", "params without a template name");
+      return;
+    }
+    const bool valid_name = std::all_of(s.whatsapp_template.begin(), s.whatsapp_template.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!valid_name || s.whatsapp_template.size() > 512) {
+      error(f + ".whatsapp_template.name",
+            "'" + s.whatsapp_template + "' is not a WhatsApp template name (lower-case letters, digits, _)");
+    }
+    const auto& known = known_variables();
+    for (std::size_t j = 0; j < s.whatsapp_params.size(); ++j) {
+      if (std::find(known.begin(), known.end(), s.whatsapp_params[j]) == known.end()) {
+        error(at(f + ".whatsapp_template.params", j), "unknown variable '" + s.whatsapp_params[j] + "'");
+      }
     }
   }
 

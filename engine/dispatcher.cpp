@@ -32,6 +32,15 @@ using storage::MessageStatus;
 namespace {
 // Buffered outcomes are committed at least this often while sends are in flight.
 constexpr core::Millis kMaxFlushDelay{200};
+// A variable's value for a provider template parameter: the person's, else the campaign's own.
+std::string template_value(const campaigns::Campaign& c, const campaigns::RenderVars& vars, const std::string& name) {
+  if (auto it = vars.find(name); it != vars.end()) return it->second;
+  if (name == "sender") return c.sender;
+  if (name == "reply_number") return c.reply_number;
+  if (name == "campaign_name") return c.name;
+  return {};
+}
+
 }  // namespace
 
 struct LoadedCampaign {
@@ -318,6 +327,9 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
         .unsubscribe_url = vars["unsubscribe_url"],
     };
     if (auto urn = campaigns::address_for(cand, channel, impl_->kinds)) msg.to = *urn;
+    // Campaign messages start conversations, so WhatsApp sends the step's approved template.
+    msg.template_name = step.whatsapp_template;
+    for (const std::string& param : step.whatsapp_params) msg.template_params.push_back(template_value(*a->campaign, vars, param));
     if (intermediary) {
       msg.to = core::Urn::trusted("intermediary:" + intermediary->settings.key).value();
       msg.person = person_to_approach(cand);

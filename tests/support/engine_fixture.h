@@ -36,6 +36,8 @@ struct FakeSend {
   std::string language;
   std::string text;
   core::TimePoint at{};    // the engine clock when the send was handed over
+  std::string template_name;                 // a provider template (WhatsApp), when the step names one
+  std::vector<std::string> template_params;
 };
 
 inline channels::SendOutcome sent_outcome(std::string provider_id = {}) {
@@ -60,7 +62,8 @@ class FakeSender final : public engine::Sender {
 
   void send(std::int64_t message_id, const std::string& channel, const channels::OutboundMessage& msg,
             Done done) override {
-    FakeSend s{message_id, channel, msg.to.str(), msg.client_ref, msg.language, msg.text, clock_.now()};
+    FakeSend s{message_id, channel,    msg.to.str(),      msg.client_ref,     msg.language,
+               msg.text,   clock_.now(), msg.template_name, msg.template_params};
     sends.push_back(s);
     channels::SendOutcome out;
     if (rule) {

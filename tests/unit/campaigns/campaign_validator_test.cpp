@@ -274,3 +274,30 @@ TEST(CampaignValidator, LanguageCodes) {
 
 }  // namespace
 }  // namespace outreach::campaigns
+
+namespace outreach::campaigns {
+namespace {
+
+TEST(CampaignValidator, WhatsAppTemplateNameAndParamsAreChecked) {
+  const std::string ok = replaced(kBase, "    template: hello\n",
+                                  "    template: hello\n"
+                                  "    whatsapp_template: {name: herstel_eerste_contact, params: [name, municipality_name]}\n");
+  EXPECT_EQ(check(ok), "");
+  auto parsed = parse_campaign(ok, "x.yaml");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed.campaign->steps[0].whatsapp_template, "herstel_eerste_contact");
+  EXPECT_EQ(parsed.campaign->steps[0].whatsapp_params, (std::vector<std::string>{"name", "municipality_name"}));
+
+  EXPECT_EQ(check(replaced(kBase, "    template: hello\n",
+                           "    template: hello\n    whatsapp_template: {name: Herstel-1, params: [name, bsn]}\n")),
+            "x.yaml:11:31: steps[0].whatsapp_template.name: 'Herstel-1' is not a WhatsApp template name "
+            "(lower-case letters, digits, _)\n"
+            "x.yaml:11:57: steps[0].whatsapp_template.params[1]: unknown variable 'bsn'\n");
+  auto no_name = parse_campaign(replaced(kBase, "    template: hello\n",
+                                         "    template: hello\n    whatsapp_template: {params: [name]}\n"),
+                                "x.yaml");
+  EXPECT_FALSE(no_name.ok());
+}
+
+}  // namespace
+}  // namespace outreach::campaigns

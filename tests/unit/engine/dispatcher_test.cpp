@@ -380,3 +380,22 @@ TEST_F(Dispatch, LeasesOfACrashedPredecessorRunOutWhileTheEngineRuns) {
 
 }  // namespace
 }  // namespace outreach::test
+
+namespace outreach::test {
+namespace {
+
+TEST_F(Dispatch, WhatsAppGetsTheStepsApprovedTemplateWithItsParametersFilled) {
+  auto a = person(7, /*with_email=*/false, /*with_whatsapp=*/true);
+  launch(campaign_yaml("wa", one_step("[whatsapp, sms]",
+                                      "    whatsapp_template: {name: herstel_eerste_contact, "
+                                      "params: [first_name, municipality_name, sender]}\n")));
+  run();
+  ASSERT_EQ(whatsapp.sends.size(), 1u);
+  EXPECT_EQ(whatsapp.sends[0].template_name, "herstel_eerste_contact");
+  EXPECT_EQ(whatsapp.sends[0].template_params, (std::vector<std::string>{"Persoon", "Gemeente GM0599", "Herstelteam"}));
+  EXPECT_NE(whatsapp.sends[0].text.find("Beste Persoon 7"), std::string::npos) << "the text still goes along";
+  EXPECT_EQ(row(1, 0, a).channel, "whatsapp");
+}
+
+}  // namespace
+}  // namespace outreach::test
