@@ -20,6 +20,13 @@ bool contains(const std::array<std::string_view, N>& a, const std::string& v) {
   }
   return false;
 }
+// Parameters 1-4: intermediary, batch id, ref, outcome.
+void bind_report_key(SQLite::Statement& st, const IntermediaryReportKey& k) {
+  st.bind(1, k.intermediary);
+  st.bind(2, k.batch_id);
+  st.bind(3, k.ref);
+  st.bind(4, k.outcome);
+}
 }  // namespace
 
 bool is_contact_outcome(const std::string& outcome) { return contains(kOutcomes, outcome); }
@@ -80,10 +87,7 @@ bool ContactLogStore::has_intermediary_report(const IntermediaryReportKey& k) co
   SQLite::Statement st(db_.sql(),
                        "SELECT 1 FROM intermediary_reports WHERE intermediary = ?1 AND batch_id = ?2 AND ref = ?3 "
                        "AND outcome = ?4");
-  st.bind(1, k.intermediary);
-  st.bind(2, k.batch_id);
-  st.bind(3, k.ref);
-  st.bind(4, k.outcome);
+  bind_report_key(st, k);
   return st.executeStep();
 }
 
@@ -93,10 +97,7 @@ core::Status ContactLogStore::link_intermediary_report(const IntermediaryReportK
     SQLite::Statement st(db_.sql(),
                          "INSERT INTO intermediary_reports(intermediary, batch_id, ref, outcome, contact_log_id, "
                          "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    st.bind(1, k.intermediary);
-    st.bind(2, k.batch_id);
-    st.bind(3, k.ref);
-    st.bind(4, k.outcome);
+    bind_report_key(st, k);
     st.bind(5, static_cast<int64_t>(contact_log_id));
     st.bind(6, static_cast<int64_t>(core::to_millis(at)));
     st.exec();
