@@ -261,7 +261,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   });
   out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
-  if (notifier) out << "notifying escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
+  if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();

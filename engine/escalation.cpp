@@ -30,6 +30,19 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
   storage::CaseStore cases(db_);
   storage::MunicipalityStore municipalities(db_);
   storage::AuditLog audit(db_);
+  // New cases first, so the owner hears of a case before any escalation of it.
+  if (notifier_) {
+    for (const storage::Case& c : cases.opened_unnotified(500)) {
+      EscalationNotice notice{c.id, c.municipality, "", c.owner_code, c.owner_kind, "open", c.opened_at, "new_case"};
+      try {
+        notifier_->notify(notice);
+      } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
+        spdlog::warn("case {}: notify {}: {}", c.id, c.owner_code, ex.what());
+      }
+      if (auto st = cases.mark_owner_notified(c.id, now); !st) spdlog::warn("case {}: {}", c.id, st.error().what());
+      else ++report.opened_notified;
+    }
+  }
   for (const storage::Case& c : cases.due_for_escalation(now)) {
     auto m = municipalities.get(c.municipality);
     std::string fallback = m.ok() && !m->fallback_owner.empty() ? m->fallback_owner : config_.national_fallback;

@@ -9,7 +9,8 @@
 // Each move is one transaction with its audit record (actor "escalation", reason
 // no_municipal_action).
 // With a notifier set (set_notifier), each committed move is then notified to the new owner
-// (engine/escalation_notifier.h); the notifier cannot fail or undo the move.
+// (engine/escalation_notifier.h); the notifier cannot fail or undo the move. Each run also tells
+// the owners of newly opened cases about them ("case.opened"), once: the case records it.
 //
 // All logic is in run_due(now), which tests call with ManualClock times. start() owns one
 // steady_timer: arm -> on_timer -> run_due(clock.now()) -> arm again, every `interval`.
@@ -37,6 +38,7 @@ struct EscalationReport {
   int to_hub = 0;
   int to_fallback = 0;
   int failed = 0;  // could not be moved (logged); retried on the next run
+  int opened_notified = 0;  // new cases whose owner was told (only with a notifier)
 };
 
 class Escalator {

@@ -12,6 +12,12 @@
 namespace outreach::engine {
 
 std::string escalation_notice_json(const EscalationNotice& notice) {
+  if (notice.status == "open") {
+    return nlohmann::json{{"case_id", notice.case_id}, {"municipality", notice.municipality},
+                          {"owner", notice.to_owner},  {"owner_kind", notice.to_kind},
+                          {"status", notice.status},   {"opened_at", core::format_utc(notice.at)}}
+        .dump();
+  }
   nlohmann::json j = {
       {"case_id", notice.case_id},       {"municipality", notice.municipality},
       {"from_owner", notice.from_owner}, {"to_owner", notice.to_owner},
@@ -36,6 +42,7 @@ struct WebhookEscalationNotifier::Impl {
 
 struct WebhookEscalationNotifier::Delivery {
   const channels::WebhookConnector* connector = nullptr;
+  std::string event;  // "case.opened" or "case.escalated"
   std::string payload;
   std::string delivery_id;
   std::string what;  // "case 12 -> GM0599" for logs
@@ -77,7 +84,8 @@ void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
   auto d = std::make_shared<Delivery>();
   d->connector = &it->second;
   d->payload = escalation_notice_json(notice);
-  d->delivery_id = "escalation-" + std::to_string(notice.case_id) + "-" + notice.status;
+  d->event = notice.status == "open" ? "case.opened" : "case.escalated";
+  d->delivery_id = (notice.status == "open" ? "case-" : "escalation-") + std::to_string(notice.case_id) + "-" + notice.status;
   d->what = "case " + std::to_string(notice.case_id) + " -> " + notice.to_owner;
   ++pending_;
   attempt(std::move(d));
@@ -85,7 +93,7 @@ void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
 
 void WebhookEscalationNotifier::attempt(std::shared_ptr<Delivery> d) {
   ++d->attempts;
-  auto request = d->connector->build_notification("case.escalated", d->payload, impl_->clock.now(), d->delivery_id);
+  auto request = d->connector->build_notification(d->event, d->payload, impl_->clock.now(), d->delivery_id);
   if (!request) {  // cannot happen for our own payload; never retried
     --pending_;
     ++failed_;

@@ -1,6 +1,7 @@
 #pragma once
 // Tells a case's new owner that the Escalator moved the case to it (issue: "each escalation is
-// visible to its new owner and notified to it").
+// visible to its new owner and notified to it"), and a municipality that a resident's case was
+// opened for it ("case.opened": a notice with status "open").
 //
 // The notice carries no personal data: only the case id and the municipality code. The owner
 // fetches the details through the authenticated API.
@@ -54,7 +55,8 @@ class EscalationNotifier {
 };
 
 // The webhook's "data" object: {"case_id", "municipality", "from_owner", "to_owner", "owner_kind",
-// "status", "escalated_at" (UTC), "reason"}.
+// "status", "escalated_at" (UTC), "reason"}; for a new case (status "open"): {"case_id",
+// "municipality", "owner", "owner_kind", "status", "opened_at"}.
 std::string escalation_notice_json(const EscalationNotice& notice);
 
 struct WebhookEscalationOptions {

@@ -126,6 +126,27 @@ core::Status CaseStore::set_status(std::int64_t id, const std::string& status, c
   });
 }
 
+std::vector<Case> CaseStore::opened_unnotified(int limit) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelect) +
+                                      " WHERE status = 'open' AND owner_notified_at IS NULL ORDER BY id LIMIT ?");
+  st.bind(1, limit);
+  std::vector<Case> out;
+  while (st.executeStep()) out.push_back(read_case(st));
+  return out;
+}
+
+core::Status CaseStore::mark_owner_notified(std::int64_t id, core::TimePoint now) {
+  try {
+    SQLite::Statement st(db_.sql(), "UPDATE cases SET owner_notified_at = ?1 WHERE id = ?2");
+    st.bind(1, ms(now));
+    st.bind(2, static_cast<int64_t>(id));
+    st.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return storage_error(e, "CaseStore::mark_owner_notified");
+  }
+}
+
 std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
   SQLite::Statement st(db_.sql(), std::string(kSelect) +
                                       " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "

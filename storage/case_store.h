@@ -55,6 +55,10 @@ class CaseStore {
   // acknowledged, in_contact or closed, by the current owner (checked by the caller).
   core::Status set_status(std::int64_t id, const std::string& status, const std::string& actor,
                           core::TimePoint now, const std::string& note = {});
+  // Open cases whose owner was not told about them yet, oldest first (at most `limit`).
+  std::vector<Case> opened_unnotified(int limit) const;
+  // Records that the owner of case `id` was told about it.
+  core::Status mark_owner_notified(std::int64_t id, core::TimePoint now);
   // Cases whose SLA ran out while nobody acknowledged them.
   std::vector<Case> due_for_escalation(core::TimePoint now) const;
   core::Status escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,

@@ -272,6 +272,12 @@ CREATE TABLE campaign_posts(
 );
 CREATE INDEX campaign_posts_due ON campaign_posts(due_at) WHERE status = 'queued';
 )sql",
+      // 4: when a new case's owner was told about it (engine/escalation.h); cases that existed
+      // before count as told, so an upgrade sends nothing about old cases.
+      R"sql(
+ALTER TABLE cases ADD COLUMN owner_notified_at INTEGER;
+UPDATE cases SET owner_notified_at = updated_at;
+)sql",
   };
   return kMigrations;
 }

@@ -109,6 +109,31 @@ TEST_F(EscalationNotifyTest, HubReceivesSignedPostWithoutPersonalData) {
     EXPECT_EQ(body.find(personal), std::string::npos) << personal << " in " << body;
 }
 
+TEST_F(EscalationNotifyTest, MunicipalitysOwnSystemHearsOfANewCaseOnce) {
+  auto id = open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0606", {server_->url("/fast"), kHubSecret}}};
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  ASSERT_EQ(e.run_due(clock_.now()).opened_notified, 1);
+  EXPECT_EQ(e.run_due(clock_.now()).opened_notified, 0);
+  run_until([&] { return notifier->pending() == 0; });
+  EXPECT_EQ(notifier->delivered(), 1);
+  auto recorded = requests();
+  ASSERT_EQ(recorded.size(), 1u) << recorded.dump();
+  channels::Headers headers;
+  for (const auto& [k, v] : recorded[0]["headers"].items()) headers.emplace_back(k, v.get<std::string>());
+  const std::string body = recorded[0]["body"].get<std::string>();
+  EXPECT_TRUE(channels::verify_v1(headers, body, kHubSecret, clock_.now()).ok());
+  auto j = nlohmann::json::parse(body);
+  EXPECT_EQ(j["event"], "case.opened");
+  EXPECT_EQ(j["data"]["case_id"], id);
+  EXPECT_EQ(j["data"]["owner"], "GM0606");
+  EXPECT_EQ(j["data"]["status"], "open");
+  for (const char* personal : {"Fatima", "Yilmaz", "name", "phone", "email", "tel:", "mailto:"})
+    EXPECT_EQ(body.find(personal), std::string::npos) << personal << " in " << body;
+}
+
 TEST_F(EscalationNotifyTest, OwnerWithoutWebhookIsSkipped) {
   open_case("GM0606");
   std::map<std::string, OwnerNotification> owners{{"national", {server_->url("/fast"), kHubSecret}}};

@@ -105,6 +105,8 @@ TEST_F(EscalationTest, EachMoveIsNotifiedToTheNewOwner) {
   Escalator e(*db_, clock_, config_);
   FakeNotifier n;
   e.set_notifier(&n);
+  ASSERT_EQ(e.run_due(clock_.now()).opened_notified, 1);  // the new case itself, to Schiedam
+  n.notices.clear();
   clock_.advance(std::chrono::hours(49));
   ASSERT_EQ(e.run_due(clock_.now()).to_hub, 1);
   ASSERT_EQ(n.notices.size(), 1u);
@@ -125,6 +127,31 @@ TEST_F(EscalationTest, EachMoveIsNotifiedToTheNewOwner) {
   EXPECT_EQ(n.notices[1].to_owner, "national");
   EXPECT_EQ(n.notices[1].to_kind, "fallback");
   EXPECT_EQ(n.notices[1].status, "escalated_fallback");
+}
+
+TEST_F(EscalationTest, NewCaseIsNotifiedToItsMunicipalityOnce) {
+  const auto opened = clock_.now();
+  auto id = open_case("GM0599", std::chrono::hours(48));
+  Escalator e(*db_, clock_, config_);
+  e.run_due(clock_.now());  // no notifier: nothing is told, and nothing is marked as told
+  FakeNotifier n;
+  e.set_notifier(&n);
+  clock_.advance(std::chrono::minutes(1));
+  EXPECT_EQ(e.run_due(clock_.now()).opened_notified, 1);
+  ASSERT_EQ(n.notices.size(), 1u);
+  EXPECT_EQ(n.notices[0].case_id, id);
+  EXPECT_EQ(n.notices[0].to_owner, "GM0599");
+  EXPECT_EQ(n.notices[0].to_kind, "municipality");
+  EXPECT_EQ(n.notices[0].status, "open");
+  EXPECT_EQ(n.notices[0].at, opened);
+  EXPECT_EQ(e.run_due(clock_.now()).opened_notified, 0);  // recorded in the case: once, across restarts
+  Escalator restarted(*db_, clock_, config_);
+  restarted.set_notifier(&n);
+  restarted.run_due(clock_.now());
+  EXPECT_EQ(n.notices.size(), 1u);
+  const std::string json = escalation_notice_json(n.notices[0]);
+  EXPECT_NE(json.find("\"opened_at\":"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"owner\":\"GM0599\""), std::string::npos) << json;
 }
 
 TEST_F(EscalationTest, AcknowledgedCaseNotifiesNobody) {
