@@ -8,12 +8,12 @@
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
-#include "campaigns/template_renderer.h"
 #include "engine/audience_source.h"
 #include "engine/circuit_breaker.h"
 #include "engine/engine_config.h"
 #include "engine/frequency_cap.h"
 #include "engine/intermediary_routing.h"
+#include "engine/message_composer.h"
 #include "engine/metrics.h"
 #include "engine/retry_policy.h"
 #include "engine/send_window.h"
@@ -32,15 +32,6 @@ using storage::MessageStatus;
 namespace {
 // Buffered outcomes are committed at least this often while sends are in flight.
 constexpr core::Millis kMaxFlushDelay{200};
-// A variable's value for a provider template parameter: the person's, else the campaign's own.
-std::string template_value(const campaigns::Campaign& c, const campaigns::RenderVars& vars, const std::string& name) {
-  if (auto it = vars.find(name); it != vars.end()) return it->second;
-  if (name == "sender") return c.sender;
-  if (name == "reply_number") return c.reply_number;
-  if (name == "campaign_name") return c.name;
-  return {};
-}
-
 }  // namespace
 
 struct LoadedCampaign {
@@ -53,6 +44,7 @@ struct LoadedCampaign {
 struct Dispatcher::Impl {
   Impl(const EngineConfig& config, core::TimePoint now)
       : kinds(channel_kinds(config)),
+        composer(kinds, municipality_names, config.public_base_url),
         cap(config.frequency_cap_messages, config.frequency_cap_window),
         retry(config.retry, std::random_device{}()) {
     for (const auto& [name, ch] : config.channels) {
@@ -65,6 +57,7 @@ struct Dispatcher::Impl {
   campaigns::ChannelKinds kinds;
   std::map<std::pair<std::int64_t, int>, LoadedCampaign> campaigns;
   std::map<std::string, std::string> municipality_names;
+  MessageComposer composer;  // after kinds and municipality_names, which it reads
   std::map<std::string, std::string> region_of;  // municipality -> region, for intermediary routing
   RateLimiter limiter;
   FrequencyCap cap;
@@ -294,46 +287,23 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       outcomes_.push_back(std::move(out));
       return;
     }
-    // Render in the contact's language (nl fallback).
-    campaigns::RenderVars vars;
-    const auto& cand = a->candidate;
-    vars["name"] = cand.name;
-    vars["first_name"] = cand.name.substr(0, cand.name.find(' '));
-    auto mn = impl_->municipality_names.find(cand.municipality);
-    vars["municipality_name"] = mn == impl_->municipality_names.end() ? cand.municipality : mn->second;
-    const std::string client_ref = "c" + std::to_string(a->m.campaign_id) + "-s" + std::to_string(a->m.step) + "-k" +
-                                   std::to_string(a->m.contact_id);
-    vars["unsubscribe_url"] = config_.public_base_url + "/u/" + client_ref;
-    if (intermediary) vars["intermediary_name"] = intermediary->settings.name;
-    auto rendered = campaigns::render(*a->campaign, step.template_id, cand.language, vars);
-    if (!rendered) {
+    auto composed = impl_->composer.compose({.campaign_id = a->m.campaign_id,
+                                             .step = a->m.step,
+                                             .campaign = a->campaign.get(),
+                                             .person = &a->candidate,
+                                             .channel = channel,
+                                             .intermediary = intermediary,
+                                             .now = now});
+    if (!composed) {
       out.status = MessageStatus::failed;
       out.channel = channel;
-      out.reason = "render: " + rendered.error().what();
+      out.reason = "render: " + composed.error().what();
       ++stats_.failed;
       finish_step(*a, out, now);
       outcomes_.push_back(std::move(out));
       return;
     }
-    channels::OutboundMessage msg{
-        .client_ref = client_ref,
-        .to = core::Urn::trusted("intermediary:" + cand.municipality).value(),
-        .language = rendered->language_used,
-        .sender_name = a->campaign->sender,
-        .subject = rendered->subject,
-        .text = rendered->text,
-        .html = rendered->html,
-        .now = now,
-        .unsubscribe_url = vars["unsubscribe_url"],
-    };
-    if (auto urn = campaigns::address_for(cand, channel, impl_->kinds)) msg.to = *urn;
-    // Campaign messages start conversations, so WhatsApp sends the step's approved template.
-    msg.template_name = step.whatsapp_template;
-    for (const std::string& param : step.whatsapp_params) msg.template_params.push_back(template_value(*a->campaign, vars, param));
-    if (intermediary) {
-      msg.to = core::Urn::trusted("intermediary:" + intermediary->settings.key).value();
-      msg.person = person_to_approach(cand);
-    }
+    const channels::OutboundMessage& msg = *composed;
     a->channel_index = i;
     impl_->cap.record(a->m.contact_id, now);
     ++in_flight_;

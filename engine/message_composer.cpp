@@ -1,0 +1,61 @@
+#include "engine/message_composer.h"
+
+#include "campaigns/template_renderer.h"
+#include "engine/intermediary_routing.h"
+
+namespace outreach::engine {
+
+namespace {
+
+// A variable's value for a provider template parameter: the person's, else the campaign's own.
+std::string template_value(const campaigns::Campaign& c, const campaigns::RenderVars& vars, const std::string& name) {
+  if (auto it = vars.find(name); it != vars.end()) return it->second;
+  if (name == "sender") return c.sender;
+  if (name == "reply_number") return c.reply_number;
+  if (name == "campaign_name") return c.name;
+  return {};
+}
+
+}  // namespace
+
+core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessage& m) const {
+  const campaigns::Campaign& campaign = *m.campaign;
+  const campaigns::Step& step = campaign.steps.at(static_cast<std::size_t>(m.step));
+  const campaigns::Candidate& person = *m.person;
+  campaigns::RenderVars vars;
+  vars["name"] = person.name;
+  vars["first_name"] = person.name.substr(0, person.name.find(' '));
+  auto mn = municipality_names_.find(person.municipality);
+  vars["municipality_name"] = mn == municipality_names_.end() ? person.municipality : mn->second;
+  // Stable per (campaign, step, person): the provider's idempotency key and the unsubscribe link.
+  const std::string client_ref = "c" + std::to_string(m.campaign_id) + "-s" + std::to_string(m.step) + "-k" +
+                                 std::to_string(person.contact_id);
+  vars["unsubscribe_url"] = public_base_url_ + "/u/" + client_ref;
+  if (m.intermediary) vars["intermediary_name"] = m.intermediary->settings.name;
+  auto rendered = campaigns::render(campaign, step.template_id, person.language, vars);
+  if (!rendered) return rendered.error();
+
+  channels::OutboundMessage msg{
+      .client_ref = client_ref,
+      // The sandbox's intermediary channel has no configured intermediaries: it names the area.
+      .to = core::Urn::trusted("intermediary:" + person.municipality).value(),
+      .language = rendered->language_used,
+      .sender_name = campaign.sender,
+      .subject = rendered->subject,
+      .text = rendered->text,
+      .html = rendered->html,
+      .now = m.now,
+      .unsubscribe_url = vars["unsubscribe_url"],
+  };
+  if (auto urn = campaigns::address_for(person, m.channel, kinds_)) msg.to = *urn;
+  // Campaign messages start conversations, so WhatsApp sends the step's approved template.
+  msg.template_name = step.whatsapp_template;
+  for (const std::string& param : step.whatsapp_params) msg.template_params.push_back(template_value(campaign, vars, param));
+  if (m.intermediary) {
+    msg.to = core::Urn::trusted("intermediary:" + m.intermediary->settings.key).value();
+    msg.person = person_to_approach(person);
+  }
+  return msg;
+}
+
+}  // namespace outreach::engine
