@@ -11,6 +11,7 @@
 #include "engine/sender.h"
 #include "storage/campaign_store.h"
 #include "storage/case_store.h"
+#include "storage/municipality_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -193,6 +194,14 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
                                                       add_working_days(now, config_.case_sla_working_days), "inbound");
           if (!case_id) return case_id.error();
           result.case_id = *case_id;
+          // Say what happens next: someone who said yes should not wonder whether it arrived.
+          auto m = storage::MunicipalityStore(db_).get(contact->municipality);
+          const std::string town = m ? m->name : contact->municipality;
+          reply = contact->language == "nl" || contact->language.empty()
+                      ? "Dank u. Wij geven uw naam en nummer door aan de gemeente " + town +
+                            ". Zij nemen contact met u op."
+                      : "Thank you. We will pass your name and number to the municipality of " + town +
+                            ". They will contact you.";
         }
         break;
       }

@@ -69,6 +69,8 @@ TEST_F(Inbound, JaGrantsSharingWithTheMunicipalityAndOpensOneCase) {
   EXPECT_TRUE(has(a, "share:GM0599"));
   EXPECT_FALSE(has(a, "share:GM0606"));
   ASSERT_TRUE(r->case_id.has_value());
+  EXPECT_EQ(r->reply_text, "Dank u. Wij geven uw naam en nummer door aan de gemeente Gemeente GM0599. Zij nemen contact met u op.");
+  EXPECT_EQ(sms.sends.back().text, r->reply_text) << "the JA is confirmed on its own channel";
   auto cases = storage::CaseStore(*db).for_contact(a);
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(cases[0].id, *r->case_id);
