@@ -43,10 +43,15 @@ json status_json(const engine::CampaignStatus& s) {
     funnel.push_back({{"step", f.step}, {"step_id", f.step_id}, {"channel", f.channel}, {"status", f.status},
                       {"count", f.count}});
   }
+  json posts = json::array();
+  for (const auto& p : s.posts) {
+    posts.push_back({{"id", p.id}, {"channel", p.channel}, {"status", p.status}, {"due_at", core::format_utc(p.due_at)},
+                     {"attempts", p.attempts}, {"provider_post_id", p.provider_post_id}, {"reason", p.reason}});
+  }
   return {{"id", s.id},           {"key", s.key},           {"name", s.name},
           {"state", s.state},     {"version", s.version},   {"author", s.author},
           {"approved_by", s.approved_by}, {"messages", s.messages}, {"funnel", std::move(funnel)},
-          {"by_status", s.by_status}};
+          {"by_status", s.by_status}, {"posts", std::move(posts)}};
 }
 
 Response campaign_status(ApiContext& ctx, Call& call) {

@@ -46,6 +46,11 @@ TEST_F(ApiTest, CampaignLifecycleThroughTheApi) {
   Reply launched = post("/v1/campaigns/herstel-rijnmond/launch", "coord", json::object());
   ASSERT_EQ(launched.status, 200) << launched.body;
   EXPECT_EQ(launched.j()["state"], "running");
+  // The example campaign's story post is queued once, for the page, not per person.
+  auto posts = get("/v1/campaigns/herstel-rijnmond", "coord").j()["posts"];
+  ASSERT_EQ(posts.size(), 1u) << posts.dump();
+  EXPECT_EQ(posts[0]["channel"], "facebook_page");
+  EXPECT_EQ(posts[0]["status"], "queued");
   EXPECT_EQ(post("/v1/campaigns/herstel-rijnmond/pause", "coord", json::object()).j()["state"], "paused");
   EXPECT_EQ(post("/v1/campaigns/herstel-rijnmond/resume", "coord", json::object()).j()["state"], "running");
   EXPECT_EQ(get("/v1/campaigns/nope", "coord").status, 404);
