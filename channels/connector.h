@@ -26,6 +26,7 @@ const std::string* find_header(const Headers& headers, std::string_view name);
 // message goes to the intermediary, who needs to know whom to approach and how.
 struct PersonToApproach {
   std::string name;
+  std::string language;      // their own preference ("tr"), whatever language the message is in
   std::string municipality;  // CBS code, "GM0599"
   std::optional<std::string> phone;
   std::optional<std::string> email;

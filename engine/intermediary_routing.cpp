@@ -35,7 +35,7 @@ const IntermediaryConfig* route_intermediary(const std::vector<IntermediaryConfi
 }
 
 channels::PersonToApproach person_to_approach(const campaigns::Candidate& person) {
-  channels::PersonToApproach p{.name = person.name, .municipality = person.municipality};
+  channels::PersonToApproach p{.name = person.name, .language = person.language, .municipality = person.municipality};
   for (const core::Urn& a : person.addresses) {
     if (a.scheme() == core::UrnScheme::tel && !p.phone) p.phone = a.path();
     if (a.scheme() == core::UrnScheme::mailto && !p.email) p.email = a.path();

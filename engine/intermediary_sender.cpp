@@ -87,7 +87,7 @@ void IntermediarySender::send(std::int64_t message_id, const std::string&, const
   }
   channels::DigestPerson p{.ref = std::to_string(message_id),
                            .name = msg.person->name,
-                           .language = msg.language,
+                           .language = msg.person->language.empty() ? msg.language : msg.person->language,
                            .municipality = msg.person->municipality,
                            .phone = msg.person->phone,
                            .email = msg.person->email,

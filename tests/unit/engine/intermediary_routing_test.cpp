@@ -60,6 +60,7 @@ TEST(IntermediaryRouting, PersonToApproachCarriesFirstPhoneAndEmail) {
   c.addresses.push_back(core::Urn::parse("tel:+31612340002").take());
   auto p = person_to_approach(c);
   EXPECT_EQ(p.name, "Samira de Vries");
+  EXPECT_EQ(p.language, "nl");
   EXPECT_EQ(p.municipality, "GM0599");
   EXPECT_EQ(p.phone, "+31612340001");
   EXPECT_EQ(p.email, "samira@example.org");
