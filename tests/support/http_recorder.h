@@ -53,4 +53,31 @@ class HttpRecorder {
   int port_;
 };
 
+// One recorder for a whole test suite (starting the server per test would dominate its time):
+//   static void SetUpTestSuite() { server_.start(); }
+//   static void TearDownTestSuite() { server_.stop(); }
+//   void SetUp() override { ASSERT_TRUE(server_.fresh()); }
+// with `static inline SuiteRecorder server_;` in the fixture.
+class SuiteRecorder {
+ public:
+  void start() {
+    auto started = HttpRecorder::start();
+    error_ = started ? std::string() : started.error().what();
+    if (started) recorder_ = std::move(*started);
+  }
+  void stop() { recorder_.reset(); }
+  // True when the server runs; it then forgets earlier requests and counters. Else error() says why.
+  bool fresh() const {
+    if (!recorder_) return false;
+    recorder_->reset();
+    return true;
+  }
+  const std::string& error() const { return error_; }
+  HttpRecorder* operator->() const { return recorder_.get(); }
+
+ private:
+  std::unique_ptr<HttpRecorder> recorder_;
+  std::string error_;
+};
+
 }  // namespace outreach::test

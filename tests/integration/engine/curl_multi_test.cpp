@@ -30,18 +30,10 @@ using Steady = std::chrono::steady_clock;
 
 class CurlMultiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto started = test::HttpRecorder::start();
-    ASSERT_TRUE(started.ok()) << started.error().what();
-    server_ = std::move(started).take().release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_.start(); }
+  static void TearDownTestSuite() { server_.stop(); }
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    server_->reset();
+    ASSERT_TRUE(server_.fresh()) << server_.error();
   }
 
   static TransportRequest get(const std::string& path, milliseconds timeout = milliseconds(10000)) {
@@ -55,12 +47,11 @@ class CurlMultiTest : public ::testing::Test {
     return std::chrono::duration_cast<milliseconds>(Steady::now() - start).count();
   }
 
-  static test::HttpRecorder* server_;
+  static inline test::SuiteRecorder server_;
   net::io_context io_;
   CurlMulti multi_{io_};
 };
 
-test::HttpRecorder* CurlMultiTest::server_ = nullptr;
 
 TEST_F(CurlMultiTest, SlowProviderDoesNotDelayFastOne) {
   HttpTransport slow_provider(multi_, 64);

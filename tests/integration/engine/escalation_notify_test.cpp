@@ -25,18 +25,10 @@ constexpr const char* kHubSecret = "hub-secret-0123456789abcdef";
 
 class EscalationNotifyTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto started = test::HttpRecorder::start();
-    ASSERT_TRUE(started.ok()) << started.error().what();
-    server_ = std::move(started).take().release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_.start(); }
+  static void TearDownTestSuite() { server_.stop(); }
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    server_->reset();
+    ASSERT_TRUE(server_.fresh()) << server_.error();
     db_ = storage::Database::open(":memory:").take();
     storage::MunicipalityStore m(*db_);
     ASSERT_TRUE(m.upsert_region({"rijnmond", "Rijnmond", "GM0599"}).ok());
@@ -63,7 +55,7 @@ class EscalationNotifyTest : public ::testing::Test {
   }
   nlohmann::json requests() const { return nlohmann::json::parse(server_->requests_json()); }
 
-  static test::HttpRecorder* server_;
+  static inline test::SuiteRecorder server_;
   core::SystemClock clock_;
   std::unique_ptr<storage::Database> db_;
   EngineConfig config_;
@@ -71,7 +63,6 @@ class EscalationNotifyTest : public ::testing::Test {
   CurlMulti multi_{io_};
 };
 
-test::HttpRecorder* EscalationNotifyTest::server_ = nullptr;
 
 TEST_F(EscalationNotifyTest, HubReceivesSignedPostWithoutPersonalData) {
   auto id = open_case("GM0606");

@@ -22,18 +22,10 @@ constexpr const char* kPageId = "104523456789012";
 
 class PostPublishTest : public EngineTest {
  protected:
-  static void SetUpTestSuite() {
-    auto started = HttpRecorder::start();
-    ASSERT_TRUE(started.ok()) << started.error().what();
-    server_ = std::move(started).take().release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+  static void SetUpTestSuite() { server_.start(); }
+  static void TearDownTestSuite() { server_.stop(); }
   void SetUp() override {
-    ASSERT_NE(server_, nullptr);
-    server_->reset();
+    ASSERT_TRUE(server_.fresh()) << server_.error();
     engine::ChannelConfig ch;
     ch.name = "facebook_page";
     ch.scheme = core::UrnScheme::page;
@@ -53,11 +45,10 @@ class PostPublishTest : public EngineTest {
     }
   }
 
-  static HttpRecorder* server_;
+  static inline SuiteRecorder server_;
   engine::net::io_context io_;
 };
 
-HttpRecorder* PostPublishTest::server_ = nullptr;
 
 TEST_F(PostPublishTest, PostsTheFeedMessageWithThePageTokenAndRecordsThePostId) {
   person(1);
