@@ -11,6 +11,7 @@
 #include "channels/intermediary_connector.h"
 #include "engine/field_reports.h"
 #include "storage/contact_log_store.h"
+#include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/outbox.h"
 
@@ -36,7 +37,7 @@ Response report_back(ApiContext& ctx, Call& call) {
   storage::ContactLogStore logs(*ctx.db);
   engine::FieldReports recorder(*ctx.db, ctx.case_sla_working_days);
   const std::string address = "intermediary:" + key;
-  int recorded = 0, duplicates = 0, cases = 0;
+  int recorded = 0, duplicates = 0, erased = 0, cases = 0;
   for (std::size_t i = 0; i < report->reports.size(); ++i) {
     const channels::ReportEntry& entry = report->reports[i];
     const std::string field = "reports[" + std::to_string(i) + "]";
@@ -47,7 +48,14 @@ Response report_back(ApiContext& ctx, Call& call) {
     auto message_id = parse_id(entry.ref);
     if (!message_id) return not_yours();
     auto message = outbox.get(*message_id);
-    if (!message || message->provider_id != report->batch_id || message->urn != address) return not_yours();
+    if (!message) return not_yours();
+    // Erased since the digest went out (erasure also blanks the row's address): nothing is
+    // recorded about them, the rest of the report is.
+    if (auto person = storage::ContactStore(*ctx.db).get(message->contact_id); !person || person->erased) {
+      ++erased;
+      continue;
+    }
+    if (message->provider_id != report->batch_id || message->urn != address) return not_yours();
 
     storage::IntermediaryReportKey dedup{key, report->batch_id, entry.ref, channels::to_string(entry.outcome)};
     if (logs.has_intermediary_report(dedup)) {
@@ -77,8 +85,9 @@ Response report_back(ApiContext& ctx, Call& call) {
     call.audit_subjects.push_back("contact:" + std::to_string(message->contact_id));
   }
   call.audit_detail = "batch=" + report->batch_id + " recorded=" + std::to_string(recorded) +
-                      " duplicates=" + std::to_string(duplicates);
-  json body = {{"batch_id", report->batch_id}, {"recorded", recorded}, {"duplicates", duplicates}, {"cases", cases}};
+                      " duplicates=" + std::to_string(duplicates) + " erased=" + std::to_string(erased);
+  json body = {{"batch_id", report->batch_id}, {"recorded", recorded}, {"duplicates", duplicates},
+               {"erased", erased},             {"cases", cases}};
   return json_response(body.dump());
 }
 

@@ -13,6 +13,8 @@ core::Result<RecordedFieldReport> FieldReports::record(const FieldReport& report
   storage::ContactStore contacts(db_);
   auto contact = contacts.get(report.log.contact_id);
   if (!contact) return core::Error::not_found("no such contact", "contact_id");
+  // Erasure is final: nothing new is recorded about a person who was erased.
+  if (contact->erased) return core::Error::not_found("the person was erased", "contact_id");
 
   RecordedFieldReport out;
   auto log_id = storage::ContactLogStore(db_).add(report.log);

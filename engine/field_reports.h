@@ -50,7 +50,8 @@ class FieldReports {
  public:
   FieldReports(storage::Database& db, int case_sla_working_days) : db_(db), sla_days_(case_sla_working_days) {}
 
-  // Errors name the field ("note: longer than 280 bytes", "contact_id: no such contact").
+  // Errors name the field ("note: longer than 280 bytes", "contact_id: no such contact"); an
+  // erased person is not_found too: nothing new is recorded about them.
   core::Result<RecordedFieldReport> record(const FieldReport& report);
 
  private:

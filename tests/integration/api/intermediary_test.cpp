@@ -236,6 +236,15 @@ TEST_F(IntermediaryTest, ReportBackBecomesContactLogConsentAndTheMunicipalitysLi
   EXPECT_EQ(again.j()["recorded"], 0);
   EXPECT_EQ(again.j()["duplicates"], 2);
   EXPECT_EQ(count("contact_logs"), 2);
+
+  // Erased since the digest: the rest of a report is recorded, nothing about the erased person.
+  ASSERT_TRUE(storage::ContactStore(*db_).erase(alice_, clock_.now()).ok());
+  json later = {{"batch_id", batch}, {"reports", {entry(alice_, "reached_no_help"), entry(bob_, "not_reached")}}};
+  auto after_erasure = report("buurt", later, kBuurtSecret, clock_.now());
+  ASSERT_EQ(after_erasure.status, 200) << after_erasure.body;
+  EXPECT_EQ(after_erasure.j()["erased"], 1);
+  EXPECT_EQ(after_erasure.j()["recorded"], 1);
+  EXPECT_TRUE(storage::ContactLogStore(*db_).for_contact(alice_).empty());
 }
 
 TEST_F(IntermediaryTest, ForgedStaleOrForeignReportsRecordNothing) {
