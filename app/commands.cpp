@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/contact_import.h"
 #include "app/reference_data.h"
@@ -249,28 +250,20 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
   }
   engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto s = desk.status(key).take();
-  out << "{\"key\":\"" << s.key << "\",\"state\":\"" << s.state << "\",\"version\":" << s.version
-      << ",\"messages\":" << s.messages << ",\"by_status\":{";
-  bool first = true;
-  for (const auto& [k, v] : s.by_status) {
-    out << (first ? "" : ",") << "\"" << k << "\":" << v;
-    first = false;
-  }
-  out << "},\"funnel\":[";
-  first = true;
+  nlohmann::ordered_json j = {{"key", s.key}, {"state", s.state}, {"version", s.version}, {"messages", s.messages}};
+  j["by_status"] = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : s.by_status) j["by_status"][k] = v;
+  j["funnel"] = nlohmann::ordered_json::array();
   for (const auto& r : s.funnel) {
-    out << (first ? "" : ",") << "{\"step\":" << r.step << ",\"step_id\":\"" << r.step_id << "\",\"channel\":\""
-        << r.channel << "\",\"status\":\"" << r.status << "\",\"count\":" << r.count << "}";
-    first = false;
+    j["funnel"].push_back({{"step", r.step}, {"step_id", r.step_id}, {"channel", r.channel}, {"status", r.status},
+                           {"count", r.count}});
   }
-  out << "],\"posts\":[";
-  first = true;
+  j["posts"] = nlohmann::ordered_json::array();
   for (const auto& p : s.posts) {
-    out << (first ? "" : ",") << "{\"id\":\"" << p.id << "\",\"channel\":\"" << p.channel << "\",\"status\":\""
-        << p.status << "\",\"provider_post_id\":\"" << p.provider_post_id << "\"}";
-    first = false;
+    j["posts"].push_back({{"id", p.id}, {"channel", p.channel}, {"status", p.status},
+                          {"provider_post_id", p.provider_post_id}});
   }
-  out << "]}\n";
+  out << j.dump() << "\n";
   return 0;
 }
 
