@@ -24,18 +24,18 @@ namespace {
 
 [[noreturn]] void fail(core::Error e) { throw core::ErrorException(std::move(e)); }
 
+void print_report_lines(const std::vector<std::string>& lines, const char* prefix, std::ostream& out) {
+  for (const auto& l : lines) out << prefix << l << "\n";
+}
+
+}  // namespace
+
 void require_actor(AppContext& ctx, const std::string& actor) {
   if (actor.empty()) fail(core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
   auto p = storage::PrincipalStore(*ctx.db).find(actor);
   if (!p) fail(core::Error::forbidden("'" + actor + "' is not a known principal", "--as"));
   if (p->revoked) fail(core::Error::forbidden("principal '" + actor + "' is revoked", "--as"));
 }
-
-void print_report_lines(const std::vector<std::string>& lines, const char* prefix, std::ostream& out) {
-  for (const auto& l : lines) out << prefix << l << "\n";
-}
-
-}  // namespace
 
 int cmd_init(AppContext& ctx, std::ostream& out) {
   out << "database " << ctx.db_path << " ready (schema version " << ctx.db->schema_version() << ")\n";

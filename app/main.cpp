@@ -117,6 +117,12 @@ int main(int argc, char** argv) {
   plist->add_option("--campaign", key);
   plist->add_option("--status", status_filter, "queued, sending, published, failed, unknown");
   on(plist, [&] { return app::cmd_posts_list(ctx, key, status_filter, out); });
+  std::string post_id;
+  auto* predrive = posts->add_subcommand("redrive", "post 'unknown' page posts again, after checking the page");
+  predrive->add_option("--campaign", key)->required();
+  predrive->add_option("--post", post_id, "the post's id in the campaign file (default: every unknown post)");
+  with_actor(predrive);
+  on(predrive, [&] { return app::cmd_posts_redrive(ctx, key, post_id, actor, out); });
 
   auto* sandbox = cli.add_subcommand("sandbox", "the sandbox outbox")->require_subcommand(1);
   auto* slist = sandbox->add_subcommand("list", "messages delivered to the sandbox, newest first");

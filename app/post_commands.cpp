@@ -43,4 +43,16 @@ int cmd_posts_list(AppContext& ctx, const std::string& campaign, const std::stri
   return 0;
 }
 
+int cmd_posts_redrive(AppContext& ctx, const std::string& campaign, const std::string& post,
+                      const std::string& actor, std::ostream& out) {
+  require_actor(ctx, actor);
+  if (campaign.empty()) throw core::ErrorException(core::Error::invalid("name the campaign: --campaign KEY", "redrive"));
+  const auto id = storage::CampaignStore(*ctx.db).find(campaign).take().id;
+  auto n = storage::PostStore(*ctx.db).redrive(id, post, ctx.clock->now()).take();
+  ctx.audit(actor, "posts.redrive", "campaign:" + campaign, "outreach",
+            std::to_string(n) + " unknown page post(s) queued again" + (post.empty() ? "" : " (" + post + ")"));
+  out << n << " unknown page post(s) queued again by " << actor << "\n";
+  return 0;
+}
+
 }  // namespace outreach::app

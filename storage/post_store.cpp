@@ -164,6 +164,21 @@ core::Result<std::int64_t> PostStore::expire_leases(core::TimePoint now) {
   return n;
 }
 
+core::Result<std::int64_t> PostStore::redrive(std::int64_t campaign_id, const std::string& post_key,
+                                             core::TimePoint now) {
+  try {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE campaign_posts SET status = 'queued', due_at = ?1, reason = 'redriven by operator', "
+                         "updated_at = ?1 WHERE status = 'unknown' AND campaign_id = ?2 AND (?3 = '' OR post_key = ?3)");
+    up.bind(1, ms(now));
+    up.bind(2, static_cast<int64_t>(campaign_id));
+    up.bind(3, post_key);
+    return static_cast<std::int64_t>(up.exec());
+  } catch (const SQLite::Exception& e) {
+    return storage_error(e, "PostStore::redrive");
+  }
+}
+
 std::vector<PostRow> PostStore::list(std::optional<std::int64_t> campaign_id) const {
   SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE (?1 IS NULL OR campaign_id = ?1) ORDER BY id");
   if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);

@@ -92,6 +92,11 @@ class PostStore {
   // Sending posts whose lease ended before `now` become unknown. Returns the count.
   core::Result<std::int64_t> expire_leases(core::TimePoint now);
 
+  // An operator who checked the page and found a post missing queues its `unknown` post again, due
+  // `now` (one post by its id in the campaign file, or every unknown post of the campaign).
+  // Returns how many were queued.
+  core::Result<std::int64_t> redrive(std::int64_t campaign_id, const std::string& post_key, core::TimePoint now);
+
   // Every post of a campaign (all campaigns: nullopt), in id order.
   std::vector<PostRow> list(std::optional<std::int64_t> campaign_id) const;
   core::Result<PostRow> get(std::int64_t id) const;

@@ -95,6 +95,22 @@ TEST_F(PostStoreTest, ExpiredLeaseMakesThePostUnknownAndItIsNeverClaimedAgain) {
   EXPECT_EQ(status(id), PostStatus::published);
 }
 
+TEST_F(PostStoreTest, OnlyAnOperatorQueuesAnUnknownPostAgain) {
+  auto c = campaign("herstel");
+  launch(c, "story");
+  launch(c, "contact_us");
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  clock.advance(minutes(6));
+  ASSERT_EQ(posts.expire_leases(now()).take(), 2);
+  EXPECT_EQ(posts.redrive(c, "nope", now()).take(), 0);
+  EXPECT_EQ(posts.redrive(c, "story", now()).take(), 1);
+  auto again = claim();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].post_key, "story");
+  EXPECT_EQ(posts.redrive(c, "", now()).take(), 1) << "the other unknown post; the story is sending, not unknown";
+}
+
 TEST_F(PostStoreTest, RetryQueuesThePostForLater) {
   auto c = campaign("herstel");
   launch(c);
