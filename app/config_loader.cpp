@@ -223,6 +223,9 @@ core::Result<AppConfig> load_config(const std::string& path) {
         if (ch.provider == "intermediary") {
           if (ch.scheme != core::UrnScheme::intermediary)
             return core::Error::invalid("provider intermediary needs scheme intermediary", where(n, "channels." + ch.name + ".scheme"));
+          // The intermediaries are one set of organisations: one channel reaches them.
+          if (!e.intermediaries.empty())
+            return core::Error::invalid("only one channel can use provider intermediary", where(n, "channels." + ch.name + ".provider"));
           if (auto st = load_intermediaries(root, path, e); !st) return st.error();
           ch.account = "intermediary:" + ch.name;
         } else if (ch.provider != "sandbox") {

@@ -243,6 +243,13 @@ TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
   EXPECT_NE(email_without_smtp.code, 0);
   EXPECT_NE(email_without_smtp.err.find("need providers.smtp"), std::string::npos) << email_without_smtp.err;
 
+  auto two_channels = load(config("  peers: {scheme: intermediary, provider: intermediary}\n"
+                                  "intermediaries:\n  buurt:\n    webhook_url: https://buurt.example.org/d\n"
+                                  "    secret: buurt-secret-0123456789\n"));
+  EXPECT_NE(two_channels.code, 0);
+  EXPECT_NE(two_channels.err.find("channels.peers.provider: only one channel can use provider intermediary"),
+            std::string::npos) << two_channels.err;
+
   auto long_linger = load(write("outreach.yaml",
                                 "engine: {lease: 5m, digest: {linger: 3m}}\n"
                                 "channels:\n  intermediary: {scheme: intermediary, provider: intermediary}\n"
