@@ -12,17 +12,14 @@
 #include "channels/whatsapp_connector.h"
 #include "tests/support/blocking_transport.h"
 #include "tests/support/prism_server.h"
+#include "tests/support/utc_time.h"
 
 namespace outreach::channels {
 namespace {
 
 using test::PrismServer;
 
-core::TimePoint at(const char* text) {
-  core::TimePoint t;
-  EXPECT_TRUE(core::parse_utc(text, t)) << text;
-  return t;
-}
+constexpr auto at = &test::utc_time;
 
 // Everything a failure message needs: status, Prism's violations header and body.
 std::string describe(const TransportResponse& r) {

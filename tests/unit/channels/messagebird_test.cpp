@@ -6,6 +6,7 @@
 
 #include "channels/connector_factory.h"
 #include "channels/signature.h"
+#include "tests/support/utc_time.h"
 
 namespace outreach::channels {
 namespace {
@@ -29,11 +30,7 @@ constexpr const char* kUrlReordered =
 constexpr const char* kPayloadMismatch =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJNZXNzYWdlQmlyZCIsIm5iZiI6MTYyNTQ3OTIwMCwiZXhwIjoxNjI1NDc5MjYwLCJqdGkiOiIxNDUwMTUzMi05NmYyLTQ2ODQtOTgzMi02OGYwOTUxYWUzNDIiLCJ1cmxfaGFzaCI6IjBmMTE1ZGIwNjJiN2MwZGQwMzBiMTY4NzhjOTlkZWE1YzM1NGI0OWRjMzdiMzhlYjg4NDYxNzljNzc4M2U5ZDciLCJwYXlsb2FkX2hhc2giOiJmYjYyZjAyYWNkYTdkNzQxNzdhNzAxYTFjZTAwNmU2YmFjZDkwYzdkNGQ3YWI0ODE2OTJjMWRhNDdjODEwNzZiIn0.m79RCwO6dGa9pvzsQypkVuXQ6eM0CkRl6_U7MfWg6TM";
 
-core::TimePoint at(const char* text) {
-  core::TimePoint t;
-  EXPECT_TRUE(core::parse_utc(text, t)) << text;
-  return t;
-}
+constexpr auto at = &test::utc_time;
 
 std::string refusal(const char* token, const char* url, const char* body, const char* secret, const char* now) {
   auto s = verify_messagebird_jwt(token, url, body, secret, at(now));

@@ -5,17 +5,14 @@
 #include <nlohmann/json.hpp>
 
 #include "channels/signature.h"
+#include "tests/support/utc_time.h"
 
 namespace outreach::channels {
 namespace {
 
 using nlohmann::json;
 
-core::TimePoint at(const char* text) {
-  core::TimePoint t;
-  EXPECT_TRUE(core::parse_utc(text, t)) << text;
-  return t;
-}
+constexpr auto at = &test::utc_time;
 
 MessengerConfig config() {
   MessengerConfig c;
