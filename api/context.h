@@ -8,6 +8,10 @@
 
 #include "core/clock.h"
 
+namespace outreach::net {
+class MetricsRegistry;
+}  // namespace outreach::net
+
 namespace outreach::storage {
 class Database;
 }
@@ -16,19 +20,21 @@ class Connector;
 class IntermediaryConnector;
 }
 namespace outreach::engine {
-class MetricsRegistry;
 class InboundProcessor;
-class CampaignDesk;
 }  // namespace outreach::engine
+
+namespace outreach::services {
+class CampaignDesk;
+}  // namespace outreach::services
 
 namespace outreach::api {
 
 struct ApiContext {
   storage::Database* db = nullptr;
   const core::Clock* clock = nullptr;
-  engine::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
+  net::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
   engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
-  engine::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  services::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
   std::map<std::string, const channels::Connector*> webhooks;
   // Intermediary key -> its connector, which verifies the signed reports it sends back.

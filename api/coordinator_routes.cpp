@@ -1,10 +1,10 @@
-// Coordinators and approvers: campaigns through engine::CampaignDesk (save, submit, approve,
+// Coordinators and approvers: campaigns through services::CampaignDesk (save, submit, approve,
 // launch, pause, resume, status with the funnel) and erasure of a person.
 
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
 
@@ -15,14 +15,14 @@ using storage::PrincipalKind;
 namespace {
 
 Response desk_missing() {
-  return json_response(engine::json_error_body("transient", "campaign desk not available"), 503);
+  return json_response(net::json_error_body("transient", "campaign desk not available"), 503);
 }
 
 Response save_campaign(ApiContext& ctx, Call& call) {
   if (!ctx.desk) return desk_missing();
   if (call.request.body.empty()) return invalid_field("body", "expected a campaign YAML document");
   const std::string file = "request";
-  engine::ValidationReport report = ctx.desk->validate(call.request.body, file);
+  services::ValidationReport report = ctx.desk->validate(call.request.body, file);
   if (!report.ok) {
     json body = {{"error",
                   {{"code", "invalid_input"},
@@ -37,7 +37,7 @@ Response save_campaign(ApiContext& ctx, Call& call) {
   return json_response(out.dump(), 201);
 }
 
-json status_json(const engine::CampaignStatus& s) {
+json status_json(const services::CampaignStatus& s) {
   json funnel = json::array();
   for (const auto& f : s.funnel) {
     funnel.push_back({{"step", f.step}, {"step_id", f.step_id}, {"channel", f.channel}, {"status", f.status},

@@ -9,7 +9,7 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "channels/intermediary_connector.h"
-#include "engine/field_reports.h"
+#include "services/field_reports.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -24,18 +24,18 @@ Response report_back(ApiContext& ctx, Call& call) {
   call.actor = "intermediary:" + key;
   auto it = ctx.intermediaries.find(key);
   if (it == ctx.intermediaries.end() || !it->second) {
-    return json_response(engine::json_error_body("not_found", "no intermediary with this key"), 404);
+    return json_response(net::json_error_body("not_found", "no intermediary with this key"), 404);
   }
   const channels::IntermediaryConnector& connector = *it->second;
   if (auto st = connector.verify_report(to_webhook_request(ctx.public_base_url, call.request), ctx.clock->now()); !st) {
-    return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
+    return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
   auto report = channels::parse_intermediary_report(call.request.body);
   if (!report) return fail(report.error());
 
   storage::Outbox outbox(*ctx.db);
   storage::ContactLogStore logs(*ctx.db);
-  engine::FieldReports recorder(*ctx.db, ctx.case_sla_working_days);
+  services::FieldReports recorder(*ctx.db, ctx.case_sla_working_days);
   const std::string address = "intermediary:" + key;
   int recorded = 0, duplicates = 0, erased = 0, cases = 0;
   for (std::size_t i = 0; i < report->reports.size(); ++i) {
@@ -62,7 +62,7 @@ Response report_back(ApiContext& ctx, Call& call) {
       ++duplicates;
       continue;
     }
-    engine::FieldReport fr;
+    services::FieldReport fr;
     fr.log.contact_id = message->contact_id;
     fr.log.collector = address;
     fr.log.mode = entry.mode.empty() ? "other" : entry.mode;
@@ -74,7 +74,7 @@ Response report_back(ApiContext& ctx, Call& call) {
     fr.campaign_id = message->campaign_id;
     fr.message_id = message->id;
     if (entry.consent) {
-      fr.consent = engine::ConsentGiven{entry.consent->purposes, entry.consent->text_id, entry.consent->text_version,
+      fr.consent = services::ConsentGiven{entry.consent->purposes, entry.consent->text_id, entry.consent->text_version,
                                         entry.consent->language};
     }
     auto done = recorder.record(fr);

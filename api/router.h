@@ -82,7 +82,7 @@ std::string new_request_id();
 // Every route of the api (api/*_routes.cpp), registered on one router.
 std::unique_ptr<Router> make_router(ApiContext& ctx);
 // The handler the engine's HttpServer calls.
-engine::HttpHandler http_handler(Router& router);
+net::HttpHandler http_handler(Router& router);
 
 // Route groups, one file per audience.
 void add_ops_routes(Router& router);

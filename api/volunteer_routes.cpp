@@ -6,7 +6,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
-#include "engine/field_reports.h"
+#include "services/field_reports.h"
 #include "storage/assignment_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_log_store.h"
@@ -140,7 +140,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
   log.follow_up = follow_up->value_or("");
 
   // Consent given to the volunteer: {purposes:[...], text_version, language, text_id?}.
-  engine::FieldReport report;
+  services::FieldReport report;
   report.source = "volunteer";
   report.origin = "contact-log";
   if (auto c = body->find("consent"); c != body->end() && !c->is_null()) {
@@ -156,7 +156,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
     if (!valid_language(**language)) return invalid_field("consent.language", "expected a language code like nl");
     auto text_id = string_field(*c, "text_id", false, 64, "consent.");
     if (!text_id) return fail(text_id.error());
-    engine::ConsentGiven given{.text_id = text_id->value_or("volunteer-script"), .text_version = **version,
+    services::ConsentGiven given{.text_id = text_id->value_or("volunteer-script"), .text_version = **version,
                                .language = **language};
     for (std::size_t i = 0; i < purposes->size(); ++i) {
       const auto& p = (*purposes)[i];
@@ -171,7 +171,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
 
   report.log = std::move(log);
   // The route is transactional: a failure anywhere rolls the whole report back.
-  auto recorded = engine::FieldReports(*ctx.db, ctx.case_sla_working_days).record(report);
+  auto recorded = services::FieldReports(*ctx.db, ctx.case_sla_working_days).record(report);
   if (!recorded) return fail(recorded.error());
   call.audit_subjects.push_back("contact:" + std::to_string(contact_id));
   call.audit_detail = "outcome=" + report.log.outcome + " consents=" + std::to_string(recorded->consent_events.size());

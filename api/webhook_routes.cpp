@@ -17,12 +17,12 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
   call.actor = "webhook:" + channel;
   auto it = ctx.webhooks.find(channel);
   if (it == ctx.webhooks.end() || !it->second) {
-    return json_response(engine::json_error_body("not_found", "no webhook for this channel"), 404);
+    return json_response(net::json_error_body("not_found", "no webhook for this channel"), 404);
   }
   const channels::Connector& connector = *it->second;
   channels::WebhookRequest webhook = to_webhook_request(ctx.public_base_url, call.request);
   if (auto st = connector.verify_signature(webhook); !st) {
-    return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
+    return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
   auto events = connector.parse_webhook(webhook);
   if (!events) return fail(events.error());
@@ -34,7 +34,7 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
     return r;
   }
   if (!ctx.inbound) {
-    return json_response(engine::json_error_body("transient", "inbound processing not available"), 503);
+    return json_response(net::json_error_body("transient", "inbound processing not available"), 503);
   }
   int recorded = 0, duplicates = 0, statuses = 0, unknown_statuses = 0;
   for (const auto& message : events->inbound) {

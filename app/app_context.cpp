@@ -15,6 +15,13 @@ void AppContext::open() {
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }
   db = storage::Database::open(db_path).take();
+  std::string secret_path = config.secret_file;
+  if (secret_path.empty()) secret_path = db_path == ":memory:" ? std::string() : storage::default_secret_path(db_path);
+  if (secret_path.empty()) {
+    secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::ephemeral());
+  } else {
+    secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
+  }
 }
 
 void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,

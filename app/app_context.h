@@ -7,6 +7,7 @@
 #include "app/config_loader.h"
 #include "core/clock.h"
 #include "storage/database.h"
+#include "storage/server_secret.h"
 
 namespace outreach::app {
 
@@ -16,6 +17,8 @@ struct AppContext {
   AppConfig config;
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<core::Clock> clock = std::make_unique<core::SystemClock>();
+  // The server secret (storage/server_secret.h): the configuration's secret_file, else "<db>.secret".
+  std::unique_ptr<storage::ServerSecret> secret;
 
   // Loads the configuration and opens (creating/migrating) the database. Throws ErrorException.
   void open();

@@ -7,11 +7,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "app/contact_import.h"
+#include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "campaigns/campaign.h"
 #include "core/urn.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "storage/audit_log.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
@@ -51,7 +51,7 @@ int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, 
 int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
   require_actor(ctx, actor);
   auto text = read_file(file).take();
-  ImportOptions opts;
+  services::ImportOptions opts;
   opts.file_name = file;
   opts.collector = actor;
   const bool tty = isatty(STDERR_FILENO);
@@ -65,7 +65,7 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
       if (done == total) std::cerr << "\n";
     };
   }
-  auto report = import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
+  auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
   ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
             std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected");
   out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << "\n";
@@ -142,7 +142,7 @@ int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& a
 
 int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream& out) {
   auto text = read_file(file).take();
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto report = desk.validate(text, file);
   print_report_lines(report.errors, "error: ", out);
   print_report_lines(report.warnings, "warning: ", out);
@@ -155,7 +155,7 @@ int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream
 int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
   require_actor(ctx, actor);
   auto text = read_file(file).take();
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto id = desk.save(text, file, actor).take();
   auto rec = storage::CampaignStore(*ctx.db).get(id).take();
   out << "campaign " << rec.key << " saved as version " << rec.version << " (" << rec.state << ")\n";
@@ -163,7 +163,7 @@ int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::strin
 }
 
 int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& out) {
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto p = desk.preview(key).take();
   out << "preview of " << key << ": " << p.included << " people would get the first message, " << p.suppressed
       << " suppressed\n";
@@ -191,7 +191,7 @@ int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& 
 int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std::string& key, const std::string& actor,
                             std::ostream& out) {
   require_actor(ctx, actor);
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
   if (verb == "approve" && p.kind != storage::PrincipalKind::approver && p.kind != storage::PrincipalKind::coordinator) {
     fail(core::Error::forbidden("'" + actor + "' (" + storage::to_string(p.kind) + ") may not approve campaigns", "--as"));
@@ -210,7 +210,7 @@ int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std:
 
 int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out) {
   require_actor(ctx, actor);
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto r = desk.launch(key, actor).take();
   ctx.audit(actor, "campaign.launch", "campaign:" + key, "outreach", std::to_string(r.rows_added) + " outbox rows");
   out << "launched " << key << " version " << r.version << ": " << r.included << " people, " << r.suppressed
@@ -223,7 +223,7 @@ int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::stri
 }
 
 void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out) {
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto s = desk.status(key).take();
   out << "campaign " << s.key << " (" << s.state << ", version " << s.version << ", author " << s.author
       << ", approved by " << (s.approved_by.empty() ? "nobody yet" : s.approved_by) << ")\n";
@@ -248,7 +248,7 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
     print_funnel(ctx, key, out);
     return 0;
   }
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto s = desk.status(key).take();
   nlohmann::ordered_json j = {{"key", s.key}, {"state", s.state}, {"version", s.version}, {"messages", s.messages}};
   j["by_status"] = nlohmann::ordered_json::object();

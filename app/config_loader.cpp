@@ -166,6 +166,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
   };
   try {
     if (root["database"]) cfg.database = root["database"].as<std::string>();
+    if (root["secret_file"]) cfg.secret_file = root["secret_file"].as<std::string>();
     if (root["public_base_url"]) cfg.engine.public_base_url = root["public_base_url"].as<std::string>();
     auto& e = cfg.engine;
     if (auto eng = root["engine"]) {

@@ -11,6 +11,7 @@ namespace outreach::app {
 
 struct AppConfig {
   std::string database = "var/outreach.db";
+  std::string secret_file;  // empty: "<database>.secret" (storage/server_secret.h)
   engine::EngineConfig engine;
 };
 

@@ -6,9 +6,9 @@
 #include <random>
 
 #include "app/commands.h"
-#include "app/contact_import.h"
+#include "services/contact_import.h"
 #include "app/reference_data.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/inbound.h"
@@ -63,7 +63,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
 
   heading(out, "3. Four eyes: submit, approve by a second person, launch");
   cmd_campaign_transition(ctx, "submit", key, "amira.coordinator", out);
-  engine::CampaignDesk desk(db, clock, ctx.config.engine);
+  services::CampaignDesk desk(db, clock, ctx.config.engine);
   if (auto st = desk.approve(key, "amira.coordinator"); !st) out << "refused: " << st.error().what() << "\n";
   cmd_campaign_transition(ctx, "approve", key, "joost.privacy-officer", out);
   cmd_campaign_launch(ctx, key, "amira.coordinator", out);

@@ -10,14 +10,14 @@
 #include "app/commands.h"
 #include "api/context.h"
 #include "api/router.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/escalation_notifier.h"
-#include "engine/http_server.h"
-#include "engine/metrics.h"
+#include "net/http_server.h"
+#include "net/metrics.h"
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
 #include "engine/mailbox_poller.h"
@@ -177,17 +177,17 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   }
   const auto& config = ctx.config.engine;
   auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
-  engine::MetricsRegistry metrics;
+  net::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
   engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll, &posts);
   engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
   inbound.set_reply_senders(channels->senders());
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, config);
 
   // The reply/bounce mailbox, when configured, on its own CurlMulti (no shared connection limits
   // with the providers). Replies and bounces are recorded on the smtp channel ("email" by default).
-  std::unique_ptr<engine::CurlMulti> imap_multi;
+  std::unique_ptr<net::CurlMulti> imap_multi;
   std::unique_ptr<engine::MailboxPoller> mailbox;
   if (config.imap) {
     engine::MailboxPollerOptions o;
@@ -202,7 +202,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
         o.match.message_id_domain = from.substr(from.rfind('@') + 1);
       break;
     }
-    imap_multi = std::make_unique<engine::CurlMulti>(ioc);
+    imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
   }
@@ -221,7 +221,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     if (const auto* c = channels->intermediary(i.settings.key)) api_ctx.intermediaries[i.settings.key] = c;
   }
   auto router = api::make_router(api_ctx);
-  engine::HttpServerOptions options;
+  net::HttpServerOptions options;
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
   options.address = listen.substr(0, colon);
@@ -230,14 +230,14 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   } catch (const std::exception&) {
     throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
   }
-  engine::HttpServer server(ioc, options, api::http_handler(*router));
+  net::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   scheduler.start();
   // Escalation notifications to the new owner, when configured, on their own CurlMulti.
-  std::unique_ptr<engine::CurlMulti> notify_multi;
+  std::unique_ptr<net::CurlMulti> notify_multi;
   std::unique_ptr<engine::WebhookEscalationNotifier> notifier;
   if (!config.owner_notifications.empty()) {
-    notify_multi = std::make_unique<engine::CurlMulti>(ioc);
+    notify_multi = std::make_unique<net::CurlMulti>(ioc);
     notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, config.owner_notifications).take();
   }
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);

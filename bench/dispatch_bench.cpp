@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
@@ -116,7 +116,7 @@ int setup(long n, const std::string& path) {
     }).take();
   }
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
+  services::CampaignDesk desk(*db, clock, config);
   desk.save(kCampaign, "bench.yaml", "author").take();
   desk.submit("bench", "author").take();
   desk.approve("bench", "approver").take();
@@ -128,7 +128,7 @@ int launch(const std::string& path) {
   auto db = storage::Database::open(path).take();
   core::ManualClock clock(core::from_millis(1'700'000'000'000));
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
+  services::CampaignDesk desk(*db, clock, config);
   auto rss_before = peak_rss_mb();
   auto t0 = Clock::now();
   auto r = desk.launch("bench", "author").take();
@@ -222,7 +222,7 @@ int precision(long n) {
   auto db = storage::Database::open(path).take();
   core::SystemClock clock;
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
+  services::CampaignDesk desk(*db, clock, config);
   desk.launch("bench", "author").take();
   // Spread the due times over the next 10 seconds.
   std::mt19937 rnd(7);

@@ -9,16 +9,16 @@
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
 #include "engine/audience_source.h"
-#include "engine/circuit_breaker.h"
+#include "engine/policy/circuit_breaker.h"
 #include "engine/engine_config.h"
-#include "engine/frequency_cap.h"
+#include "engine/policy/frequency_cap.h"
 #include "engine/intermediary_routing.h"
 #include "engine/message_composer.h"
-#include "engine/metrics.h"
-#include "engine/retry_policy.h"
-#include "engine/send_window.h"
+#include "net/metrics.h"
+#include "engine/policy/retry_policy.h"
+#include "engine/policy/send_window.h"
 #include "engine/sender.h"
-#include "engine/token_bucket.h"
+#include "engine/policy/token_bucket.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/database.h"
@@ -80,7 +80,7 @@ struct Dispatcher::Attempt {
 };
 
 Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
-                       std::map<std::string, Sender*> senders, MetricsRegistry* metrics)
+                       std::map<std::string, Sender*> senders, net::MetricsRegistry* metrics)
     : impl_(std::make_unique<Impl>(config, clock.now())),
       db_(db),
       clock_(clock),
@@ -314,7 +314,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       const auto at = clock_.now();
       if (metrics_) {
         metrics_->histogram("outreach_send_latency_seconds", "Time from handing a message to its channel to the provider's answer",
-                            MetricsRegistry::latency_buckets(), {{"channel", channel}})
+                            net::MetricsRegistry::latency_buckets(), {{"channel", channel}})
             .observe(std::chrono::duration<double>(at - a->started).count());
       }
       MessageOutcome o;

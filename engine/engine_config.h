@@ -12,9 +12,9 @@
 #include "channels/provider_settings.h"
 #include "core/clock.h"
 #include "core/urn.h"
-#include "engine/circuit_breaker.h"
-#include "engine/retry_policy.h"
-#include "engine/token_bucket.h"
+#include "engine/policy/circuit_breaker.h"
+#include "engine/policy/retry_policy.h"
+#include "engine/policy/token_bucket.h"
 
 namespace outreach::engine {
 

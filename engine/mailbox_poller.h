@@ -9,7 +9,7 @@
 //   - a bounce goes to InboundProcessor::handle_status(channel, ...), which moves the message whose
 //     provider id is the quoted Message-ID to `undelivered` and marks the address bad;
 //   - anything else (auto-replies, newsletters) is left in the mailbox, seen, and logged.
-// Every transfer is a libcurl easy handle added to the CurlMulti; the pass continues from the
+// Every transfer is a libcurl easy handle added to the net::CurlMulti; the pass continues from the
 // transfers' completion callbacks, so the io_context never waits on the IMAP server. Each IMAP
 // command runs on a fresh connection (login + SELECT), because a reused session may still show
 // the mailbox as it was after its previous command: about three logins per message read.
@@ -45,9 +45,12 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace outreach::net {
+class CurlMulti;
+}  // namespace outreach::net
+
 namespace outreach::engine {
 
-class CurlMulti;
 class InboundProcessor;
 
 struct MailboxPollerOptions {
@@ -74,7 +77,7 @@ class MailboxPoller {
  public:
   using PassDone = std::function<void(const MailboxPollReport&)>;
 
-  MailboxPoller(boost::asio::io_context& io, CurlMulti& multi, channels::ImapMailbox mailbox, InboundProcessor& inbound,
+  MailboxPoller(boost::asio::io_context& io, net::CurlMulti& multi, channels::ImapMailbox mailbox, InboundProcessor& inbound,
                 const core::Clock& clock, MailboxPollerOptions options = {});
   ~MailboxPoller();
   MailboxPoller(const MailboxPoller&) = delete;

@@ -17,7 +17,7 @@
 
 #include "channels/connector.h"
 #include "core/clock.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
 #include "engine/scheduler.h"
@@ -155,12 +155,12 @@ class EngineTest : public StorageTest {
     return "  - id: one\n    after: 0d\n    channels: " + channels + "\n    template: first\n" + more;
   }
 
-  engine::CampaignDesk& desk() {
-    if (!desk_) desk_ = std::make_unique<engine::CampaignDesk>(*db, clock, config);
+  services::CampaignDesk& desk() {
+    if (!desk_) desk_ = std::make_unique<services::CampaignDesk>(*db, clock, config);
     return *desk_;
   }
   // save (amira) -> submit -> approve (joost) -> launch; fails the test on any refusal.
-  engine::LaunchReport launch(const std::string& yaml) {
+  services::LaunchReport launch(const std::string& yaml) {
     auto& d = desk();
     auto id = d.save(yaml, "test.yaml", "amira");
     EXPECT_TRUE(id) << (id ? "" : id.error().what());
@@ -169,7 +169,7 @@ class EngineTest : public StorageTest {
     EXPECT_TRUE(d.approve(key, "joost"));
     auto r = d.launch(key, "amira");
     EXPECT_TRUE(r) << (r ? "" : r.error().what());
-    return r ? *r : engine::LaunchReport{};
+    return r ? *r : services::LaunchReport{};
   }
 
   void grant(std::int64_t contact, const std::string& channel = "*", const std::string& purpose = "outreach") {
@@ -239,7 +239,7 @@ class EngineTest : public StorageTest {
 
   engine::EngineConfig config;
   FakeSender sms, email, whatsapp;
-  std::unique_ptr<engine::CampaignDesk> desk_;
+  std::unique_ptr<services::CampaignDesk> desk_;
   std::unique_ptr<engine::Dispatcher> dispatcher_;
 };
 

@@ -21,11 +21,11 @@
 #include "api/router.h"
 #include "channels/twilio_connector.h"
 #include "channels/whatsapp_connector.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/engine_config.h"
-#include "engine/http_server.h"
+#include "net/http_server.h"
 #include "engine/inbound.h"
-#include "engine/metrics.h"
+#include "net/metrics.h"
 #include "storage/audit_log.h"
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
@@ -81,7 +81,7 @@ class ApiTest : public ::testing::Test {
     config_.channels["facebook_page"].name = "facebook_page";
     config_.channels["facebook_page"].scheme = core::UrnScheme::page;
     inbound_ = std::make_unique<engine::InboundProcessor>(*db_, clock_, config_, nullptr);
-    desk_ = std::make_unique<engine::CampaignDesk>(*db_, clock_, config_);
+    desk_ = std::make_unique<services::CampaignDesk>(*db_, clock_, config_);
     channels::TwilioConfig tc;
     tc.account_sid = "AC123";
     tc.auth_token = kTwilioToken;
@@ -104,7 +104,7 @@ class ApiTest : public ::testing::Test {
     ctx_.public_base_url = kPublicBase;
     ctx_.assignment_cap = 3;
     router_ = api::make_router(ctx_);
-    server_ = std::make_unique<engine::HttpServer>(ioc_, options(), api::http_handler(*router_));
+    server_ = std::make_unique<net::HttpServer>(ioc_, options(), api::http_handler(*router_));
     ASSERT_TRUE(server_->start().ok());
     io_thread_ = std::thread([this] { ioc_.run(); });
     curl_ = curl_easy_init();
@@ -122,8 +122,8 @@ class ApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  virtual engine::HttpServerOptions options() {
-    engine::HttpServerOptions o;
+  virtual net::HttpServerOptions options() {
+    net::HttpServerOptions o;
     o.read_timeout = std::chrono::seconds(5);
     return o;
   }
@@ -248,9 +248,9 @@ class ApiTest : public ::testing::Test {
   core::ManualClock clock_{core::from_millis(1795000000000)};  // 2026-11-17
   std::unique_ptr<storage::Database> db_;
   engine::EngineConfig config_;
-  engine::MetricsRegistry metrics_;
+  net::MetricsRegistry metrics_;
   std::unique_ptr<engine::InboundProcessor> inbound_;
-  std::unique_ptr<engine::CampaignDesk> desk_;
+  std::unique_ptr<services::CampaignDesk> desk_;
   std::unique_ptr<channels::TwilioConnector> twilio_;
   std::unique_ptr<channels::WhatsAppConnector> whatsapp_;
   api::ApiContext ctx_;
@@ -258,7 +258,7 @@ class ApiTest : public ::testing::Test {
   boost::asio::io_context ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
       boost::asio::make_work_guard(ioc_)};
-  std::unique_ptr<engine::HttpServer> server_;
+  std::unique_ptr<net::HttpServer> server_;
   std::thread io_thread_;
   CURL* curl_ = nullptr;
   std::map<std::string, std::string> tokens_;

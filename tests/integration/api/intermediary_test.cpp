@@ -9,7 +9,7 @@
 
 #include "tests/integration/api/api_fixture.h"
 #include "channels/webhook_connector.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "storage/contact_log_store.h"

@@ -36,7 +36,7 @@
 #include "channels/twilio_connector.h"
 #include "core/clock.h"
 #include "core/urn.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
@@ -227,7 +227,7 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   // Save, submit, approve by a second person, launch: as `outreach campaign ...` does.
   const std::string campaign_file = src + "/config/campaigns/herstel-rijnmond.yaml";
   const std::string yaml = slurp(campaign_file);
-  engine::CampaignDesk desk(*db, clock, config);
+  services::CampaignDesk desk(*db, clock, config);
   auto saved = desk.save(yaml, campaign_file, "amira");
   ASSERT_TRUE(saved.ok()) << saved.error().what();
   ASSERT_TRUE(desk.submit("herstel-rijnmond", "amira").ok());

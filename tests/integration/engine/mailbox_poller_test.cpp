@@ -14,10 +14,10 @@
 
 #include "channels/email_connector.h"
 #include "channels/imap_mailbox.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/inbound.h"
 #include "engine/mailbox_poller.h"
-#include "engine/net.h"
+#include "net/asio.h"
 #include "storage/consent_ledger.h"
 #include "storage/response_store.h"
 #include "tests/support/engine_fixture.h"
@@ -176,8 +176,8 @@ class MailboxPollerTest : public EngineTest {
   channels::EmailConnector connector_;
   std::string dir_;
   std::unique_ptr<DovecotServer> server_;
-  engine::net::io_context io_;
-  engine::CurlMulti multi_{io_};
+  asio::io_context io_;
+  net::CurlMulti multi_{io_};
   std::unique_ptr<engine::InboundProcessor> inbound_;
   std::unique_ptr<MailboxPoller> poller_;
   std::vector<MailboxPollReport> reports_;

@@ -1,0 +1,266 @@
+#include "services/campaign_desk.h"
+
+#include <set>
+
+#include "campaigns/audience.h"
+#include "campaigns/campaign_parser.h"
+#include "campaigns/campaign_validator.h"
+#include "campaigns/lifecycle.h"
+#include "campaigns/message_lint.h"
+#include "campaigns/sequencer.h"
+#include "campaigns/template_renderer.h"
+#include "engine/audience_source.h"
+#include "engine/engine_config.h"
+#include "storage/campaign_store.h"
+#include "storage/database.h"
+#include "storage/municipality_store.h"
+#include "storage/outbox.h"
+#include "storage/post_store.h"
+
+namespace outreach::services {
+namespace {
+
+constexpr std::size_t kLaunchBatch = 1000;
+
+campaigns::ValidationContext context_for(storage::Database& db, const engine::EngineConfig& config) {
+  campaigns::ValidationContext ctx;
+  ctx.channels = engine::channel_kinds(config);
+  storage::MunicipalityStore m(db);
+  for (const auto& mun : m.list()) {
+    if (mun.valid_to.empty()) ctx.municipalities.insert(mun.code);
+  }
+  for (const auto& r : m.regions()) ctx.regions.insert(r.code);
+  return ctx;
+}
+
+std::string sms_line(const campaigns::SmsReport& r) {
+  return r.template_id + " " + r.language + ": " + campaigns::to_string(r.sms.encoding) + ", " +
+         std::to_string(r.sms.characters) + " chars, " + std::to_string(r.sms.segments) +
+         (r.sms.segments == 1 ? " segment" : " segments");
+}
+
+}  // namespace
+
+CampaignDesk::CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
+    : db_(db), clock_(clock), config_(config) {}
+
+ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std::string& file_name) const {
+  ValidationReport report;
+  auto parsed = campaigns::parse_campaign(yaml_text, file_name);
+  std::vector<campaigns::Finding> findings = parsed.findings;
+  if (parsed.campaign) {
+    auto ctx = context_for(db_, config_);
+    auto more = campaigns::validate(*parsed.campaign, ctx);
+    findings.insert(findings.end(), more.begin(), more.end());
+    if (!campaigns::has_errors(findings)) {
+      auto lint = campaigns::lint(*parsed.campaign, ctx.channels);
+      findings.insert(findings.end(), lint.begin(), lint.end());
+      for (const auto& r : campaigns::sms_report(*parsed.campaign)) report.sms.push_back(sms_line(r));
+    }
+  }
+  for (const auto& f : findings) {
+    if (f.severity == campaigns::Finding::error) report.errors.push_back(f.str());
+    else report.warnings.push_back(f.str());
+  }
+  report.ok = parsed.campaign.has_value() && report.errors.empty();
+  return report;
+}
+
+core::Result<std::int64_t> CampaignDesk::save(const std::string& yaml_text, const std::string& file_name,
+                                              const std::string& author) {
+  auto report = validate(yaml_text, file_name);
+  if (!report.ok) {
+    std::string all;
+    for (const auto& e : report.errors) all += (all.empty() ? "" : "\n") + e;
+    return core::Error::invalid(all.empty() ? "campaign is not valid" : all);
+  }
+  auto parsed = campaigns::parse_campaign(yaml_text, file_name);
+  storage::CampaignStore store(db_);
+  auto saved = store.save(parsed.campaign->key, parsed.campaign->name, file_name, yaml_text, author, clock_.now());
+  if (!saved) return saved.error();
+  return saved->campaign.id;
+}
+
+core::Result<PreviewReport> CampaignDesk::preview(const std::string& key) const {
+  storage::CampaignStore store(db_);
+  auto rec = store.find(key);
+  if (!rec) return rec.error();
+  auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
+  if (!campaign) return campaign.error();
+  auto kinds = engine::channel_kinds(config_);
+  auto region_of = storage::MunicipalityStore(db_).region_of_all();
+  auto names = storage::MunicipalityStore(db_).names();
+  PreviewReport report;
+  report.campaign = key;
+  std::set<std::pair<std::string, std::string>> sampled;
+  engine::for_each_candidate_chunk(db_, *campaign, kinds, kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
+    auto sel = campaigns::select_audience(*campaign, chunk, region_of, kinds);
+    auto counts = sel.counts();
+    report.included += counts.included;
+    for (const auto& [k, v] : counts.by_municipality) report.by_municipality[k] += v;
+    for (const auto& [k, v] : counts.by_language) report.by_language[k] += v;
+    for (const auto& [k, v] : counts.by_channel) report.by_channel[k] += v;
+    for (const auto& s : sel.suppressed) {
+      if (s.reason == campaigns::Suppression::not_in_audience) continue;  // outside, not suppressed
+      ++report.suppressed;
+      ++report.suppressed_by_reason[campaigns::to_string(s.reason)];
+    }
+    for (std::size_t i = 0; i < sel.included.size(); ++i) {
+      const auto& inc = sel.included[i];
+      if (!sampled.insert({inc.channel, inc.language}).second) continue;
+      const campaigns::Candidate* cand = nullptr;
+      for (const auto& c : chunk) {
+        if (c.contact_id == inc.contact_id) cand = &c;
+      }
+      campaigns::RenderVars vars = campaigns::sample_vars(*campaign);
+      if (cand) {
+        vars["name"] = cand->name;
+        vars["first_name"] = cand->name.substr(0, cand->name.find(' '));
+      }
+      vars["municipality_name"] = names.count(inc.municipality) ? names[inc.municipality] : inc.municipality;
+      auto rendered = campaigns::render(*campaign, campaign->steps.front().template_id, inc.language, vars);
+      if (rendered) {
+        report.samples.push_back({inc.contact_id, inc.channel, rendered->language_used, rendered->subject, rendered->text});
+      }
+    }
+  });
+  for (const auto& post : campaign->posts) {
+    auto rendered = campaigns::render_post(*campaign, post);
+    report.posts.push_back({post.id, post.channel, post.language, post.after,
+                            rendered ? rendered->text : "(cannot render: " + rendered.error().what() + ")"});
+  }
+  return report;
+}
+
+core::Status CampaignDesk::transition(const std::string& key, const char* to, const std::string& actor,
+                                      const std::string& note) {
+  storage::CampaignStore store(db_);
+  auto rec = store.find(key);
+  if (!rec) return rec.error();
+  auto from = campaigns::parse_campaign_state(rec->state);
+  auto target = campaigns::parse_campaign_state(to);
+  if (!from || !target) return core::Error::internal("unknown campaign state");
+  if (auto st = campaigns::check_transition(*from, *target, rec->author, actor); !st) return st;
+  return store.set_state(rec->id, rec->state, to, actor, clock_.now(), note);
+}
+
+core::Status CampaignDesk::submit(const std::string& key, const std::string& actor) {
+  return transition(key, "in_review", actor);
+}
+core::Status CampaignDesk::approve(const std::string& key, const std::string& actor) {
+  return transition(key, "approved", actor);
+}
+core::Status CampaignDesk::reject(const std::string& key, const std::string& actor, const std::string& note) {
+  return transition(key, "draft", actor, note);
+}
+core::Status CampaignDesk::pause(const std::string& key, const std::string& actor) {
+  return transition(key, "paused", actor);
+}
+core::Status CampaignDesk::resume(const std::string& key, const std::string& actor) {
+  return transition(key, "running", actor);
+}
+core::Status CampaignDesk::cancel(const std::string& key, const std::string& actor) {
+  return transition(key, "cancelled", actor);
+}
+
+core::Result<LaunchReport> CampaignDesk::launch(const std::string& key, const std::string& actor) {
+  storage::CampaignStore store(db_);
+  auto rec = store.find(key);
+  if (!rec) return rec.error();
+  // A second launch of a running campaign is allowed and adds nothing (idempotent snapshot).
+  if (rec->state != "running") {
+    if (auto st = transition(key, "running", actor, "launch"); !st) return st.error();
+  }
+  auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
+  if (!campaign) return campaign.error();
+  auto kinds = engine::channel_kinds(config_);
+  auto region_of = storage::MunicipalityStore(db_).region_of_all();
+  storage::Outbox outbox(db_);
+  LaunchReport report;
+  report.campaign_id = rec->id;
+  report.version = rec->version;
+  const auto now = clock_.now();
+  const int steps = static_cast<int>(campaign->steps.size());
+  const auto first_due = now + campaign->steps.front().after;
+  std::optional<core::Error> failure;
+  std::vector<std::int64_t> ids;
+  engine::for_each_candidate_chunk(db_, *campaign, kinds, kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
+    if (failure) return;
+    auto sel = campaigns::select_audience(*campaign, chunk, region_of, kinds);
+    report.included += static_cast<int>(sel.included.size());
+    for (const auto& s : sel.suppressed) {
+      if (s.reason == campaigns::Suppression::not_in_audience) continue;
+      ++report.suppressed;
+      ++report.suppressed_by_reason[campaigns::to_string(s.reason)];
+    }
+    ids.clear();
+    for (const auto& inc : sel.included) ids.push_back(inc.contact_id);
+    auto added = outbox.enqueue_launch(rec->id, rec->version, steps, ids, first_due, now,
+                                       campaigns::expires_at(campaign->steps.front(), first_due));
+    if (!added) failure = added.error();
+    else report.rows_added += *added;
+  });
+  if (failure) return *failure;
+  // Page posts: one row per post, rendered now so that what was approved is what is published.
+  std::vector<storage::PostDraft> drafts;
+  for (const auto& post : campaign->posts) {
+    auto rendered = campaigns::render_post(*campaign, post);
+    if (!rendered) return rendered.error().within("posts." + post.id);
+    drafts.push_back({post.id, post.channel, rendered->language_used, rendered->text, now + post.after});
+  }
+  auto posts = storage::PostStore(db_).enqueue_launch(rec->id, rec->version, drafts, now);
+  if (!posts) return posts.error();
+  report.posts_added = *posts;
+  return report;
+}
+
+int CampaignDesk::complete_finished(const std::string& actor) {
+  int done = 0;
+  storage::CampaignStore store(db_);
+  storage::Outbox outbox(db_);
+  for (const auto& c : store.list()) {
+    if (c.state != "running") continue;
+    bool open = false;
+    for (const auto& cell : outbox.funnel(c.id)) {
+      if (!storage::is_final(cell.status)) open = true;
+    }
+    for (const auto& post : storage::PostStore(db_).list(c.id)) {
+      if (!storage::is_final(post.status)) open = true;
+    }
+    if (!open && store.set_state(c.id, "running", "completed", actor, clock_.now(), "all messages final")) ++done;
+  }
+  return done;
+}
+
+core::Result<CampaignStatus> CampaignDesk::status(const std::string& key) const {
+  storage::CampaignStore store(db_);
+  auto rec = store.find(key);
+  if (!rec) return rec.error();
+  CampaignStatus s;
+  s.id = rec->id;
+  s.key = rec->key;
+  s.name = rec->name;
+  s.state = rec->state;
+  s.version = rec->version;
+  s.author = rec->author;
+  if (auto v = store.version(rec->id, rec->version)) s.approved_by = v->approved_by;
+  auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
+  for (const auto& cell : storage::Outbox(db_).funnel(rec->id)) {
+    FunnelRow row;
+    row.step = cell.step;
+    if (campaign && cell.step < static_cast<int>(campaign->steps.size())) row.step_id = campaign->steps[static_cast<std::size_t>(cell.step)].id;
+    row.channel = cell.channel;
+    row.status = storage::to_string(cell.status);
+    row.count = cell.count;
+    s.messages += cell.count;
+    s.by_status[row.status] += cell.count;
+    s.funnel.push_back(std::move(row));
+  }
+  for (const auto& p : storage::PostStore(db_).list(rec->id)) {
+    s.posts.push_back({p.post_key, p.channel, storage::to_string(p.status), p.due_at, p.attempts, p.provider_post_id,
+                       p.reason});
+  }
+  return s;
+}
+
+}  // namespace outreach::services
