@@ -25,6 +25,7 @@ class InboundProcessor;
 
 namespace outreach::services {
 class CampaignDesk;
+class Unsubscribe;
 }  // namespace outreach::services
 
 namespace outreach::api {
@@ -35,6 +36,7 @@ struct ApiContext {
   net::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
   engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
   services::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  services::Unsubscribe* unsubscribe = nullptr;   // /u/{token} routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
   std::map<std::string, const channels::Connector*> webhooks;
   // Intermediary key -> its connector, which verifies the signed reports it sends back.

@@ -76,6 +76,7 @@ struct EngineConfig {
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+  std::string unsubscribe_key;  // ServerSecret::derive("unsubscribe") (set by app/); empty: messages carry no unsubscribe link
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox

@@ -278,6 +278,17 @@ CREATE INDEX campaign_posts_due ON campaign_posts(due_at) WHERE status = 'queued
 ALTER TABLE cases ADD COLUMN owner_notified_at INTEGER;
 UPDATE cases SET owner_notified_at = updated_at;
 )sql",
+      // 6: the audit log is append-only, like the consent ledger: no UPDATE, no DELETE. Its rows
+      // hold no personal data (subjects are references), so erasure needs no exception. Signed
+      // checkpoints outside the database (storage/audit_checkpoint.h) catch what a trigger cannot:
+      // someone who drops the triggers and truncates or rewrites the log.
+      // (Numbered 6 on main, after migration 5 from a parallel branch; the 5th element here.)
+      R"sql(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
   };
   return kMigrations;
 }

@@ -1,6 +1,7 @@
 // Drives the real `outreach` binary on temporary databases, as a user would.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tests/support/http_recorder.h"
 
@@ -185,6 +186,41 @@ TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
   auto own = run("responses export --municipality GM0606 --format csv --as schiedam");
   EXPECT_EQ(own.code, 0);
   EXPECT_EQ(own.out.rfind("\xEF\xBB\xBFresponse_id,", 0), 0u) << "CSV starts with a BOM for Excel";
+}
+
+TEST_F(Cli, AuditVerifyWithCheckpointsCatchesTruncationAndForgedCheckpoints) {
+  setup_reference();
+  auto csv = write("p.csv", "name,phone,language,municipality\nSanne,0612340001,nl,GM0599\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto cp = run("audit checkpoint");
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  EXPECT_NE(cp.out.find("audit checkpoint: record 2 (2 records"), std::string::npos) << cp.out;
+  const std::string file = db_ + ".checkpoints";
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto ok = run("audit verify --checkpoint '" + file + "'");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("audit log intact: 3 records, hash chain verified; 1 signed checkpoint(s) verified, the newest "
+                        "of record 2"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("(1 newer record(s) are covered by the chain only)"), std::string::npos) << ok.out;
+
+  {  // Someone with the database file drops the triggers and deletes the newest records.
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 2");
+  }
+  EXPECT_EQ(run("audit verify").code, 0) << "the chain alone cannot see a lost tail";
+  auto truncated = run("audit verify --checkpoint '" + file + "'");
+  EXPECT_EQ(truncated.code, 1);
+  EXPECT_EQ(truncated.err, "outreach: " + file + ":1: checkpoint of record 2: record 2 is missing: the newest records "
+                                                 "were deleted (the log now ends at record 1)\n");
+
+  // A checkpoint line written by hand to cover it up does not carry a valid signature.
+  const std::string forged = "{\"v\":1,\"id\":1,\"hash\":\"" + std::string(64, 'a') +
+                             "\",\"count\":1,\"at\":\"x\",\"at_ms\":1,\"sig\":\"" + std::string(64, 'b') + "\"}";
+  write("forged.checkpoints", forged + "\n");
+  auto bad = run("audit verify --checkpoint '" + (dir_ / "forged.checkpoints").string() + "'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("forged.checkpoints:1: the signature does not match"), std::string::npos) << bad.err;
 }
 
 TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
