@@ -248,6 +248,24 @@ class CliConfig : public Cli {
   CliResult load(const std::string& file) { return run("--config '" + file + "' municipalities load"); }
 };
 
+TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
+  auto with_base = [&](const std::string& base) {
+    return load(write("outreach.yaml",
+                      "public_base_url: " + base + "\n"
+                      "channels:\n  email: {scheme: mailto, provider: smtp}\n"
+                      "providers:\n  smtp: {url: \"smtp://127.0.0.1:2525\", starttls: \"false\", "
+                      "from_address: herstel@gemeente.example.org}\n"));
+  };
+  auto plain = with_base("http://outreach.example.org");
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_NE(plain.err.find("outreach.yaml:1: public_base_url: must be an https:// URL when channel email sends e-mail "
+                           "(RFC 8058 one-click unsubscribe links); http:// only on a loopback address, got "
+                           "'http://outreach.example.org'"),
+            std::string::npos) << plain.err;
+  EXPECT_EQ(with_base("https://outreach.example.org").code, 0);
+  EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
+}
+
 TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
   auto ok = load(config(
       "intermediaries:\n"
