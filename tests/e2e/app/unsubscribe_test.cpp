@@ -109,8 +109,8 @@ TEST_F(Unsubscribe, OneClickFromARealEmailWithdrawsConsentAndStopsTheNextStep) {
       "  - {id: first, after: 0d, channels: [email], template: first}\n"
       "  - {id: reminder, after: 1d, channels: [email], template: reminder}\n"
       "templates:\n"
-      "  first:\n    nl: {subject: Hulp, text: \"Beste {{name}}, uw gemeente helpt. Afmelden: {{unsubscribe_url}}\"}\n"
-      "  reminder:\n    nl: {subject: Herinnering, text: \"Beste {{name}}, nog een keer. Afmelden: {{unsubscribe_url}}\"}\n");
+      "  first:\n    nl: {subject: Hulp, text: \"Beste {{name}}, uw gemeente helpt. Herstelteam. Afmelden: {{unsubscribe_url}}\"}\n"
+      "  reminder:\n    nl: {subject: Herinnering, text: \"Beste {{name}}, nog een keer. Herstelteam. Afmelden: {{unsubscribe_url}}\"}\n");
   for (std::vector<std::string> step : {std::vector<std::string>{"campaign", "save", campaign, "--as", "amira"},
                                         {"campaign", "submit", "mail", "--as", "amira"},
                                         {"campaign", "approve", "mail", "--as", "joost"},
