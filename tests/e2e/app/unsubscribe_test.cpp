@@ -152,6 +152,14 @@ TEST_F(Unsubscribe, OneClickFromARealEmailWithdrawsConsentAndStopsTheNextStep) {
   auto again = http("POST", base + "/u/" + token, "List-Unsubscribe=One-Click",
                     {"Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(again.body, "already unsubscribed\n");
+  // A person who clicked by mistake undoes it from the page, and can unsubscribe again from there.
+  auto undo = http("POST", base + "/u/" + token + "/undo", "List-Unsubscribe=One-Click", {"Accept: text/html"});
+  EXPECT_EQ(undo.status, 200);
+  EXPECT_NE(undo.body.find("U krijgt weer e-mails van ons."), std::string::npos) << undo.body;
+  EXPECT_NE(undo.body.find("action=\"../" + token + "\""), std::string::npos) << undo.body;
+  auto browser = http("POST", base + "/u/" + token, "List-Unsubscribe=One-Click", {"Accept: text/html"});
+  EXPECT_NE(browser.body.find("U bent afgemeld."), std::string::npos) << browser.body;
+  EXPECT_NE(browser.body.find("action=\"" + token + "/undo\""), std::string::npos) << browser.body;
   std::string forged = token;
   forged[5] = forged[5] == 'x' ? 'y' : 'x';
   auto bad = http("POST", base + "/u/" + forged, "List-Unsubscribe=One-Click");
@@ -162,6 +170,10 @@ TEST_F(Unsubscribe, OneClickFromARealEmailWithdrawsConsentAndStopsTheNextStep) {
   auto consent = cli({"consent", "show", "1", "--as", "amira"});
   EXPECT_NE(consent.output.find("withdraw outreach @email  source=one_click_unsubscribe"), std::string::npos)
       << consent.output;
+  EXPECT_NE(consent.output.find("grant    outreach @email  source=one_click_undo"), std::string::npos) << consent.output;
+  EXPECT_EQ(consent.output.rfind("withdraw outreach @email  source=one_click_unsubscribe"),
+            consent.output.find("withdraw outreach @email  source=one_click_unsubscribe", consent.output.find("one_click_undo")))
+      << "the last word is the second click: " << consent.output;
 
   // A day later the reminder falls due: it is not sent.
   {
