@@ -34,12 +34,23 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Prism mocks the providers from their own OpenAPI specs (contract tests). Pinned: 5.16 needs a newer Node.
+# npm tools (Prism mocks the providers from their own OpenAPI specs for the contract tests; axe-core
+# checks accessibility) come from the committed lockfile in tools/npm, installed with `npm ci` into
+# ${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}. A floating `npm install` on Debian 12's Node 18
+# resolves Prism's own packages to releases that need Node 24 and an ES-module-only faker, and Prism
+# then exits before listening. The tree is reinstalled only when tools/npm differs from what was
+# installed (a hash of package.json and package-lock.json is kept beside node_modules).
 if [[ "${OUTREACH_DEPS:-all}" != "build" ]] && command -v npm >/dev/null; then
-  prism_dir="${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}"
-  if [[ ! -x "$prism_dir/node_modules/.bin/prism" ]]; then
-    echo "install-deps: installing @stoplight/prism-cli@5.14.2 into $prism_dir" >&2
-    mkdir -p "$prism_dir"
-    npm install --prefix "$prism_dir" --no-audit --no-fund --silent @stoplight/prism-cli@5.14.2 >/dev/null
+  tools_src="$(cd "$(dirname "$0")/.." && pwd)/tools/npm"
+  tools_dir="${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}"
+  want=$(cat "$tools_src/package.json" "$tools_src/package-lock.json" | sha256sum | cut -d' ' -f1)
+  have=$(cat "$tools_dir/.outreach-tools.sha256" 2>/dev/null || true)
+  if [[ "$want" != "$have" || ! -x "$tools_dir/node_modules/.bin/prism" ]]; then
+    echo "install-deps: npm ci of tools/npm (@stoplight/prism-cli, axe-core) into $tools_dir" >&2
+    mkdir -p "$tools_dir"
+    rm -f "$tools_dir/.outreach-tools.sha256"
+    cp "$tools_src/package.json" "$tools_src/package-lock.json" "$tools_dir/"
+    (cd "$tools_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" >"$tools_dir/.outreach-tools.sha256"
   fi
 fi

@@ -61,9 +61,9 @@ std::string read_tail(const std::string& path, std::size_t bytes) {
 }  // namespace
 
 const char* PrismServer::kInstallHint =
-    "Prism not found: run scripts/install-deps.sh (installs @stoplight/prism-cli@5.14.2 into "
-    "${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}), or `npm install --prefix ~/.cache/outreach-tools "
-    "@stoplight/prism-cli@5.14.2`, or set OUTREACH_PRISM to the prism executable";
+    "Prism not found: run scripts/install-deps.sh (runs `npm ci` of tools/npm, which pins "
+    "@stoplight/prism-cli@5.14.2, in ${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}), "
+    "or set OUTREACH_PRISM to the prism executable";
 
 std::optional<std::string> PrismServer::find_executable() {
   if (const char* env = std::getenv("OUTREACH_PRISM"); env && executable(env)) return std::string(env);

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tests/support/http_recorder.h"
+#include "tests/support/require_tool.h"
 
 #include <array>
 #include <cstdio>
@@ -327,7 +328,7 @@ namespace {
 // intermediary channel delivers its digest to a real loopback HTTP server.
 TEST_F(CliConfig, RunSendsAnIntermediaryDigestThroughTheConfiguredProvider) {
   auto recorder = outreach::test::HttpRecorder::start();
-  if (!recorder) GTEST_SKIP() << "loopback HTTP server unavailable: " << recorder.error().what();
+  OUTREACH_REQUIRE_TOOL(recorder, "loopback HTTP server unavailable: " << recorder.error().what());
   setup_reference();
   const std::string cfg = "--config '" +
                           config("intermediaries:\n  buurt:\n    name: Buurtvrouwen Rotterdam\n"

@@ -16,6 +16,7 @@
 #include "storage/contact_log_store.h"
 #include "storage/outbox.h"
 #include "tests/support/http_recorder.h"
+#include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
 
 namespace outreach::test {
@@ -29,10 +30,10 @@ class IntermediaryTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     auto recorder = HttpRecorder::start();
-    if (!recorder) GTEST_SKIP() << "loopback HTTP server unavailable: " << recorder.error().what();
+    OUTREACH_REQUIRE_TOOL(recorder, "loopback HTTP server unavailable: " << recorder.error().what());
     recorder_ = std::move(*recorder);
     smtp_ = std::make_unique<SmtpSink>();
-    if (!smtp_->ok()) GTEST_SKIP() << "SMTP sink unavailable: " << smtp_->error();
+    OUTREACH_REQUIRE_TOOL(smtp_->ok(), "SMTP sink unavailable: " << smtp_->error());
 
     auto& ch = config_.channels["intermediary"];
     ch.provider = "intermediary";

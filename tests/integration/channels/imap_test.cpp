@@ -7,6 +7,7 @@
 #include "channels/email_connector.h"
 #include "channels/imap_mailbox.h"
 #include "tests/support/imap_server.h"
+#include "tests/support/require_tool.h"
 
 namespace outreach::channels {
 namespace {
@@ -88,7 +89,7 @@ class ImapIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<DovecotServer>();
-    if (!server_->ok()) GTEST_SKIP() << "Dovecot unavailable: " << server_->error();
+    OUTREACH_REQUIRE_TOOL(server_->ok(), "Dovecot unavailable: " << server_->error());
   }
   ImapMailbox mailbox(std::string password = DovecotServer::password()) const {
     ImapSettings s;

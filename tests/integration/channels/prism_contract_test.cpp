@@ -12,6 +12,7 @@
 #include "channels/whatsapp_connector.h"
 #include "tests/support/blocking_transport.h"
 #include "tests/support/prism_server.h"
+#include "tests/support/require_tool.h"
 #include "tests/support/utc_time.h"
 
 namespace outreach::channels {
@@ -51,7 +52,7 @@ class PrismSuite : public ::testing::Test {
 
 #define REQUIRE_PRISM(server, skip)                              \
   do {                                                           \
-    if (!(skip).empty()) GTEST_SKIP() << (skip);                 \
+    OUTREACH_REQUIRE_TOOL((skip).empty(), (skip));               \
     ASSERT_TRUE((server) != nullptr) << "prism: " << failure_;   \
   } while (0)
 

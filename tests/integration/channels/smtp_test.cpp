@@ -8,6 +8,7 @@
 
 #include "channels/email_connector.h"
 #include "tests/support/blocking_transport.h"
+#include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
 
 namespace outreach::channels {
@@ -48,9 +49,9 @@ class SmtpIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
     sink_ = std::make_unique<SmtpSink>(test::SmtpSinkOptions{"outreach", "s3cret", {"onbekend@example.org"}});
-    if (!sink_->ok()) GTEST_SKIP() << "SMTP sink unavailable: " << sink_->error();
+    OUTREACH_REQUIRE_TOOL(sink_->ok(), "SMTP sink unavailable: " << sink_->error());
     python_ = test::find_python_with("email.policy");
-    if (python_.empty()) GTEST_SKIP() << "no python3 to read messages back";
+    OUTREACH_REQUIRE_TOOL(!python_.empty(), "no python3 to read messages back");
   }
 
   EmailSettings settings(std::string password = "s3cret") const {

@@ -47,6 +47,7 @@
 #include "storage/outbox.h"
 #include "tests/support/http_recorder.h"
 #include "tests/support/prism_server.h"
+#include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
 #include "tests/support/actors.h"
 
@@ -137,9 +138,9 @@ class ExampleCampaignChannels : public ::testing::Test {
 
 TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackServers) {
   const auto started = std::chrono::steady_clock::now();
-  if (!PrismServer::find_executable()) GTEST_SKIP() << PrismServer::kInstallHint;
+  OUTREACH_REQUIRE_TOOL(PrismServer::find_executable(), PrismServer::kInstallHint);
   test::SmtpSink sink;
-  if (!sink.ok()) GTEST_SKIP() << "SMTP sink: " << sink.error();
+  OUTREACH_REQUIRE_TOOL(sink.ok(), "SMTP sink: " << sink.error());
 
   // Both Prisms start in parallel (each takes seconds to load its spec).
   auto twilio_start = std::async(std::launch::async, [] {

@@ -23,6 +23,7 @@
 #include "storage/response_store.h"
 #include "tests/support/engine_fixture.h"
 #include "tests/support/imap_server.h"
+#include "tests/support/require_tool.h"
 
 namespace outreach::test {
 namespace {
@@ -63,7 +64,7 @@ class MailboxPollerTest : public EngineTest {
 
   void SetUp() override {
     server_ = std::make_unique<DovecotServer>();
-    if (!server_->ok()) GTEST_SKIP() << "Dovecot unavailable: " << server_->error();
+    OUTREACH_REQUIRE_TOOL(server_->ok(), "Dovecot unavailable: " << server_->error());
   }
 
   // Persons 1..3 (phone, e-mail, consent) each got the first message of an e-mail campaign.

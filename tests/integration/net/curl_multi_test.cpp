@@ -19,6 +19,7 @@
 #include "net/http_transport.h"
 #include "net/asio.h"
 #include "tests/support/http_recorder.h"
+#include "tests/support/require_tool.h"
 
 namespace outreach::net {
 namespace {
@@ -318,7 +319,7 @@ TEST(HttpTransportSmtp, SubmitsToAiosmtpdSink) {
       break;
     }
   }
-  if (python.empty()) GTEST_SKIP() << "aiosmtpd missing (apt-get install python3-aiosmtpd)";
+  OUTREACH_REQUIRE_TOOL(!python.empty(), "aiosmtpd missing (apt-get install python3-aiosmtpd)");
   const int port = free_port();
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
