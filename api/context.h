@@ -42,6 +42,8 @@ struct ApiContext {
   // The public URL providers call ("https://outreach.example.org"); signatures cover it.
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string national_fallback = "national";  // the fallback team's owner code for cases
+  // ServerSecret::derive("suppression"): erasure writes the suppression list, field reports read it.
+  std::string suppression_key;
   int case_sla_working_days = 5;  // cases opened from field reports are due this many working days later
   int assignment_cap = 25;  // open assignments per volunteer or intermediary
   int max_page = 1000;      // largest ?limit=

@@ -7,6 +7,7 @@
 #include "services/campaign_desk.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::api {
 
@@ -100,7 +101,8 @@ Response erase_contact(ApiContext& ctx, Call& call) {
   auto existing = contacts.get(*id);
   if (!existing) return fail(existing.error());
   // ContactStore::erase removes contact logs and assignments with everything else personal.
-  if (auto st = contacts.erase(*id, ctx.clock->now()); !st) return fail(st.error());
+  storage::SuppressionList suppressions(*ctx.db, ctx.suppression_key);
+  if (auto st = contacts.erase(*id, suppressions, ctx.clock->now()); !st) return fail(st.error());
   call.audit_detail = "erased";
   return Response{204, "application/json", {}, {}, {}};
 }

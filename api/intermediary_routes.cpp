@@ -35,7 +35,7 @@ Response report_back(ApiContext& ctx, Call& call) {
 
   storage::Outbox outbox(*ctx.db);
   storage::ContactLogStore logs(*ctx.db);
-  services::FieldReports recorder(*ctx.db, ctx.case_sla_working_days);
+  services::FieldReports recorder(*ctx.db, ctx.case_sla_working_days, ctx.suppression_key);
   const std::string address = "intermediary:" + key;
   int recorded = 0, duplicates = 0, erased = 0, cases = 0;
   for (std::size_t i = 0; i < report->reports.size(); ++i) {

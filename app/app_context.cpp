@@ -22,6 +22,7 @@ void AppContext::open() {
   } else {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
   }
+  config.engine.suppression_key = secret->derive("suppression");
 }
 
 void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,

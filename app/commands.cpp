@@ -18,6 +18,7 @@
 #include "storage/contact_store.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::app {
 namespace {
@@ -101,9 +102,10 @@ int cmd_contacts_erase(AppContext& ctx, std::int64_t id, const std::string& acto
   require_actor(ctx, actor);
   auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
   if (p.kind != storage::PrincipalKind::coordinator) fail(core::Error::forbidden("only a coordinator may erase a person", "--as"));
-  storage::ContactStore(*ctx.db).erase(id, ctx.clock->now()).take();
+  storage::SuppressionList suppressions(*ctx.db, ctx.secret->derive("suppression"));
+  storage::ContactStore(*ctx.db).erase(id, suppressions, ctx.clock->now()).take();
   ctx.audit(actor, "contacts.erase", "contact:" + std::to_string(id), "erasure-request");
-  out << "contact " << id << " erased (anonymous tombstone kept)\n";
+  out << "contact " << id << " erased (anonymous tombstone kept; addresses on the suppression list)\n";
   return 0;
 }
 

@@ -216,6 +216,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   api_ctx.public_base_url = config.public_base_url;
   api_ctx.national_fallback = config.national_fallback;
   api_ctx.case_sla_working_days = config.case_sla_working_days;
+  api_ctx.suppression_key = config.suppression_key;
   for (const auto& [name, ch] : config.channels) api_ctx.webhooks[name] = channels->connector(name);
   for (const auto& i : config.intermediaries) {
     if (const auto* c = channels->intermediary(i.settings.key)) api_ctx.intermediaries[i.settings.key] = c;

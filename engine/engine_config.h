@@ -76,6 +76,9 @@ struct EngineConfig {
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+  // ServerSecret::derive("suppression"), set by the composition root: the key of the suppression list
+  // (storage/suppression_list.h). Empty: STOP handling and suppression checks fail with an error.
+  std::string suppression_key;
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox

@@ -77,6 +77,7 @@ class ApiTest : public ::testing::Test {
     db_ = storage::Database::open((dir_ / "test.db").string()).take();
     seed();
     config_ = engine::sandbox_config();
+    config_.suppression_key = "test-suppression-key";
     // The example campaign publishes a page post on facebook_page, as config/outreach.yaml has it.
     config_.channels["facebook_page"].name = "facebook_page";
     config_.channels["facebook_page"].scheme = core::UrnScheme::page;
@@ -102,6 +103,7 @@ class ApiTest : public ::testing::Test {
     ctx_.webhooks["sms"] = twilio_.get();
     ctx_.webhooks["whatsapp"] = whatsapp_.get();
     ctx_.public_base_url = kPublicBase;
+    ctx_.suppression_key = config_.suppression_key;
     ctx_.assignment_cap = 3;
     router_ = api::make_router(ctx_);
     server_ = std::make_unique<net::HttpServer>(ioc_, options(), api::http_handler(*router_));
