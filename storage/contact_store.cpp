@@ -185,7 +185,11 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
         // Delivery events carry provider ids and bounce diagnostics ("550 <anna@...>: unknown user").
         "UPDATE message_events SET provider_id = NULL, detail = NULL "
         "WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1)",
-        "UPDATE messages SET urn = NULL, provider_id = NULL, "
+        // An intermediary row's address and batch id (its provider id) are the intermediary's, not
+        // the person's: they stay, so a report back about the person is still recognised as that
+        // batch's. Any other address, provider id or reason (bounce diagnostics) goes.
+        "UPDATE messages SET urn = CASE WHEN urn LIKE 'intermediary:%' THEN urn ELSE NULL END, "
+        "provider_id = CASE WHEN urn LIKE 'intermediary:%' THEN provider_id ELSE NULL END, "
         "reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE NULL END, "
         "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
         "UPDATE responses SET text = '', urn = '', provider_message_id = 'erased:' || id WHERE contact_id = ?1",

@@ -31,6 +31,12 @@ int delivery_rank(MessageStatus s) {
 constexpr const char* kContactErased =
     "(SELECT erased_at FROM contacts WHERE id = messages.contact_id) IS NOT NULL";
 
+// The outcome's address (?3 in record) is not an intermediary's: an intermediary row's address and
+// batch id (its provider id) are the intermediary's, not the person's, and erasure keeps them.
+constexpr const char* kNotIntermediary = "coalesce(?3, '') NOT LIKE 'intermediary:%'";
+// The same in record's event insert, where the outcome's address is not bound: the row's, as just written.
+constexpr const char* kNotIntermediaryEvent = "coalesce(urn, '') NOT LIKE 'intermediary:%'";
+
 constexpr const char* kSelectRow =
     "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
     "sent_at FROM messages";
@@ -151,18 +157,19 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
   return db_.transaction([&]() -> core::Status {
     // A send in flight cannot write an address back: when the contact was erased while the row was
     // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
-    // the row and in its event. (Erasure already blanked the row; this keeps it blank.)
+    // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
     SQLite::Statement up(db_.sql(),
                          "UPDATE messages SET status = ?1, channel = ?2, "
-                         "urn = CASE WHEN " + std::string(kContactErased) + " THEN NULL ELSE ?3 END, "
-                         "provider_id = CASE WHEN " + kContactErased + " THEN NULL ELSE ?4 END, "
+                         "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
+                         "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
                          "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
                          "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
                          "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
                          "WHERE id = ?9 AND status = 'sending'");
     SQLite::Statement ev(db_.sql(),
                          "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
-                         "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " THEN NULL ELSE ?5 END, "
+                         "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
+                         " THEN NULL ELSE ?5 END, "
                          "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1");
     SQLite::Statement next(db_.sql(),
                            "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "

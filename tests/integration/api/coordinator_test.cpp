@@ -15,7 +15,7 @@ TEST_F(ApiTest, EraseContactIsCoordinatorOnlyAndAudited) {
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_TRUE(storage::ContactStore(*db_).get(alice_)->erased || !storage::ContactStore(*db_).get(alice_).ok());
   // The erasure leaves her number on the suppression list, so no import brings her back.
-  auto entry = storage::SuppressionList(*db_, ctx_.suppression_key).find(core::Urn::parse("tel:+31612340001").take());
+  auto entry = storage::SuppressionList(*db_, config_.suppression_key).find(core::Urn::parse("tel:+31612340001").take());
   ASSERT_TRUE(entry.ok());
   ASSERT_TRUE(entry->has_value());
   EXPECT_EQ((*entry)->reason, "erased");
