@@ -9,6 +9,7 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "channels/intermediary_connector.h"
+#include "engine/engine_config.h"
 #include "services/intermediary_reports.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
@@ -33,7 +34,8 @@ Response report_back(ApiContext& ctx, Call& call) {
   auto report = channels::parse_intermediary_report(call.request.body);
   if (!report) return fail(report.error());
 
-  auto outcome = services::IntermediaryReports(*ctx.db, *ctx.clock, ctx.case_sla_working_days).record(key, *report);
+  auto outcome = services::IntermediaryReports(*ctx.db, *ctx.clock, ctx.case_sla_working_days, ctx.config->suppression_key)
+                     .record(key, *report);
   if (!outcome) return fail(outcome.error());
   const int recorded = outcome->recorded, duplicates = outcome->duplicates, erased = outcome->erased,
             cases = outcome->cases;

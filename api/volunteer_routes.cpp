@@ -157,7 +157,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
 
   report.log = std::move(log);
   // The route is transactional: a failure anywhere rolls the whole report back.
-  auto recorded = services::FieldReports(*ctx.db, ctx.case_sla_working_days).record(report);
+  auto recorded = services::FieldReports(*ctx.db, ctx.case_sla_working_days, ctx.config->suppression_key).record(report);
   if (!recorded) return fail(recorded.error());
   call.audit_subjects.push_back("contact:" + std::to_string(contact_id));
   call.audit_detail = "outcome=" + report.log.outcome + " consents=" + std::to_string(recorded->consent_events.size());

@@ -24,6 +24,7 @@ void AppContext::open() {
   } else {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
   }
+  config.engine.suppression_key = secret->derive("suppression");
   config.engine.unsubscribe_key = secret->derive("unsubscribe");  // RFC 8058 one-click tokens
   if (config.audit.file.empty() && db_path != ":memory:") config.audit.file = storage::default_checkpoint_path(db_path);
 }

@@ -19,6 +19,7 @@
 #include "storage/contact_store.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::app {
 namespace {
@@ -66,11 +67,16 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
       if (done == total) std::cerr << "\n";
     };
   }
+  storage::SuppressionList suppressions(*ctx.db, ctx.secret->derive("suppression"));
+  opts.suppressions = &suppressions;
   auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
   ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
-            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected");
-  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << "\n";
+            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected, " +
+                std::to_string(report.suppressed.size()) + " suppressed");
+  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << ", suppressed "
+      << report.suppressed.size() << "\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
+  for (const auto& r : report.suppressed) out << "  line " << r.line << ": " << r.reason << "\n";
   return 0;
 }
 

@@ -370,6 +370,13 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           ev.at = at;
           ev.origin_form = r.reason;
           if (auto rec = storage::ConsentLedger(db_).record(ev); !rec) spdlog::error("consent withdraw: {}", rec.error().what());
+          // The address stays suppressed even if it later turns up for someone else (or after erasure).
+          if (auto addr = core::Urn::trusted(to)) {
+            storage::SuppressionList suppressions(db_, config_.suppression_key);
+            if (auto st = suppressions.add({*addr}, "opted_out", at); !st) {
+              spdlog::error("suppress opted-out address of message {}: {}", a->m.id, st.error().what());
+            }
+          }
           o.status = MessageStatus::failed;
           o.reason = "opted out at provider: " + r.reason;
           ++stats_.failed;

@@ -10,7 +10,7 @@
 //
 // Decisions on failure: transient -> retry with backoff and jitter (Retry-After honoured) up to a
 // limit; permanent -> the next channel of the step, else failed; provider opt-out -> consent for
-// that channel withdrawn and failed.
+// that channel withdrawn, the address on the suppression list ("opted_out"), and failed.
 //
 // Threading: use on the engine's io_context thread only. All referenced objects must outlive it.
 

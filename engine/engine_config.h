@@ -78,7 +78,9 @@ struct EngineConfig {
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
-  std::string suppression_key;  // derived "suppression" key (storage/server_secret.h), set by app/
+  // ServerSecret::derive("suppression"), set by the composition root: the key of the suppression list
+  // (storage/suppression_list.h). Empty: STOP handling and suppression checks fail with an error.
+  std::string suppression_key;
   std::string unsubscribe_key;  // ServerSecret::derive("unsubscribe") (set by app/); empty: messages carry no unsubscribe link
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;

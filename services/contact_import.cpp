@@ -10,6 +10,7 @@
 #include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::services {
 namespace {
@@ -48,6 +49,9 @@ bool is_language(const std::string& s) {
 
 core::Result<ImportReport> import_contacts(storage::Database& db, const std::string& csv_text,
                                            const ImportOptions& options, core::TimePoint now) {
+  if (!options.suppressions) {
+    return core::Error::internal("no suppression list to check the rows against", options.file_name);
+  }
   core::CsvTable table = core::parse_csv(csv_text);
   if (!table.error.empty()) return core::Error::invalid(table.error, options.file_name);
   if (table.records.empty()) return core::Error::invalid("the file is empty (expected a header line)", options.file_name);
@@ -112,6 +116,16 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
       }
       if (!bad.empty()) { reject(bad); continue; }
       if (c.addresses.empty()) { reject("no phone, email or whatsapp address"); continue; }
+      {
+        std::vector<core::Urn> addresses;
+        for (const auto& a : c.addresses) addresses.push_back(a.urn);
+        auto hit = options.suppressions->contains_any(addresses);
+        if (!hit) return hit.error();
+        if (*hit) {
+          report.suppressed.push_back({rec.line, kSuppressedReason});
+          continue;
+        }
+      }
       c.tags = split(get("tags"), ';');
       std::vector<std::pair<std::string, std::string>> consents;
       for (const auto& item : split(get("consent"), ';')) {

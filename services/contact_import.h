@@ -4,6 +4,9 @@
 // Columns (case-insensitive, any order): name, phone, email, whatsapp, language, municipality
 // (CBS code), tags (';'-separated), consent (optional: "purpose@channel" or "purpose" for all
 // channels, ';'-separated, recorded as consent events with source "import" and the evidence given).
+// A row with an address on the suppression list (someone who opted out or was erased) is not
+// imported: it is counted apart from the rejected rows, named by its line with the reason
+// kSuppressedReason, never with the address.
 
 #include <cstdint>
 #include <functional>
@@ -15,6 +18,7 @@
 
 namespace outreach::storage {
 class Database;
+class SuppressionList;
 }
 
 namespace outreach::services {
@@ -24,9 +28,12 @@ struct ImportRejection {
   std::string reason;  // "phone: '06-12' is not a valid phone number"
 };
 
+inline constexpr const char* kSuppressedReason = "suppressed: the address of a person who opted out or was erased";
+
 struct ImportReport {
   int imported = 0;
   std::vector<ImportRejection> rejected;
+  std::vector<ImportRejection> suppressed;  // reason kSuppressedReason
 };
 
 struct ImportOptions {
@@ -34,6 +41,8 @@ struct ImportOptions {
   std::string collector = "import";
   std::string consent_text_id = "registration-form";
   std::string consent_text_version = "1";
+  // Required (not owned): rows with a suppressed address are left out. Without it nothing is imported.
+  const storage::SuppressionList* suppressions = nullptr;
   // Called after each row with (rows done, rows total), e.g. for a progress bar.
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -6,6 +6,7 @@
 #include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/response_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::services {
 
@@ -22,7 +23,16 @@ core::Result<RecordedFieldReport> FieldReports::record(const FieldReport& report
   out.contact_log_id = *log_id;
 
   storage::ConsentLedger ledger(db_);
-  if (report.consent) {
+  bool suppressed = false;
+  if (report.consent && !report.consent->purposes.empty()) {
+    std::vector<core::Urn> addresses;
+    for (const auto& a : contact->addresses) addresses.push_back(a.urn);
+    auto hit = storage::SuppressionList(db_, suppression_key_).contains_any(addresses);
+    if (!hit) return hit.error();
+    suppressed = *hit;
+    if (suppressed) out.consent_refused = "suppressed";
+  }
+  if (report.consent && !suppressed) {
     for (const std::string& purpose : report.consent->purposes) {
       storage::ConsentEvent e;
       e.contact_id = contact->id;

@@ -25,7 +25,7 @@ core::Result<ReportOutcome> IntermediaryReports::record(const std::string& key,
   auto st = db_.transaction([&]() -> core::Status {
     storage::Outbox outbox(db_);
     storage::ContactLogStore logs(db_);
-    FieldReports recorder(db_, sla_days_);
+    FieldReports recorder(db_, sla_days_, suppression_key_);
     AuditTrail trail(db_, clock_);
     for (std::size_t i = 0; i < report.reports.size(); ++i) {
       const channels::ReportEntry& entry = report.reports[i];

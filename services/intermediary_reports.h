@@ -33,8 +33,10 @@ struct ReportOutcome {
 // `db` and `clock` must outlive the service. The caller verified the report's signature.
 class IntermediaryReports {
  public:
-  IntermediaryReports(storage::Database& db, const core::Clock& clock, int case_sla_working_days)
-      : db_(db), clock_(clock), sla_days_(case_sla_working_days) {}
+  // suppression_key: ServerSecret::derive("suppression") (services/field_reports.h).
+  IntermediaryReports(storage::Database& db, const core::Clock& clock, int case_sla_working_days,
+                      std::string suppression_key)
+      : db_(db), clock_(clock), sla_days_(case_sla_working_days), suppression_key_(std::move(suppression_key)) {}
 
   core::Result<ReportOutcome> record(const std::string& intermediary_key, const channels::IntermediaryReport& report);
 
@@ -42,6 +44,7 @@ class IntermediaryReports {
   storage::Database& db_;
   const core::Clock& clock_;
   int sla_days_;
+  std::string suppression_key_;
 };
 
 }  // namespace outreach::services

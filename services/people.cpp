@@ -3,6 +3,7 @@
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
 #include "storage/database.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::services {
 
@@ -71,7 +72,8 @@ core::Status People::erase(const Actor& actor, std::int64_t contact_id) {
   return db_.transaction([&]() -> core::Status {
     storage::ContactStore contacts(db_);
     if (auto c = contacts.get(contact_id); !c) return c.error();
-    if (auto st = contacts.erase(contact_id, clock_.now()); !st) return st;
+    storage::SuppressionList suppressions(db_, config_.suppression_key);
+    if (auto st = contacts.erase(contact_id, suppressions, clock_.now()); !st) return st;
     return AuditTrail(db_, clock_).record(actor, "contacts.erase", subject(contact_id), "erasure");
   });
 }

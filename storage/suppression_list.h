@@ -4,7 +4,12 @@
 // opted out or were erased, with the reason and the date. It survives erasure: that is its point.
 // Import, inbound messages, volunteer logs and the send-time check ask it, so an erased person who
 // opted out cannot become contactable again by being imported anew.
-// Invariant: no plain address is ever stored here; one row per (address hash).
+// Invariants:
+//  1. no plain address is ever stored here; one row per (address hash);
+//  2. an erasure entry ("erased", "erased_after_opt_out") is never lifted: START removes only
+//     "opted_out" entries, and an erasure replaces an "opted_out" entry of the same address.
+// Every method refuses to work without a key (an unkeyed hash of a phone number can be reversed).
+// Use from one thread (the connection's owner), like the stores.
 
 #include <cstdint>
 #include <optional>
@@ -35,12 +40,17 @@ class SuppressionList {
 
   // The keyed hash of an address as stored.
   std::string hash(const core::Urn& address) const;
-  // Adds (or keeps the first entry of) each address. Part of the caller's transaction.
+  // Adds (or keeps the first entry of) each address; an erasure reason replaces "opted_out".
+  // Part of the caller's transaction.
   core::Status add(const std::vector<core::Urn>& addresses, const std::string& reason, core::TimePoint at);
+  // Undoes an opt-out (START): removes the "opted_out" entries of these addresses, never an
+  // erasure entry. Returns how many entries went.
+  core::Result<int> remove_opted_out(const std::vector<core::Urn>& addresses);
   // The entry for this address, if it is suppressed.
   core::Result<std::optional<SuppressionEntry>> find(const core::Urn& address) const;
   // Whether any of the addresses is suppressed.
   core::Result<bool> contains_any(const std::vector<core::Urn>& addresses) const;
+  std::int64_t count() const;
 
  private:
   Database& db_;

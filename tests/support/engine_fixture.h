@@ -124,6 +124,7 @@ class EngineTest : public StorageTest {
     add_municipality("GM0599", "rijnmond");
     add_municipality("GM0606", "rijnmond");
     config = engine::sandbox_config();
+    config.suppression_key = "test-suppression-key";
     // Generous by default; tests that are about a limit set it.
     for (auto& [name, ch] : config.channels) ch.rate = engine::RateLimit{10000, 10000};
     config.frequency_cap_messages = 100;

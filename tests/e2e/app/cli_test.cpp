@@ -183,6 +183,44 @@ TEST_F(Cli, StopReplyWithdrawsConsentAndIsConfirmedOnce) {
   EXPECT_NE(consent.out.find("withdraw outreach @*  source=sms_keyword"), std::string::npos) << consent.out;
 }
 
+// Issue 9: erasing a person who opted out, then importing the municipality's list again, must not
+// make them contactable again.
+TEST_F(Cli, AnErasedPersonWhoOptedOutStaysOutWhenTheSameListIsImportedAgain) {
+  setup_reference();
+  auto csv = write("gemeente.csv", "name,phone,language,municipality,tags,consent\n"
+                                   "Sanne,0612340001,nl,GM0599,herstel,outreach\n"
+                                   "Kees,0612340002,nl,GM0599,herstel,outreach\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  auto stop = run("simulate reply --from tel:0612340001 --text STOP");
+  ASSERT_EQ(stop.code, 0) << stop.err;
+  EXPECT_NE(stop.out.find("withdrew outreach"), std::string::npos) << stop.out;
+  auto erase = run("contacts erase 1 --as amira");
+  ASSERT_EQ(erase.code, 0) << erase.err;
+
+  auto again = run("contacts import '" + csv + "' --as amira");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("imported 0 contacts, rejected 1, suppressed 1"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("  line 2: suppressed: the address of a person who opted out or was erased\n"),
+            std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("12340001"), std::string::npos) << "the report never shows the suppressed address";
+  EXPECT_EQ(run("contacts show tel:0612340001 --as amira").code, 1) << "no contact was made for her";
+
+  // She writes again: not linked to anyone, and her STOP is still confirmed.
+  auto later = run("simulate reply --from tel:0612340001 --text STOP");
+  ASSERT_EQ(later.code, 0) << later.err;
+  EXPECT_NE(later.out.find("(unknown sender)"), std::string::npos) << later.out;
+  EXPECT_NE(later.out.find("replied: U bent afgemeld"), std::string::npos) << later.out;
+
+  ASSERT_EQ(run("campaign save config/campaigns/herstel-rijnmond.yaml --as amira").code, 0);
+  ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
+  ASSERT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
+  auto launch = run("campaign launch herstel-rijnmond --as amira");
+  ASSERT_EQ(launch.code, 0) << launch.err;
+  EXPECT_NE(launch.out.find(": 1 people"), std::string::npos) << "only Kees: " << launch.out;
+  auto list = run("messages list --campaign herstel-rijnmond");
+  EXPECT_EQ(list.out.find("12340001"), std::string::npos) << list.out;
+}
+
 TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
   setup_reference();
   ASSERT_EQ(run("principals add schiedam --kind municipality --scope GM0606").code, 0);

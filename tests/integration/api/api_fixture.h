@@ -77,6 +77,7 @@ class ApiTest : public ::testing::Test {
     db_ = storage::Database::open((dir_ / "test.db").string()).take();
     seed();
     config_ = engine::sandbox_config();
+    config_.suppression_key = "test-suppression-key";
     // The example campaign publishes a page post on facebook_page, as config/outreach.yaml has it.
     config_.channels["facebook_page"].name = "facebook_page";
     config_.channels["facebook_page"].scheme = core::UrnScheme::page;

@@ -15,6 +15,7 @@
 #include "engine/dispatcher.h"
 #include "storage/contact_log_store.h"
 #include "storage/outbox.h"
+#include "storage/suppression_list.h"
 #include "tests/support/http_recorder.h"
 #include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
@@ -240,7 +241,8 @@ TEST_F(IntermediaryTest, ReportBackBecomesContactLogConsentAndTheMunicipalitysLi
   EXPECT_EQ(count("contact_logs"), 2);
 
   // Erased since the digest: the rest of a report is recorded, nothing about the erased person.
-  ASSERT_TRUE(storage::ContactStore(*db_).erase(alice_, clock_.now()).ok());
+  storage::SuppressionList suppressions(*db_, config_.suppression_key);
+  ASSERT_TRUE(storage::ContactStore(*db_).erase(alice_, suppressions, clock_.now()).ok());
   json later = {{"batch_id", batch}, {"reports", {entry(alice_, "reached_no_help"), entry(bob_, "not_reached")}}};
   auto after_erasure = report("buurt", later, kBuurtSecret, clock_.now());
   ASSERT_EQ(after_erasure.status, 200) << after_erasure.body;

@@ -170,6 +170,7 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
 
   // The engine's configuration: real connectors on loopback.
   engine::EngineConfig config = engine::sandbox_config();
+  config.suppression_key = "test-suppression-key";
   config.frequency_cap_messages = 10;
   config.retry = engine::RetryConfig{core::Millis(1000), core::Millis(60000), 3};
   config.public_base_url = "https://outreach.example.org";

@@ -119,7 +119,11 @@ class Matrix : public EngineTest, public ::testing::WithParamInterface<Case> {
       case Reason::stop_whatsapp: withdraw(id, "whatsapp"); break;
       case Reason::no_consent: break;  // made without consent
       case Reason::do_not_contact: storage::ContactStore(*db).set_do_not_contact(id, true, "asked").take(); break;
-      case Reason::erased: storage::ContactStore(*db).erase(id, clock.now()).take(); break;
+      case Reason::erased: {
+        storage::SuppressionList suppressions(*db, config.suppression_key);
+        storage::ContactStore(*db).erase(id, suppressions, clock.now()).take();
+        break;
+      }
       case Reason::suppressed:
         storage::SuppressionList(*db, config.suppression_key)
             .add({core::Urn::parse(phone_of(n)).take()}, "opted_out", clock.now())
@@ -155,7 +159,9 @@ TEST_P(Matrix, ThePersonIsNeverReached) {
       auto report = launch(campaign_yaml("m", one_step_all_channels()));
       EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(control)), 1);
       EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(p)), 0);
-      if (!launch_reason(reason).empty()) EXPECT_EQ(report.suppressed_by_reason[launch_reason(reason)], 1);
+      if (!launch_reason(reason).empty()) {
+        EXPECT_EQ(report.suppressed_by_reason[launch_reason(reason)], 1);
+      }
       break;
     }
     case Path::send_time: {
