@@ -9,6 +9,7 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "channels/intermediary_connector.h"
+#include "core/json_text.h"
 #include "services/field_reports.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
@@ -30,6 +31,7 @@ Response report_back(ApiContext& ctx, Call& call) {
   if (auto st = connector.verify_report(to_webhook_request(ctx.public_base_url, call.request), ctx.clock->now()); !st) {
     return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
+  if (auto st = check_json_utf8(call.request.body); !st) return fail(st.error());
   auto report = channels::parse_intermediary_report(call.request.body);
   if (!report) return fail(report.error());
 
@@ -88,7 +90,7 @@ Response report_back(ApiContext& ctx, Call& call) {
                       " duplicates=" + std::to_string(duplicates) + " erased=" + std::to_string(erased);
   json body = {{"batch_id", report->batch_id}, {"recorded", recorded}, {"duplicates", duplicates},
                {"erased", erased},             {"cases", cases}};
-  return json_response(body.dump());
+  return json_response(core::json_text(body));
 }
 
 }  // namespace

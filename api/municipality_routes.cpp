@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/json_text.h"
 #include "storage/case_store.h"
 #include "storage/municipality_store.h"
 #include "storage/response_store.h"
@@ -120,7 +121,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
       last = s.response.id;
     });
     json body = {{"municipality", code}, {"items", std::move(items)}, {"next_after", more ? json(last) : json(nullptr)}};
-    return json_response(body.dump());
+    return json_response(core::json_text(body));
   }
 
   // CSV: streamed page by page along the id cursor, so a large list never sits in memory.
@@ -192,7 +193,7 @@ Response list_cases(ApiContext& ctx, Call& call) {
     call.audit_subjects.push_back("case:" + std::to_string(c.id));
   }
   if (call.audit_subjects.empty()) call.audit_subjects.push_back("owner:" + owner);
-  return json_response(json{{"owner", owner}, {"items", std::move(items)}}.dump());
+  return json_response(core::json_text(json{{"owner", owner}, {"items", std::move(items)}}));
 }
 
 Response set_case_status(ApiContext& ctx, Call& call, const std::string& status) {
@@ -217,7 +218,7 @@ Response set_case_status(ApiContext& ctx, Call& call, const std::string& status)
   if (auto st = cases.set_status(*id, status, call.actor, ctx.clock->now(), note); !st) return fail(st.error());
   auto updated = cases.get(*id);
   if (!updated) return fail(updated.error());
-  return json_response(case_json(*updated).dump());
+  return json_response(core::json_text(case_json(*updated)));
 }
 
 }  // namespace

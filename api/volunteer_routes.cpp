@@ -6,6 +6,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/json_text.h"
 #include "services/field_reports.h"
 #include "storage/assignment_store.h"
 #include "storage/consent_ledger.h"
@@ -75,7 +76,7 @@ Response assign(ApiContext& ctx, Call& call) {
   int held = static_cast<int>(assignments.active_for(call.actor).size());
   if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
   json out = {{"assigned", std::move(people)}, {"held", held}, {"cap", ctx.assignment_cap}};
-  return json_response(out.dump(), 201);
+  return json_response(core::json_text(out), 201);
 }
 
 Response list_assignments(ApiContext& ctx, Call& call) {
@@ -89,7 +90,7 @@ Response list_assignments(ApiContext& ctx, Call& call) {
     call.audit_subjects.push_back("contact:" + std::to_string(id));
   }
   if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
-  return json_response(json{{"assigned", std::move(people)}, {"cap", ctx.assignment_cap}}.dump());
+  return json_response(core::json_text(json{{"assigned", std::move(people)}, {"cap", ctx.assignment_cap}}));
 }
 
 Response release(ApiContext& ctx, Call& call) {
@@ -178,7 +179,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
   json out = {{"id", recorded->contact_log_id}, {"contact_id", contact_id},
               {"consent_events", recorded->consent_events}};
   if (recorded->case_id) out["case_id"] = *recorded->case_id;
-  return json_response(out.dump(), 201);
+  return json_response(core::json_text(out), 201);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "campaigns/campaign.h"
@@ -68,7 +69,8 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
   auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
   ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
             std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected");
-  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << "\n";
+  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << " (file encoding "
+      << report.encoding << ")\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
   return 0;
 }
@@ -263,7 +265,7 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
     j["posts"].push_back({{"id", p.id}, {"channel", p.channel}, {"status", p.status},
                           {"provider_post_id", p.provider_post_id}});
   }
-  out << j.dump() << "\n";
+  out << core::json_text(j) << "\n";
   return 0;
 }
 

@@ -9,6 +9,8 @@
 //   HULP / HELP       an information reply.
 // A reply of any kind stops later "unless: responded" steps (the dispatcher checks at send time).
 // Also applies provider status callbacks to the outbox (and marks bounced addresses bad).
+// Text that is not valid UTF-8 (message text, provider ids, status reasons) is repaired with U+FFFD
+// here, once for every source: a reply with a stray byte is recorded, never refused.
 
 #include <cstdint>
 #include <map>

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/csv_reader.h"
+#include "core/text_encoding.h"
 #include "core/urn.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
@@ -48,7 +49,9 @@ bool is_language(const std::string& s) {
 
 core::Result<ImportReport> import_contacts(storage::Database& db, const std::string& csv_text,
                                            const ImportOptions& options, core::TimePoint now) {
-  core::CsvTable table = core::parse_csv(csv_text);
+  auto decoded = core::decode_text_file(csv_text);
+  if (!decoded) return decoded.error().within(options.file_name);
+  core::CsvTable table = core::parse_csv(decoded->text);
   if (!table.error.empty()) return core::Error::invalid(table.error, options.file_name);
   if (table.records.empty()) return core::Error::invalid("the file is empty (expected a header line)", options.file_name);
 
@@ -73,6 +76,7 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
   storage::ContactStore contacts(db);
   storage::ConsentLedger ledger(db);
   ImportReport report;
+  report.encoding = decoded->encoding;
   const std::size_t total = table.records.size() - 1;
 
   auto st = db.transaction([&]() -> core::Status {
