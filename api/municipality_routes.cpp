@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/csv_writer.h"
 #include "core/json_text.h"
 #include "storage/case_store.h"
 #include "storage/municipality_store.h"
@@ -21,6 +22,7 @@ namespace {
 const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
                                                PrincipalKind::national_fallback};
 constexpr int kCsvPage = 500;
+constexpr core::CsvFormat kCsvFormat{.separator = ',', .bom = true};
 
 json response_json(const storage::SharedResponse& s) {
   const auto& r = s.response;
@@ -39,36 +41,12 @@ json response_json(const storage::SharedResponse& s) {
   return j;
 }
 
-// RFC 4180 field; a leading = + - @ is neutralised so spreadsheets do not run it as a formula.
-std::string csv_field(const std::string& v) {
-  std::string s = v;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string csv_row(const storage::SharedResponse& s) {
+// One row of the CSV list; core::CsvWriter quotes and neutralises formulas.
+std::string csv_row(const core::CsvWriter& csv, const storage::SharedResponse& s) {
   const auto& r = s.response;
-  std::string row;
-  row += std::to_string(r.id) + ",";
-  row += csv_field(core::format_utc(r.received_at)) + ",";
-  row += csv_field(r.channel) + ",";
-  row += (r.contact_id ? std::to_string(*r.contact_id) : std::string()) + ",";
-  row += csv_field(s.name) + ",";
-  row += csv_field(s.language) + ",";
-  row += csv_field(s.phone) + ",";
-  row += csv_field(s.email) + ",";
-  row += csv_field(r.text) + ",";
-  row += csv_field(r.keyword) + ",";
-  row += (s.case_id ? std::to_string(s.case_id) : std::string()) + ",";
-  row += csv_field(s.case_status) + "\r\n";
-  return row;
+  return csv.row({std::to_string(r.id), core::format_utc(r.received_at), r.channel,
+                  r.contact_id ? std::to_string(*r.contact_id) : std::string(), s.name, s.language, s.phone, s.email,
+                  r.text, r.keyword, s.case_id ? std::to_string(s.case_id) : std::string(), s.case_status});
 }
 
 bool wants_csv(const Request& request, std::string& format_error) {
@@ -137,11 +115,11 @@ Response list_responses(ApiContext& ctx, Call& call) {
   r.content_type = "text/csv; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".csv\"");
   storage::Database* db = ctx.db;
-  r.stream = [state, db]() -> std::optional<std::string> {
+  r.stream = [state, db, csv = core::CsvWriter(kCsvFormat)]() -> std::optional<std::string> {
     if (state->stage == 0) {
       state->stage = 1;
-      return std::string("\xEF\xBB\xBF") +
-             "id,received_at,channel,contact_id,name,language,phone,email,text,keyword,case_id,case_status\r\n";
+      return csv.start() + csv.row({"id", "received_at", "channel", "contact_id", "name", "language", "phone",
+                                    "email", "text", "keyword", "case_id", "case_status"});
     }
     if (state->stage == 2) return std::nullopt;
     int page = kCsvPage;
@@ -151,7 +129,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
     int rows = 0;
     storage::ResponseStore responses(*db);
     responses.for_each_shared(state->q, [&](const storage::SharedResponse& s) {
-      chunk += csv_row(s);
+      chunk += csv_row(csv, s);
       state->q.after_id = s.response.id;
       ++rows;
     });

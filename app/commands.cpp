@@ -7,10 +7,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "core/json_text.h"
 #include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "campaigns/campaign.h"
+#include "core/csv_writer.h"
+#include "core/json_text.h"
 #include "core/urn.h"
 #include "services/campaign_desk.h"
 #include "storage/audit_log.h"
@@ -342,15 +343,11 @@ int cmd_audit_verify(AppContext& ctx, std::ostream& out) {
 }
 
 int cmd_audit_export(AppContext& ctx, std::ostream& out) {
-  out << "id,at,actor,action,subject,purpose,request_id,detail,prev_hash,hash\n";
+  const core::CsvWriter csv;
+  out << csv.row({"id", "at", "actor", "action", "subject", "purpose", "request_id", "detail", "prev_hash", "hash"});
   storage::AuditLog(*ctx.db).for_each([&](const storage::AuditRecord& r) {
-    auto q = [](const std::string& s) {
-      std::string o = "\"";
-      for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-      return o + "\"";
-    };
-    out << r.id << "," << core::format_utc(r.at) << "," << q(r.actor) << "," << q(r.action) << "," << q(r.subject) << ","
-        << q(r.purpose) << "," << q(r.request_id) << "," << q(r.detail) << "," << r.prev_hash << "," << r.hash << "\n";
+    out << csv.row({std::to_string(r.id), core::format_utc(r.at), r.actor, r.action, r.subject, r.purpose,
+                    r.request_id, r.detail, r.prev_hash, r.hash});
   });
   return 0;
 }
