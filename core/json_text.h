@@ -13,8 +13,10 @@
 
 namespace outreach::core {
 
-inline std::string json_text(const nlohmann::json& value, int indent = -1) {
-  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+// Any nlohmann::basic_json (json, ordered_json): members keep the order of their type.
+template <typename Json>
+std::string json_text(const Json& value, int indent = -1) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace outreach::core
