@@ -24,7 +24,7 @@ std::string marked_member(const json& j, const std::string& path) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string member = path.empty() ? it.key() : path + "." + it.key();
-      if (it.key().find(kMark) != std::string::npos) return core::repair_utf8(member);
+      if (it.key().find(kMark) != std::string::npos) return member;
       if (auto p = marked_member(it.value(), member); !p.empty()) return p;
     }
   }
@@ -53,6 +53,9 @@ core::Status check_json_utf8(std::string_view text) {
   }
   json parsed = json::parse(marked, nullptr, false);
   std::string member = parsed.is_discarded() ? std::string() : marked_member(parsed, "");
+  for (std::size_t at = member.find(kMark); at != std::string::npos; at = member.find(kMark, at)) {
+    member.replace(at, kMark.size(), "\xEF\xBF\xBD");  // name the member as the client will see it
+  }
   return core::Error::invalid(message, member.empty() ? "body" : member);
 }
 
