@@ -139,7 +139,7 @@ TEST_F(ListenerTest, AtTheCapItStopsAcceptingWithoutSpinningAndResumesWhenOneClo
 
 TEST_F(ListenerTest, OutOfDescriptorsItBacksOffInsteadOfSpinningAndRecovers) {
   start(2048);
-  ASSERT_TRUE(healthz_ok(milliseconds(5000)));
+  // No request before the limit: a server-side socket closing later would free a descriptor.
   // Client sockets first (they need descriptors too), then a limit that leaves none for accept().
   std::vector<int> clients;
   for (int i = 0; i < 3; ++i) {
