@@ -20,6 +20,7 @@ class Connector;
 class IntermediaryConnector;
 }
 namespace outreach::engine {
+struct EngineConfig;
 class InboundProcessor;
 }  // namespace outreach::engine
 
@@ -33,6 +34,7 @@ struct ApiContext {
   storage::Database* db = nullptr;
   const core::Clock* clock = nullptr;
   net::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
+  const engine::EngineConfig* config = nullptr;  // what the services need (scopes, keys, caps)
   engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
   services::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
@@ -43,7 +45,6 @@ struct ApiContext {
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string national_fallback = "national";  // the fallback team's owner code for cases
   int case_sla_working_days = 5;  // cases opened from field reports are due this many working days later
-  int assignment_cap = 25;  // open assignments per volunteer or intermediary
   int max_page = 1000;      // largest ?limit=
 };
 

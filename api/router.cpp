@@ -174,7 +174,7 @@ Response Router::handle(const Request& request) {
 
 Response Router::run(const RouteSpec& route, Call& call) {
   auto audit = [&]() -> core::Status {
-    if (route.audit_action.empty()) return {};
+    if (route.audit_action.empty() || call.nothing_to_audit) return {};
     if (call.audit_subjects.empty()) call.audit_subjects.push_back(expand(route.subject, call.params));
     storage::AuditLog log(*ctx_.db);
     for (const auto& subject : call.audit_subjects) {

@@ -36,6 +36,7 @@ struct Call {
   // Subjects touched ("contact:42"); when a handler adds none, the route's subject template is used.
   std::vector<std::string> audit_subjects;
   std::string audit_detail;
+  bool nothing_to_audit = false;  // the handler touched no personal data (a webhook handshake)
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };

@@ -33,6 +33,7 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
   if (!events) return fail(events.error());
 
   if (events->reply_body) {  // verification handshake (WhatsApp / Messenger GET)
+    call.nothing_to_audit = true;
     Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = *events->reply_body;
@@ -69,11 +70,15 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
 
 void add_webhook_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  router.add({"POST", "/v1/webhooks/{channel}", true, {}, "responses.record", "outreach", "webhook:{channel}", false,
-              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
-  // GET carries only the verification handshake: no personal data, nothing to audit.
-  router.add({"GET", "/v1/webhooks/{channel}", true, {}, {}, {}, {}, false,
-              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  // What a webhook records and its audit record commit together, or neither does (the provider
+  // gets a 5xx and delivers again). Some providers (CM, MessageBird) deliver replies and reports
+  // with GET: those are recorded and audited exactly like a POST; a verification handshake
+  // touches nobody and leaves no record.
+  for (const char* method : {"POST", "GET"}) {
+    router.add({.method = method, .pattern = "/v1/webhooks/{channel}", .is_public = true,
+                .audit_action = "responses.record", .purpose = "outreach", .subject = "webhook:{channel}",
+                .transactional = true, .handler = [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  }
 }
 
 }  // namespace outreach::api

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "storage/audit_log.h"
+#include "storage/principal_store.h"
 
 namespace outreach::app {
 
@@ -22,6 +23,25 @@ void AppContext::open() {
   } else {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
   }
+}
+
+namespace {
+std::string cli_request_id() { return "cli-" + std::to_string(std::random_device{}()); }
+}  // namespace
+
+services::Actor AppContext::actor(const std::string& as) const {
+  if (as.empty()) {
+    throw core::ErrorException(
+        core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
+  }
+  auto p = storage::PrincipalStore(*db).find(as);
+  if (!p) throw core::ErrorException(core::Error::forbidden("'" + as + "' is not a known principal", "--as"));
+  if (p->revoked) throw core::ErrorException(core::Error::forbidden("principal '" + as + "' is revoked", "--as"));
+  return services::Actor::from(*p, cli_request_id(), "cli");
+}
+
+services::Actor AppContext::local_operator() const {
+  return services::Actor{"cli:operator", storage::PrincipalKind::operator_, {}, cli_request_id(), "cli"};
 }
 
 void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,

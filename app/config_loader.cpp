@@ -202,6 +202,18 @@ core::Result<AppConfig> load_config(const std::string& path) {
         }
       }
     }
+    if (auto a = root["assignments"]) {
+      if (a["cap"]) {
+        e.assignment_cap = a["cap"].as<int>();
+        if (e.assignment_cap < 1) return core::Error::invalid("expected at least 1", where(a["cap"], "assignments.cap"));
+      }
+      if (a["expire_after"]) {
+        auto d = parse_config_duration(a["expire_after"].as<std::string>(),
+                                       where(a["expire_after"], "assignments.expire_after"));
+        if (!d) return d.error();
+        e.assignment_ttl = *d;
+      }
+    }
     if (auto c = root["cases"]) {
       if (c["sla_working_days"]) e.case_sla_working_days = c["sla_working_days"].as<int>();
       if (c["hub_sla_working_days"]) e.hub_sla_working_days = c["hub_sla_working_days"].as<int>();

@@ -13,6 +13,7 @@
 #include "core/csv_writer.h"
 #include "core/text_encoding.h"
 #include "services/campaign_desk.h"
+#include "services/response_lists.h"
 #include "engine/channel_set.h"
 #include "net/curl_multi.h"
 #include "engine/dispatcher.h"
@@ -65,8 +66,10 @@ int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::stri
   return 0;
 }
 
-void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out) {
-  storage::ResponseStore store(*ctx.db);
+void print_responses(AppContext& ctx, const services::Actor& actor, const std::string& municipality,
+                     const std::string& format, std::ostream& out) {
+  services::ResponseLists lists(*ctx.db, *ctx.clock, ctx.config.engine);
+  lists.open(actor, municipality, format, format != "table").take();
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
@@ -79,9 +82,8 @@ void print_responses(AppContext& ctx, const std::string& municipality, const std
   bool first = true;
   std::int64_t total = 0;
   while (true) {
-    std::int64_t last = q.after_id;
-    store.for_each_shared(q, [&](const storage::SharedResponse& s) {
-      last = s.response.id;
+    auto page = lists.page(actor, q).take();
+    for (const storage::SharedResponse& s : page.rows) {
       ++total;
       const auto& r = s.response;
       if (format == "csv") {
@@ -110,9 +112,9 @@ void print_responses(AppContext& ctx, const std::string& municipality, const std
             << (s.case_id ? " case " + std::to_string(s.case_id) + " " + s.case_status : "") << "\n";
       }
       first = false;
-    });
-    if (last == q.after_id) break;
-    q.after_id = last;
+    }
+    if (!page.more) break;
+    q.after_id = page.next_after;
   }
   if (format == "json") out << "\n]\n";
   if (format == "table") out << "  " << total << " response(s) from residents who consented to sharing with " << municipality << "\n";
@@ -123,15 +125,7 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
   if (format != "csv" && format != "json" && format != "table") {
     throw core::ErrorException(core::Error::invalid("expected csv, json or table, got '" + format + "'", "--format"));
   }
-  if (actor.empty()) throw core::ErrorException(core::Error::invalid("say who you are with --as NAME", "--as"));
-  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
-  const bool allowed = p.kind == storage::PrincipalKind::coordinator || p.kind == storage::PrincipalKind::national_fallback ||
-                       (p.kind == storage::PrincipalKind::municipality && p.scope == municipality);
-  if (!allowed || p.revoked) {
-    throw core::ErrorException(core::Error::forbidden("'" + actor + "' may not read the response list of " + municipality, "--as"));
-  }
-  ctx.audit(actor, "responses.export", "municipality:" + municipality, "brede-ondersteuning", format);
-  print_responses(ctx, municipality, format, out);
+  print_responses(ctx, ctx.actor(actor), municipality, format, out);
   return 0;
 }
 
@@ -211,6 +205,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   api::ApiContext api_ctx;
   api_ctx.db = ctx.db.get();
   api_ctx.clock = ctx.clock.get();
+  api_ctx.config = &config;
   api_ctx.metrics = &metrics;
   api_ctx.inbound = &inbound;
   api_ctx.desk = &desk;

@@ -12,7 +12,7 @@ namespace outreach::app {
 
 void print_posts(AppContext& ctx, const std::string& key, std::ostream& out) {
   services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto s = desk.status(key).take();
+  auto s = desk.status(ctx.local_operator(), key).take();
   if (s.posts.empty()) return;
   out << "  page posts (generic, no personal data):\n";
   for (const auto& p : s.posts) {

@@ -32,6 +32,7 @@
 #include "storage/municipality_store.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
+#include "tests/support/actors.h"
 
 using namespace outreach;
 using Clock = std::chrono::steady_clock;
@@ -117,9 +118,9 @@ int setup(long n, const std::string& path) {
   }
   auto config = bench_config();
   services::CampaignDesk desk(*db, clock, config);
-  desk.save(kCampaign, "bench.yaml", "author").take();
-  desk.submit("bench", "author").take();
-  desk.approve("bench", "approver").take();
+  desk.save(test::actor("author"), kCampaign, "bench.yaml").take();
+  desk.submit(test::actor("author"), "bench").take();
+  desk.approve(test::actor("approver"), "bench").take();
   std::printf("setup: %ld contacts in %.1f s\n", n, seconds_since(t0));
   return 0;
 }
@@ -131,7 +132,7 @@ int launch(const std::string& path) {
   services::CampaignDesk desk(*db, clock, config);
   auto rss_before = peak_rss_mb();
   auto t0 = Clock::now();
-  auto r = desk.launch("bench", "author").take();
+  auto r = desk.launch(test::actor("author"), "bench").take();
   double s = seconds_since(t0);
   std::printf("(c) launch: %d people, %lld outbox rows in %.2f s (%.0f rows/s); peak RSS %ld MB (%ld MB before launch); load %s\n",
               r.included, static_cast<long long>(r.rows_added), s, r.rows_added / s, peak_rss_mb(), rss_before, loadavg().c_str());
@@ -223,7 +224,7 @@ int precision(long n) {
   core::SystemClock clock;
   auto config = bench_config();
   services::CampaignDesk desk(*db, clock, config);
-  desk.launch("bench", "author").take();
+  desk.launch(test::actor("author"), "bench").take();
   // Spread the due times over the next 10 seconds.
   std::mt19937 rnd(7);
   auto base = core::to_millis(clock.now()) + 1000;

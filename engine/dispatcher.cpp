@@ -23,6 +23,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::engine {
 
@@ -55,6 +56,7 @@ struct Dispatcher::Impl {
   static std::string account_of(const ChannelConfig& ch) { return ch.account.empty() ? ch.provider + ":" + ch.name : ch.account; }
 
   campaigns::ChannelKinds kinds;
+  std::unique_ptr<storage::SuppressionList> suppression;  // the send-time check of addresses
   std::map<std::pair<std::int64_t, int>, LoadedCampaign> campaigns;
   std::map<std::string, std::string> municipality_names;
   MessageComposer composer;  // after kinds and municipality_names, which it reads
@@ -89,6 +91,9 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
       metrics_(metrics),
       outbox_(db) {
   impl_->municipality_names = storage::MunicipalityStore(db).names();
+  if (!config.suppression_key.empty()) {
+    impl_->suppression = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
+  }
   if (!config.intermediaries.empty()) impl_->region_of = storage::MunicipalityStore(db).region_of_all();
   std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
   const auto now = clock.now();
@@ -203,7 +208,8 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
   a->launched_at = lc.launched_at;
   const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
 
-  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, m.contact_id, a->launched_at);
+  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, impl_->suppression.get(), m.contact_id,
+                                  a->launched_at);
   auto final_outcome = [&](MessageStatus s, std::string reason) {
     out.status = s;
     out.reason = std::move(reason);
@@ -216,6 +222,12 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
 
   if (cand.do_not_contact) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "do-not-contact"); }
   if (cand.opted_out) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "consent withdrawn"); }
+  // The contactability policy at the moment of sending: a STOP on another channel, a suppressed
+  // address, erasure and the rest stop this message too (campaigns/contactability.h).
+  if (cand.blocked != campaigns::Refusal::none) {
+    ++stats_.suppressed;
+    return final_outcome(MessageStatus::suppressed, campaigns::to_string(cand.blocked));
+  }
   if (step.unless_responded && cand.responded) { ++stats_.skipped; return final_outcome(MessageStatus::skipped, "responded"); }
   if (m.expires_at && now >= *m.expires_at) { ++stats_.expired; return final_outcome(MessageStatus::expired, "not sent before " + core::format_utc(*m.expires_at)); }
 

@@ -71,11 +71,14 @@ struct EngineConfig {
   int claim_batch = 500;
   core::Millis lease{std::chrono::minutes(5)};
   core::Millis max_idle_poll{std::chrono::seconds(1)};  // re-check for new work at least this often
+  int assignment_cap = 25;                                      // people a volunteer holds at once
+  core::Millis assignment_ttl = std::chrono::hours(24 * 14);   // an assignment expires after
   int case_sla_working_days = 5;  // a municipality acknowledges a case within this many working days
   int hub_sla_working_days = 5;   // then the regional hub
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+  std::string suppression_key;  // derived "suppression" key (storage/server_secret.h), set by app/
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox

@@ -53,7 +53,7 @@ core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessa
   for (const std::string& param : step.whatsapp_params) msg.template_params.push_back(template_value(campaign, vars, param));
   if (m.intermediary) {
     msg.to = core::Urn::trusted("intermediary:" + m.intermediary->settings.key).value();
-    msg.person = person_to_approach(person);
+    msg.person = person_to_approach(person, kinds_);
   }
   return msg;
 }

@@ -16,6 +16,8 @@
 #include "storage/municipality_store.h"
 #include "storage/outbox.h"
 #include "storage/post_store.h"
+#include "storage/suppression_list.h"
+#include "services/audit_trail.h"
 
 namespace outreach::services {
 namespace {
@@ -41,8 +43,16 @@ std::string sms_line(const campaigns::SmsReport& r) {
 
 }  // namespace
 
+using storage::PrincipalKind;
+
 CampaignDesk::CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
-    : db_(db), clock_(clock), config_(config) {}
+    : db_(db), clock_(clock), config_(config) {
+  if (!config.suppression_key.empty()) {
+    suppression_ = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
+  }
+}
+
+CampaignDesk::~CampaignDesk() = default;
 
 ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std::string& file_name) const {
   ValidationReport report;
@@ -66,8 +76,10 @@ ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std:
   return report;
 }
 
-core::Result<std::int64_t> CampaignDesk::save(const std::string& yaml_text, const std::string& file_name,
-                                              const std::string& author) {
+core::Result<std::int64_t> CampaignDesk::save(const Actor& actor, const std::string& yaml_text,
+                                              const std::string& file_name) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator}, "write campaigns"); !st) return st.error();
+  const std::string& author = actor.name;
   auto report = validate(yaml_text, file_name);
   if (!report.ok) {
     std::string all;
@@ -76,12 +88,25 @@ core::Result<std::int64_t> CampaignDesk::save(const std::string& yaml_text, cons
   }
   auto parsed = campaigns::parse_campaign(yaml_text, file_name);
   storage::CampaignStore store(db_);
-  auto saved = store.save(parsed.campaign->key, parsed.campaign->name, file_name, yaml_text, author, clock_.now());
-  if (!saved) return saved.error();
-  return saved->campaign.id;
+  std::int64_t id = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    auto saved = store.save(parsed.campaign->key, parsed.campaign->name, file_name, yaml_text, author, clock_.now());
+    if (!saved) return saved.error();
+    id = saved->campaign.id;
+    return AuditTrail(db_, clock_).record(actor, "campaign.save", "campaign:" + parsed.campaign->key, "outreach",
+                                          "version=" + std::to_string(saved->campaign.version));
+  });
+  if (!st) return st.error();
+  return id;
 }
 
-core::Result<PreviewReport> CampaignDesk::preview(const std::string& key) const {
+core::Result<PreviewReport> CampaignDesk::preview(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::approver, PrincipalKind::parent_panel,
+                                     PrincipalKind::operator_},
+                             "preview campaigns");
+      !st) {
+    return st.error();
+  }
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();
@@ -93,7 +118,7 @@ core::Result<PreviewReport> CampaignDesk::preview(const std::string& key) const 
   PreviewReport report;
   report.campaign = key;
   std::set<std::pair<std::string, std::string>> sampled;
-  engine::for_each_candidate_chunk(db_, *campaign, kinds, kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
+  engine::for_each_candidate_chunk(db_, *campaign, kinds, suppression_.get(), kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
     auto sel = campaigns::select_audience(*campaign, chunk, region_of, kinds);
     auto counts = sel.counts();
     report.included += counts.included;
@@ -129,47 +154,86 @@ core::Result<PreviewReport> CampaignDesk::preview(const std::string& key) const 
     report.posts.push_back({post.id, post.channel, post.language, post.after,
                             rendered ? rendered->text : "(cannot render: " + rendered.error().what() + ")"});
   }
+  // The samples name people: one record per person shown.
+  AuditTrail trail(db_, clock_);
+  if (auto st = trail.record(actor, "campaign.preview", "campaign:" + key, "outreach",
+                             "samples=" + std::to_string(report.samples.size()));
+      !st) {
+    return st.error();
+  }
+  for (const auto& sample : report.samples) {
+    if (auto st = trail.record(actor, "campaign.preview_sample", "contact:" + std::to_string(sample.contact_id),
+                               "outreach", "campaign=" + key);
+        !st) {
+      return st.error();
+    }
+  }
   return report;
 }
 
-core::Status CampaignDesk::transition(const std::string& key, const char* to, const std::string& actor,
+core::Status CampaignDesk::transition(const Actor& actor, const std::string& key, const char* to,
                                       const std::string& note) {
-  storage::CampaignStore store(db_);
-  auto rec = store.find(key);
-  if (!rec) return rec.error();
-  auto from = campaigns::parse_campaign_state(rec->state);
-  auto target = campaigns::parse_campaign_state(to);
-  if (!from || !target) return core::Error::internal("unknown campaign state");
-  if (auto st = campaigns::check_transition(*from, *target, rec->author, actor); !st) return st;
-  return store.set_state(rec->id, rec->state, to, actor, clock_.now(), note);
+  return db_.transaction([&]() -> core::Status {
+    storage::CampaignStore store(db_);
+    auto rec = store.find(key);
+    if (!rec) return rec.error();
+    auto from = campaigns::parse_campaign_state(rec->state);
+    auto target = campaigns::parse_campaign_state(to);
+    if (!from || !target) return core::Error::internal("unknown campaign state");
+    if (auto st = campaigns::check_transition(*from, *target, rec->author, actor.name); !st) return st;
+    if (auto st = store.set_state(rec->id, rec->state, to, actor.name, clock_.now(), note); !st) return st;
+    return AuditTrail(db_, clock_).record(actor, std::string("campaign.") + to, "campaign:" + key, "outreach",
+                                          "version=" + std::to_string(rec->version) +
+                                              (note.empty() ? "" : " note=" + note));
+  });
 }
 
-core::Status CampaignDesk::submit(const std::string& key, const std::string& actor) {
-  return transition(key, "in_review", actor);
+core::Status CampaignDesk::submit(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator}, "submit campaigns"); !st) return st;
+  return transition(actor, key, "in_review");
 }
-core::Status CampaignDesk::approve(const std::string& key, const std::string& actor) {
-  return transition(key, "approved", actor);
+core::Status CampaignDesk::approve(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::approver, PrincipalKind::parent_panel}, "approve campaigns"); !st) {
+    return st;
+  }
+  return transition(actor, key, "approved");
 }
-core::Status CampaignDesk::reject(const std::string& key, const std::string& actor, const std::string& note) {
-  return transition(key, "draft", actor, note);
+core::Status CampaignDesk::reject(const Actor& actor, const std::string& key, const std::string& reason) {
+  if (auto st = require_kind(actor, {PrincipalKind::approver, PrincipalKind::parent_panel}, "reject campaigns"); !st) {
+    return st;
+  }
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return core::Error::invalid("say why the campaign is rejected: the author reads it", "reason");
+  }
+  return transition(actor, key, "draft", reason);
 }
-core::Status CampaignDesk::pause(const std::string& key, const std::string& actor) {
-  return transition(key, "paused", actor);
+core::Status CampaignDesk::pause(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::operator_}, "pause campaigns"); !st) {
+    return st;
+  }
+  return transition(actor, key, "paused");
 }
-core::Status CampaignDesk::resume(const std::string& key, const std::string& actor) {
-  return transition(key, "running", actor);
+core::Status CampaignDesk::resume(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::operator_}, "resume campaigns"); !st) {
+    return st;
+  }
+  return transition(actor, key, "running");
 }
-core::Status CampaignDesk::cancel(const std::string& key, const std::string& actor) {
-  return transition(key, "cancelled", actor);
+core::Status CampaignDesk::cancel(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::operator_}, "cancel campaigns"); !st) {
+    return st;
+  }
+  return transition(actor, key, "cancelled");
 }
 
-core::Result<LaunchReport> CampaignDesk::launch(const std::string& key, const std::string& actor) {
+core::Result<LaunchReport> CampaignDesk::launch(const Actor& actor, const std::string& key) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator}, "launch campaigns"); !st) return st.error();
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();
   // A second launch of a running campaign is allowed and adds nothing (idempotent snapshot).
   if (rec->state != "running") {
-    if (auto st = transition(key, "running", actor, "launch"); !st) return st.error();
+    if (auto st = transition(actor, key, "running", "launch"); !st) return st.error();
   }
   auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
   if (!campaign) return campaign.error();
@@ -184,7 +248,7 @@ core::Result<LaunchReport> CampaignDesk::launch(const std::string& key, const st
   const auto first_due = now + campaign->steps.front().after;
   std::optional<core::Error> failure;
   std::vector<std::int64_t> ids;
-  engine::for_each_candidate_chunk(db_, *campaign, kinds, kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
+  engine::for_each_candidate_chunk(db_, *campaign, kinds, suppression_.get(), kLaunchBatch, [&](const std::vector<campaigns::Candidate>& chunk) {
     if (failure) return;
     auto sel = campaigns::select_audience(*campaign, chunk, region_of, kinds);
     report.included += static_cast<int>(sel.included.size());
@@ -211,10 +275,16 @@ core::Result<LaunchReport> CampaignDesk::launch(const std::string& key, const st
   auto posts = storage::PostStore(db_).enqueue_launch(rec->id, rec->version, drafts, now);
   if (!posts) return posts.error();
   report.posts_added = *posts;
+  // The launch snapshots the audience (personal data) into the outbox.
+  if (auto st = AuditTrail(db_, clock_).record(actor, "campaign.launch", "campaign:" + key, "outreach",
+                                               "rows_added=" + std::to_string(report.rows_added));
+      !st) {
+    return st.error();
+  }
   return report;
 }
 
-int CampaignDesk::complete_finished(const std::string& actor) {
+int CampaignDesk::complete_finished(const Actor& actor) {
   int done = 0;
   storage::CampaignStore store(db_);
   storage::Outbox outbox(db_);
@@ -227,12 +297,18 @@ int CampaignDesk::complete_finished(const std::string& actor) {
     for (const auto& post : storage::PostStore(db_).list(c.id)) {
       if (!storage::is_final(post.status)) open = true;
     }
-    if (!open && store.set_state(c.id, "running", "completed", actor, clock_.now(), "all messages final")) ++done;
+    if (!open && store.set_state(c.id, "running", "completed", actor.name, clock_.now(), "all messages final")) ++done;
   }
   return done;
 }
 
-core::Result<CampaignStatus> CampaignDesk::status(const std::string& key) const {
+core::Result<CampaignStatus> CampaignDesk::status(const Actor& actor, const std::string& key) const {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::approver, PrincipalKind::parent_panel,
+                                     PrincipalKind::operator_},
+                             "read campaign status");
+      !st) {
+    return st.error();
+  }
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();

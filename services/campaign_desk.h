@@ -6,15 +6,18 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "services/actor.h"
 
 namespace outreach::storage {
 class Database;
+class SuppressionList;
 }
 
 namespace outreach::engine {
@@ -103,36 +106,47 @@ struct CampaignStatus {
   std::vector<PostState> posts;  // page posts, apart from the outbox funnel
 };
 
+// The campaign use cases. Every method takes the acting principal and owns its role check, its
+// transaction and its audit record; the CLI and the API only authenticate, parse and format.
+// Who may do what:
+//   save, submit, launch            coordinator
+//   approve, reject (with a reason) approver or parent_panel, never the author of the version
+//   pause, resume, cancel           coordinator or operator
+//   preview (names people), status  coordinator, approver, parent_panel, operator
 // `db`, `clock` and `config` must outlive the desk.
 class CampaignDesk {
  public:
   CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config);
+  ~CampaignDesk();
 
-  // Parse, validate against known municipalities, regions and channels, and lint.
+  // Parse, validate against known municipalities, regions and channels, and lint. Reads no
+  // personal data, so anybody may.
   ValidationReport validate(const std::string& yaml_text, const std::string& file_name) const;
   // Validates, then stores as a new draft version (or updates the draft). Refuses invalid files.
-  core::Result<std::int64_t> save(const std::string& yaml_text, const std::string& file_name,
-                                  const std::string& author);
-  core::Result<PreviewReport> preview(const std::string& key) const;
-  core::Status submit(const std::string& key, const std::string& actor);
-  core::Status approve(const std::string& key, const std::string& actor);
-  core::Status reject(const std::string& key, const std::string& actor, const std::string& note);
-  core::Result<LaunchReport> launch(const std::string& key, const std::string& actor);
-  core::Status pause(const std::string& key, const std::string& actor);
-  core::Status resume(const std::string& key, const std::string& actor);
-  core::Status cancel(const std::string& key, const std::string& actor);
+  core::Result<std::int64_t> save(const Actor& actor, const std::string& yaml_text, const std::string& file_name);
+  // Who would get what: counts, and one rendered sample per (channel, language) of a person the
+  // contactability policy allows. Audited (it shows names).
+  core::Result<PreviewReport> preview(const Actor& actor, const std::string& key);
+  core::Status submit(const Actor& actor, const std::string& key);
+  core::Status approve(const Actor& actor, const std::string& key);
+  // Back to draft with the reason the author reads (required).
+  core::Status reject(const Actor& actor, const std::string& key, const std::string& reason);
+  core::Result<LaunchReport> launch(const Actor& actor, const std::string& key);
+  core::Status pause(const Actor& actor, const std::string& key);
+  core::Status resume(const Actor& actor, const std::string& key);
+  core::Status cancel(const Actor& actor, const std::string& key);
   // Marks running campaigns whose outbox rows and page posts are all final as completed. Returns
-  // how many.
-  int complete_finished(const std::string& actor);
-  core::Result<CampaignStatus> status(const std::string& key) const;
+  // how many. The engine's housekeeping: no role check.
+  int complete_finished(const Actor& actor);
+  core::Result<CampaignStatus> status(const Actor& actor, const std::string& key) const;
 
  private:
-  core::Status transition(const std::string& key, const char* to, const std::string& actor,
-                          const std::string& note = {});
+  core::Status transition(const Actor& actor, const std::string& key, const char* to, const std::string& note = {});
 
   storage::Database& db_;
   const core::Clock& clock_;
   const engine::EngineConfig& config_;
+  std::unique_ptr<storage::SuppressionList> suppression_;
 };
 
 }  // namespace outreach::services

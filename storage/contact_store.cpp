@@ -161,7 +161,9 @@ core::Status ContactStore::erase(std::int64_t id, core::TimePoint now) {
         "DELETE FROM consent_events WHERE contact_id = ?1",
         "DELETE FROM contact_logs WHERE contact_id = ?1",
         "DELETE FROM assignments WHERE contact_id = ?1",
-        "UPDATE messages SET urn = NULL, reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE reason END, "
+        // An intermediary row's address and batch id are the intermediary's, not the person's:
+        // they stay, so a report back about the person is still recognised as that batch's.
+        "UPDATE messages SET urn = CASE WHEN urn LIKE 'intermediary:%' THEN urn ELSE NULL END, reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE reason END, "
         "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
         "UPDATE responses SET text = '', urn = '' WHERE contact_id = ?1",
         // Case notes are free text about the person; an open case has nobody left to help.

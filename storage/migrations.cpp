@@ -278,6 +278,14 @@ CREATE INDEX campaign_posts_due ON campaign_posts(due_at) WHERE status = 'queued
 ALTER TABLE cases ADD COLUMN owner_notified_at INTEGER;
 UPDATE cases SET owner_notified_at = updated_at;
 )sql",
+      // 5: the suppression list (storage/suppression_list.h): keyed hashes that outlive erasure.
+      R"sql(
+CREATE TABLE suppressions(
+  address_hash TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

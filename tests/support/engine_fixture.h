@@ -25,6 +25,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/outbox.h"
 #include "tests/support/storage_fixture.h"
+#include "tests/support/actors.h"
 
 namespace outreach::test {
 
@@ -162,12 +163,12 @@ class EngineTest : public StorageTest {
   // save (amira) -> submit -> approve (joost) -> launch; fails the test on any refusal.
   services::LaunchReport launch(const std::string& yaml) {
     auto& d = desk();
-    auto id = d.save(yaml, "test.yaml", "amira");
+    auto id = d.save(test::actor("amira"), yaml, "test.yaml");
     EXPECT_TRUE(id) << (id ? "" : id.error().what());
     const std::string key = yaml.substr(10, yaml.find('\n') - 10);
-    EXPECT_TRUE(d.submit(key, "amira"));
-    EXPECT_TRUE(d.approve(key, "joost"));
-    auto r = d.launch(key, "amira");
+    EXPECT_TRUE(d.submit(test::actor("amira"), key));
+    EXPECT_TRUE(d.approve(test::actor("joost"), key));
+    auto r = d.launch(test::actor("amira"), key);
     EXPECT_TRUE(r) << (r ? "" : r.error().what());
     return r ? *r : services::LaunchReport{};
   }
@@ -190,8 +191,10 @@ class EngineTest : public StorageTest {
     ev.at = clock.now();
     storage::ConsentLedger(*db).record(ev).take();
   }
-  // A contact in GM0599 with phone +3161234<nnnn>, e-mail and consent on every channel.
-  std::int64_t person(int n, bool with_email = true, bool with_whatsapp = false) {
+  // A contact in GM0599 with phone +3161234<nnnn>, e-mail and consent on `consent_channel` (every
+  // channel by default).
+  std::int64_t person(int n, bool with_email = true, bool with_whatsapp = false,
+                      const std::string& consent_channel = "*") {
     char phone[32];
     std::snprintf(phone, sizeof phone, "tel:+3161234%04d", n);
     const std::string mail = "mailto:p" + std::to_string(n) + "@example.nl";
@@ -203,7 +206,7 @@ class EngineTest : public StorageTest {
     if (with_email) c.addresses.push_back({core::Urn::parse(mail).take()});
     if (with_whatsapp) c.addresses.push_back({core::Urn::parse(wa).take()});
     auto id = storage::ContactStore(*db).add(c, clock.now()).take();
-    grant(id);
+    grant(id, consent_channel);
     return id;
   }
   static std::string phone_of(int n) {

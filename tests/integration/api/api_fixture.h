@@ -102,7 +102,8 @@ class ApiTest : public ::testing::Test {
     ctx_.webhooks["sms"] = twilio_.get();
     ctx_.webhooks["whatsapp"] = whatsapp_.get();
     ctx_.public_base_url = kPublicBase;
-    ctx_.assignment_cap = 3;
+    config_.assignment_cap = 3;
+    ctx_.config = &config_;
     router_ = api::make_router(ctx_);
     server_ = std::make_unique<net::HttpServer>(ioc_, options(), api::http_handler(*router_));
     ASSERT_TRUE(server_->start().ok());
@@ -141,9 +142,9 @@ class ApiTest : public ::testing::Test {
     using K = storage::PrincipalKind;
     add("coord", K::coordinator, "");
     add("approver", K::approver, "");
-    add("vol1", K::volunteer, "");
-    add("vol2", K::volunteer, "");
-    add("inter", K::intermediary, "");
+    add("vol1", K::volunteer, "rijnmond");
+    add("vol2", K::volunteer, "rijnmond");
+    add("inter", K::intermediary, "rijnmond");
     add("gm0599", K::municipality, "GM0599");
     add("gm0363", K::municipality, "GM0363");
     add("rijnmond", K::regional_hub, "rijnmond");
@@ -189,7 +190,17 @@ class ApiTest : public ::testing::Test {
     return id.value_or(0);
   }
 
+  // A case exists because the person agreed to share with `code` (a JA): the consent comes first.
   std::int64_t open_case(std::int64_t contact, const std::string& code) {
+    if (!storage::ConsentLedger(*db_).state(contact, "share:" + code).granted("*")) {
+      storage::ConsentEvent e;
+      e.contact_id = contact;
+      e.purpose = "share:" + code;
+      e.source = "sms_keyword";
+      e.collector = "test";
+      e.at = clock_.now();
+      EXPECT_TRUE(storage::ConsentLedger(*db_).record(e).ok());
+    }
     return storage::CaseStore(*db_)
         .open(contact, code, std::nullopt, clock_.now(), clock_.now() + std::chrono::hours(120), "test")
         .take();

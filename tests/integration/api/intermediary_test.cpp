@@ -8,6 +8,7 @@
 #include <set>
 
 #include "tests/integration/api/api_fixture.h"
+#include "tests/support/actors.h"
 #include "channels/webhook_connector.h"
 #include "services/campaign_desk.h"
 #include "engine/channel_set.h"
@@ -73,10 +74,10 @@ class IntermediaryTest : public ApiTest {
         "templates:\n  handover:\n"
         "    nl: {subject: \"Verzoek om contact\", text: \"Beste {{intermediary_name}}, wilt u {{name}} uit "
         "{{municipality_name}} benaderen?\"}\n";  // Dutch only: Cem's digest entry still says he prefers tr
-    ASSERT_TRUE(desk_->save(yaml, "handover.yaml", "coord"));
-    ASSERT_TRUE(desk_->submit("handover", "coord"));
-    ASSERT_TRUE(desk_->approve("handover", "approver"));
-    auto launched = desk_->launch("handover", "coord");
+    ASSERT_TRUE(desk_->save(actor("coord"), yaml, "handover.yaml"));
+    ASSERT_TRUE(desk_->submit(actor("coord"), "handover"));
+    ASSERT_TRUE(desk_->approve(actor("approver"), "handover"));
+    auto launched = desk_->launch(actor("coord"), "handover");
     ASSERT_TRUE(launched) << launched.error().what();
   }
 

@@ -48,6 +48,7 @@
 #include "tests/support/http_recorder.h"
 #include "tests/support/prism_server.h"
 #include "tests/support/smtp_server.h"
+#include "tests/support/actors.h"
 
 namespace outreach {
 namespace {
@@ -228,13 +229,13 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   const std::string campaign_file = src + "/config/campaigns/herstel-rijnmond.yaml";
   const std::string yaml = slurp(campaign_file);
   services::CampaignDesk desk(*db, clock, config);
-  auto saved = desk.save(yaml, campaign_file, "amira");
+  auto saved = desk.save(test::actor("amira"), yaml, campaign_file);
   ASSERT_TRUE(saved.ok()) << saved.error().what();
-  ASSERT_TRUE(desk.submit("herstel-rijnmond", "amira").ok());
-  EXPECT_FALSE(desk.approve("herstel-rijnmond", "amira").ok()) << "four eyes: the author may not approve";
-  auto approved = desk.approve("herstel-rijnmond", "joost");
+  ASSERT_TRUE(desk.submit(test::actor("amira"), "herstel-rijnmond").ok());
+  EXPECT_FALSE(desk.approve(test::actor("amira"), "herstel-rijnmond").ok()) << "four eyes: the author may not approve";
+  auto approved = desk.approve(test::actor("joost"), "herstel-rijnmond");
   ASSERT_TRUE(approved.ok()) << approved.error().what();
-  auto launched = desk.launch("herstel-rijnmond", "amira");
+  auto launched = desk.launch(test::actor("amira"), "herstel-rijnmond");
   ASSERT_TRUE(launched.ok()) << launched.error().what();
   ASSERT_GT(launched->rows_added, 0);
   const std::int64_t campaign_id = launched->campaign_id;
@@ -310,10 +311,10 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   engine::run_simulated(dispatcher, clock, std::nullopt, pump);
   for (int i = 0; i < 50 && dispatcher.in_flight() > 0; ++i) pump();
   ASSERT_EQ(dispatcher.in_flight(), 0u);
-  desk.complete_finished("engine");
+  desk.complete_finished(services::Actor::system("engine"));
 
   // 1. Every row in a final, named state; the funnel adds up.
-  auto status = desk.status("herstel-rijnmond");
+  auto status = desk.status(test::actor("amira"), "herstel-rijnmond");
   ASSERT_TRUE(status.ok()) << status.error().what();
   std::int64_t total = 0;
   for (const auto& [name, count] : status->by_status) {

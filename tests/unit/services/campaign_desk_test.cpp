@@ -3,6 +3,7 @@
 
 #include "storage/contact_store.h"
 #include "tests/support/engine_fixture.h"
+#include "tests/support/actors.h"
 
 namespace outreach::test {
 namespace {
@@ -19,13 +20,13 @@ TEST_F(Desk, PreviewCountsTheAudienceAndNamesEverySuppressionReason) {
   add_contact("Zonder Toestemming", "GM0599", {"tel:+31612349999"});  // no consent at all
   add_contact("Elders", "GM0363", {"tel:+31612348888"});                // outside the audience
   const auto yaml = campaign_yaml("prev", one_step());
-  ASSERT_TRUE(desk().save(yaml, "prev.yaml", "amira"));
-  auto p = desk().preview("prev");
+  ASSERT_TRUE(desk().save(test::actor("amira"), yaml, "prev.yaml"));
+  auto p = desk().preview(test::actor("amira"), "prev");
   ASSERT_TRUE(p) << p.error().what();
   EXPECT_EQ(p->included, 2);
   EXPECT_EQ(p->suppressed, 3);
   EXPECT_EQ(p->suppressed_by_reason["do_not_contact"], 1);
-  EXPECT_EQ(p->suppressed_by_reason["opted_out"], 1);
+  EXPECT_EQ(p->suppressed_by_reason["stopped"], 1);  // a STOP anywhere (campaigns/contactability.h)
   EXPECT_EQ(p->suppressed_by_reason["no_consent"], 1);
   EXPECT_EQ(p->suppressed_by_reason.count("not_in_audience"), 0u) << "outside the audience is not suppressed";
   EXPECT_EQ(p->by_channel["sms"], 2);
@@ -40,7 +41,7 @@ TEST_F(Desk, LaunchingTwiceAddsNothing) {
   auto first = launch(campaign_yaml("twice", one_step() + "  - id: two\n    after: 1d\n    channels: [sms]\n    template: second\n"));
   EXPECT_EQ(first.included, 3);
   EXPECT_EQ(first.rows_added, 6);
-  auto second = desk().launch("twice", "amira");
+  auto second = desk().launch(test::actor("amira"), "twice");
   ASSERT_TRUE(second) << second.error().what();
   EXPECT_EQ(second->rows_added, 0);
   EXPECT_EQ(sql_int("SELECT count(*) FROM messages"), 6);
@@ -49,34 +50,34 @@ TEST_F(Desk, LaunchingTwiceAddsNothing) {
 TEST_F(Desk, ACampaignThatIsNotApprovedCannotBeLaunched) {
   person(1);
   const auto yaml = campaign_yaml("unapproved", one_step());
-  ASSERT_TRUE(desk().save(yaml, "u.yaml", "amira"));
-  EXPECT_FALSE(desk().launch("unapproved", "amira")) << "draft";
-  ASSERT_TRUE(desk().submit("unapproved", "amira"));
-  EXPECT_FALSE(desk().launch("unapproved", "amira")) << "in review";
-  EXPECT_FALSE(desk().approve("unapproved", "amira")) << "the author cannot approve their own campaign";
-  EXPECT_FALSE(desk().launch("unapproved", "joost"));
+  ASSERT_TRUE(desk().save(test::actor("amira"), yaml, "u.yaml"));
+  EXPECT_FALSE(desk().launch(test::actor("amira"), "unapproved")) << "draft";
+  ASSERT_TRUE(desk().submit(test::actor("amira"), "unapproved"));
+  EXPECT_FALSE(desk().launch(test::actor("amira"), "unapproved")) << "in review";
+  EXPECT_FALSE(desk().approve(test::actor("amira"), "unapproved")) << "the author cannot approve their own campaign";
+  EXPECT_FALSE(desk().launch(test::actor("joost"), "unapproved"));
   EXPECT_EQ(sql_int("SELECT count(*) FROM messages"), 0);
-  ASSERT_TRUE(desk().approve("unapproved", "joost"));
-  EXPECT_TRUE(desk().launch("unapproved", "amira"));
+  ASSERT_TRUE(desk().approve(test::actor("joost"), "unapproved"));
+  EXPECT_TRUE(desk().launch(test::actor("amira"), "unapproved"));
 }
 
 TEST_F(Desk, ANewVersionAfterApprovalNeedsApprovalAgain) {
   person(1);
   const auto v1 = campaign_yaml("ver", one_step());
-  ASSERT_TRUE(desk().save(v1, "v.yaml", "amira"));
-  ASSERT_TRUE(desk().submit("ver", "amira"));
-  ASSERT_TRUE(desk().approve("ver", "joost"));
+  ASSERT_TRUE(desk().save(test::actor("amira"), v1, "v.yaml"));
+  ASSERT_TRUE(desk().submit(test::actor("amira"), "ver"));
+  ASSERT_TRUE(desk().approve(test::actor("joost"), "ver"));
   auto v2 = v1;
   v2.replace(v2.find("name: Test ver"), 14, "name: Test ver, edited");
-  ASSERT_TRUE(desk().save(v2, "v.yaml", "amira"));
-  auto s = desk().status("ver");
+  ASSERT_TRUE(desk().save(test::actor("amira"), v2, "v.yaml"));
+  auto s = desk().status(test::actor("amira"), "ver");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->version, 2);
   EXPECT_EQ(s->state, "draft");
-  EXPECT_FALSE(desk().launch("ver", "amira"));
-  ASSERT_TRUE(desk().submit("ver", "amira"));
-  ASSERT_TRUE(desk().approve("ver", "joost"));
-  auto r = desk().launch("ver", "amira");
+  EXPECT_FALSE(desk().launch(test::actor("amira"), "ver"));
+  ASSERT_TRUE(desk().submit(test::actor("amira"), "ver"));
+  ASSERT_TRUE(desk().approve(test::actor("joost"), "ver"));
+  auto r = desk().launch(test::actor("amira"), "ver");
   ASSERT_TRUE(r) << r.error().what();
   EXPECT_EQ(r->version, 2);
   EXPECT_EQ(sql_int("SELECT DISTINCT campaign_version FROM messages"), 2);
@@ -84,10 +85,10 @@ TEST_F(Desk, ANewVersionAfterApprovalNeedsApprovalAgain) {
 
 TEST_F(Desk, AnInvalidCampaignIsRefusedWithTheFieldNamed) {
   auto bad = campaign_yaml("bad", one_step("[pigeon]"));
-  auto r = desk().save(bad, "bad.yaml", "amira");
+  auto r = desk().save(test::actor("amira"), bad, "bad.yaml");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().what().find("bad.yaml"), std::string::npos) << r.error().what();
-  EXPECT_FALSE(desk().status("bad")) << "nothing stored";
+  EXPECT_FALSE(desk().status(test::actor("amira"), "bad")) << "nothing stored";
 }
 
 }  // namespace
