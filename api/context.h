@@ -26,6 +26,7 @@ class InboundProcessor;
 
 namespace outreach::services {
 class CampaignDesk;
+class Unsubscribe;
 }  // namespace outreach::services
 
 namespace outreach::api {
@@ -37,6 +38,7 @@ struct ApiContext {
   const engine::EngineConfig* config = nullptr;  // what the services need (scopes, keys, caps)
   engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
   services::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  services::Unsubscribe* unsubscribe = nullptr;   // /u/{token} routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
   std::map<std::string, const channels::Connector*> webhooks;
   // Intermediary key -> its connector, which verifies the signed reports it sends back.

@@ -223,6 +223,7 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   add_volunteer_routes(*router);
   add_intermediary_routes(*router);
   add_coordinator_routes(*router);
+  add_unsubscribe_routes(*router);
   return router;
 }
 

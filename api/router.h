@@ -92,5 +92,6 @@ void add_webhook_routes(Router& router);
 void add_volunteer_routes(Router& router);
 void add_intermediary_routes(Router& router);
 void add_coordinator_routes(Router& router);
+void add_unsubscribe_routes(Router& router);
 
 }  // namespace outreach::api

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <random>
 
+#include "storage/audit_checkpoint.h"
 #include "storage/audit_log.h"
 #include "storage/principal_store.h"
 
@@ -23,6 +24,8 @@ void AppContext::open() {
   } else {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
   }
+  config.engine.unsubscribe_key = secret->derive("unsubscribe");  // RFC 8058 one-click tokens
+  if (config.audit.file.empty() && db_path != ":memory:") config.audit.file = storage::default_checkpoint_path(db_path);
 }
 
 namespace {

@@ -312,15 +312,6 @@ int cmd_principals_list(AppContext& ctx, std::ostream& out) {
   return 0;
 }
 
-int cmd_audit_verify(AppContext& ctx, std::ostream& out) {
-  storage::AuditLog log(*ctx.db);
-  std::int64_t n = 0;
-  log.for_each([&](const storage::AuditRecord&) { ++n; });
-  log.verify().take();
-  out << "audit log intact: " << n << " records, hash chain verified\n";
-  return 0;
-}
-
 int cmd_audit_export(AppContext& ctx, std::ostream& out) {
   const core::CsvWriter csv;
   out << csv.row({"id", "at", "actor", "action", "subject", "purpose", "request_id", "detail", "prev_hash", "hash"});

@@ -3,12 +3,17 @@
 // core::ErrorException for bad input or refused actions (main prints it and exits 1).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "app/app_context.h"
+
+namespace outreach::engine {
+class AuditCheckpointer;
+}
 
 namespace outreach::app {
 
@@ -49,11 +54,20 @@ int cmd_principals_add(AppContext& ctx, const std::string& name, const std::stri
                        std::ostream& out);
 int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out);
 int cmd_principals_list(AppContext& ctx, std::ostream& out);
-int cmd_audit_verify(AppContext& ctx, std::ostream& out);
+// Verifies the hash chain; with a checkpoint file also every signed checkpoint in it
+// (storage/audit_checkpoint.h). Throws naming the first problem (record id, file:line).
+int cmd_audit_verify(AppContext& ctx, const std::string& checkpoint_file, std::ostream& out);
+// Writes a signed checkpoint of the log's head now, to the configured checkpoint file.
+int cmd_audit_checkpoint(AppContext& ctx, std::ostream& out);
 int cmd_audit_export(AppContext& ctx, std::ostream& out);
 int cmd_run(AppContext& ctx, std::ostream& out);
 int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+
+// The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command
+// writes when it ends (when the log's head moved; a failure is printed, not thrown).
+std::unique_ptr<engine::AuditCheckpointer> make_audit_checkpointer(AppContext& ctx);
+void checkpoint_audit_log(AppContext& ctx, engine::AuditCheckpointer& checkpointer, std::ostream& out);
 
 // Shared printers (also used by the demo).
 void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out);  // includes print_posts

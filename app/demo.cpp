@@ -9,6 +9,7 @@
 #include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "services/campaign_desk.h"
+#include "engine/audit_checkpointer.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/inbound.h"
@@ -156,6 +157,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
       << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
       << " sandbox list --as amira.coordinator` shows the messages and the page post, `posts list` the post's id.\n";
+  checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);
   return 0;
 }
 

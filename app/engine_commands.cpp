@@ -14,6 +14,8 @@
 #include "core/text_encoding.h"
 #include "services/campaign_desk.h"
 #include "services/response_lists.h"
+#include "services/unsubscribe.h"
+#include "engine/audit_checkpointer.h"
 #include "engine/channel_set.h"
 #include "net/curl_multi.h"
 #include "engine/dispatcher.h"
@@ -160,6 +162,7 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
   if (posts.stats().claimed > 0) out << "; page posts: " << posts.stats().published << " published, " << posts.stats().failed << " failed";
   if (expired) out << "; " << expired << " lease(s) had expired and are now unknown";
   out << "\n";
+  checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);
   return 0;
 }
 
@@ -179,6 +182,8 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
   inbound.set_reply_senders(channels->senders());
   services::CampaignDesk desk(*ctx.db, *ctx.clock, config);
+  services::Unsubscribe unsubscribe(*ctx.db, *ctx.clock, config.unsubscribe_key);
+  auto checkpointer = make_audit_checkpointer(ctx);
 
   // The reply/bounce mailbox, when configured, on its own CurlMulti (no shared connection limits
   // with the providers). Replies and bounces are recorded on the smtp channel ("email" by default).
@@ -195,8 +200,13 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
       const std::string from = ch.settings.get("from_address");
       if (o.match.message_id_domain.empty() && from.rfind('@') != std::string::npos)
         o.match.message_id_domain = from.substr(from.rfind('@') + 1);
+      // A mail to the List-Unsubscribe mailto: address withdraws e-mail consent like one click.
+      o.match.unsubscribe_address = ch.settings.get("unsubscribe_mailto");
       break;
     }
+    o.on_unsubscribe = [&unsubscribe](const core::Urn& from, const std::string& message_id) {
+      return unsubscribe.withdraw_address(from, "imap:" + message_id);
+    };
     imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
@@ -209,6 +219,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   api_ctx.metrics = &metrics;
   api_ctx.inbound = &inbound;
   api_ctx.desk = &desk;
+  api_ctx.unsubscribe = &unsubscribe;
   api_ctx.public_base_url = config.public_base_url;
   api_ctx.national_fallback = config.national_fallback;
   api_ctx.case_sla_working_days = config.case_sla_working_days;
@@ -240,6 +251,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   if (notifier) escalator.set_notifier(notifier.get());
   escalator.start(ioc);
   if (mailbox) mailbox->start();
+  checkpointer->start(ioc);
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -247,6 +259,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
     escalator.stop();
+    checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
     // Open intermediary digests go out now rather than after their linger.
     auto stop_scheduler = [&] {
@@ -259,9 +272,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
   if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
+  if (checkpointer->enabled()) out << "signing audit checkpoints into " << ctx.config.audit.file << "\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();
   out << "stopped cleanly: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed << " failed this run\n";
+  checkpoint_audit_log(ctx, *checkpointer, out);
   return 0;
 }
 

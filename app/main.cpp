@@ -162,7 +162,12 @@ int main(int argc, char** argv) {
   on(principals->add_subcommand("list", "list principals"), [&] { return app::cmd_principals_list(ctx, out); });
 
   auto* audit = cli.add_subcommand("audit", "the tamper-evident audit log")->require_subcommand(1);
-  on(audit->add_subcommand("verify", "check the hash chain"), [&] { return app::cmd_audit_verify(ctx, out); });
+  std::string checkpoint_file;
+  auto* averify = audit->add_subcommand("verify", "check the hash chain (and with --checkpoint the signed checkpoints)");
+  averify->add_option("--checkpoint", checkpoint_file, "a checkpoint file (JSON lines) the log must still match");
+  on(averify, [&] { return app::cmd_audit_verify(ctx, checkpoint_file, out); });
+  on(audit->add_subcommand("checkpoint", "sign the log's head into the checkpoint file now"),
+     [&] { return app::cmd_audit_checkpoint(ctx, out); });
   on(audit->add_subcommand("export", "CSV for an auditor"), [&] { return app::cmd_audit_export(ctx, out); });
 
   on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });

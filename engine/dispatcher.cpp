@@ -45,7 +45,7 @@ struct LoadedCampaign {
 struct Dispatcher::Impl {
   Impl(const EngineConfig& config, core::TimePoint now)
       : kinds(channel_kinds(config)),
-        composer(kinds, municipality_names, config.public_base_url),
+        composer(kinds, municipality_names, config.public_base_url, config.unsubscribe_key),
         cap(config.frequency_cap_messages, config.frequency_cap_window),
         retry(config.retry, std::random_device{}()) {
     for (const auto& [name, ch] : config.channels) {
@@ -299,7 +299,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       outcomes_.push_back(std::move(out));
       return;
     }
-    auto composed = impl_->composer.compose({.campaign_id = a->m.campaign_id,
+    auto composed = impl_->composer.compose({.message_id = a->m.id,
+                                             .campaign_id = a->m.campaign_id,
                                              .step = a->m.step,
                                              .campaign = a->campaign.get(),
                                              .person = &a->candidate,

@@ -79,6 +79,7 @@ struct EngineConfig {
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
   std::string suppression_key;  // derived "suppression" key (storage/server_secret.h), set by app/
+  std::string unsubscribe_key;  // ServerSecret::derive("unsubscribe") (set by app/); empty: messages carry no unsubscribe link
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox

@@ -200,6 +200,21 @@ struct MailboxPoller::Impl {
         }
         return Outcome::recorded;
       }
+      if (auto* unsubscribe = std::get_if<channels::MailboxUnsubscribe>(&*item); unsubscribe && options.on_unsubscribe) {
+        auto r = options.on_unsubscribe(unsubscribe->from, unsubscribe->message_id);
+        if (!r) {
+          fail("record unsubscribe " + where, r.error().what());
+          ++report.failed;
+          return Outcome::failed;
+        }
+        ++report.unsubscribes;
+        return Outcome::recorded;
+      }
+      if (std::holds_alternative<channels::MailboxUnsubscribe>(*item)) {
+        ++report.other;
+        spdlog::info("imap {}: a mail to the unsubscribe address left in the mailbox (no handler)", where);
+        return Outcome::kept;
+      }
       const auto& other = std::get<channels::MailboxOther>(*item);
       ++report.other;
       // No subject or display name in the log: they are personal. The Message-ID finds the mail.
@@ -218,9 +233,10 @@ struct MailboxPoller::Impl {
     to_fetch.clear();
     ++passes;
     if (report.listed > 0) {  // errors were logged as they happened
-      spdlog::info("imap poll: {} unseen, {} replies, {} duplicates, {} bounces ({} unknown), {} other, {} failed",
+      spdlog::info("imap poll: {} unseen, {} replies, {} duplicates, {} bounces ({} unknown), {} unsubscribes, {} other, "
+                   "{} failed",
                    report.listed, report.replies, report.duplicates, report.bounces, report.unknown_bounces,
-                   report.other, report.failed);
+                   report.unsubscribes, report.other, report.failed);
     }
     if (stopping) {
       if (on_stopped) asio::post(io, std::exchange(on_stopped, nullptr));

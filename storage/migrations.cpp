@@ -286,6 +286,16 @@ CREATE TABLE suppressions(
   at INTEGER NOT NULL
 );
 )sql",
+      // 6: the audit log is append-only, like the consent ledger: no UPDATE, no DELETE. Its rows
+      // hold no personal data (subjects are references), so erasure needs no exception. Signed
+      // checkpoints outside the database (storage/audit_checkpoint.h) catch what a trigger cannot:
+      // someone who drops the triggers and truncates or rewrites the log.
+      R"sql(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
   };
   return kMigrations;
 }

@@ -39,6 +39,7 @@ struct FakeSend {
   core::TimePoint at{};    // the engine clock when the send was handed over
   std::string template_name;                 // a provider template (WhatsApp), when the step names one
   std::vector<std::string> template_params;
+  std::string unsubscribe_url;  // the List-Unsubscribe link (RFC 8058), when the engine has a key
 };
 
 inline channels::SendOutcome sent_outcome(std::string provider_id = {}) {
@@ -64,7 +65,7 @@ class FakeSender final : public engine::Sender {
   void send(std::int64_t message_id, const std::string& channel, const channels::OutboundMessage& msg,
             Done done) override {
     FakeSend s{message_id, channel,    msg.to.str(),      msg.client_ref,     msg.language,
-               msg.text,   clock_.now(), msg.template_name, msg.template_params};
+               msg.text,   clock_.now(), msg.template_name, msg.template_params, msg.unsubscribe_url};
     sends.push_back(s);
     channels::SendOutcome out;
     if (rule) {

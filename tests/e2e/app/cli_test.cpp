@@ -1,6 +1,7 @@
 // Drives the real `outreach` binary on temporary databases, as a user would.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tests/support/http_recorder.h"
 
@@ -228,6 +229,41 @@ TEST_F(Cli, ResponsesExportNeutralisesAFormulaLikeTheApi) {
   EXPECT_TRUE(r.out.ends_with("\r\n"));
 }
 
+TEST_F(Cli, AuditVerifyWithCheckpointsCatchesTruncationAndForgedCheckpoints) {
+  setup_reference();
+  auto csv = write("p.csv", "name,phone,language,municipality\nSanne,0612340001,nl,GM0599\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto cp = run("audit checkpoint");
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  EXPECT_NE(cp.out.find("audit checkpoint: record 2 (2 records"), std::string::npos) << cp.out;
+  const std::string file = db_ + ".checkpoints";
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto ok = run("audit verify --checkpoint '" + file + "'");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("audit log intact: 3 records, hash chain verified; 1 signed checkpoint(s) verified, the newest "
+                        "of record 2"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("(1 newer record(s) are covered by the chain only)"), std::string::npos) << ok.out;
+
+  {  // Someone with the database file drops the triggers and deletes the newest records.
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 2");
+  }
+  EXPECT_EQ(run("audit verify").code, 0) << "the chain alone cannot see a lost tail";
+  auto truncated = run("audit verify --checkpoint '" + file + "'");
+  EXPECT_EQ(truncated.code, 1);
+  EXPECT_EQ(truncated.err, "outreach: " + file + ":1: checkpoint of record 2: record 2 is missing: the newest records "
+                                                 "were deleted (the log now ends at record 1)\n");
+
+  // A checkpoint line written by hand to cover it up does not carry a valid signature.
+  const std::string forged = "{\"v\":1,\"id\":1,\"hash\":\"" + std::string(64, 'a') +
+                             "\",\"count\":1,\"at\":\"x\",\"at_ms\":1,\"sig\":\"" + std::string(64, 'b') + "\"}";
+  write("forged.checkpoints", forged + "\n");
+  auto bad = run("audit verify --checkpoint '" + (dir_ / "forged.checkpoints").string() + "'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("forged.checkpoints:1: the signature does not match"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
   EXPECT_EQ(run("campaign frobnicate").code, 2);
   EXPECT_EQ(run("--help").code, 0);
@@ -252,6 +288,24 @@ class CliConfig : public Cli {
   }
   CliResult load(const std::string& file) { return run("--config '" + file + "' municipalities load"); }
 };
+
+TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
+  auto with_base = [&](const std::string& base) {
+    return load(write("outreach.yaml",
+                      "public_base_url: " + base + "\n"
+                      "channels:\n  email: {scheme: mailto, provider: smtp}\n"
+                      "providers:\n  smtp: {url: \"smtp://127.0.0.1:2525\", starttls: \"false\", "
+                      "from_address: herstel@gemeente.example.org}\n"));
+  };
+  auto plain = with_base("http://outreach.example.org");
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_NE(plain.err.find("outreach.yaml:1: public_base_url: must be an https:// URL when channel email sends e-mail "
+                           "(RFC 8058 one-click unsubscribe links); http:// only on a loopback address, got "
+                           "'http://outreach.example.org'"),
+            std::string::npos) << plain.err;
+  EXPECT_EQ(with_base("https://outreach.example.org").code, 0);
+  EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
+}
 
 TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
   auto ok = load(config(

@@ -168,16 +168,24 @@ class ApiTest : public ::testing::Test {
     return storage::ContactStore(*db_).add(c, clock_.now()).take();
   }
 
-  // A reply from the contact with consent to share with its municipality, and a case for it.
-  std::int64_t add_shared_response(std::int64_t contact, const std::string& code, const std::string& text,
-                                   const std::string& provider_id) {
+  // A consent event as a keyword reply would record it.
+  void record_consent(std::int64_t contact, const std::string& purpose, const std::string& channel = "*",
+                      storage::ConsentAction action = storage::ConsentAction::grant) {
     storage::ConsentEvent e;
     e.contact_id = contact;
-    e.purpose = "share:" + code;
+    e.purpose = purpose;
+    e.channel = channel;
+    e.action = action;
     e.source = "sms_keyword";
     e.collector = "test";
     e.at = clock_.now();
     EXPECT_TRUE(storage::ConsentLedger(*db_).record(e).ok());
+  }
+
+  // A reply from the contact with consent to share with its municipality, and a case for it.
+  std::int64_t add_shared_response(std::int64_t contact, const std::string& code, const std::string& text,
+                                   const std::string& provider_id) {
+    record_consent(contact, "share:" + code);
     storage::Response r;
     r.contact_id = contact;
     r.channel = "sms";
@@ -193,13 +201,7 @@ class ApiTest : public ::testing::Test {
   // A case exists because the person agreed to share with `code` (a JA): the consent comes first.
   std::int64_t open_case(std::int64_t contact, const std::string& code) {
     if (!storage::ConsentLedger(*db_).state(contact, "share:" + code).granted("*")) {
-      storage::ConsentEvent e;
-      e.contact_id = contact;
-      e.purpose = "share:" + code;
-      e.source = "sms_keyword";
-      e.collector = "test";
-      e.at = clock_.now();
-      EXPECT_TRUE(storage::ConsentLedger(*db_).record(e).ok());
+      record_consent(contact, "share:" + code);
     }
     return storage::CaseStore(*db_)
         .open(contact, code, std::nullopt, clock_.now(), clock_.now() + std::chrono::hours(120), "test")

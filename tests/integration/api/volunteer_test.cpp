@@ -16,15 +16,7 @@ class VolunteerTest : public ApiTest {
   }
   void consent(std::int64_t contact, const std::string& purpose, const std::string& channel,
                storage::ConsentAction action) {
-    storage::ConsentEvent e;
-    e.contact_id = contact;
-    e.purpose = purpose;
-    e.channel = channel;
-    e.action = action;
-    e.source = "test";
-    e.collector = "test";
-    e.at = clock_.now();
-    ASSERT_TRUE(storage::ConsentLedger(*db_).record(e).ok());
+    record_consent(contact, purpose, channel, action);
   }
   std::int64_t baseline_consent_ = 0;
 
