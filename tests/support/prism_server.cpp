@@ -95,6 +95,20 @@ std::string PrismServer::spec_path(std::string_view file) {
 core::Result<std::unique_ptr<PrismServer>> PrismServer::start(const std::string& spec, std::chrono::seconds timeout) {
   auto exe = find_executable();
   if (!exe) return core::Error::not_found(kInstallHint, "prism");
+  // The port is free when we look and Prism binds it a second later; under a parallel ctest another
+  // fixture can take it in between. Prism then exits with EADDRINUSE: try again on a new port.
+  for (int attempt = 1;; ++attempt) {
+    std::string log_tail;
+    auto started = start_once(*exe, spec, timeout, log_tail);
+    if (started.ok() || attempt == 5 || log_tail.find("EADDRINUSE") == std::string::npos) return started;
+  }
+}
+
+core::Result<std::unique_ptr<PrismServer>> PrismServer::start_once(const std::string& exe_path,
+                                                                   const std::string& spec,
+                                                                   std::chrono::seconds timeout,
+                                                                   std::string& log_tail) {
+  const std::string* exe = &exe_path;
   int port = free_loopback_port();
   if (port == 0) return core::Error::internal("no free loopback port", "prism");
   char log_template[] = "/tmp/outreach-prism-XXXXXX";
@@ -130,9 +144,12 @@ core::Result<std::unique_ptr<PrismServer>> PrismServer::start(const std::string&
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       server->pid_ = -1;
-      return core::Error::internal("prism exited before listening: " + read_tail(log_path, 2000), "prism");
+      log_tail = read_tail(log_path, 2000);
+      return core::Error::internal("prism exited before listening: " + log_tail, "prism");
     }
-    if (port_answers(port)) return server;
+    // Someone else may hold the port while Prism is still reading the spec (and about to fail to
+    // bind it): only Prism's own "listening" line together with an answering port counts.
+    if (read_tail(log_path, 100000).find("is listening on") != std::string::npos && port_answers(port)) return server;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return core::Error::internal("prism did not listen on port " + port_text + " within " +

@@ -42,6 +42,8 @@ class PrismServer {
   std::string log_tail(std::size_t bytes = 2000) const;
 
  private:
+  static core::Result<std::unique_ptr<PrismServer>> start_once(const std::string& exe, const std::string& spec,
+                                                               std::chrono::seconds timeout, std::string& log_tail);
   PrismServer(pid_t pid, int port, std::string log_path) : pid_(pid), port_(port), log_path_(std::move(log_path)) {}
   pid_t pid_;
   int port_;
