@@ -25,46 +25,4 @@ core::Result<storage::Principal> authenticate(const Request& request, const stor
   return p;
 }
 
-bool may_read_municipality(const storage::Principal& p, const std::string& code,
-                           const storage::MunicipalityStore& municipalities) {
-  switch (p.kind) {
-    case PrincipalKind::municipality:
-      return !p.scope.empty() && p.scope == code;
-    case PrincipalKind::regional_hub: {
-      if (p.scope.empty()) return false;
-      auto m = municipalities.get(code);
-      return m.ok() && m->region_code == p.scope;
-    }
-    case PrincipalKind::national_fallback:
-      return municipalities.get(code).ok();
-    default:
-      return false;
-  }
-}
-
-std::string case_owner_code(const storage::Principal& p, const storage::MunicipalityStore& municipalities,
-                            const std::string& national_fallback) {
-  switch (p.kind) {
-    case PrincipalKind::municipality:
-      return p.scope;
-    case PrincipalKind::regional_hub: {
-      auto r = municipalities.region(p.scope);
-      return r.ok() ? r->hub_code : std::string();
-    }
-    case PrincipalKind::national_fallback:
-      return p.scope.empty() ? national_fallback : p.scope;
-    default:
-      return {};
-  }
-}
-
-std::string case_owner_kind(const storage::Principal& p) {
-  switch (p.kind) {
-    case PrincipalKind::municipality: return "municipality";
-    case PrincipalKind::regional_hub: return "hub";
-    case PrincipalKind::national_fallback: return "fallback";
-    default: return {};
-  }
-}
-
 }  // namespace outreach::api

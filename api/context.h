@@ -8,6 +8,10 @@
 
 #include "core/clock.h"
 
+namespace outreach::net {
+class MetricsRegistry;
+}  // namespace outreach::net
+
 namespace outreach::storage {
 class Database;
 }
@@ -16,19 +20,25 @@ class Connector;
 class IntermediaryConnector;
 }
 namespace outreach::engine {
-class MetricsRegistry;
+struct EngineConfig;
 class InboundProcessor;
-class CampaignDesk;
 }  // namespace outreach::engine
+
+namespace outreach::services {
+class CampaignDesk;
+class Unsubscribe;
+}  // namespace outreach::services
 
 namespace outreach::api {
 
 struct ApiContext {
   storage::Database* db = nullptr;
   const core::Clock* clock = nullptr;
-  engine::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
+  net::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
+  const engine::EngineConfig* config = nullptr;  // what the services need (scopes, keys, caps)
   engine::InboundProcessor* inbound = nullptr;  // webhooks answer 503 while null
-  engine::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  services::CampaignDesk* desk = nullptr;         // campaign routes answer 503 while null
+  services::Unsubscribe* unsubscribe = nullptr;   // /u/{token} routes answer 503 while null
   // Channel name ("sms", "whatsapp", ...) -> the connector that verifies and parses its webhooks.
   std::map<std::string, const channels::Connector*> webhooks;
   // Intermediary key -> its connector, which verifies the signed reports it sends back.
@@ -37,7 +47,6 @@ struct ApiContext {
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string national_fallback = "national";  // the fallback team's owner code for cases
   int case_sla_working_days = 5;  // cases opened from field reports are due this many working days later
-  int assignment_cap = 25;  // open assignments per volunteer or intermediary
   int max_page = 1000;      // largest ?limit=
 };
 

@@ -21,11 +21,11 @@ int http_status(core::ErrorCode code) {
 Response error_response(const core::Error& e) {
   if (e.code == core::ErrorCode::internal) {
     spdlog::error("api: {}", e.what());
-    return json_response(engine::json_error_body("internal", "internal error"), 500);
+    return json_response(net::json_error_body("internal", "internal error"), 500);
   }
   if (e.code == core::ErrorCode::forbidden) return forbidden();
   if (e.code == core::ErrorCode::unauthorized) return unauthorized(e.message);
-  return json_response(engine::json_error_body(core::to_string(e.code), e.message, e.where), http_status(e.code));
+  return json_response(net::json_error_body(core::to_string(e.code), e.message, e.where), http_status(e.code));
 }
 
 Response invalid_field(const std::string& field, const std::string& message) {
@@ -33,11 +33,11 @@ Response invalid_field(const std::string& field, const std::string& message) {
 }
 
 Response forbidden() {
-  return json_response(engine::json_error_body("forbidden", "not allowed for this token"), 403);
+  return json_response(net::json_error_body("forbidden", "not allowed for this token"), 403);
 }
 
 Response unauthorized(const std::string& message) {
-  Response r = json_response(engine::json_error_body("unauthorized", message), 401);
+  Response r = json_response(net::json_error_body("unauthorized", message), 401);
   r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"outreach\"");
   return r;
 }

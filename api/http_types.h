@@ -3,12 +3,12 @@
 // structs (engine/http_server.h), aliased here so that the arrows keep pointing down
 // (api -> engine): the server never includes the api, and routes never see a socket.
 
-#include "engine/http_server.h"
+#include "net/http_server.h"
 
 namespace outreach::api {
 
-using Request = engine::HttpRequest;
-using Response = engine::HttpResponse;
-using Headers = engine::HttpHeaders;
+using Request = net::HttpRequest;
+using Response = net::HttpResponse;
+using Headers = net::HttpHeaders;
 
 }  // namespace outreach::api

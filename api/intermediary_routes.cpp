@@ -9,7 +9,8 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "channels/intermediary_connector.h"
-#include "engine/field_reports.h"
+#include "engine/engine_config.h"
+#include "services/intermediary_reports.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -24,68 +25,20 @@ Response report_back(ApiContext& ctx, Call& call) {
   call.actor = "intermediary:" + key;
   auto it = ctx.intermediaries.find(key);
   if (it == ctx.intermediaries.end() || !it->second) {
-    return json_response(engine::json_error_body("not_found", "no intermediary with this key"), 404);
+    return json_response(net::json_error_body("not_found", "no intermediary with this key"), 404);
   }
   const channels::IntermediaryConnector& connector = *it->second;
   if (auto st = connector.verify_report(to_webhook_request(ctx.public_base_url, call.request), ctx.clock->now()); !st) {
-    return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
+    return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
   auto report = channels::parse_intermediary_report(call.request.body);
   if (!report) return fail(report.error());
 
-  storage::Outbox outbox(*ctx.db);
-  storage::ContactLogStore logs(*ctx.db);
-  engine::FieldReports recorder(*ctx.db, ctx.case_sla_working_days);
-  const std::string address = "intermediary:" + key;
-  int recorded = 0, duplicates = 0, erased = 0, cases = 0;
-  for (std::size_t i = 0; i < report->reports.size(); ++i) {
-    const channels::ReportEntry& entry = report->reports[i];
-    const std::string field = "reports[" + std::to_string(i) + "]";
-    // Same answer whether the ref is unknown or someone else's: nothing to learn by probing.
-    auto not_yours = [&] {
-      return invalid_field(field + ".ref", "'" + entry.ref + "' was not in batch " + report->batch_id + " sent to " + key);
-    };
-    auto message_id = parse_id(entry.ref);
-    if (!message_id) return not_yours();
-    auto message = outbox.get(*message_id);
-    if (!message) return not_yours();
-    // Erased since the digest went out (erasure also blanks the row's address): nothing is
-    // recorded about them, the rest of the report is.
-    if (auto person = storage::ContactStore(*ctx.db).get(message->contact_id); !person || person->erased) {
-      ++erased;
-      continue;
-    }
-    if (message->provider_id != report->batch_id || message->urn != address) return not_yours();
-
-    storage::IntermediaryReportKey dedup{key, report->batch_id, entry.ref, channels::to_string(entry.outcome)};
-    if (logs.has_intermediary_report(dedup)) {
-      ++duplicates;
-      continue;
-    }
-    engine::FieldReport fr;
-    fr.log.contact_id = message->contact_id;
-    fr.log.collector = address;
-    fr.log.mode = entry.mode.empty() ? "other" : entry.mode;
-    fr.log.outcome = channels::to_string(entry.outcome);
-    fr.log.note = entry.note;
-    fr.log.at = ctx.clock->now();
-    fr.source = "intermediary";
-    fr.origin = "intermediary-report:" + report->batch_id;
-    fr.campaign_id = message->campaign_id;
-    fr.message_id = message->id;
-    if (entry.consent) {
-      fr.consent = engine::ConsentGiven{entry.consent->purposes, entry.consent->text_id, entry.consent->text_version,
-                                        entry.consent->language};
-    }
-    auto done = recorder.record(fr);
-    if (!done) return fail(done.error().within(field));
-    if (auto st = logs.link_intermediary_report(dedup, done->contact_log_id, fr.log.at); !st) return fail(st.error());
-    ++recorded;
-    if (done->case_id) ++cases;
-    call.audit_subjects.push_back("contact:" + std::to_string(message->contact_id));
-  }
-  call.audit_detail = "batch=" + report->batch_id + " recorded=" + std::to_string(recorded) +
-                      " duplicates=" + std::to_string(duplicates) + " erased=" + std::to_string(erased);
+  auto outcome = services::IntermediaryReports(*ctx.db, *ctx.clock, ctx.case_sla_working_days, ctx.config->suppression_key)
+                     .record(key, *report);
+  if (!outcome) return fail(outcome.error());
+  const int recorded = outcome->recorded, duplicates = outcome->duplicates, erased = outcome->erased,
+            cases = outcome->cases;
   json body = {{"batch_id", report->batch_id}, {"recorded", recorded}, {"duplicates", duplicates},
                {"erased", erased},             {"cases", cases}};
   return json_response(body.dump());
@@ -95,8 +48,9 @@ Response report_back(ApiContext& ctx, Call& call) {
 
 void add_intermediary_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  router.add({"POST", "/v1/intermediaries/{key}/reports", true, {}, "contact_logs.create", "peer-contact",
-              "intermediary:{key}", true, [ctx](Call& call) { return report_back(*ctx, call); }});
+  // Signed by the intermediary (no bearer token); services::IntermediaryReports audits each person.
+  router.add({.method = "POST", .pattern = "/v1/intermediaries/{key}/reports", .is_public = true,
+              .handler = [ctx](Call& call) { return report_back(*ctx, call); }});
 }
 
 }  // namespace outreach::api

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "services/response_lists.h"
 #include "storage/case_store.h"
 #include "storage/municipality_store.h"
 #include "storage/response_store.h"
@@ -83,9 +84,6 @@ bool wants_csv(const Request& request, std::string& format_error) {
 
 Response list_responses(ApiContext& ctx, Call& call) {
   const std::string& code = call.param("code");
-  storage::MunicipalityStore municipalities(*ctx.db);
-  if (!may_read_municipality(*call.principal, code, municipalities)) return forbidden();
-
   std::string format_error;
   bool csv = wants_csv(call.request, format_error);
   if (!format_error.empty()) return invalid_field("format", format_error);
@@ -103,23 +101,20 @@ Response list_responses(ApiContext& ctx, Call& call) {
   q.since = *since;
   q.until = *until;
   q.after_id = *after;
-  call.audit_detail = csv ? "format=csv" : "format=json";
+
+  auto lists = std::make_shared<services::ResponseLists>(*ctx.db, *ctx.clock, *ctx.config);
+  const services::Actor actor = actor_of(call);
+  if (auto st = lists->open(actor, code, csv ? "csv" : "json", csv); !st) return fail(st.error());
 
   if (!csv) {
-    q.limit = static_cast<int>(*limit) + 1;
-    storage::ResponseStore responses(*ctx.db);
+    q.limit = static_cast<int>(*limit);
+    auto page = lists->page(actor, q);
+    if (!page) return fail(page.error());
     json items = json::array();
-    std::int64_t last = 0;
-    bool more = false;
-    responses.for_each_shared(q, [&](const storage::SharedResponse& s) {
-      if (static_cast<std::int64_t>(items.size()) == *limit) {
-        more = true;
-        return;
-      }
-      items.push_back(response_json(s));
-      last = s.response.id;
-    });
-    json body = {{"municipality", code}, {"items", std::move(items)}, {"next_after", more ? json(last) : json(nullptr)}};
+    for (const auto& s : page->rows) items.push_back(response_json(s));
+    json body = {{"municipality", code},
+                 {"items", std::move(items)},
+                 {"next_after", page->more ? json(page->next_after) : json(nullptr)}};
     return json_response(body.dump());
   }
 
@@ -135,8 +130,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
   Response r;
   r.content_type = "text/csv; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".csv\"");
-  storage::Database* db = ctx.db;
-  r.stream = [state, db]() -> std::optional<std::string> {
+  r.stream = [state, lists, actor]() -> std::optional<std::string> {
     if (state->stage == 0) {
       state->stage = 1;
       return std::string("\xEF\xBB\xBF") +
@@ -147,18 +141,19 @@ Response list_responses(ApiContext& ctx, Call& call) {
     if (state->remaining > 0 && state->remaining < page) page = static_cast<int>(state->remaining);
     state->q.limit = page;
     std::string chunk;
-    int rows = 0;
-    storage::ResponseStore responses(*db);
-    responses.for_each_shared(state->q, [&](const storage::SharedResponse& s) {
-      chunk += csv_row(s);
-      state->q.after_id = s.response.id;
-      ++rows;
-    });
+    auto got = lists->page(actor, state->q);
+    if (!got) {
+      state->stage = 2;
+      return std::nullopt;
+    }
+    for (const auto& s : got->rows) chunk += csv_row(s);
+    state->q.after_id = got->next_after;
+    const int rows = static_cast<int>(got->rows.size());
     if (state->remaining > 0) {
       state->remaining -= rows;
       if (state->remaining <= 0) state->stage = 2;
     }
-    if (rows < page) state->stage = 2;
+    if (!got->more) state->stage = 2;
     if (chunk.empty()) return state->stage == 2 ? std::nullopt : std::optional<std::string>(std::string());
     return chunk;
   };
@@ -180,32 +175,18 @@ json case_json(const storage::Case& c) {
 }
 
 Response list_cases(ApiContext& ctx, Call& call) {
-  storage::MunicipalityStore municipalities(*ctx.db);
-  std::string owner = case_owner_code(*call.principal, municipalities, ctx.national_fallback);
-  if (owner.empty()) return forbidden();
-  storage::CaseStore cases(*ctx.db);
+  services::ResponseLists lists(*ctx.db, *ctx.clock, *ctx.config);
+  const services::Actor actor = actor_of(call);
+  auto cases = lists.cases(actor);
+  if (!cases) return fail(cases.error());
   json items = json::array();
-  const std::string kind = case_owner_kind(*call.principal);
-  for (const auto& c : cases.for_owner(owner)) {
-    if (c.owner_kind != kind) continue;
-    items.push_back(case_json(c));
-    call.audit_subjects.push_back("case:" + std::to_string(c.id));
-  }
-  if (call.audit_subjects.empty()) call.audit_subjects.push_back("owner:" + owner);
-  return json_response(json{{"owner", owner}, {"items", std::move(items)}}.dump());
+  for (const auto& c : *cases) items.push_back(case_json(c));
+  return json_response(json{{"owner", lists.owner_code(actor)}, {"items", std::move(items)}}.dump());
 }
 
 Response set_case_status(ApiContext& ctx, Call& call, const std::string& status) {
   auto id = parse_id(call.param("id"));
   if (!id) return invalid_field("id", "expected a positive integer");
-  storage::MunicipalityStore municipalities(*ctx.db);
-  std::string owner = case_owner_code(*call.principal, municipalities, ctx.national_fallback);
-  storage::CaseStore cases(*ctx.db);
-  auto c = cases.get(*id);
-  // Not found and not yours look the same: nothing leaks about other owners' cases.
-  if (!c || owner.empty() || c->owner_code != owner || c->owner_kind != case_owner_kind(*call.principal)) {
-    return forbidden();
-  }
   std::string note;
   if (!call.request.body.empty()) {
     auto body = parse_json_object(call.request);
@@ -214,8 +195,7 @@ Response set_case_status(ApiContext& ctx, Call& call, const std::string& status)
     if (!n) return fail(n.error());
     note = n->value_or("");
   }
-  if (auto st = cases.set_status(*id, status, call.actor, ctx.clock->now(), note); !st) return fail(st.error());
-  auto updated = cases.get(*id);
+  auto updated = services::ResponseLists(*ctx.db, *ctx.clock, *ctx.config).set_case_status(actor_of(call), *id, status, note);
   if (!updated) return fail(updated.error());
   return json_response(case_json(*updated).dump());
 }
@@ -224,18 +204,17 @@ Response set_case_status(ApiContext& ctx, Call& call, const std::string& status)
 
 void add_municipality_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  router.add({"GET", "/v1/municipalities/{code}/responses", false, kMunicipal, "responses.read",
-              "brede-ondersteuning", "municipality:{code}", false,
-              [ctx](Call& call) { return list_responses(*ctx, call); }});
-  router.add({"GET", "/v1/cases", false, kMunicipal, "cases.read", "brede-ondersteuning", "cases", false,
-              [ctx](Call& call) { return list_cases(*ctx, call); }});
+  // services::ResponseLists checks the scope and audits every read and change.
+  router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/responses", .kinds = kMunicipal,
+              .handler = [ctx](Call& call) { return list_responses(*ctx, call); }});
+  router.add({.method = "GET", .pattern = "/v1/cases", .kinds = kMunicipal,
+              .handler = [ctx](Call& call) { return list_cases(*ctx, call); }});
   const std::pair<const char*, const char*> kActions[] = {
       {"acknowledge", "acknowledged"}, {"in_contact", "in_contact"}, {"close", "closed"}};
   for (const auto& [verb, status] : kActions) {
     std::string st = status;
-    router.add({"POST", std::string("/v1/cases/{id}/") + verb, false, kMunicipal, std::string("cases.") + verb,
-                "brede-ondersteuning", "case:{id}", true,
-                [ctx, st](Call& call) { return set_case_status(*ctx, call, st); }});
+    router.add({.method = "POST", .pattern = std::string("/v1/cases/{id}/") + verb, .kinds = kMunicipal,
+                .handler = [ctx, st](Call& call) { return set_case_status(*ctx, call, st); }});
   }
 }
 

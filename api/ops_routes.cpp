@@ -3,7 +3,7 @@
 #include "api/errors.h"
 #include "api/openapi.h"
 #include "api/router.h"
-#include "engine/metrics.h"
+#include "net/metrics.h"
 
 namespace outreach::api {
 

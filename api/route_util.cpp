@@ -77,4 +77,8 @@ channels::WebhookRequest to_webhook_request(const std::string& public_base_url, 
   return w;
 }
 
+services::Actor actor_of(const Call& call) {
+  return services::Actor::from(*call.principal, call.request_id, "api");
+}
+
 }  // namespace outreach::api

@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/router.h"
+#include "services/actor.h"
+
 #include "api/http_types.h"
 #include "channels/connector.h"
 #include "core/clock.h"
@@ -41,5 +44,8 @@ channels::WebhookRequest to_webhook_request(const std::string& public_base_url, 
 
 // Wraps a core::Error into the api's error response.
 Response fail(const core::Error& e);
+
+// The authenticated caller as the services see it (Requires: a route that is not public).
+services::Actor actor_of(const Call& call);
 
 }  // namespace outreach::api

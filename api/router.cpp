@@ -9,7 +9,7 @@
 
 #include "api/auth.h"
 #include "api/errors.h"
-#include "engine/metrics.h"
+#include "net/metrics.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 
@@ -132,12 +132,12 @@ Response Router::handle(const Request& request) {
       allowed.push_back(r.method);
     }
     if (!route && !allowed.empty()) {
-      response = json_response(engine::json_error_body("method_not_allowed", "method not allowed"), 405);
+      response = json_response(net::json_error_body("method_not_allowed", "method not allowed"), 405);
       std::string allow;
       for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
       response.headers.emplace_back("Allow", allow);
     } else if (!route) {
-      response = json_response(engine::json_error_body("not_found", "no such route"), 404);
+      response = json_response(net::json_error_body("not_found", "no such route"), 404);
     } else {
       route_name = route->method + " " + route->pattern;
       Call call{request, std::move(params), nullptr, request_id, {}, {}, {}};
@@ -164,7 +164,7 @@ Response Router::handle(const Request& request) {
     response = error_response(e.error());
   } catch (const std::exception& e) {
     spdlog::error("api {} {}: {}", request.method, request.path, e.what());
-    response = json_response(engine::json_error_body("internal", "internal error"), 500);
+    response = json_response(net::json_error_body("internal", "internal error"), 500);
   }
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("Cache-Control", "no-store");
@@ -174,7 +174,7 @@ Response Router::handle(const Request& request) {
 
 Response Router::run(const RouteSpec& route, Call& call) {
   auto audit = [&]() -> core::Status {
-    if (route.audit_action.empty()) return {};
+    if (route.audit_action.empty() || call.nothing_to_audit) return {};
     if (call.audit_subjects.empty()) call.audit_subjects.push_back(expand(route.subject, call.params));
     storage::AuditLog log(*ctx_.db);
     for (const auto& subject : call.audit_subjects) {
@@ -223,10 +223,11 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   add_volunteer_routes(*router);
   add_intermediary_routes(*router);
   add_coordinator_routes(*router);
+  add_unsubscribe_routes(*router);
   return router;
 }
 
-engine::HttpHandler http_handler(Router& router) {
+net::HttpHandler http_handler(Router& router) {
   return [&router](const Request& request) { return router.handle(request); };
 }
 

@@ -36,6 +36,7 @@ struct Call {
   // Subjects touched ("contact:42"); when a handler adds none, the route's subject template is used.
   std::vector<std::string> audit_subjects;
   std::string audit_detail;
+  bool nothing_to_audit = false;  // the handler touched no personal data (a webhook handshake)
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
@@ -82,7 +83,7 @@ std::string new_request_id();
 // Every route of the api (api/*_routes.cpp), registered on one router.
 std::unique_ptr<Router> make_router(ApiContext& ctx);
 // The handler the engine's HttpServer calls.
-engine::HttpHandler http_handler(Router& router);
+net::HttpHandler http_handler(Router& router);
 
 // Route groups, one file per audience.
 void add_ops_routes(Router& router);
@@ -91,5 +92,6 @@ void add_webhook_routes(Router& router);
 void add_volunteer_routes(Router& router);
 void add_intermediary_routes(Router& router);
 void add_coordinator_routes(Router& router);
+void add_unsubscribe_routes(Router& router);
 
 }  // namespace outreach::api

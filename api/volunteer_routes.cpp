@@ -6,8 +6,9 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
-#include "engine/field_reports.h"
-#include "storage/assignment_store.h"
+#include "services/field_reports.h"
+#include "engine/engine_config.h"
+#include "services/assignments.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
@@ -32,13 +33,20 @@ bool valid_language(const std::string& l) {
   return std::regex_match(l, kLang);
 }
 
-json person_json(const storage::Contact& c) {
-  json addresses = json::array();
-  for (const auto& a : c.addresses) {
-    if (!a.bad) addresses.push_back(a.urn.str());
-  }
-  return {{"contact_id", c.id}, {"name", c.name}, {"language", c.language}, {"municipality", c.municipality},
-          {"addresses", std::move(addresses)}};
+services::Assignments assignments_for(ApiContext& ctx) {
+  return services::Assignments(*ctx.db, *ctx.clock, *ctx.config,
+                               {.cap = ctx.config->assignment_cap, .ttl = ctx.config->assignment_ttl});
+}
+
+json person_json(const services::AssignedPerson& p) {
+  return {{"contact_id", p.contact_id}, {"name", p.name}, {"language", p.language}, {"municipality", p.municipality},
+          {"addresses", p.addresses}, {"expires_at", core::format_utc(p.expires_at)}};
+}
+
+json batch_json(const services::AssignmentBatch& b) {
+  json people = json::array();
+  for (const auto& p : b.people) people.push_back(person_json(p));
+  return {{"assigned", std::move(people)}, {"held", b.held}, {"cap", b.cap}};
 }
 
 Response assign(ApiContext& ctx, Call& call) {
@@ -60,44 +68,23 @@ Response assign(ApiContext& ctx, Call& call) {
   if (!language) return fail(language.error());
   if (*language && !valid_language(**language)) return invalid_field("language", "expected a language code like nl");
 
-  storage::AssignmentStore assignments(*ctx.db);
-  storage::AssignmentFilter filter{municipality->value_or(""), language->value_or("")};
-  auto ids = assignments.assign(call.actor, filter, static_cast<int>(count), ctx.assignment_cap, ctx.clock->now());
-  if (!ids) return fail(ids.error());
-  storage::ContactStore contacts(*ctx.db);
-  json people = json::array();
-  for (auto id : *ids) {
-    auto c = contacts.get(id);
-    if (!c) return fail(c.error());
-    people.push_back(person_json(*c));
-    call.audit_subjects.push_back("contact:" + std::to_string(id));
-  }
-  int held = static_cast<int>(assignments.active_for(call.actor).size());
-  if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
-  json out = {{"assigned", std::move(people)}, {"held", held}, {"cap", ctx.assignment_cap}};
-  return json_response(out.dump(), 201);
+  auto batch = assignments_for(ctx).request(
+      actor_of(call), {.count = static_cast<int>(count), .municipality = municipality->value_or(""),
+                       .language = language->value_or("")});
+  if (!batch) return fail(batch.error());
+  return json_response(batch_json(*batch).dump(), 201);
 }
 
 Response list_assignments(ApiContext& ctx, Call& call) {
-  storage::AssignmentStore assignments(*ctx.db);
-  storage::ContactStore contacts(*ctx.db);
-  json people = json::array();
-  for (auto id : assignments.active_for(call.actor)) {
-    auto c = contacts.get(id);
-    if (!c) continue;
-    people.push_back(person_json(*c));
-    call.audit_subjects.push_back("contact:" + std::to_string(id));
-  }
-  if (call.audit_subjects.empty()) call.audit_subjects.push_back("assignee:" + call.actor);
-  return json_response(json{{"assigned", std::move(people)}, {"cap", ctx.assignment_cap}}.dump());
+  auto batch = assignments_for(ctx).held(actor_of(call));
+  if (!batch) return fail(batch.error());
+  return json_response(batch_json(*batch).dump());
 }
 
 Response release(ApiContext& ctx, Call& call) {
   auto id = parse_id(call.param("contact_id"));
   if (!id) return invalid_field("contact_id", "expected a positive integer");
-  storage::AssignmentStore assignments(*ctx.db);
-  if (!assignments.is_assigned(*id, call.actor)) return forbidden();
-  if (auto st = assignments.release(*id, call.actor, ctx.clock->now()); !st) return fail(st.error());
+  if (auto st = assignments_for(ctx).release(actor_of(call), *id); !st) return fail(st.error());
   return Response{204, "application/json", {}, {}, {}};
 }
 
@@ -111,8 +98,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
   std::int64_t contact_id = id_it->get<std::int64_t>();
   // Scope before anything else: a person not assigned to the caller gets the same 403 whether or
   // not they exist.
-  storage::AssignmentStore assignments(*ctx.db);
-  if (!assignments.is_assigned(contact_id, call.actor)) return forbidden();
+  if (auto held = assignments_for(ctx).require_held(actor_of(call), contact_id); !held) return fail(held.error());
 
   storage::ContactLog log;
   log.contact_id = contact_id;
@@ -140,7 +126,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
   log.follow_up = follow_up->value_or("");
 
   // Consent given to the volunteer: {purposes:[...], text_version, language, text_id?}.
-  engine::FieldReport report;
+  services::FieldReport report;
   report.source = "volunteer";
   report.origin = "contact-log";
   if (auto c = body->find("consent"); c != body->end() && !c->is_null()) {
@@ -156,7 +142,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
     if (!valid_language(**language)) return invalid_field("consent.language", "expected a language code like nl");
     auto text_id = string_field(*c, "text_id", false, 64, "consent.");
     if (!text_id) return fail(text_id.error());
-    engine::ConsentGiven given{.text_id = text_id->value_or("volunteer-script"), .text_version = **version,
+    services::ConsentGiven given{.text_id = text_id->value_or("volunteer-script"), .text_version = **version,
                                .language = **language};
     for (std::size_t i = 0; i < purposes->size(); ++i) {
       const auto& p = (*purposes)[i];
@@ -171,7 +157,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
 
   report.log = std::move(log);
   // The route is transactional: a failure anywhere rolls the whole report back.
-  auto recorded = engine::FieldReports(*ctx.db, ctx.case_sla_working_days).record(report);
+  auto recorded = services::FieldReports(*ctx.db, ctx.case_sla_working_days, ctx.config->suppression_key).record(report);
   if (!recorded) return fail(recorded.error());
   call.audit_subjects.push_back("contact:" + std::to_string(contact_id));
   call.audit_detail = "outcome=" + report.log.outcome + " consents=" + std::to_string(recorded->consent_events.size());
@@ -185,12 +171,13 @@ Response contact_log(ApiContext& ctx, Call& call) {
 
 void add_volunteer_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  router.add({"POST", "/v1/assignments", false, kField, "contacts.assign", "peer-contact", "assignee", true,
-              [ctx](Call& call) { return assign(*ctx, call); }});
-  router.add({"GET", "/v1/assignments", false, kField, "contacts.read", "peer-contact", "assignee", false,
-              [ctx](Call& call) { return list_assignments(*ctx, call); }});
-  router.add({"DELETE", "/v1/assignments/{contact_id}", false, kField, "contacts.release", "peer-contact",
-              "contact:{contact_id}", true, [ctx](Call& call) { return release(*ctx, call); }});
+  // The assignments service audits every person it hands out or shows (services/assignments.h).
+  router.add({.method = "POST", .pattern = "/v1/assignments", .kinds = kField,
+              .handler = [ctx](Call& call) { return assign(*ctx, call); }});
+  router.add({.method = "GET", .pattern = "/v1/assignments", .kinds = kField,
+              .handler = [ctx](Call& call) { return list_assignments(*ctx, call); }});
+  router.add({.method = "DELETE", .pattern = "/v1/assignments/{contact_id}", .kinds = kField,
+              .handler = [ctx](Call& call) { return release(*ctx, call); }});
   router.add({"POST", "/v1/contact-logs", false, kField, "contact_logs.create", "peer-contact", "contact", true,
               [ctx](Call& call) { return contact_log(*ctx, call); }});
 }

@@ -17,24 +17,25 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
   call.actor = "webhook:" + channel;
   auto it = ctx.webhooks.find(channel);
   if (it == ctx.webhooks.end() || !it->second) {
-    return json_response(engine::json_error_body("not_found", "no webhook for this channel"), 404);
+    return json_response(net::json_error_body("not_found", "no webhook for this channel"), 404);
   }
   const channels::Connector& connector = *it->second;
   channels::WebhookRequest webhook = to_webhook_request(ctx.public_base_url, call.request);
   if (auto st = connector.verify_signature(webhook); !st) {
-    return json_response(engine::json_error_body("forbidden", "signature refused"), 403);
+    return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
   auto events = connector.parse_webhook(webhook);
   if (!events) return fail(events.error());
 
   if (events->reply_body) {  // verification handshake (WhatsApp / Messenger GET)
+    call.nothing_to_audit = true;
     Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = *events->reply_body;
     return r;
   }
   if (!ctx.inbound) {
-    return json_response(engine::json_error_body("transient", "inbound processing not available"), 503);
+    return json_response(net::json_error_body("transient", "inbound processing not available"), 503);
   }
   int recorded = 0, duplicates = 0, statuses = 0, unknown_statuses = 0;
   for (const auto& message : events->inbound) {
@@ -64,11 +65,15 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
 
 void add_webhook_routes(Router& router) {
   ApiContext* ctx = &router.context();
-  router.add({"POST", "/v1/webhooks/{channel}", true, {}, "responses.record", "outreach", "webhook:{channel}", false,
-              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
-  // GET carries only the verification handshake: no personal data, nothing to audit.
-  router.add({"GET", "/v1/webhooks/{channel}", true, {}, {}, {}, {}, false,
-              [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  // What a webhook records and its audit record commit together, or neither does (the provider
+  // gets a 5xx and delivers again). Some providers (CM, MessageBird) deliver replies and reports
+  // with GET: those are recorded and audited exactly like a POST; a verification handshake
+  // touches nobody and leaves no record.
+  for (const char* method : {"POST", "GET"}) {
+    router.add({.method = method, .pattern = "/v1/webhooks/{channel}", .is_public = true,
+                .audit_action = "responses.record", .purpose = "outreach", .subject = "webhook:{channel}",
+                .transactional = true, .handler = [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+  }
 }
 
 }  // namespace outreach::api

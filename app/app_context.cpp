@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <random>
 
+#include "storage/audit_checkpoint.h"
 #include "storage/audit_log.h"
+#include "storage/principal_store.h"
 
 namespace outreach::app {
 
@@ -15,6 +17,35 @@ void AppContext::open() {
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }
   db = storage::Database::open(db_path).take();
+  std::string secret_path = config.secret_file;
+  if (secret_path.empty()) secret_path = db_path == ":memory:" ? std::string() : storage::default_secret_path(db_path);
+  if (secret_path.empty()) {
+    secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::ephemeral());
+  } else {
+    secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
+  }
+  config.engine.suppression_key = secret->derive("suppression");
+  config.engine.unsubscribe_key = secret->derive("unsubscribe");  // RFC 8058 one-click tokens
+  if (config.audit.file.empty() && db_path != ":memory:") config.audit.file = storage::default_checkpoint_path(db_path);
+}
+
+namespace {
+std::string cli_request_id() { return "cli-" + std::to_string(std::random_device{}()); }
+}  // namespace
+
+services::Actor AppContext::actor(const std::string& as) const {
+  if (as.empty()) {
+    throw core::ErrorException(
+        core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
+  }
+  auto p = storage::PrincipalStore(*db).find(as);
+  if (!p) throw core::ErrorException(core::Error::forbidden("'" + as + "' is not a known principal", "--as"));
+  if (p->revoked) throw core::ErrorException(core::Error::forbidden("principal '" + as + "' is revoked", "--as"));
+  return services::Actor::from(*p, cli_request_id(), "cli");
+}
+
+services::Actor AppContext::local_operator() const {
+  return services::Actor{"cli:operator", storage::PrincipalKind::operator_, {}, cli_request_id(), "cli"};
 }
 
 void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,

@@ -6,7 +6,9 @@
 
 #include "app/config_loader.h"
 #include "core/clock.h"
+#include "services/actor.h"
 #include "storage/database.h"
+#include "storage/server_secret.h"
 
 namespace outreach::app {
 
@@ -16,9 +18,16 @@ struct AppContext {
   AppConfig config;
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<core::Clock> clock = std::make_unique<core::SystemClock>();
+  // The server secret (storage/server_secret.h): the configuration's secret_file, else "<db>.secret".
+  std::unique_ptr<storage::ServerSecret> secret;
 
   // Loads the configuration and opens (creating/migrating) the database. Throws ErrorException.
   void open();
+  // The principal named by --as, as the services see it; throws an error naming --as when it is
+  // missing, unknown or revoked. Every command that reads or changes personal data needs one.
+  services::Actor actor(const std::string& as) const;
+  // Whoever runs a command that reads no personal data (status, validate): the local operator.
+  services::Actor local_operator() const;
   // Appends an audit record for a CLI action that read or changed personal data.
   void audit(const std::string& actor, const std::string& action, const std::string& subject,
              const std::string& purpose, const std::string& detail = {});

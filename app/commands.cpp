@@ -7,17 +7,19 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "app/contact_import.h"
+#include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "campaigns/campaign.h"
 #include "core/urn.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
+#include "services/people.h"
 #include "storage/audit_log.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::app {
 namespace {
@@ -51,7 +53,7 @@ int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, 
 int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
   require_actor(ctx, actor);
   auto text = read_file(file).take();
-  ImportOptions opts;
+  services::ImportOptions opts;
   opts.file_name = file;
   opts.collector = actor;
   const bool tty = isatty(STDERR_FILENO);
@@ -65,27 +67,29 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
       if (done == total) std::cerr << "\n";
     };
   }
-  auto report = import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
+  storage::SuppressionList suppressions(*ctx.db, ctx.secret->derive("suppression"));
+  opts.suppressions = &suppressions;
+  auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
   ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
-            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected");
-  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << "\n";
+            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected, " +
+                std::to_string(report.suppressed.size()) + " suppressed");
+  out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << ", suppressed "
+      << report.suppressed.size() << "\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
+  for (const auto& r : report.suppressed) out << "  line " << r.line << ": " << r.reason << "\n";
   return 0;
 }
 
-static storage::Contact find_contact(AppContext& ctx, const std::string& who) {
-  storage::ContactStore contacts(*ctx.db);
+static storage::Contact find_contact(AppContext& ctx, const services::Actor& actor, const std::string& who) {
+  services::People people(*ctx.db, *ctx.clock, ctx.config.engine);
   if (!who.empty() && std::all_of(who.begin(), who.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return contacts.get(std::stoll(who)).take();
+    return people.show(actor, std::stoll(who)).take();
   }
-  auto urn = core::Urn::parse(who).take();
-  return contacts.find_by_urn(urn).take();
+  return people.find_by_address(actor, core::Urn::parse(who).take()).take();
 }
 
 int cmd_contacts_show(AppContext& ctx, const std::string& who, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  auto c = find_contact(ctx, who);
-  ctx.audit(actor, "contacts.show", "contact:" + std::to_string(c.id), "outreach");
+  auto c = find_contact(ctx, ctx.actor(actor), who);
   out << "contact " << c.id << (c.erased ? " (erased)" : "") << "\n  name: " << c.name << "\n  language: " << c.language
       << "\n  municipality: " << c.municipality << "\n  do-not-contact: " << (c.do_not_contact ? "yes" : "no") << "\n";
   for (const auto& a : c.addresses) out << "  address: " << a.urn.str() << (a.bad ? " (bad: " + a.bad_reason + ")" : "") << "\n";
@@ -98,11 +102,7 @@ int cmd_contacts_show(AppContext& ctx, const std::string& who, const std::string
 }
 
 int cmd_contacts_erase(AppContext& ctx, std::int64_t id, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
-  if (p.kind != storage::PrincipalKind::coordinator) fail(core::Error::forbidden("only a coordinator may erase a person", "--as"));
-  storage::ContactStore(*ctx.db).erase(id, ctx.clock->now()).take();
-  ctx.audit(actor, "contacts.erase", "contact:" + std::to_string(id), "erasure-request");
+  services::People(*ctx.db, *ctx.clock, ctx.config.engine).erase(ctx.actor(actor), id).take();
   out << "contact " << id << " erased (anonymous tombstone kept)\n";
   return 0;
 }
@@ -110,29 +110,15 @@ int cmd_contacts_erase(AppContext& ctx, std::int64_t id, const std::string& acto
 int cmd_consent_change(AppContext& ctx, bool grant, std::int64_t contact, const std::string& purpose,
                        const std::string& channel, const std::string& source, const std::string& text_id,
                        const std::string& text_version, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  storage::ConsentEvent ev;
-  ev.contact_id = contact;
-  ev.purpose = purpose;
-  ev.channel = channel.empty() ? "*" : channel;
-  ev.action = grant ? storage::ConsentAction::grant : storage::ConsentAction::withdraw;
-  ev.source = source;
-  ev.text_id = text_id;
-  ev.text_version = text_version;
-  ev.collector = actor;
-  ev.at = ctx.clock->now();
-  auto c = storage::ContactStore(*ctx.db).get(contact).take();
-  ev.language = c.language;
-  auto id = storage::ConsentLedger(*ctx.db).record(ev).take();
-  ctx.audit(actor, grant ? "consent.grant" : "consent.withdraw", "contact:" + std::to_string(contact), purpose);
-  out << "consent event " << id << ": " << (grant ? "granted " : "withdrew ") << purpose << " on " << ev.channel << "\n";
+  services::ConsentChange change{contact, grant, purpose, channel.empty() ? "*" : channel, source, text_id, text_version};
+  auto id = services::People(*ctx.db, *ctx.clock, ctx.config.engine).change_consent(ctx.actor(actor), change).take();
+  out << "consent event " << id << ": " << (grant ? "granted " : "withdrew ") << purpose << " on " << change.channel << "\n";
   return 0;
 }
 
 int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  ctx.audit(actor, "consent.show", "contact:" + std::to_string(contact), "outreach");
-  for (const auto& e : storage::ConsentLedger(*ctx.db).history(contact)) {
+  auto history = services::People(*ctx.db, *ctx.clock, ctx.config.engine).consent_history(ctx.actor(actor), contact).take();
+  for (const auto& e : history) {
     out << core::format_utc(e.at) << "  " << std::setw(8) << std::left << storage::to_string(e.action) << " "
         << e.purpose << " @" << e.channel << "  source=" << e.source << " collector=" << e.collector
         << (e.text_id.empty() ? "" : " text=" + e.text_id + "/" + e.text_version) << "\n";
@@ -142,7 +128,7 @@ int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& a
 
 int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream& out) {
   auto text = read_file(file).take();
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto report = desk.validate(text, file);
   print_report_lines(report.errors, "error: ", out);
   print_report_lines(report.warnings, "warning: ", out);
@@ -153,18 +139,19 @@ int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream
 }
 
 int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
+  auto who = ctx.actor(actor);
   auto text = read_file(file).take();
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto id = desk.save(text, file, actor).take();
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto id = desk.save(who, text, file).take();
   auto rec = storage::CampaignStore(*ctx.db).get(id).take();
   out << "campaign " << rec.key << " saved as version " << rec.version << " (" << rec.state << ")\n";
   return 0;
 }
 
-int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& out) {
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto p = desk.preview(key).take();
+int cmd_campaign_preview(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out) {
+  auto who = ctx.actor(actor);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto p = desk.preview(who, key).take();
   out << "preview of " << key << ": " << p.included << " people would get the first message, " << p.suppressed
       << " suppressed\n";
   auto table = [&](const char* title, const std::map<std::string, int>& m) {
@@ -189,19 +176,17 @@ int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& 
 }
 
 int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std::string& key, const std::string& actor,
-                            std::ostream& out) {
-  require_actor(ctx, actor);
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
-  if (verb == "approve" && p.kind != storage::PrincipalKind::approver && p.kind != storage::PrincipalKind::coordinator) {
-    fail(core::Error::forbidden("'" + actor + "' (" + storage::to_string(p.kind) + ") may not approve campaigns", "--as"));
-  }
+                            const std::string& reason, std::ostream& out) {
+  auto who = ctx.actor(actor);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   core::Status st;
-  if (verb == "submit") st = desk.submit(key, actor);
-  else if (verb == "approve") st = desk.approve(key, actor);
-  else if (verb == "pause") st = desk.pause(key, actor);
-  else if (verb == "resume") st = desk.resume(key, actor);
-  else if (verb == "cancel") st = desk.cancel(key, actor);
+  if (verb == "submit") st = desk.submit(who, key);
+  else if (verb == "approve") st = desk.approve(who, key);
+  else if (verb == "reject") st = desk.reject(who, key, reason);
+  else if (verb == "pause") st = desk.pause(who, key);
+  else if (verb == "resume") st = desk.resume(who, key);
+  else if (verb == "cancel") st = desk.cancel(who, key);
+  else fail(core::Error::invalid("unknown campaign action '" + verb + "'"));
   st.take();
   auto rec = storage::CampaignStore(*ctx.db).find(key).take();
   out << "campaign " << key << " is now " << rec.state << " (version " << rec.version << ", by " << actor << ")\n";
@@ -209,10 +194,9 @@ int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std:
 }
 
 int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto r = desk.launch(key, actor).take();
-  ctx.audit(actor, "campaign.launch", "campaign:" + key, "outreach", std::to_string(r.rows_added) + " outbox rows");
+  auto who = ctx.actor(actor);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto r = desk.launch(who, key).take();
   out << "launched " << key << " version " << r.version << ": " << r.included << " people, " << r.suppressed
       << " suppressed";
   for (const auto& [k, v] : r.suppressed_by_reason) out << " (" << k << " " << v << ")";
@@ -223,8 +207,8 @@ int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::stri
 }
 
 void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out) {
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto s = desk.status(key).take();
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto s = desk.status(ctx.local_operator(), key).take();
   out << "campaign " << s.key << " (" << s.state << ", version " << s.version << ", author " << s.author
       << ", approved by " << (s.approved_by.empty() ? "nobody yet" : s.approved_by) << ")\n";
   out << "  step                 channel       status         count\n";
@@ -248,8 +232,8 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
     print_funnel(ctx, key, out);
     return 0;
   }
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto s = desk.status(key).take();
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto s = desk.status(ctx.local_operator(), key).take();
   nlohmann::ordered_json j = {{"key", s.key}, {"state", s.state}, {"version", s.version}, {"messages", s.messages}};
   j["by_status"] = nlohmann::ordered_json::object();
   for (const auto& [k, v] : s.by_status) j["by_status"][k] = v;
@@ -299,8 +283,9 @@ int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std
   return 0;
 }
 
-int cmd_sandbox_list(AppContext& ctx, int limit, std::ostream& out) {
-  for (const auto& d : storage::Outbox(*ctx.db).sandbox(limit)) {
+int cmd_sandbox_list(AppContext& ctx, int limit, const std::string& actor, std::ostream& out) {
+  auto rows = services::People(*ctx.db, *ctx.clock, ctx.config.engine).sandbox_deliveries(ctx.actor(actor), limit).take();
+  for (const auto& d : rows) {
     out << core::format_utc(d.at) << "  " << d.channel << " -> " << d.urn << " [" << d.language << "]"
         << (d.subject.empty() ? "" : "  subject: " + d.subject) << "\n    " << d.body << "\n";
   }
@@ -327,15 +312,6 @@ int cmd_principals_list(AppContext& ctx, std::ostream& out) {
     out << p.name << "  " << storage::to_string(p.kind) << (p.scope.empty() ? "" : " " + p.scope)
         << (p.revoked ? "  (revoked)" : "") << "\n";
   }
-  return 0;
-}
-
-int cmd_audit_verify(AppContext& ctx, std::ostream& out) {
-  storage::AuditLog log(*ctx.db);
-  std::int64_t n = 0;
-  log.for_each([&](const storage::AuditRecord&) { ++n; });
-  log.verify().take();
-  out << "audit log intact: " << n << " records, hash chain verified\n";
   return 0;
 }
 

@@ -3,12 +3,17 @@
 // core::ErrorException for bad input or refused actions (main prints it and exits 1).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "app/app_context.h"
+
+namespace outreach::engine {
+class AuditCheckpointer;
+}
 
 namespace outreach::app {
 
@@ -23,15 +28,16 @@ int cmd_consent_change(AppContext& ctx, bool grant, std::int64_t contact, const 
 int cmd_consent_show(AppContext& ctx, std::int64_t contact, const std::string& actor, std::ostream& out);
 int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream& out);
 int cmd_campaign_save(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out);
-int cmd_campaign_preview(AppContext& ctx, const std::string& key, std::ostream& out);
+int cmd_campaign_preview(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out);
+// submit, approve, reject (with `reason`), pause, resume, cancel.
 int cmd_campaign_transition(AppContext& ctx, const std::string& verb, const std::string& key, const std::string& actor,
-                            std::ostream& out);
+                            const std::string& reason, std::ostream& out);
 int cmd_campaign_launch(AppContext& ctx, const std::string& key, const std::string& actor, std::ostream& out);
 int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std::ostream& out);
 int cmd_messages_list(AppContext& ctx, const std::string& status, const std::string& campaign, int limit, std::ostream& out);
 int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
                          const std::string& actor, std::ostream& out);
-int cmd_sandbox_list(AppContext& ctx, int limit, std::ostream& out);
+int cmd_sandbox_list(AppContext& ctx, int limit, const std::string& actor, std::ostream& out);
 // Page posts of one campaign (or all), optionally only those in `status`.
 // Throws unless `actor` names a known, unrevoked principal (commands that change things say who).
 void require_actor(AppContext& ctx, const std::string& actor);
@@ -48,15 +54,26 @@ int cmd_principals_add(AppContext& ctx, const std::string& name, const std::stri
                        std::ostream& out);
 int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out);
 int cmd_principals_list(AppContext& ctx, std::ostream& out);
-int cmd_audit_verify(AppContext& ctx, std::ostream& out);
+// Verifies the hash chain; with a checkpoint file also every signed checkpoint in it
+// (storage/audit_checkpoint.h). Throws naming the first problem (record id, file:line).
+int cmd_audit_verify(AppContext& ctx, const std::string& checkpoint_file, std::ostream& out);
+// Writes a signed checkpoint of the log's head now, to the configured checkpoint file.
+int cmd_audit_checkpoint(AppContext& ctx, std::ostream& out);
 int cmd_audit_export(AppContext& ctx, std::ostream& out);
 int cmd_run(AppContext& ctx, std::ostream& out);
 int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
 
+// The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command
+// writes when it ends (when the log's head moved; a failure is printed, not thrown).
+std::unique_ptr<engine::AuditCheckpointer> make_audit_checkpointer(AppContext& ctx);
+void checkpoint_audit_log(AppContext& ctx, engine::AuditCheckpointer& checkpointer, std::ostream& out);
+
 // Shared printers (also used by the demo).
 void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out);  // includes print_posts
 void print_posts(AppContext& ctx, const std::string& key, std::ostream& out);
-void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out);
+// Municipality `municipality`'s response list as `actor` may read it (services::ResponseLists).
+void print_responses(AppContext& ctx, const services::Actor& actor, const std::string& municipality,
+                     const std::string& format, std::ostream& out);
 
 }  // namespace outreach::app

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "channels/connector_factory.h"
+#include "channels/email_connector.h"
 #include "channels/webhook_connector.h"
 
 namespace outreach::app {
@@ -166,6 +167,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
   };
   try {
     if (root["database"]) cfg.database = root["database"].as<std::string>();
+    if (root["secret_file"]) cfg.secret_file = root["secret_file"].as<std::string>();
     if (root["public_base_url"]) cfg.engine.public_base_url = root["public_base_url"].as<std::string>();
     auto& e = cfg.engine;
     if (auto eng = root["engine"]) {
@@ -199,6 +201,18 @@ core::Result<AppConfig> load_config(const std::string& path) {
           if (!d) return d.error();
           e.circuit.cool_down = *d;
         }
+      }
+    }
+    if (auto a = root["assignments"]) {
+      if (a["cap"]) {
+        e.assignment_cap = a["cap"].as<int>();
+        if (e.assignment_cap < 1) return core::Error::invalid("expected at least 1", where(a["cap"], "assignments.cap"));
+      }
+      if (a["expire_after"]) {
+        auto d = parse_config_duration(a["expire_after"].as<std::string>(),
+                                       where(a["expire_after"], "assignments.expire_after"));
+        if (!d) return d.error();
+        e.assignment_ttl = *d;
       }
     }
     if (auto c = root["cases"]) {
@@ -239,6 +253,27 @@ core::Result<AppConfig> load_config(const std::string& path) {
         }
         e.channels[ch.name] = std::move(ch);
       }
+    }
+    // RFC 8058 one-click unsubscribe needs an https link in every e-mail: refuse at load what the
+    // e-mail connector would refuse at every send. http is allowed only on a loopback address.
+    for (const auto& [name, ch] : e.channels) {
+      if (ch.provider != "smtp" || channels::unsubscribe_url_allowed(e.public_base_url)) continue;
+      const std::string field = root["public_base_url"] ? where(root["public_base_url"], "public_base_url")
+                                                        : path + ": public_base_url";
+      return core::Error::invalid("must be an https:// URL when channel " + name +
+                                      " sends e-mail (RFC 8058 one-click unsubscribe links); http:// only on a "
+                                      "loopback address, got '" + e.public_base_url + "'",
+                                  field);
+    }
+    if (auto a = root["audit"]) {
+      if (a["checkpoint_file"]) cfg.audit.file = a["checkpoint_file"].as<std::string>();
+      if (a["checkpoint_every"]) {
+        auto d = parse_config_duration(a["checkpoint_every"].as<std::string>(),
+                                       where(a["checkpoint_every"], "audit.checkpoint_every"));
+        if (!d) return d.error();
+        cfg.audit.every = *d;
+      }
+      if (a["syslog"]) cfg.audit.syslog = a["syslog"].as<bool>();
     }
     // The reply/bounce mailbox: optional; its password may be a ${VAR} like a provider's keys.
     if (auto m = root["imap"]) {

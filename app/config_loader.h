@@ -5,13 +5,17 @@
 #include <string>
 
 #include "core/error.h"
+#include "engine/audit_checkpointer.h"
 #include "engine/engine_config.h"
 
 namespace outreach::app {
 
 struct AppConfig {
   std::string database = "var/outreach.db";
+  std::string secret_file;  // empty: "<database>.secret" (storage/server_secret.h)
   engine::EngineConfig engine;
+  // audit: {checkpoint_file, checkpoint_every, syslog}; an empty file means "<database>.checkpoints".
+  engine::AuditCheckpointOptions audit;
 };
 
 // A missing file gives the built-in sandbox configuration. Errors name file and field.

@@ -6,9 +6,10 @@
 #include <random>
 
 #include "app/commands.h"
-#include "app/contact_import.h"
+#include "services/contact_import.h"
 #include "app/reference_data.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
+#include "engine/audit_checkpointer.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/inbound.h"
@@ -59,13 +60,13 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   cmd_campaign_validate(ctx, campaign_file, out);
   cmd_campaign_save(ctx, campaign_file, "amira.coordinator", out);
   const std::string key = "herstel-rijnmond";
-  cmd_campaign_preview(ctx, key, out);
+  cmd_campaign_preview(ctx, key, "amira.coordinator", out);
 
   heading(out, "3. Four eyes: submit, approve by a second person, launch");
-  cmd_campaign_transition(ctx, "submit", key, "amira.coordinator", out);
-  engine::CampaignDesk desk(db, clock, ctx.config.engine);
-  if (auto st = desk.approve(key, "amira.coordinator"); !st) out << "refused: " << st.error().what() << "\n";
-  cmd_campaign_transition(ctx, "approve", key, "joost.privacy-officer", out);
+  cmd_campaign_transition(ctx, "submit", key, "amira.coordinator", {}, out);
+  services::CampaignDesk desk(db, clock, ctx.config.engine);
+  if (auto st = desk.approve(ctx.actor("amira.coordinator"), key); !st) out << "refused: " << st.error().what() << "\n";
+  cmd_campaign_transition(ctx, "approve", key, "joost.privacy-officer", {}, out);
   cmd_campaign_launch(ctx, key, "amira.coordinator", out);
   cmd_campaign_launch(ctx, key, "amira.coordinator", out);  // idempotent: adds nothing
 
@@ -116,7 +117,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   reply_round(1, 0.12, 0.03, 0.04);
   out << "replies to the reminder: JA " << mix["JA"] << ", STOP " << mix["STOP"] << ", questions " << mix["question"] << "\n";
   engine::run_simulated(dispatcher, clock, std::nullopt, {}, &posts);
-  desk.complete_finished("engine");
+  desk.complete_finished(services::Actor::system("engine"));
   const auto& s = dispatcher.stats();
   out << "engine done at " << core::format_utc(clock.now()) << ": " << s.sent << " sent, " << s.skipped
       << " skipped (responded), " << s.suppressed << " suppressed at send time, " << s.failed << " failed; "
@@ -147,8 +148,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   for (const auto& [what, n] : changes) out << "  " << std::setw(4) << n << "  " << what << "\n";
 
   heading(out, "7. Rotterdam (GM0599): residents who asked for help and consented to sharing");
-  ctx.audit("rotterdam.wijkteam", "responses.export", "municipality:GM0599", "brede-ondersteuning", "demo");
-  print_responses(ctx, "GM0599", "table", out);
+  print_responses(ctx, ctx.actor("rotterdam.wijkteam"), "GM0599", "table", out);
   std::map<std::string, int> by_status;
   for (const auto& c : case_store.for_owner("GM0599")) ++by_status[c.status];
   out << "  cases owned by Rotterdam:";
@@ -156,7 +156,8 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   out << "; owned by the national fallback: " << case_store.for_owner(ctx.config.engine.national_fallback).size()
       << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
-      << " sandbox list` shows the messages and the page post, `posts list` the post's id.\n";
+      << " sandbox list --as amira.coordinator` shows the messages and the page post, `posts list` the post's id.\n";
+  checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);
   return 0;
 }
 

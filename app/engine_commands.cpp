@@ -10,14 +10,17 @@
 #include "app/commands.h"
 #include "api/context.h"
 #include "api/router.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
+#include "services/response_lists.h"
+#include "services/unsubscribe.h"
+#include "engine/audit_checkpointer.h"
 #include "engine/channel_set.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/escalation_notifier.h"
-#include "engine/http_server.h"
-#include "engine/metrics.h"
+#include "net/http_server.h"
+#include "net/metrics.h"
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
 #include "engine/mailbox_poller.h"
@@ -63,8 +66,10 @@ int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::stri
   return 0;
 }
 
-void print_responses(AppContext& ctx, const std::string& municipality, const std::string& format, std::ostream& out) {
-  storage::ResponseStore store(*ctx.db);
+void print_responses(AppContext& ctx, const services::Actor& actor, const std::string& municipality,
+                     const std::string& format, std::ostream& out) {
+  services::ResponseLists lists(*ctx.db, *ctx.clock, ctx.config.engine);
+  lists.open(actor, municipality, format, format != "table").take();
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
@@ -79,9 +84,8 @@ void print_responses(AppContext& ctx, const std::string& municipality, const std
   bool first = true;
   std::int64_t total = 0;
   while (true) {
-    std::int64_t last = q.after_id;
-    store.for_each_shared(q, [&](const storage::SharedResponse& s) {
-      last = s.response.id;
+    auto page = lists.page(actor, q).take();
+    for (const storage::SharedResponse& s : page.rows) {
       ++total;
       const auto& r = s.response;
       if (format == "csv") {
@@ -109,9 +113,9 @@ void print_responses(AppContext& ctx, const std::string& municipality, const std
             << (s.case_id ? " case " + std::to_string(s.case_id) + " " + s.case_status : "") << "\n";
       }
       first = false;
-    });
-    if (last == q.after_id) break;
-    q.after_id = last;
+    }
+    if (!page.more) break;
+    q.after_id = page.next_after;
   }
   if (format == "json") out << "\n]\n";
   if (format == "table") out << "  " << total << " response(s) from residents who consented to sharing with " << municipality << "\n";
@@ -122,15 +126,7 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
   if (format != "csv" && format != "json" && format != "table") {
     throw core::ErrorException(core::Error::invalid("expected csv, json or table, got '" + format + "'", "--format"));
   }
-  if (actor.empty()) throw core::ErrorException(core::Error::invalid("say who you are with --as NAME", "--as"));
-  auto p = storage::PrincipalStore(*ctx.db).find(actor).take();
-  const bool allowed = p.kind == storage::PrincipalKind::coordinator || p.kind == storage::PrincipalKind::national_fallback ||
-                       (p.kind == storage::PrincipalKind::municipality && p.scope == municipality);
-  if (!allowed || p.revoked) {
-    throw core::ErrorException(core::Error::forbidden("'" + actor + "' may not read the response list of " + municipality, "--as"));
-  }
-  ctx.audit(actor, "responses.export", "municipality:" + municipality, "brede-ondersteuning", format);
-  print_responses(ctx, municipality, format, out);
+  print_responses(ctx, ctx.actor(actor), municipality, format, out);
   return 0;
 }
 
@@ -165,6 +161,7 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
   if (posts.stats().claimed > 0) out << "; page posts: " << posts.stats().published << " published, " << posts.stats().failed << " failed";
   if (expired) out << "; " << expired << " lease(s) had expired and are now unknown";
   out << "\n";
+  checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);
   return 0;
 }
 
@@ -177,17 +174,19 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   }
   const auto& config = ctx.config.engine;
   auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
-  engine::MetricsRegistry metrics;
+  net::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
   engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll, &posts);
   engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
   inbound.set_reply_senders(channels->senders());
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, config);
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, config);
+  services::Unsubscribe unsubscribe(*ctx.db, *ctx.clock, config.unsubscribe_key);
+  auto checkpointer = make_audit_checkpointer(ctx);
 
   // The reply/bounce mailbox, when configured, on its own CurlMulti (no shared connection limits
   // with the providers). Replies and bounces are recorded on the smtp channel ("email" by default).
-  std::unique_ptr<engine::CurlMulti> imap_multi;
+  std::unique_ptr<net::CurlMulti> imap_multi;
   std::unique_ptr<engine::MailboxPoller> mailbox;
   if (config.imap) {
     engine::MailboxPollerOptions o;
@@ -200,9 +199,14 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
       const std::string from = ch.settings.get("from_address");
       if (o.match.message_id_domain.empty() && from.rfind('@') != std::string::npos)
         o.match.message_id_domain = from.substr(from.rfind('@') + 1);
+      // A mail to the List-Unsubscribe mailto: address withdraws e-mail consent like one click.
+      o.match.unsubscribe_address = ch.settings.get("unsubscribe_mailto");
       break;
     }
-    imap_multi = std::make_unique<engine::CurlMulti>(ioc);
+    o.on_unsubscribe = [&unsubscribe](const core::Urn& from, const std::string& message_id) {
+      return unsubscribe.withdraw_address(from, "imap:" + message_id);
+    };
+    imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
   }
@@ -210,9 +214,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   api::ApiContext api_ctx;
   api_ctx.db = ctx.db.get();
   api_ctx.clock = ctx.clock.get();
+  api_ctx.config = &config;
   api_ctx.metrics = &metrics;
   api_ctx.inbound = &inbound;
   api_ctx.desk = &desk;
+  api_ctx.unsubscribe = &unsubscribe;
   api_ctx.public_base_url = config.public_base_url;
   api_ctx.national_fallback = config.national_fallback;
   api_ctx.case_sla_working_days = config.case_sla_working_days;
@@ -221,7 +227,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     if (const auto* c = channels->intermediary(i.settings.key)) api_ctx.intermediaries[i.settings.key] = c;
   }
   auto router = api::make_router(api_ctx);
-  engine::HttpServerOptions options;
+  net::HttpServerOptions options;
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
   options.address = listen.substr(0, colon);
@@ -230,20 +236,21 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   } catch (const std::exception&) {
     throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
   }
-  engine::HttpServer server(ioc, options, api::http_handler(*router));
+  net::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   scheduler.start();
   // Escalation notifications to the new owner, when configured, on their own CurlMulti.
-  std::unique_ptr<engine::CurlMulti> notify_multi;
+  std::unique_ptr<net::CurlMulti> notify_multi;
   std::unique_ptr<engine::WebhookEscalationNotifier> notifier;
   if (!config.owner_notifications.empty()) {
-    notify_multi = std::make_unique<engine::CurlMulti>(ioc);
+    notify_multi = std::make_unique<net::CurlMulti>(ioc);
     notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, config.owner_notifications).take();
   }
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
   escalator.start(ioc);
   if (mailbox) mailbox->start();
+  checkpointer->start(ioc);
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -251,6 +258,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
     escalator.stop();
+    checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
     // Open intermediary digests go out now rather than after their linger.
     auto stop_scheduler = [&] {
@@ -263,9 +271,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
   if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
+  if (checkpointer->enabled()) out << "signing audit checkpoints into " << ctx.config.audit.file << "\n" << std::flush;
   ioc.run();
   const auto& s = dispatcher.stats();
   out << "stopped cleanly: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed << " failed this run\n";
+  checkpoint_audit_log(ctx, *checkpointer, out);
   return 0;
 }
 

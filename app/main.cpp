@@ -80,13 +80,16 @@ int main(int argc, char** argv) {
   on(save, [&] { return app::cmd_campaign_save(ctx, file, actor, out); });
   auto* prev = campaign->add_subcommand("preview", "who would get what");
   prev->add_option("KEY", key)->required();
-  on(prev, [&] { return app::cmd_campaign_preview(ctx, key, out); });
-  for (const char* verb : {"submit", "approve", "pause", "resume", "cancel"}) {
+  with_actor(prev);
+  on(prev, [&] { return app::cmd_campaign_preview(ctx, key, actor, out); });
+  std::string reason;
+  for (const char* verb : {"submit", "approve", "reject", "pause", "resume", "cancel"}) {
     auto* c = campaign->add_subcommand(verb, std::string(verb) + " a campaign");
     c->add_option("KEY", key)->required();
     with_actor(c);
     std::string v = verb;
-    on(c, [&, v] { return app::cmd_campaign_transition(ctx, v, key, actor, out); });
+    if (v == "reject") c->add_option("--reason", reason, "why (the author reads it)")->required();
+    on(c, [&, v] { return app::cmd_campaign_transition(ctx, v, key, actor, reason, out); });
   }
   auto* launch = campaign->add_subcommand("launch", "snapshot the audience into the outbox (idempotent)");
   launch->add_option("KEY", key)->required();
@@ -127,7 +130,8 @@ int main(int argc, char** argv) {
   auto* sandbox = cli.add_subcommand("sandbox", "the sandbox outbox")->require_subcommand(1);
   auto* slist = sandbox->add_subcommand("list", "messages delivered to the sandbox, newest first");
   slist->add_option("--limit", limit)->capture_default_str();
-  on(slist, [&] { return app::cmd_sandbox_list(ctx, limit, out); });
+  with_actor(slist);
+  on(slist, [&] { return app::cmd_sandbox_list(ctx, limit, actor, out); });
 
   auto* simulate = cli.add_subcommand("simulate", "inject events as providers would")->require_subcommand(1);
   std::string from, text;
@@ -158,7 +162,12 @@ int main(int argc, char** argv) {
   on(principals->add_subcommand("list", "list principals"), [&] { return app::cmd_principals_list(ctx, out); });
 
   auto* audit = cli.add_subcommand("audit", "the tamper-evident audit log")->require_subcommand(1);
-  on(audit->add_subcommand("verify", "check the hash chain"), [&] { return app::cmd_audit_verify(ctx, out); });
+  std::string checkpoint_file;
+  auto* averify = audit->add_subcommand("verify", "check the hash chain (and with --checkpoint the signed checkpoints)");
+  averify->add_option("--checkpoint", checkpoint_file, "a checkpoint file (JSON lines) the log must still match");
+  on(averify, [&] { return app::cmd_audit_verify(ctx, checkpoint_file, out); });
+  on(audit->add_subcommand("checkpoint", "sign the log's head into the checkpoint file now"),
+     [&] { return app::cmd_audit_checkpoint(ctx, out); });
   on(audit->add_subcommand("export", "CSV for an auditor"), [&] { return app::cmd_audit_export(ctx, out); });
 
   on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });

@@ -4,15 +4,15 @@
 #include <iostream>
 
 #include "app/commands.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "storage/campaign_store.h"
 #include "storage/post_store.h"
 
 namespace outreach::app {
 
 void print_posts(AppContext& ctx, const std::string& key, std::ostream& out) {
-  engine::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
-  auto s = desk.status(key).take();
+  services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
+  auto s = desk.status(ctx.local_operator(), key).take();
   if (s.posts.empty()) return;
   out << "  page posts (generic, no personal data):\n";
   for (const auto& p : s.posts) {

@@ -4,7 +4,7 @@
 #include <map>
 #include <sstream>
 
-#include "app/csv_reader.h"
+#include "core/csv_reader.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 
@@ -23,7 +23,7 @@ core::Result<std::vector<std::map<std::string, std::string>>> read_table(const s
                                                                           const std::vector<std::string>& required) {
   auto text = read_file(path);
   if (!text) return text.error();
-  auto table = parse_csv(*text);
+  auto table = core::parse_csv(*text);
   if (!table.error.empty()) return core::Error::invalid(table.error, path);
   if (table.records.empty()) return core::Error::invalid("empty file", path);
   const auto& header = table.records[0].fields;

@@ -16,8 +16,8 @@
 #include "api/context.h"
 #include "api/router.h"
 #include "engine/engine_config.h"
-#include "engine/http_server.h"
-#include "engine/metrics.h"
+#include "net/http_server.h"
+#include "net/metrics.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -64,15 +64,15 @@ int main(int argc, char** argv) {
       return {};
     }).take();
 
-  engine::MetricsRegistry metrics;
+  net::MetricsRegistry metrics;
   api::ApiContext ctx;
   ctx.db = db.get();
   ctx.clock = &clock;
   ctx.metrics = &metrics;
   auto router = api::make_router(ctx);
   boost::asio::io_context ioc;
-  engine::HttpServerOptions options;
-  engine::HttpServer server(ioc, options, api::http_handler(*router));
+  net::HttpServerOptions options;
+  net::HttpServer server(ioc, options, api::http_handler(*router));
   server.start().take();
   std::cout << "PORT " << server.port() << "\nTOKEN " << token << std::endl;
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);

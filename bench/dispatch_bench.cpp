@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
@@ -32,6 +32,7 @@
 #include "storage/municipality_store.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
+#include "tests/support/actors.h"
 
 using namespace outreach;
 using Clock = std::chrono::steady_clock;
@@ -116,10 +117,10 @@ int setup(long n, const std::string& path) {
     }).take();
   }
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
-  desk.save(kCampaign, "bench.yaml", "author").take();
-  desk.submit("bench", "author").take();
-  desk.approve("bench", "approver").take();
+  services::CampaignDesk desk(*db, clock, config);
+  desk.save(test::actor("author"), kCampaign, "bench.yaml").take();
+  desk.submit(test::actor("author"), "bench").take();
+  desk.approve(test::actor("approver"), "bench").take();
   std::printf("setup: %ld contacts in %.1f s\n", n, seconds_since(t0));
   return 0;
 }
@@ -128,10 +129,10 @@ int launch(const std::string& path) {
   auto db = storage::Database::open(path).take();
   core::ManualClock clock(core::from_millis(1'700'000'000'000));
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
+  services::CampaignDesk desk(*db, clock, config);
   auto rss_before = peak_rss_mb();
   auto t0 = Clock::now();
-  auto r = desk.launch("bench", "author").take();
+  auto r = desk.launch(test::actor("author"), "bench").take();
   double s = seconds_since(t0);
   std::printf("(c) launch: %d people, %lld outbox rows in %.2f s (%.0f rows/s); peak RSS %ld MB (%ld MB before launch); load %s\n",
               r.included, static_cast<long long>(r.rows_added), s, r.rows_added / s, peak_rss_mb(), rss_before, loadavg().c_str());
@@ -222,8 +223,8 @@ int precision(long n) {
   auto db = storage::Database::open(path).take();
   core::SystemClock clock;
   auto config = bench_config();
-  engine::CampaignDesk desk(*db, clock, config);
-  desk.launch("bench", "author").take();
+  services::CampaignDesk desk(*db, clock, config);
+  desk.launch(test::actor("author"), "bench").take();
   // Spread the due times over the next 10 seconds.
   std::mt19937 rnd(7);
   auto base = core::to_millis(clock.now()) + 1000;

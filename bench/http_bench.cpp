@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "channels/connector.h"
-#include "engine/curl_multi.h"
-#include "engine/http_transport.h"
-#include "engine/net.h"
+#include "net/curl_multi.h"
+#include "net/http_transport.h"
+#include "net/asio.h"
 
 namespace {
 
@@ -180,9 +180,9 @@ double bare_multi(const std::string& url, int total, int in_flight) {
 
 double through_transport(const std::string& url, int total, int in_flight) {
   using namespace outreach;
-  engine::net::io_context io;
-  engine::CurlMulti multi(io);
-  engine::HttpTransport transport(multi, static_cast<std::size_t>(in_flight));
+  asio::io_context io;
+  net::CurlMulti multi(io);
+  net::HttpTransport transport(multi, static_cast<std::size_t>(in_flight));
   channels::TransportRequest request;
   request.method = "POST";
   request.url = url;

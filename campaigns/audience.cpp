@@ -22,6 +22,20 @@ Suppression why_unreachable(const Step& step, const Candidate& c, const ChannelK
   return Suppression::no_address;
 }
 
+Suppression suppression_for(Refusal r) {
+  switch (r) {
+    case Refusal::erased: return Suppression::erased;
+    case Refusal::do_not_contact: return Suppression::do_not_contact;
+    case Refusal::suppressed: return Suppression::suppressed_address;
+    case Refusal::error_report: return Suppression::error_report;
+    case Refusal::stopped: return Suppression::stopped;
+    case Refusal::no_consent: return Suppression::no_consent;
+    case Refusal::none:
+    case Refusal::out_of_scope: break;
+  }
+  return Suppression::not_in_audience;
+}
+
 }  // namespace
 
 const char* to_string(Suppression s) {
@@ -32,6 +46,10 @@ const char* to_string(Suppression s) {
     case Suppression::responded: return "responded";
     case Suppression::no_consent: return "no_consent";
     case Suppression::no_address: return "no_address";
+    case Suppression::erased: return "erased";
+    case Suppression::suppressed_address: return "suppressed_address";
+    case Suppression::stopped: return "stopped";
+    case Suppression::error_report: return "error_report";
   }
   return "?";
 }
@@ -67,7 +85,7 @@ std::optional<core::Urn> address_for(const Candidate& c, const std::string& chan
 
 std::optional<std::string> pick_channel(const Step& step, const Candidate& c,
                                         const ChannelKinds& channels) {
-  if (c.do_not_contact || c.opted_out) return std::nullopt;
+  if (c.do_not_contact || c.opted_out || c.blocked != Refusal::none) return std::nullopt;
   for (const auto& name : step.channels) {
     auto k = channels.find(name);
     if (k == channels.end() || k->second.page()) continue;  // a page reaches nobody in person
@@ -93,6 +111,8 @@ AudienceSelection select_audience(const Campaign& campaign, const std::vector<Ca
       suppress(Suppression::not_in_audience);
     } else if (c.do_not_contact) {
       suppress(Suppression::do_not_contact);
+    } else if (c.blocked != Refusal::none) {
+      suppress(suppression_for(c.blocked));
     } else if (c.opted_out) {
       suppress(Suppression::opted_out);
     } else if (c.responded && campaign.audience.excludes("responded")) {

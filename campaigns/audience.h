@@ -6,6 +6,8 @@
 // A candidate is suppressed for the first reason that applies, in this order:
 //   not_in_audience  municipality neither listed nor in the region, or none of the tags;
 //   do_not_contact   always, whatever audience.exclude says;
+//   erased, suppressed_address, error_report, stopped
+//                    always: what the contactability policy refuses for every use (Candidate::blocked);
 //   opted_out        always: withdrew the campaign's purpose on every channel (also blocks the
 //                    intermediary channel: a STOP is respected everywhere);
 //   responded        only when audience.exclude lists "responded";
@@ -24,6 +26,7 @@
 
 #include "campaigns/campaign.h"
 #include "campaigns/channel_kinds.h"
+#include "campaigns/contactability.h"
 #include "core/urn.h"
 
 namespace outreach::campaigns {
@@ -40,9 +43,16 @@ struct Candidate {
   std::set<std::string> consented_channels;  // channels with current consent for the campaign purpose
   bool opted_out = false;                    // withdrew the purpose on every channel
   bool peer_contact_consent = false;         // current consent for "peer-contact" on any channel
+  std::set<std::string> peer_contact_channels;  // channels ("*" for all) with "peer-contact" consent
+  // What the contactability policy (campaigns/contactability.h) refuses whatever is asked: erased,
+  // do-not-contact, a suppressed address, an open error report, a STOP on any channel.
+  Refusal blocked = Refusal::none;
 };
 
-enum class Suppression { not_in_audience, do_not_contact, opted_out, responded, no_consent, no_address };
+enum class Suppression {
+  not_in_audience, do_not_contact, opted_out, responded, no_consent, no_address,
+  erased, suppressed_address, stopped, error_report
+};
 
 const char* to_string(Suppression s);
 

@@ -31,6 +31,23 @@ std::string one_line(std::string_view s) {
 
 }  // namespace
 
+bool unsubscribe_url_allowed(std::string_view url) {
+  if (url.starts_with("https://")) return url.size() > 8;
+  if (!url.starts_with("http://")) return false;
+  std::string_view rest = url.substr(7);
+  std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+  if (host.starts_with("[::1]")) return host.size() == 5 || host[5] == ':';
+  host = host.substr(0, host.find(':'));
+  if (host == "localhost") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return dots == 3;
+}
+
 std::string encode_ref(std::string_view client_ref) {
   std::string out;
   for (char c : client_ref) {
@@ -107,8 +124,9 @@ core::Result<mime::OutgoingMail> EmailConnector::build_mail(const OutboundMessag
   if (msg.to.scheme() != core::UrnScheme::mailto)
     return core::Error::invalid("smtp cannot send to '" + msg.to.str() + "'", "to");
   if (msg.text.empty()) return core::Error::invalid("e-mail needs a plain text part", "text");
-  if (!msg.unsubscribe_url.empty() && !msg.unsubscribe_url.starts_with("https://"))
-    return core::Error::invalid("must be an https:// URL (RFC 8058), got '" + msg.unsubscribe_url + "'",
+  if (!msg.unsubscribe_url.empty() && !unsubscribe_url_allowed(msg.unsubscribe_url))
+    return core::Error::invalid("must be an https:// URL (RFC 8058; http:// only on a loopback address), got '" +
+                                    msg.unsubscribe_url + "'",
                                 "unsubscribe_url");
   if (msg.unsubscribe_url.size() > kMaxUrl ||
       msg.unsubscribe_url.find_first_of(" <>\r\n") != std::string::npos)

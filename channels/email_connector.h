@@ -73,6 +73,11 @@ class EmailConnector final : public Connector {
   EmailSettings settings_;
 };
 
+// Whether `url` may be a List-Unsubscribe URL or the base it is built on: https (RFC 8058 requires
+// it for one-click), or http on a loopback host (127.0.0.0/8, localhost, [::1]) for local tests,
+// where nothing leaves the machine.
+bool unsubscribe_url_allowed(std::string_view url);
+
 // The client_ref encoding used in Message-IDs and reply addresses, and its inverse.
 std::string encode_ref(std::string_view client_ref);
 std::string decode_ref(std::string_view encoded);

@@ -332,6 +332,21 @@ core::Result<MailboxItem> parse_mailbox_message(std::string_view raw, const Mail
     return MailboxItem{other};
   }
 
+  if (!match.unsubscribe_address.empty()) {
+    const std::string wanted = lower(match.unsubscribe_address);
+    for (const char* h : {"To", "Cc", "Delivered-To", "X-Original-To"}) {
+      for (const std::string& a : mime::extract_addresses(header_or_empty(root, h))) {
+        if (lower(a) != wanted) continue;
+        std::string sender = mime::extract_address(header_or_empty(root, "From"));
+        auto urn = core::Urn::email(sender);
+        if (!urn) return core::Error::invalid("not an e-mail address: '" + sender + "'", "From");
+        std::string id = other.message_id;
+        if (id.empty()) id = "sha256:" + hex_encode(sha256(raw)).substr(0, 32);
+        return MailboxItem{MailboxUnsubscribe{id, *urn}};
+      }
+    }
+  }
+
   std::string ref, in_reply_to;
   std::vector<std::string> ids = mime::parse_message_ids(header_or_empty(root, "In-Reply-To"));
   for (auto& id : mime::parse_message_ids(header_or_empty(root, "References"))) ids.push_back(id);

@@ -9,8 +9,8 @@
 //   2. fetch(uid)           -> the raw RFC 5322 message -> parse_mailbox_message
 //   3. mark_seen(uid)       after the result is recorded (fetching BODY[] sets \Seen as well;
 //                           mark_seen makes that explicit for servers that open read-only).
-// parse_mailbox_message sorts a message into a reply (to one of our messages), a DSN bounce, or
-// other. Pure functions; ImapMailbox is immutable and safe from any thread.
+// parse_mailbox_message sorts a message into a reply (to one of our messages), a DSN bounce, an
+// unsubscribe (a mail to the List-Unsubscribe mailto: address), or other. Pure functions; ImapMailbox is immutable and safe from any thread.
 
 #include <chrono>
 #include <cstdint>
@@ -87,11 +87,18 @@ struct MailboxOther {
   std::string why;  // "not a reply to an outreach message", "auto-reply", "delivery delayed"
 };
 
-using MailboxItem = std::variant<MailboxReply, MailboxBounce, MailboxOther>;
+// A mail to our List-Unsubscribe mailto: address: the sender asks for no more e-mail.
+struct MailboxUnsubscribe {
+  std::string message_id;  // the mail's Message-ID (or a hash of it when it has none)
+  core::Urn from;          // mailto:<sender>
+};
+
+using MailboxItem = std::variant<MailboxReply, MailboxBounce, MailboxOther, MailboxUnsubscribe>;
 
 struct MailboxMatch {
   std::string reply_local_part = "reply";  // matches "<reply_local_part>+<ref>@..."
   std::string message_id_domain;           // when set, only "<ref>.<hash>@<domain>" ids are ours
+  std::string unsubscribe_address;         // when set, a mail to it (To, Cc, Delivered-To) is an unsubscribe
 };
 
 // Sorts one fetched message. Errors only for text that is not a message at all or a reply whose

@@ -10,6 +10,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
 #include "storage/response_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::engine {
 namespace {
@@ -31,8 +32,11 @@ void fill_consent(campaigns::Candidate& c, const storage::ConsentState& purpose_
     }
   }
   c.opted_out = !any_granted && purpose_state.withdrawn_anywhere();
-  c.peer_contact_consent = peer_state.granted("*") ||
-                           std::any_of(kinds.begin(), kinds.end(), [&](const auto& k) { return peer_state.granted(k.first); });
+  if (peer_state.granted("*")) c.peer_contact_channels.insert("*");
+  for (const auto& [name, kind] : kinds) {
+    if (peer_state.granted(name)) c.peer_contact_channels.insert(name);
+  }
+  c.peer_contact_consent = !c.peer_contact_channels.empty();
 }
 
 campaigns::Candidate to_candidate(const storage::Contact& contact) {
@@ -49,7 +53,31 @@ campaigns::Candidate to_candidate(const storage::Contact& contact) {
   return c;
 }
 
+bool is_share_purpose(const std::string& purpose) { return purpose.rfind("share:", 0) == 0; }
+
+bool any_suppressed(const storage::SuppressionList* suppression, const storage::Contact& contact) {
+  if (suppression == nullptr || contact.addresses.empty()) return false;
+  std::vector<core::Urn> urns;
+  for (const auto& a : contact.addresses) urns.push_back(a.urn);
+  auto hit = suppression->contains_any(urns);
+  return !hit || *hit;  // a list that cannot be read suppresses: never contact on a doubt
+}
+
 }  // namespace
+
+core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, std::int64_t contact_id,
+                                                       const storage::SuppressionList* suppression) {
+  auto contact = storage::ContactStore(db).get(contact_id);
+  if (!contact) return contact.error();
+  campaigns::PersonFacts f;
+  f.contact_id = contact->id;
+  f.municipality = contact->municipality;
+  f.erased = contact->erased;
+  f.do_not_contact = contact->do_not_contact;
+  f.suppressed = any_suppressed(suppression, *contact);
+  f.consent = storage::ConsentLedger(db).states(contact_id);
+  return f;
+}
 
 campaigns::ChannelKinds channel_kinds(const EngineConfig& config) {
   campaigns::ChannelKinds kinds;
@@ -70,7 +98,8 @@ core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, s
 }
 
 void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,
-                              const campaigns::ChannelKinds& kinds, std::size_t chunk,
+                              const campaigns::ChannelKinds& kinds, const storage::SuppressionList* suppression,
+                              std::size_t chunk,
                               const std::function<void(const std::vector<campaigns::Candidate>&)>& fn) {
   // Consent and responders are folded into compact per-contact summaries first (a few bytes per
   // contact with events), then contacts stream past in id order.
@@ -94,6 +123,15 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
     for (const auto& name : channel_names) any = any || s.granted(name);
     consent[id].peer_contact = any;
   });
+  // A STOP under any contact purpose blocks everything (campaigns/contactability.h): keep the
+  // states of contacts with a withdrawal, then ask the policy per contact.
+  std::unordered_map<std::int64_t, campaigns::PersonFacts> withdrawals;
+  for (const auto& purpose : ledger.purposes()) {
+    if (is_share_purpose(purpose)) continue;
+    ledger.for_each_state(purpose, [&](std::int64_t id, const storage::ConsentState& s) {
+      if (s.withdrawn_anywhere()) withdrawals[id].consent[purpose] = s;
+    });
+  }
   std::unordered_set<std::int64_t> responders;
   storage::ResponseStore(db).for_each_responder([&](std::int64_t id) { responders.insert(id); });
 
@@ -109,6 +147,12 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
       c.peer_contact_consent = it->second.peer_contact;
     }
     c.responded = responders.count(contact.id) > 0;
+    campaigns::PersonFacts facts;
+    if (auto w = withdrawals.find(contact.id); w != withdrawals.end()) facts = std::move(w->second);
+    facts.contact_id = contact.id;
+    facts.do_not_contact = contact.do_not_contact;
+    facts.suppressed = any_suppressed(suppression, contact);
+    c.blocked = campaigns::blocked(facts);
     batch.push_back(std::move(c));
     if (batch.size() >= chunk) {
       fn(batch);
@@ -119,12 +163,16 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
 }
 
 core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const campaigns::Campaign& campaign,
-                                                  const campaigns::ChannelKinds& kinds, std::int64_t contact_id,
-                                                  core::TimePoint since) {
+                                                  const campaigns::ChannelKinds& kinds,
+                                                  const storage::SuppressionList* suppression,
+                                                  std::int64_t contact_id, core::TimePoint since) {
   auto contact = storage::ContactStore(db).get(contact_id);
   if (!contact) return contact.error();
   campaigns::Candidate c = to_candidate(*contact);
   if (contact->erased) c.do_not_contact = true;
+  auto facts = load_person_facts(db, contact_id, suppression);
+  if (!facts) return facts.error();
+  c.blocked = campaigns::blocked(*facts);
   storage::ConsentLedger ledger(db);
   fill_consent(c, ledger.state(contact_id, campaign.consent_purpose), ledger.state(contact_id, "peer-contact"), kinds);
   c.responded = storage::ResponseStore(db).has_responded(contact_id, since);

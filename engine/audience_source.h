@@ -14,6 +14,7 @@
 
 namespace outreach::storage {
 class Database;
+class SuppressionList;
 }
 
 namespace outreach::engine {
@@ -27,12 +28,21 @@ core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, s
 
 // Calls fn with chunks of at most `chunk` candidates, in contact id order.
 void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,
-                              const campaigns::ChannelKinds& kinds, std::size_t chunk,
+                              const campaigns::ChannelKinds& kinds, const storage::SuppressionList* suppression,
+                              std::size_t chunk,
                               const std::function<void(const std::vector<campaigns::Candidate>&)>& fn);
 
-// One contact as a candidate, with consent as it stands now; responded counts responses since `since`.
+// What the contactability policy decides on for one contact, read now: erased, do-not-contact,
+// consent per purpose, and whether an address is on the suppression list (`suppression` null:
+// not asked). not_found when no contact has the id.
+core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, std::int64_t contact_id,
+                                                       const storage::SuppressionList* suppression);
+
+// One contact as a candidate, with consent as it stands now and the policy's blocking reason;
+// responded counts responses since `since`.
 core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const campaigns::Campaign& campaign,
-                                                  const campaigns::ChannelKinds& kinds, std::int64_t contact_id,
-                                                  core::TimePoint since);
+                                                  const campaigns::ChannelKinds& kinds,
+                                                  const storage::SuppressionList* suppression,
+                                                  std::int64_t contact_id, core::TimePoint since);
 
 }  // namespace outreach::engine

@@ -1,9 +1,9 @@
 #include "engine/channel_set.h"
 
 #include "channels/connector_factory.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/engine_config.h"
-#include "engine/http_transport.h"
+#include "net/http_transport.h"
 #include "engine/intermediary_sender.h"
 #include "engine/sender.h"
 
@@ -12,14 +12,14 @@ namespace outreach::engine {
 core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_context& ioc, storage::Outbox& outbox,
                                                             const EngineConfig& config, const core::Clock* clock) {
   std::unique_ptr<ChannelSet> set(new ChannelSet());
-  set->multi_ = std::make_unique<CurlMulti>(ioc);
+  set->multi_ = std::make_unique<net::CurlMulti>(ioc);
   set->sandbox_ = std::make_unique<SandboxSender>(outbox);
   for (const auto& [name, ch] : config.channels) {
     if (ch.provider == "sandbox") continue;
     if (ch.provider == "intermediary") {
       if (set->intermediaries_) return core::Error::invalid("only one channel can use provider intermediary", "channels." + name);
       if (config.intermediaries.empty()) return core::Error::invalid("provider intermediary needs intermediaries configured", "channels." + name);
-      auto transport = std::make_unique<HttpTransport>(*set->multi_, ch.max_in_flight);
+      auto transport = std::make_unique<net::HttpTransport>(*set->multi_, ch.max_in_flight);
       auto sender = std::make_unique<IntermediarySender>(ioc, *transport, clock ? *clock : set->system_clock_,
                                                          config.intermediaries, config.digest_smtp, config.digest);
       set->intermediaries_ = sender.get();
@@ -29,7 +29,7 @@ core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_cont
     }
     auto connector = channels::make_connector(ch.settings);
     if (!connector) return connector.error().within("channels." + name);
-    auto transport = std::make_unique<HttpTransport>(*set->multi_, ch.max_in_flight);
+    auto transport = std::make_unique<net::HttpTransport>(*set->multi_, ch.max_in_flight);
     set->senders_[name] = std::make_unique<ConnectorSender>(**connector, *transport);
     set->connectors_[name] = std::move(*connector);
     set->transports_[name] = std::move(transport);

@@ -1,6 +1,6 @@
 #pragma once
 // The configured channels, built once: for each channel either the sandbox or a provider connector
-// with its own HttpTransport (bounded requests in flight, keep-alive) on one shared CurlMulti.
+// with its own net::HttpTransport (bounded requests in flight, keep-alive) on one shared net::CurlMulti.
 // Owns everything it builds; `ioc`, `outbox` and `config` must outlive it. Engine thread only.
 
 #include <map>
@@ -13,6 +13,11 @@
 namespace boost::asio {
 class io_context;
 }
+namespace outreach::net {
+class CurlMulti;
+class HttpTransport;
+}  // namespace outreach::net
+
 namespace outreach::storage {
 class Outbox;
 }
@@ -25,8 +30,6 @@ namespace outreach::engine {
 
 struct EngineConfig;
 class Sender;
-class CurlMulti;
-class HttpTransport;
 class IntermediarySender;
 
 class ChannelSet {
@@ -53,12 +56,12 @@ class ChannelSet {
 
  private:
   ChannelSet() = default;
-  std::unique_ptr<CurlMulti> multi_;
+  std::unique_ptr<net::CurlMulti> multi_;
   std::unique_ptr<Sender> sandbox_;
   core::SystemClock system_clock_;
   IntermediarySender* intermediaries_ = nullptr;  // owned by senders_
   std::map<std::string, std::unique_ptr<channels::Connector>> connectors_;
-  std::map<std::string, std::unique_ptr<HttpTransport>> transports_;
+  std::map<std::string, std::unique_ptr<net::HttpTransport>> transports_;
   std::map<std::string, std::unique_ptr<Sender>> senders_;
 };
 

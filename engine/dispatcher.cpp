@@ -9,20 +9,21 @@
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
 #include "engine/audience_source.h"
-#include "engine/circuit_breaker.h"
+#include "engine/policy/circuit_breaker.h"
 #include "engine/engine_config.h"
-#include "engine/frequency_cap.h"
+#include "engine/policy/frequency_cap.h"
 #include "engine/intermediary_routing.h"
 #include "engine/message_composer.h"
-#include "engine/metrics.h"
-#include "engine/retry_policy.h"
-#include "engine/send_window.h"
+#include "net/metrics.h"
+#include "engine/policy/retry_policy.h"
+#include "engine/policy/send_window.h"
 #include "engine/sender.h"
-#include "engine/token_bucket.h"
+#include "engine/policy/token_bucket.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::engine {
 
@@ -44,7 +45,7 @@ struct LoadedCampaign {
 struct Dispatcher::Impl {
   Impl(const EngineConfig& config, core::TimePoint now)
       : kinds(channel_kinds(config)),
-        composer(kinds, municipality_names, config.public_base_url),
+        composer(kinds, municipality_names, config.public_base_url, config.unsubscribe_key),
         cap(config.frequency_cap_messages, config.frequency_cap_window),
         retry(config.retry, std::random_device{}()) {
     for (const auto& [name, ch] : config.channels) {
@@ -55,6 +56,7 @@ struct Dispatcher::Impl {
   static std::string account_of(const ChannelConfig& ch) { return ch.account.empty() ? ch.provider + ":" + ch.name : ch.account; }
 
   campaigns::ChannelKinds kinds;
+  std::unique_ptr<storage::SuppressionList> suppression;  // the send-time check of addresses
   std::map<std::pair<std::int64_t, int>, LoadedCampaign> campaigns;
   std::map<std::string, std::string> municipality_names;
   MessageComposer composer;  // after kinds and municipality_names, which it reads
@@ -80,7 +82,7 @@ struct Dispatcher::Attempt {
 };
 
 Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
-                       std::map<std::string, Sender*> senders, MetricsRegistry* metrics)
+                       std::map<std::string, Sender*> senders, net::MetricsRegistry* metrics)
     : impl_(std::make_unique<Impl>(config, clock.now())),
       db_(db),
       clock_(clock),
@@ -89,6 +91,9 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
       metrics_(metrics),
       outbox_(db) {
   impl_->municipality_names = storage::MunicipalityStore(db).names();
+  if (!config.suppression_key.empty()) {
+    impl_->suppression = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
+  }
   if (!config.intermediaries.empty()) impl_->region_of = storage::MunicipalityStore(db).region_of_all();
   std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
   const auto now = clock.now();
@@ -203,7 +208,8 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
   a->launched_at = lc.launched_at;
   const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
 
-  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, m.contact_id, a->launched_at);
+  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, impl_->suppression.get(), m.contact_id,
+                                  a->launched_at);
   auto final_outcome = [&](MessageStatus s, std::string reason) {
     out.status = s;
     out.reason = std::move(reason);
@@ -216,6 +222,12 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
 
   if (cand.do_not_contact) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "do-not-contact"); }
   if (cand.opted_out) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "consent withdrawn"); }
+  // The contactability policy at the moment of sending: a STOP on another channel, a suppressed
+  // address, erasure and the rest stop this message too (campaigns/contactability.h).
+  if (cand.blocked != campaigns::Refusal::none) {
+    ++stats_.suppressed;
+    return final_outcome(MessageStatus::suppressed, campaigns::to_string(cand.blocked));
+  }
   if (step.unless_responded && cand.responded) { ++stats_.skipped; return final_outcome(MessageStatus::skipped, "responded"); }
   if (m.expires_at && now >= *m.expires_at) { ++stats_.expired; return final_outcome(MessageStatus::expired, "not sent before " + core::format_utc(*m.expires_at)); }
 
@@ -287,7 +299,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       outcomes_.push_back(std::move(out));
       return;
     }
-    auto composed = impl_->composer.compose({.campaign_id = a->m.campaign_id,
+    auto composed = impl_->composer.compose({.message_id = a->m.id,
+                                             .campaign_id = a->m.campaign_id,
                                              .step = a->m.step,
                                              .campaign = a->campaign.get(),
                                              .person = &a->candidate,
@@ -314,7 +327,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       const auto at = clock_.now();
       if (metrics_) {
         metrics_->histogram("outreach_send_latency_seconds", "Time from handing a message to its channel to the provider's answer",
-                            MetricsRegistry::latency_buckets(), {{"channel", channel}})
+                            net::MetricsRegistry::latency_buckets(), {{"channel", channel}})
             .observe(std::chrono::duration<double>(at - a->started).count());
       }
       MessageOutcome o;
@@ -357,6 +370,13 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           ev.at = at;
           ev.origin_form = r.reason;
           if (auto rec = storage::ConsentLedger(db_).record(ev); !rec) spdlog::error("consent withdraw: {}", rec.error().what());
+          // The address stays suppressed even if it later turns up for someone else (or after erasure).
+          if (auto addr = core::Urn::trusted(to)) {
+            storage::SuppressionList suppressions(db_, config_.suppression_key);
+            if (auto st = suppressions.add({*addr}, "opted_out", at); !st) {
+              spdlog::error("suppress opted-out address of message {}: {}", a->m.id, st.error().what());
+            }
+          }
           o.status = MessageStatus::failed;
           o.reason = "opted out at provider: " + r.reason;
           ++stats_.failed;

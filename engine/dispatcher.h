@@ -10,7 +10,7 @@
 //
 // Decisions on failure: transient -> retry with backoff and jitter (Retry-After honoured) up to a
 // limit; permanent -> the next channel of the step, else failed; provider opt-out -> consent for
-// that channel withdrawn and failed.
+// that channel withdrawn, the address on the suppression list ("opted_out"), and failed.
 //
 // Threading: use on the engine's io_context thread only. All referenced objects must outlive it.
 
@@ -24,6 +24,10 @@
 #include "core/clock.h"
 #include "storage/outbox.h"
 
+namespace outreach::net {
+class MetricsRegistry;
+}  // namespace outreach::net
+
 namespace outreach::storage {
 class Database;
 }
@@ -36,7 +40,6 @@ namespace outreach::engine {
 
 struct EngineConfig;
 class Sender;
-class MetricsRegistry;
 
 struct DispatchStats {
   std::uint64_t claimed = 0;
@@ -54,7 +57,7 @@ class Dispatcher {
  public:
   // senders: channel name -> sender (not owned). metrics may be null.
   Dispatcher(storage::Database& db, const core::Clock& clock, const EngineConfig& config,
-             std::map<std::string, Sender*> senders, MetricsRegistry* metrics = nullptr);
+             std::map<std::string, Sender*> senders, net::MetricsRegistry* metrics = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -84,7 +87,7 @@ class Dispatcher {
   const core::Clock& clock_;
   const EngineConfig& config_;
   std::map<std::string, Sender*> senders_;
-  MetricsRegistry* metrics_;
+  net::MetricsRegistry* metrics_;
   storage::Outbox outbox_;
   std::vector<storage::MessageOutcome> outcomes_;
   std::size_t in_flight_ = 0;

@@ -12,9 +12,9 @@
 #include "channels/provider_settings.h"
 #include "core/clock.h"
 #include "core/urn.h"
-#include "engine/circuit_breaker.h"
-#include "engine/retry_policy.h"
-#include "engine/token_bucket.h"
+#include "engine/policy/circuit_breaker.h"
+#include "engine/policy/retry_policy.h"
+#include "engine/policy/token_bucket.h"
 
 namespace outreach::engine {
 
@@ -71,11 +71,17 @@ struct EngineConfig {
   int claim_batch = 500;
   core::Millis lease{std::chrono::minutes(5)};
   core::Millis max_idle_poll{std::chrono::seconds(1)};  // re-check for new work at least this often
+  int assignment_cap = 25;                                      // people a volunteer holds at once
+  core::Millis assignment_ttl = std::chrono::hours(24 * 14);   // an assignment expires after
   int case_sla_working_days = 5;  // a municipality acknowledges a case within this many working days
   int hub_sla_working_days = 5;   // then the regional hub
   std::string national_fallback = "national";
   KeywordConfig keywords;
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
+  // ServerSecret::derive("suppression"), set by the composition root: the key of the suppression list
+  // (storage/suppression_list.h). Empty: STOP handling and suppression checks fail with an error.
+  std::string suppression_key;
+  std::string unsubscribe_key;  // ServerSecret::derive("unsubscribe") (set by app/); empty: messages carry no unsubscribe link
   // The reply/bounce mailbox read by engine::MailboxPoller; none when not configured.
   std::optional<channels::ImapSettings> imap;
   core::Millis imap_poll{60000};  // time between two reads of that mailbox

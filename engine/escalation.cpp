@@ -5,7 +5,7 @@
 #include "engine/engine_config.h"
 #include "engine/escalation_notifier.h"
 #include "engine/inbound.h"
-#include "engine/net.h"
+#include "net/asio.h"
 #include "storage/audit_log.h"
 #include "storage/case_store.h"
 #include "storage/database.h"
@@ -14,8 +14,8 @@
 namespace outreach::engine {
 
 struct Escalator::Timer {
-  explicit Timer(net::io_context& ioc) : timer(ioc) {}
-  net::steady_timer timer;
+  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
+  asio::steady_timer timer;
   std::chrono::milliseconds interval{60000};
   bool stopped = false;
 };
@@ -94,7 +94,7 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
   return report;
 }
 
-void Escalator::start(net::io_context& ioc, std::chrono::milliseconds interval) {
+void Escalator::start(asio::io_context& ioc, std::chrono::milliseconds interval) {
   timer_ = std::make_unique<Timer>(ioc);
   timer_->interval = interval;
   arm();
@@ -109,7 +109,7 @@ void Escalator::stop() {
 void Escalator::arm() {
   timer_->timer.expires_after(timer_->interval);
   timer_->timer.async_wait([this](error_code ec) {
-    if (ec == net::error::operation_aborted || timer_->stopped) return;
+    if (ec == asio::error::operation_aborted || timer_->stopped) return;
     run_due(clock_.now());
     arm();
   });

@@ -6,8 +6,8 @@
 #include <unordered_map>
 
 #include "channels/webhook_connector.h"
-#include "engine/http_transport.h"
-#include "engine/net.h"
+#include "net/http_transport.h"
+#include "net/asio.h"
 
 namespace outreach::engine {
 
@@ -28,15 +28,15 @@ std::string escalation_notice_json(const EscalationNotice& notice) {
 }
 
 struct WebhookEscalationNotifier::Impl {
-  Impl(net::io_context& io, CurlMulti& multi, const core::Clock& c, WebhookEscalationOptions o)
+  Impl(asio::io_context& io, net::CurlMulti& multi, const core::Clock& c, WebhookEscalationOptions o)
       : ioc(io), clock(c), options(o), transport(multi, o.max_in_flight) {}
-  net::io_context& ioc;
+  asio::io_context& ioc;
   const core::Clock& clock;
   WebhookEscalationOptions options;
   std::map<std::string, channels::WebhookConnector> owners;
-  HttpTransport transport;
+  net::HttpTransport transport;
   std::uint64_t next_timer = 0;
-  std::unordered_map<std::uint64_t, std::unique_ptr<net::steady_timer>> timers;  // retries waiting
+  std::unordered_map<std::uint64_t, std::unique_ptr<asio::steady_timer>> timers;  // retries waiting
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
@@ -50,7 +50,7 @@ struct WebhookEscalationNotifier::Delivery {
 };
 
 core::Result<std::unique_ptr<WebhookEscalationNotifier>> WebhookEscalationNotifier::create(
-    net::io_context& ioc, CurlMulti& multi, const core::Clock& clock,
+    asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock,
     const std::map<std::string, OwnerNotification>& owners, WebhookEscalationOptions options) {
   if (options.max_attempts < 1) options.max_attempts = 1;
   auto impl = std::make_unique<Impl>(ioc, multi, clock, options);
@@ -118,7 +118,7 @@ void WebhookEscalationNotifier::attempt(std::shared_ptr<Delivery> d) {
     }
     const std::uint64_t id = impl_->next_timer++;
     auto& timer = impl_->timers[id];
-    timer = std::make_unique<net::steady_timer>(impl_->ioc, impl_->options.retry_delay);
+    timer = std::make_unique<asio::steady_timer>(impl_->ioc, impl_->options.retry_delay);
     timer->async_wait([this, d, id, alive = std::weak_ptr<bool>(impl_->alive)](error_code ec) {
       auto a = alive.lock();
       if (!a || !*a) return;

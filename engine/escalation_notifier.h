@@ -7,7 +7,7 @@
 // fetches the details through the authenticated API.
 //
 // WebhookEscalationNotifier POSTs a signed "case.escalated" webhook (channels::WebhookConnector,
-// outreach v1 signature) to the owner's configured URL, asynchronously on an HttpTransport.
+// outreach v1 signature) to the owner's configured URL, asynchronously on a net::HttpTransport.
 // Owners without a configured webhook are skipped (debug log). A transient failure (no answer,
 // 408/425/429/5xx) is retried up to `max_attempts` in total, `retry_delay` apart, with a fresh
 // signature each time and the same X-Outreach-Delivery id (receivers dedupe on it); a permanent
@@ -32,9 +32,12 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace outreach::net {
+class CurlMulti;
+}  // namespace outreach::net
+
 namespace outreach::engine {
 
-class CurlMulti;
 
 struct EscalationNotice {
   std::int64_t case_id = 0;
@@ -71,7 +74,7 @@ class WebhookEscalationNotifier final : public EscalationNotifier {
   // Errors: an owner's webhook fails channels::validate_webhook_settings (the message names the
   // owner, e.g. "notifications.GM0599: webhook.secret: ...").
   static core::Result<std::unique_ptr<WebhookEscalationNotifier>> create(
-      boost::asio::io_context& ioc, CurlMulti& multi, const core::Clock& clock,
+      boost::asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock,
       const std::map<std::string, OwnerNotification>& owners, WebhookEscalationOptions options = {});
   ~WebhookEscalationNotifier() override;
   WebhookEscalationNotifier(const WebhookEscalationNotifier&) = delete;

@@ -17,6 +17,8 @@
 #include "storage/database.h"
 #include "storage/outbox.h"
 #include "storage/response_store.h"
+#include "storage/server_secret.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::engine {
 namespace {
@@ -51,6 +53,15 @@ std::string fold_accents(const std::string& s) {
     }
     if (!matched) ++i;
   }
+  return out;
+}
+
+constexpr const char* kStopConfirmationNl =
+    "U bent afgemeld en krijgt geen berichten meer van ons. Toch weer berichten? Stuur START.";
+
+std::vector<core::Urn> addresses_of(const storage::Contact& c) {
+  std::vector<core::Urn> out;
+  for (const auto& a : c.addresses) out.push_back(a.urn);
   return out;
 }
 
@@ -110,7 +121,15 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
   const auto at = message.at.value_or(now);
   storage::ContactStore contacts(db_);
   storage::Outbox outbox(db_);
+  storage::SuppressionList suppressions(db_, config_.suppression_key);
   auto contact = contacts.find_by_urn(message.from);
+  // A suppressed address that belongs to no live contact: the person opted out or was erased.
+  bool suppressed_stranger = false;
+  if (!contact) {
+    auto entry = suppressions.find(message.from);
+    if (!entry) return entry.error();
+    suppressed_stranger = entry->has_value();
+  }
   std::optional<storage::MessageRow> last;
   std::optional<campaigns::Campaign> campaign;
   int campaign_version = 0;
@@ -141,6 +160,13 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     r.text = message.text;
     r.keyword = to_string(result.keyword);
     r.received_at = at;
+    if (suppressed_stranger) {
+      // Counted, and kept once per provider message (a webhook delivered twice confirms once), but
+      // without the text, the address or the provider's id for it.
+      r.text.clear();
+      r.urn.clear();
+      r.provider_message_id = "suppressed:" + storage::hmac_sha256_hex(config_.suppression_key, message.provider_message_id);
+    }
     auto id = storage::ResponseStore(db_).record(r);
     if (!id) return id.error();
     if (!*id) {
@@ -148,6 +174,14 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
       return {};
     }
     result.response_id = **id;
+    if (suppressed_stranger) {
+      if (result.keyword != Keyword::stop) return {};
+      // STOP is honoured even now (the entry stays, an erasure entry stays as it is) and confirmed.
+      if (auto st = suppressions.add({message.from}, "opted_out", at); !st) return st;
+      result.consent_change = "suppressed";
+      reply = kStopConfirmationNl;
+      return {};
+    }
     if (!contact) return {};  // an unknown sender is recorded, nothing more
 
     storage::ConsentLedger ledger(db_);
@@ -168,9 +202,12 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
         ev.purpose = purpose;
         ev.action = storage::ConsentAction::withdraw;
         if (auto rec = ledger.record(ev); !rec) return rec.error();
+        // Every address of the person, so none of them becomes contactable again by turning up in
+        // an import or on another contact, even after an erasure.
+        if (auto sup = suppressions.add(addresses_of(*contact), "opted_out", at); !sup) return sup;
         result.consent_change = "withdrew " + purpose;
         reply = contact->language == "nl" || contact->language.empty()
-                    ? "U bent afgemeld en krijgt geen berichten meer van ons. Toch weer berichten? Stuur START."
+                    ? kStopConfirmationNl
                     : "You are unsubscribed and will get no more messages from us. Changed your mind? Send START.";
         break;
       }
@@ -178,6 +215,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
         ev.purpose = purpose;
         ev.action = storage::ConsentAction::grant;
         if (auto rec = ledger.record(ev); !rec) return rec.error();
+        if (auto sup = suppressions.remove_opted_out(addresses_of(*contact)); !sup) return sup.error();
         result.consent_change = "granted " + purpose;
         break;
       }

@@ -2,12 +2,21 @@
 // The one path every inbound message takes, whether it came from a provider webhook, the IMAP
 // mailbox or `outreach simulate reply`: record it once, attach it to the contact and the campaign
 // it answers, and act on keywords (case- and accent-insensitive):
-//   STOP and friends  withdraw the campaign's consent purpose on every channel, confirmed by one reply;
-//   START             undoes a STOP (grants the purpose again);
+//   STOP and friends  withdraw the campaign's consent purpose on every channel and put all the
+//                     person's addresses on the suppression list ("opted_out"), confirmed by one reply;
+//   START             undoes a STOP (grants the purpose again, removes the "opted_out" entries of the
+//                     person's addresses; an erasure entry is never lifted);
 //   JA / YES / EVET   grants what the message asked for (share:<municipality>) and opens a case for
 //                     the contact's municipality with its SLA;
 //   HULP / HELP       an information reply.
 // A reply of any kind stops later "unless: responded" steps (the dispatcher checks at send time).
+// A message from a suppressed address (storage/suppression_list.h) that belongs to no live contact
+// (the person opted out and was erased, say) creates or re-links no contact and keeps no text: the
+// response row holds only the channel, keyword and time, with neither the address nor the
+// provider's message id (a keyed hash of the id stands in, so a repeated webhook is still one
+// message). A STOP from it is honoured (the address stays suppressed) and confirmed in Dutch;
+// anything else gets no reply and changes nothing.
+// Requires: EngineConfig::suppression_key is set (handle() fails with an error otherwise).
 // Also applies provider status callbacks to the outbox (and marks bounced addresses bad).
 
 #include <cstdint>

@@ -34,9 +34,18 @@ const IntermediaryConfig* route_intermediary(const std::vector<IntermediaryConfi
   return nullptr;
 }
 
-channels::PersonToApproach person_to_approach(const campaigns::Candidate& person) {
+channels::PersonToApproach person_to_approach(const campaigns::Candidate& person, const campaigns::ChannelKinds& kinds) {
   channels::PersonToApproach p{.name = person.name, .language = person.language, .municipality = person.municipality};
+  auto covered = [&](const core::Urn& a) {
+    if (person.peer_contact_channels.count("*")) return true;
+    for (const auto& name : person.peer_contact_channels) {
+      auto k = kinds.find(name);
+      if (k != kinds.end() && k->second.scheme == a.scheme()) return true;
+    }
+    return false;
+  };
   for (const core::Urn& a : person.addresses) {
+    if (!covered(a)) continue;
     if (a.scheme() == core::UrnScheme::tel && !p.phone) p.phone = a.path();
     if (a.scheme() == core::UrnScheme::mailto && !p.email) p.email = a.path();
   }

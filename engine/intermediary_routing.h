@@ -16,6 +16,8 @@ const IntermediaryConfig* route_intermediary(const std::vector<IntermediaryConfi
 
 // The person as an intermediary needs to know them: name, municipality and the first phone
 // number and e-mail address on file (peer-contact consent covers passing these on).
-channels::PersonToApproach person_to_approach(const campaigns::Candidate& person);
+// The person as an intermediary gets them: name, language, municipality, and only the phone and
+// e-mail their "peer-contact" consent covers (on that address's channel, or on every channel).
+channels::PersonToApproach person_to_approach(const campaigns::Candidate& person, const campaigns::ChannelKinds& kinds);
 
 }  // namespace outreach::engine

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "engine/http_transport.h"
+#include "net/http_transport.h"
 
 namespace outreach::engine {
 
@@ -31,7 +31,7 @@ std::string digest_intro(std::size_t people) {
 
 }  // namespace
 
-IntermediarySender::IntermediarySender(boost::asio::io_context& ioc, HttpTransport& transport,
+IntermediarySender::IntermediarySender(boost::asio::io_context& ioc, net::HttpTransport& transport,
                                        const core::Clock& clock,
                                        const std::vector<IntermediaryConfig>& intermediaries,
                                        const std::optional<channels::EmailSettings>& smtp, DigestPolicy policy)

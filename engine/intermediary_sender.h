@@ -33,7 +33,7 @@ namespace outreach::engine {
 
 class IntermediarySender final : public Sender {
  public:
-  IntermediarySender(boost::asio::io_context& ioc, HttpTransport& transport, const core::Clock& clock,
+  IntermediarySender(boost::asio::io_context& ioc, net::HttpTransport& transport, const core::Clock& clock,
                      const std::vector<IntermediaryConfig>& intermediaries,
                      const std::optional<channels::EmailSettings>& smtp, DigestPolicy policy);
   ~IntermediarySender() override;
@@ -56,7 +56,7 @@ class IntermediarySender final : public Sender {
   std::string next_batch_id(const std::string& key);
 
   boost::asio::io_context& ioc_;
-  HttpTransport& transport_;
+  net::HttpTransport& transport_;
   const core::Clock& clock_;
   DigestPolicy policy_;
   std::map<std::string, channels::IntermediaryConnector> connectors_;

@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <variant>
 
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/inbound.h"
-#include "engine/net.h"
+#include "net/asio.h"
 
 namespace outreach::engine {
 namespace {
@@ -62,7 +62,7 @@ enum class Outcome { recorded, kept, failed };
 }  // namespace
 
 struct MailboxPoller::Impl {
-  Impl(net::io_context& io_, CurlMulti& multi_, channels::ImapMailbox mailbox_, InboundProcessor& inbound_,
+  Impl(asio::io_context& io_, net::CurlMulti& multi_, channels::ImapMailbox mailbox_, InboundProcessor& inbound_,
        const core::Clock& clock_, MailboxPollerOptions options_)
       : io(io_),
         timer(io_),
@@ -88,7 +88,7 @@ struct MailboxPoller::Impl {
     auto wait = std::clamp<core::Millis>(next_poll - clock.now(), core::Millis(0), options.interval);
     timer.expires_after(wait);
     timer.async_wait([this, a = std::weak_ptr<bool>(alive)](error_code ec) {
-      if (a.expired() || ec == net::error::operation_aborted) return;
+      if (a.expired() || ec == asio::error::operation_aborted) return;
       on_timer();
     });
   }
@@ -198,6 +198,21 @@ struct MailboxPoller::Impl {
         }
         return Outcome::recorded;
       }
+      if (auto* unsubscribe = std::get_if<channels::MailboxUnsubscribe>(&*item); unsubscribe && options.on_unsubscribe) {
+        auto r = options.on_unsubscribe(unsubscribe->from, unsubscribe->message_id);
+        if (!r) {
+          fail("record unsubscribe " + where, r.error().what());
+          ++report.failed;
+          return Outcome::failed;
+        }
+        ++report.unsubscribes;
+        return Outcome::recorded;
+      }
+      if (std::holds_alternative<channels::MailboxUnsubscribe>(*item)) {
+        ++report.other;
+        spdlog::info("imap {}: a mail to the unsubscribe address left in the mailbox (no handler)", where);
+        return Outcome::kept;
+      }
       const auto& other = std::get<channels::MailboxOther>(*item);
       ++report.other;
       spdlog::info("imap {}: left in the mailbox ({}): \"{}\" from {}", where, other.why, other.subject, other.from);
@@ -214,12 +229,13 @@ struct MailboxPoller::Impl {
     to_fetch.clear();
     ++passes;
     if (report.listed > 0) {  // errors were logged as they happened
-      spdlog::info("imap poll: {} unseen, {} replies, {} duplicates, {} bounces ({} unknown), {} other, {} failed",
+      spdlog::info("imap poll: {} unseen, {} replies, {} duplicates, {} bounces ({} unknown), {} unsubscribes, {} other, "
+                   "{} failed",
                    report.listed, report.replies, report.duplicates, report.bounces, report.unknown_bounces,
-                   report.other, report.failed);
+                   report.unsubscribes, report.other, report.failed);
     }
     if (stopping) {
-      if (on_stopped) net::post(io, std::exchange(on_stopped, nullptr));
+      if (on_stopped) asio::post(io, std::exchange(on_stopped, nullptr));
     } else {
       arm();
     }
@@ -252,7 +268,7 @@ struct MailboxPoller::Impl {
   // Reports a transfer that never started, from the io_context (never from inside execute()).
   void post_failure(std::unique_ptr<Transfer> t, std::string why) {
     std::shared_ptr<Transfer> shared(std::move(t));
-    net::post(io, [shared, why = std::move(why), a = std::weak_ptr<bool>(alive)] {
+    asio::post(io, [shared, why = std::move(why), a = std::weak_ptr<bool>(alive)] {
       if (a.expired()) return;
       auto done = std::move(shared->done);
       done(CURLE_FAILED_INIT, {}, why);
@@ -279,9 +295,9 @@ struct MailboxPoller::Impl {
     report.errors.push_back(operation + ": " + what);
   }
 
-  net::io_context& io;
-  net::steady_timer timer;
-  CurlMulti& multi;
+  asio::io_context& io;
+  asio::steady_timer timer;
+  net::CurlMulti& multi;
   const channels::ImapMailbox mailbox;
   InboundProcessor& inbound;
   const core::Clock& clock;
@@ -303,7 +319,7 @@ struct MailboxPoller::Impl {
   std::shared_ptr<bool> alive;  // guards callbacks after destruction
 };
 
-MailboxPoller::MailboxPoller(net::io_context& io, CurlMulti& multi, channels::ImapMailbox mailbox,
+MailboxPoller::MailboxPoller(asio::io_context& io, net::CurlMulti& multi, channels::ImapMailbox mailbox,
                              InboundProcessor& inbound, const core::Clock& clock, MailboxPollerOptions options)
     : impl_(std::make_unique<Impl>(io, multi, std::move(mailbox), inbound, clock, std::move(options))) {}
 
@@ -319,7 +335,7 @@ void MailboxPoller::stop(std::function<void()> on_stopped) {
   impl_->timer.cancel();
   impl_->to_fetch.clear();
   if (!impl_->passing) {
-    if (on_stopped) net::post(impl_->io, std::move(on_stopped));
+    if (on_stopped) asio::post(impl_->io, std::move(on_stopped));
     return;
   }
   impl_->on_stopped = std::move(on_stopped);

@@ -8,8 +8,11 @@
 //     Message-ID (its provider_message_id) and acts on keywords;
 //   - a bounce goes to InboundProcessor::handle_status(channel, ...), which moves the message whose
 //     provider id is the quoted Message-ID to `undelivered` and marks the address bad;
+//   - a mail to the unsubscribe address (match.unsubscribe_address) goes to `on_unsubscribe`, which
+//     withdraws e-mail consent for the sender (services::Unsubscribe::withdraw_address, wired by
+//     app/); without a callback it is left in the mailbox like other mail;
 //   - anything else (auto-replies, newsletters) is left in the mailbox, seen, and logged.
-// Every transfer is a libcurl easy handle added to the CurlMulti; the pass continues from the
+// Every transfer is a libcurl easy handle added to the net::CurlMulti; the pass continues from the
 // transfers' completion callbacks, so the io_context never waits on the IMAP server. Each IMAP
 // command runs on a fresh connection (login + SELECT), because a reused session may still show
 // the mailbox as it was after its previous command: about three logins per message read.
@@ -40,14 +43,19 @@
 
 #include "channels/imap_mailbox.h"
 #include "core/clock.h"
+#include "core/error.h"
+#include "core/urn.h"
 
 namespace boost::asio {
 class io_context;
 }
 
+namespace outreach::net {
+class CurlMulti;
+}  // namespace outreach::net
+
 namespace outreach::engine {
 
-class CurlMulti;
 class InboundProcessor;
 
 struct MailboxPollerOptions {
@@ -55,6 +63,9 @@ struct MailboxPollerOptions {
   std::size_t max_fetches = 4;    // messages fetched at once
   std::string channel = "email";  // the channel name replies and bounces are recorded under
   channels::MailboxMatch match;   // which addresses and Message-IDs are ours
+  // Records a mail to the unsubscribe address from `from` (its Message-ID given for the audit
+  // trail); returns whether consent changed. An error leaves the mail unseen for the next poll.
+  std::function<core::Result<bool>(const core::Urn& from, const std::string& message_id)> on_unsubscribe;
 };
 
 // What one pass did. Counts are messages (UIDs).
@@ -65,6 +76,7 @@ struct MailboxPollReport {
   std::size_t duplicates = 0;     // replies recorded before (same Message-ID): nothing happened
   std::size_t bounces = 0;        // applied to an outbox row
   std::size_t unknown_bounces = 0;  // bounces whose Message-ID matches no message of ours
+  std::size_t unsubscribes = 0;   // mails to the unsubscribe address, recorded
   std::size_t other = 0;          // neither reply nor bounce, or not a message: left seen
   std::size_t failed = 0;         // not recorded; left (or made) unseen for the next poll
   std::vector<std::string> errors;  // "imap fetch uid 7: Login denied", in the order they happened
@@ -74,7 +86,7 @@ class MailboxPoller {
  public:
   using PassDone = std::function<void(const MailboxPollReport&)>;
 
-  MailboxPoller(boost::asio::io_context& io, CurlMulti& multi, channels::ImapMailbox mailbox, InboundProcessor& inbound,
+  MailboxPoller(boost::asio::io_context& io, net::CurlMulti& multi, channels::ImapMailbox mailbox, InboundProcessor& inbound,
                 const core::Clock& clock, MailboxPollerOptions options = {});
   ~MailboxPoller();
   MailboxPoller(const MailboxPoller&) = delete;

@@ -2,6 +2,7 @@
 
 #include "campaigns/template_renderer.h"
 #include "engine/intermediary_routing.h"
+#include "storage/unsubscribe_token.h"
 
 namespace outreach::engine {
 
@@ -27,10 +28,13 @@ core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessa
   vars["first_name"] = person.name.substr(0, person.name.find(' '));
   auto mn = municipality_names_.find(person.municipality);
   vars["municipality_name"] = mn == municipality_names_.end() ? person.municipality : mn->second;
-  // Stable per (campaign, step, person): the provider's idempotency key and the unsubscribe link.
+  // Stable per (campaign, step, person): the provider's idempotency key.
   const std::string client_ref = "c" + std::to_string(m.campaign_id) + "-s" + std::to_string(m.step) + "-k" +
                                  std::to_string(person.contact_id);
-  vars["unsubscribe_url"] = public_base_url_ + "/u/" + client_ref;
+  // Unguessable and stable per message (RFC 8058 one-click; services/unsubscribe.h).
+  vars["unsubscribe_url"] = unsubscribe_key_.empty() || m.message_id <= 0
+                                ? std::string()
+                                : public_base_url_ + "/u/" + storage::make_unsubscribe_token(m.message_id, unsubscribe_key_);
   if (m.intermediary) vars["intermediary_name"] = m.intermediary->settings.name;
   auto rendered = campaigns::render(campaign, step.template_id, person.language, vars);
   if (!rendered) return rendered.error();
@@ -53,7 +57,7 @@ core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessa
   for (const std::string& param : step.whatsapp_params) msg.template_params.push_back(template_value(campaign, vars, param));
   if (m.intermediary) {
     msg.to = core::Urn::trusted("intermediary:" + m.intermediary->settings.key).value();
-    msg.person = person_to_approach(person);
+    msg.person = person_to_approach(person, kinds_);
   }
   return msg;
 }

@@ -8,10 +8,10 @@
 #include "campaigns/campaign.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
-#include "engine/retry_policy.h"
-#include "engine/send_window.h"
+#include "engine/policy/retry_policy.h"
+#include "engine/policy/send_window.h"
 #include "engine/sender.h"
-#include "engine/token_bucket.h"
+#include "engine/policy/token_bucket.h"
 #include "storage/database.h"
 #include "storage/post_store.h"
 

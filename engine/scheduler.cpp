@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "engine/dispatcher.h"
-#include "engine/net.h"
+#include "net/asio.h"
 #include "engine/post_publisher.h"
 
 namespace outreach::engine {
@@ -30,7 +30,7 @@ std::size_t in_flight(const Dispatcher& d, const PostPublisher* posts) {
 }  // namespace
 
 struct Scheduler::Impl {
-  Impl(net::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll, PostPublisher* p)
+  Impl(asio::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll, PostPublisher* p)
       : timer(ioc), dispatcher(d), clock(c), max_idle_poll(poll), posts(p) {}
 
   void arm() {
@@ -44,7 +44,7 @@ struct Scheduler::Impl {
   }
 
   void on_timer(error_code ec) {
-    if (ec == net::error::operation_aborted) return;
+    if (ec == asio::error::operation_aborted) return;
     run_due(clock.now());
     arm();
   }
@@ -63,7 +63,7 @@ struct Scheduler::Impl {
     if (in_flight(dispatcher, posts) > 0) {
       timer.expires_after(core::Millis(10));
       timer.async_wait([this](error_code ec) {
-        if (ec != net::error::operation_aborted) check_stopped();
+        if (ec != asio::error::operation_aborted) check_stopped();
       });
       return;
     }
@@ -71,7 +71,7 @@ struct Scheduler::Impl {
     if (on_stopped) std::exchange(on_stopped, nullptr)();
   }
 
-  net::steady_timer timer;
+  asio::steady_timer timer;
   Dispatcher& dispatcher;
   const core::Clock& clock;
   core::Millis max_idle_poll;
@@ -80,7 +80,7 @@ struct Scheduler::Impl {
   std::function<void()> on_stopped;
 };
 
-Scheduler::Scheduler(net::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll,
+Scheduler::Scheduler(asio::io_context& ioc, Dispatcher& dispatcher, const core::Clock& clock, core::Millis max_idle_poll,
                      PostPublisher* posts)
     : impl_(std::make_unique<Impl>(ioc, dispatcher, clock, max_idle_poll, posts)) {}
 

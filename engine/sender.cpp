@@ -1,6 +1,6 @@
 #include "engine/sender.h"
 
-#include "engine/http_transport.h"
+#include "net/http_transport.h"
 #include "storage/outbox.h"
 
 namespace outreach::engine {

@@ -9,13 +9,16 @@
 
 #include "channels/connector.h"
 
+namespace outreach::net {
+class HttpTransport;
+}  // namespace outreach::net
+
 namespace outreach::storage {
 class Outbox;
 }
 
 namespace outreach::engine {
 
-class HttpTransport;
 
 class Sender {
  public:
@@ -38,17 +41,17 @@ class SandboxSender final : public Sender {
   storage::Outbox& outbox_;
 };
 
-// A provider connector over an HttpTransport. Both must outlive the sender.
+// A provider connector over a net::HttpTransport. Both must outlive the sender.
 class ConnectorSender final : public Sender {
  public:
-  ConnectorSender(const channels::Connector& connector, HttpTransport& transport)
+  ConnectorSender(const channels::Connector& connector, net::HttpTransport& transport)
       : connector_(connector), transport_(transport) {}
   void send(std::int64_t message_id, const std::string& channel, const channels::OutboundMessage& msg,
             Done done) override;
 
  private:
   const channels::Connector& connector_;
-  HttpTransport& transport_;
+  net::HttpTransport& transport_;
 };
 
 }  // namespace outreach::engine

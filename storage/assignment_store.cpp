@@ -5,41 +5,55 @@
 
 namespace outreach::storage {
 
-core::Result<std::vector<std::int64_t>> AssignmentStore::assign(const std::string& assignee,
-                                                                const AssignmentFilter& filter, int count, int cap,
-                                                                core::TimePoint now) {
+core::Result<std::vector<std::int64_t>> AssignmentStore::candidates(const std::vector<std::string>& municipalities,
+                                                                    const std::string& language,
+                                                                    std::int64_t after_id, int limit) const {
   std::vector<std::int64_t> ids;
+  if (municipalities.empty() || limit <= 0) return ids;
   try {
-    auto st = db_.transaction([&]() -> core::Status {
-      int held = static_cast<int>(active_for(assignee).size());
-      int room = std::min(count, cap - held);
-      if (room <= 0) return {};
-      SQLite::Statement pick(db_.sql(),
-                             "SELECT c.id FROM contacts c WHERE c.erased_at IS NULL AND c.do_not_contact = 0 "
-                             "AND (?1 = '' OR c.municipality_code = ?1) AND (?2 = '' OR c.language = ?2) "
-                             "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.contact_id = c.id "
-                             "                AND a.released_at IS NULL) "
-                             "ORDER BY c.id LIMIT ?3");
-      pick.bind(1, filter.municipality);
-      pick.bind(2, filter.language);
-      pick.bind(3, room);
-      while (pick.executeStep()) ids.push_back(pick.getColumn(0).getInt64());
-      SQLite::Statement insert(db_.sql(),
-                               "INSERT INTO assignments(contact_id, assignee, assigned_at) VALUES (?1, ?2, ?3)");
-      for (auto id : ids) {
-        insert.bind(1, static_cast<int64_t>(id));
-        insert.bind(2, assignee);
-        insert.bind(3, static_cast<int64_t>(core::to_millis(now)));
-        insert.exec();
-        insert.reset();
-      }
-      return {};
-    });
-    if (!st) return st.error();
+    // One bound parameter per municipality: the list is the actor's scope, a handful of codes.
+    std::string in;
+    for (std::size_t i = 0; i < municipalities.size(); ++i) in += (i ? ",?" : "?") + std::to_string(i + 4);
+    SQLite::Statement pick(db_.sql(),
+                           "SELECT c.id FROM contacts c WHERE c.erased_at IS NULL AND c.do_not_contact = 0 "
+                           "AND c.id > ?1 AND (?2 = '' OR c.language = ?2) AND c.municipality_code IN (" + in + ") "
+                           "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.contact_id = c.id "
+                           "                AND a.released_at IS NULL) "
+                           "ORDER BY c.id LIMIT ?3");
+    pick.bind(1, static_cast<int64_t>(after_id));
+    pick.bind(2, language);
+    pick.bind(3, limit);
+    for (std::size_t i = 0; i < municipalities.size(); ++i) pick.bind(static_cast<int>(i + 4), municipalities[i]);
+    while (pick.executeStep()) ids.push_back(pick.getColumn(0).getInt64());
+  } catch (const std::exception& e) {
+    return storage_error(e, "AssignmentStore::candidates");
+  }
+  return ids;
+}
+
+core::Status AssignmentStore::assign(std::int64_t contact_id, const std::string& assignee, core::TimePoint now) {
+  try {
+    SQLite::Statement insert(db_.sql(), "INSERT INTO assignments(contact_id, assignee, assigned_at) VALUES (?1, ?2, ?3)");
+    insert.bind(1, static_cast<int64_t>(contact_id));
+    insert.bind(2, assignee);
+    insert.bind(3, static_cast<int64_t>(core::to_millis(now)));
+    insert.exec();
   } catch (const std::exception& e) {
     return storage_error(e, "AssignmentStore::assign");
   }
-  return ids;
+  return {};
+}
+
+core::Result<int> AssignmentStore::expire(core::TimePoint cutoff, core::TimePoint now) {
+  try {
+    SQLite::Statement st(db_.sql(),
+                         "UPDATE assignments SET released_at = ?2 WHERE released_at IS NULL AND assigned_at <= ?1");
+    st.bind(1, static_cast<int64_t>(core::to_millis(cutoff)));
+    st.bind(2, static_cast<int64_t>(core::to_millis(now)));
+    return st.exec();
+  } catch (const std::exception& e) {
+    return storage_error(e, "AssignmentStore::expire");
+  }
 }
 
 bool AssignmentStore::is_assigned(std::int64_t contact_id, const std::string& assignee) const {
@@ -65,14 +79,16 @@ core::Status AssignmentStore::release(std::int64_t contact_id, const std::string
   return {};
 }
 
-std::vector<std::int64_t> AssignmentStore::active_for(const std::string& assignee) const {
-  std::vector<std::int64_t> ids;
+std::vector<Assignment> AssignmentStore::active_for(const std::string& assignee) const {
+  std::vector<Assignment> out;
   SQLite::Statement st(db_.sql(),
-                       "SELECT contact_id FROM assignments WHERE assignee = ?1 AND released_at IS NULL "
+                       "SELECT contact_id, assigned_at FROM assignments WHERE assignee = ?1 AND released_at IS NULL "
                        "ORDER BY contact_id");
   st.bind(1, assignee);
-  while (st.executeStep()) ids.push_back(st.getColumn(0).getInt64());
-  return ids;
+  while (st.executeStep()) {
+    out.push_back({st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64())});
+  }
+  return out;
 }
 
 }  // namespace outreach::storage

@@ -28,6 +28,19 @@ std::string chain_input(const AuditRecord& r) {
 
 }  // namespace
 
+std::string audit_record_hash(const AuditRecord& r) { return sha256_hex(chain_input(r)); }
+
+const std::string& audit_genesis_hash() {
+  static const std::string kHash = kGenesis;
+  return kHash;
+}
+
+AuditHead AuditLog::head() const {
+  SQLite::Statement st(db_.sql(), "SELECT id, hash, (SELECT count(*) FROM audit_log) FROM audit_log ORDER BY id DESC LIMIT 1");
+  if (!st.executeStep()) return AuditHead{0, kGenesis, 0};
+  return AuditHead{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()};
+}
+
 core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
   if (in.actor.empty() || in.action.empty() || in.purpose.empty()) {
     return core::Error::invalid("an audit record needs actor, action and purpose", "audit");
@@ -42,7 +55,7 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
       r.id = last.getColumn(0).getInt64() + 1;
       r.prev_hash = last.getColumn(1).getString();
     }
-    r.hash = sha256_hex(chain_input(r));
+    r.hash = audit_record_hash(r);
     SQLite::Statement ins(db_.sql(),
                           "INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, "
                           "hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -95,7 +108,7 @@ core::Status AuditLog::verify() const {
     } else if (r.prev_hash != expected_prev) {
       problem = core::Error::conflict("record " + std::to_string(r.id) + " does not link to its predecessor",
                                       "audit_log");
-    } else if (sha256_hex(chain_input(r)) != r.hash) {
+    } else if (audit_record_hash(r) != r.hash) {
       problem = core::Error::conflict("record " + std::to_string(r.id) + " was altered", "audit_log");
     }
     expected_prev = r.hash;

@@ -1,10 +1,16 @@
 #pragma once
 // The audit log: every read or change of personal data, as (who, when, action, subject, purpose,
-// request id). Tamper-evident: each record's hash covers its fields and the previous record's hash,
-// so editing or deleting any record breaks the chain from there on, which verify() reports.
+// request id). Tamper-evident:
+//  1. each record's hash covers its fields and the previous record's hash, so editing or deleting
+//     any record breaks the chain from there on, which verify() reports;
+//  2. the table is append-only: triggers refuse UPDATE and DELETE (migration 6);
+//  3. what neither catches -- the newest records deleted, or the chain recomputed after a rewrite,
+//     by someone who dropped the triggers -- signed checkpoints of the head kept outside the
+//     database catch (storage/audit_checkpoint.h).
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -13,6 +19,13 @@
 namespace outreach::storage {
 
 class Database;
+
+// The newest record: what a checkpoint signs. An empty log has id 0, count 0 and the genesis hash.
+struct AuditHead {
+  std::int64_t id = 0;
+  std::string hash;
+  std::int64_t count = 0;  // records with id <= this id
+};
 
 struct AuditRecord {
   std::int64_t id = 0;
@@ -40,8 +53,17 @@ class AuditLog {
   core::Status verify() const;
   void for_each(const std::function<void(const AuditRecord&)>& fn) const;
 
+  // The newest record and how many there are.
+  AuditHead head() const;
+
  private:
   Database& db_;
 };
+
+// The hash a record must carry: SHA-256 over its fields and prev_hash (the record's own hash field
+// is ignored).
+std::string audit_record_hash(const AuditRecord& r);
+// The prev_hash of the first record.
+const std::string& audit_genesis_hash();
 
 }  // namespace outreach::storage

@@ -70,6 +70,25 @@ ConsentState ConsentLedger::state(std::int64_t contact_id, const std::string& pu
   return s;
 }
 
+std::map<std::string, ConsentState> ConsentLedger::states(std::int64_t contact_id) const {
+  std::map<std::string, ConsentState> out;
+  auto st = db_.cached("SELECT purpose, channel, id, action FROM consent_events WHERE contact_id = ? ORDER BY id");
+  st->bind(1, static_cast<int64_t>(contact_id));
+  while (st->executeStep()) {
+    out[st->getColumn(0).getString()].latest[st->getColumn(1).getString()] = {
+        st->getColumn(2).getInt64(),
+        st->getColumn(3).getString() == "grant" ? ConsentAction::grant : ConsentAction::withdraw};
+  }
+  return out;
+}
+
+std::vector<std::string> ConsentLedger::purposes() const {
+  std::vector<std::string> out;
+  SQLite::Statement st(db_.sql(), "SELECT DISTINCT purpose FROM consent_events ORDER BY purpose");
+  while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+  return out;
+}
+
 bool ConsentLedger::has_consent(std::int64_t contact_id, const std::string& purpose,
                                 const std::string& channel) const {
   return state(contact_id, purpose).granted(channel);

@@ -57,6 +57,10 @@ class ConsentLedger {
   core::Result<std::int64_t> record(const ConsentEvent& e);
   bool has_consent(std::int64_t contact_id, const std::string& purpose, const std::string& channel) const;
   ConsentState state(std::int64_t contact_id, const std::string& purpose) const;
+  // Every purpose of the contact with its state (purposes without events are absent).
+  std::map<std::string, ConsentState> states(std::int64_t contact_id) const;
+  // The purposes that have events, share:<code> ones included.
+  std::vector<std::string> purposes() const;
   std::vector<ConsentEvent> history(std::int64_t contact_id) const;
   // Events recorded in [from, to), oldest first: the "consent changes" of a report.
   std::vector<ConsentEvent> between(core::TimePoint from, core::TimePoint to) const;

@@ -6,6 +6,7 @@
 
 #include "storage/database.h"
 #include "storage/sql_util.h"
+#include "storage/suppression_list.h"
 
 namespace outreach::storage {
 
@@ -141,18 +142,38 @@ core::Status ContactStore::mark_address_bad(const std::string& urn, const std::s
   }
 }
 
-core::Status ContactStore::erase(std::int64_t id, core::TimePoint now) {
+core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions, core::TimePoint now) {
   return db_.transaction([&]() -> core::Status {
+    // Before anything goes: the addresses onto the suppression list, with the opt-out evidence
+    // (latest event per (purpose, channel) a withdrawal, or do-not-contact) folded into the reason.
+    SQLite::Statement opted_out(db_.sql(),
+                                "SELECT (SELECT do_not_contact FROM contacts WHERE id = ?1) OR EXISTS("
+                                "SELECT 1 FROM consent_events e WHERE e.contact_id = ?1 AND e.action = 'withdraw' "
+                                "AND e.purpose NOT LIKE 'share:%' AND e.id = (SELECT max(x.id) FROM consent_events x "
+                                "WHERE x.contact_id = ?1 AND x.purpose = e.purpose AND x.channel = e.channel))");
+    opted_out.bind(1, static_cast<int64_t>(id));
+    const bool after_opt_out = opted_out.executeStep() && opted_out.getColumn(0).getInt() != 0;
+    std::vector<core::Urn> addresses;
+    {
+      SQLite::Statement urns(db_.sql(), "SELECT urn FROM contact_urns WHERE contact_id = ? ORDER BY id");
+      urns.bind(1, static_cast<int64_t>(id));
+      while (urns.executeStep()) {
+        if (auto u = core::Urn::trusted(urns.getColumn(0).getString())) addresses.push_back(*u);
+      }
+    }
     SQLite::Statement mark(db_.sql(),
                            "UPDATE contacts SET name = '', municipality_code = municipality_code, "
                            "dnc_reason = NULL, do_not_contact = 1, erased_at = ? WHERE id = ? AND erased_at IS NULL");
     mark.bind(1, static_cast<int64_t>(core::to_millis(now)));
     mark.bind(2, static_cast<int64_t>(id));
     if (mark.exec() == 0) return core::Error::not_found("no contact with id " + std::to_string(id));
+    if (auto st = suppressions.add(addresses, after_opt_out ? "erased_after_opt_out" : "erased", now); !st) return st;
     // Municipality stays (aggregated counts); everything that identifies or describes the person goes.
+    // A provider id leads back to the message (and its address) at the provider: it goes too; a
+    // reply keeps a unique placeholder so the (channel, provider id) key still holds.
     const char* statements[] = {
         // Replies that came in from one of the addresses before they were linked to this contact.
-        "UPDATE responses SET text = '', urn = '' WHERE contact_id IS NULL "
+        "UPDATE responses SET text = '', urn = '', provider_message_id = 'erased:' || id WHERE contact_id IS NULL "
         "AND urn IN (SELECT urn FROM contact_urns WHERE contact_id = ?1)",
         "DELETE FROM sandbox_deliveries WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1) "
         "OR urn IN (SELECT urn FROM contact_urns WHERE contact_id = ?1)",
@@ -161,9 +182,17 @@ core::Status ContactStore::erase(std::int64_t id, core::TimePoint now) {
         "DELETE FROM consent_events WHERE contact_id = ?1",
         "DELETE FROM contact_logs WHERE contact_id = ?1",
         "DELETE FROM assignments WHERE contact_id = ?1",
-        "UPDATE messages SET urn = NULL, reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE reason END, "
+        // Delivery events carry provider ids and bounce diagnostics ("550 <anna@...>: unknown user").
+        "UPDATE message_events SET provider_id = NULL, detail = NULL "
+        "WHERE message_id IN (SELECT id FROM messages WHERE contact_id = ?1)",
+        // An intermediary row's address and batch id (its provider id) are the intermediary's, not
+        // the person's: they stay, so a report back about the person is still recognised as that
+        // batch's. Any other address, provider id or reason (bounce diagnostics) goes.
+        "UPDATE messages SET urn = CASE WHEN urn LIKE 'intermediary:%' THEN urn ELSE NULL END, "
+        "provider_id = CASE WHEN urn LIKE 'intermediary:%' THEN provider_id ELSE NULL END, "
+        "reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE NULL END, "
         "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
-        "UPDATE responses SET text = '', urn = '' WHERE contact_id = ?1",
+        "UPDATE responses SET text = '', urn = '', provider_message_id = 'erased:' || id WHERE contact_id = ?1",
         // Case notes are free text about the person; an open case has nobody left to help.
         "UPDATE case_events SET note = NULL WHERE case_id IN (SELECT id FROM cases WHERE contact_id = ?1)",
         "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) "

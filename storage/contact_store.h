@@ -18,6 +18,7 @@
 namespace outreach::storage {
 
 class Database;
+class SuppressionList;
 
 struct ContactAddress {
   core::Urn urn;
@@ -56,8 +57,17 @@ class ContactStore {
   // A provider said the address does not work (bounce, invalid number).
   core::Status mark_address_bad(const std::string& urn, const std::string& reason);
   // Removes personal data everywhere and keeps an anonymous tombstone; closes the contact's open
-  // cases (nobody is left to help) and blanks their notes.
-  core::Status erase(std::int64_t id, core::TimePoint now);
+  // cases (nobody is left to help) and blanks their notes. In the same transaction the addresses go
+  // onto the suppression list, reason "erased_after_opt_out" when the person's latest word was a
+  // withdrawal of some purpose (other than sharing) or they asked for no contact, else "erased":
+  // a later import of the same list cannot make them contactable again.
+  // What goes: name, dnc reason, addresses, tags, consent events, contact logs (and the
+  // intermediary reports on them), assignments, sandbox copies of messages to them, the text,
+  // address and provider id of their replies (and of replies from their addresses not yet linked),
+  // and of their outbox rows the address, the provider id and the reason (bounce diagnostics),
+  // with the provider id and detail of those rows' delivery events, and case notes.
+  // What stays: the tombstone (id, municipality, language, dates), outbox rows and cases by status.
+  core::Status erase(std::int64_t id, SuppressionList& suppressions, core::TimePoint now);
   std::int64_t count() const;
 
   // Streams every live contact in id order with addresses and tags, without loading all at once.

@@ -56,6 +56,8 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) 
     auto sql = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     sql->setBusyTimeout(5000);
     sql->exec("PRAGMA foreign_keys = ON");
+    // Deleted personal data (erasure) is overwritten with zeros, not left in free pages.
+    sql->exec("PRAGMA secure_delete = ON");
     if (path != ":memory:") sql->exec("PRAGMA journal_mode = WAL");
     sql->exec("PRAGMA synchronous = NORMAL");
     auto db = std::unique_ptr<Database>(new Database(path, std::move(sql)));

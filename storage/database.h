@@ -1,5 +1,6 @@
 #pragma once
-// The SQLite database: one file, WAL journal, foreign keys on, a busy timeout, and numbered
+// The SQLite database: one file, WAL journal, foreign keys on, secure_delete on (deleted rows are
+// overwritten, so an erasure leaves nothing in free pages), a busy timeout, and numbered
 // migrations applied on open inside one transaction each (schema_version records the last one).
 //
 // A Database owns its connection; stores take a Database& that must outlive them. Not thread-safe:

@@ -278,6 +278,25 @@ CREATE INDEX campaign_posts_due ON campaign_posts(due_at) WHERE status = 'queued
 ALTER TABLE cases ADD COLUMN owner_notified_at INTEGER;
 UPDATE cases SET owner_notified_at = updated_at;
 )sql",
+      // 5: the suppression list (storage/suppression_list.h): keyed hashes of the addresses of people
+      // who opted out or were erased, never the addresses themselves; it outlives erasure.
+      R"sql(
+CREATE TABLE suppressions(
+  address_hash TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+)sql",
+      // 6: the audit log is append-only, like the consent ledger: no UPDATE, no DELETE. Its rows
+      // hold no personal data (subjects are references), so erasure needs no exception. Signed
+      // checkpoints outside the database (storage/audit_checkpoint.h) catch what a trigger cannot:
+      // someone who drops the triggers and truncates or rewrites the log.
+      R"sql(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
   };
   return kMigrations;
 }

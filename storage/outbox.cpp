@@ -27,6 +27,16 @@ int delivery_rank(MessageStatus s) {
   }
 }
 
+// In an UPDATE of messages: the row's contact has been erased.
+constexpr const char* kContactErased =
+    "(SELECT erased_at FROM contacts WHERE id = messages.contact_id) IS NOT NULL";
+
+// The outcome's address (?3 in record) is not an intermediary's: an intermediary row's address and
+// batch id (its provider id) are the intermediary's, not the person's, and erasure keeps them.
+constexpr const char* kNotIntermediary = "coalesce(?3, '') NOT LIKE 'intermediary:%'";
+// The same in record's event insert, where the outcome's address is not bound: the row's, as just written.
+constexpr const char* kNotIntermediaryEvent = "coalesce(urn, '') NOT LIKE 'intermediary:%'";
+
 constexpr const char* kSelectRow =
     "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
     "sent_at FROM messages";
@@ -145,14 +155,22 @@ std::optional<core::TimePoint> Outbox::next_due() const {
 core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now) {
   if (outcomes.empty()) return {};
   return db_.transaction([&]() -> core::Status {
+    // A send in flight cannot write an address back: when the contact was erased while the row was
+    // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
+    // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
     SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = ?, channel = ?, urn = ?, provider_id = ?, reason = ?, "
-                         "attempts = ?, due_at = coalesce(?, due_at), lease_until = NULL, "
-                         "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, updated_at = ? "
-                         "WHERE id = ? AND status = 'sending'");
+                         "UPDATE messages SET status = ?1, channel = ?2, "
+                         "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
+                         "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
+                         "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
+                         "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
+                         "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
+                         "WHERE id = ?9 AND status = 'sending'");
     SQLite::Statement ev(db_.sql(),
                          "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
-                         "VALUES(?, ?, ?, ?, ?, ?)");
+                         "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
+                         " THEN NULL ELSE ?5 END, "
+                         "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1");
     SQLite::Statement next(db_.sql(),
                            "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
                            "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
@@ -167,10 +185,8 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       bind_text_or_null(up, 5, o.reason);
       up.bind(6, o.attempts);
       if (o.retry_at) up.bind(7, ms(*o.retry_at)); else up.bind(7);
-      up.bind(8, status);
-      up.bind(9, ms(now));
-      up.bind(10, ms(now));
-      up.bind(11, static_cast<int64_t>(o.id));
+      up.bind(8, ms(now));
+      up.bind(9, static_cast<int64_t>(o.id));
       int changed = up.exec();
       up.reset();
       if (changed == 0) continue;  // not ours any more (expired lease turned unknown): leave it
@@ -364,8 +380,11 @@ void Outbox::for_each_send_since(core::TimePoint since,
 
 core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
   try {
+    // Not for an erased contact (a send in flight during the erasure): the copy would bring the
+    // address and the text back.
     auto cached = db_.cached("INSERT INTO sandbox_deliveries(message_id, channel, urn, language, subject, body, at) "
-                             "VALUES(?, ?, ?, ?, ?, ?, ?)");
+                             "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?1 IS NULL OR NOT EXISTS(SELECT 1 FROM messages m "
+                             "JOIN contacts c ON c.id = m.contact_id WHERE m.id = ?1 AND c.erased_at IS NOT NULL)");
     SQLite::Statement& st = *cached;
     if (d.message_id) st.bind(1, static_cast<int64_t>(d.message_id)); else st.bind(1);
     st.bind(2, d.channel);

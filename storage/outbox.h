@@ -124,7 +124,8 @@ class Outbox {
   // Earliest due_at of a queued row of a running campaign, if any.
   std::optional<core::TimePoint> next_due() const;
 
-  // Commits a group of outcomes in one transaction, with a delivery-log event per row.
+  // Commits a group of outcomes in one transaction, with a delivery-log event per row. A row whose
+  // contact was erased while it was sending gets its status but no address, provider id or reason.
   core::Status record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now);
 
   // Crash recovery: sending rows whose lease ended before `now` become unknown. Returns the count.
@@ -152,6 +153,7 @@ class Outbox {
   void for_each_send_since(core::TimePoint since,
                            const std::function<void(std::int64_t, core::TimePoint)>& fn) const;
 
+  // Records nothing for a message whose contact has been erased.
   core::Status record_sandbox(const SandboxDelivery& d);
   std::vector<SandboxDelivery> sandbox(int limit, std::optional<std::int64_t> campaign_id = std::nullopt) const;
 

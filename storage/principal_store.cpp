@@ -12,8 +12,9 @@
 namespace outreach::storage {
 namespace {
 
-constexpr std::array<const char*, 8> kKinds = {"coordinator",  "approver",     "volunteer",         "intermediary",
-                                               "municipality", "regional_hub", "national_fallback", "operator"};
+constexpr std::array<const char*, 9> kKinds = {"coordinator",  "approver",     "volunteer",         "intermediary",
+                                               "municipality", "regional_hub", "national_fallback", "operator",
+                                               "parent_panel"};
 
 constexpr const char* kSelect = "SELECT id, name, kind, scope, created_at, revoked_at FROM principals";
 
@@ -47,15 +48,36 @@ core::Result<PrincipalKind> parse_principal_kind(const std::string& text) {
   }
   return core::Error::invalid("unknown principal kind '" + text +
                                   "' (coordinator, approver, volunteer, intermediary, municipality, regional_hub, "
-                                  "national_fallback, operator)",
+                                  "national_fallback, operator, parent_panel)",
                               "kind");
 }
 
 core::Result<IssuedToken> PrincipalStore::add(const std::string& name, PrincipalKind kind, const std::string& scope,
                                               core::TimePoint now) {
   if (name.empty()) return core::Error::invalid("principal name is empty", "name");
-  if ((kind == PrincipalKind::municipality || kind == PrincipalKind::regional_hub) && scope.empty()) {
-    return core::Error::invalid(std::string("a ") + to_string(kind) + " principal needs a scope", "scope");
+  if ((kind == PrincipalKind::municipality || kind == PrincipalKind::regional_hub || kind == PrincipalKind::volunteer) &&
+      scope.empty()) {
+    return core::Error::invalid(std::string("a ") + to_string(kind) + " principal needs a scope" +
+                                    (kind == PrincipalKind::volunteer ? " (municipality codes and/or regions)" : ""),
+                                "scope");
+  }
+  // A volunteer's or intermediary's scope: each item a known municipality or region.
+  if (kind == PrincipalKind::volunteer || kind == PrincipalKind::intermediary) {
+    std::string item;
+    for (char ch : scope + ",") {
+      if (ch != ',') {
+        if (ch != ' ') item.push_back(ch);
+        continue;
+      }
+      if (item.empty()) continue;
+      SQLite::Statement known(db_.sql(),
+                              "SELECT 1 FROM municipalities WHERE code = ?1 UNION SELECT 1 FROM regions WHERE code = ?1");
+      known.bind(1, item);
+      if (!known.executeStep()) {
+        return core::Error::invalid("'" + item + "' is neither a known municipality nor a region", "scope");
+      }
+      item.clear();
+    }
   }
   IssuedToken out;
   out.token = random_token();

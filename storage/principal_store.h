@@ -1,5 +1,6 @@
 #pragma once
-// Principals: who may do what. Kinds: coordinator, approver, volunteer, intermediary, municipality
+// Principals: who may do what. Kinds: coordinator, approver (privacy officer), parent_panel,
+// volunteer (scope = municipalities and/or regions, comma-separated), intermediary, municipality
 // (scope = one CBS code), regional_hub (scope = region code), national_fallback, operator.
 // Bearer tokens are random, shown once, and stored only as SHA-256 hashes.
 
@@ -16,7 +17,8 @@ namespace outreach::storage {
 class Database;
 
 enum class PrincipalKind {
-  coordinator, approver, volunteer, intermediary, municipality, regional_hub, national_fallback, operator_
+  coordinator, approver, volunteer, intermediary, municipality, regional_hub, national_fallback, operator_,
+  parent_panel  // a member of the parents' panel: approves campaigns like an approver (a second person)
 };
 const char* to_string(PrincipalKind k);
 core::Result<PrincipalKind> parse_principal_kind(const std::string& text);

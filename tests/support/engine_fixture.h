@@ -17,7 +17,7 @@
 
 #include "channels/connector.h"
 #include "core/clock.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
 #include "engine/scheduler.h"
@@ -25,6 +25,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/outbox.h"
 #include "tests/support/storage_fixture.h"
+#include "tests/support/actors.h"
 
 namespace outreach::test {
 
@@ -38,6 +39,7 @@ struct FakeSend {
   core::TimePoint at{};    // the engine clock when the send was handed over
   std::string template_name;                 // a provider template (WhatsApp), when the step names one
   std::vector<std::string> template_params;
+  std::string unsubscribe_url;  // the List-Unsubscribe link (RFC 8058), when the engine has a key
 };
 
 inline channels::SendOutcome sent_outcome(std::string provider_id = {}) {
@@ -63,7 +65,7 @@ class FakeSender final : public engine::Sender {
   void send(std::int64_t message_id, const std::string& channel, const channels::OutboundMessage& msg,
             Done done) override {
     FakeSend s{message_id, channel,    msg.to.str(),      msg.client_ref,     msg.language,
-               msg.text,   clock_.now(), msg.template_name, msg.template_params};
+               msg.text,   clock_.now(), msg.template_name, msg.template_params, msg.unsubscribe_url};
     sends.push_back(s);
     channels::SendOutcome out;
     if (rule) {
@@ -122,6 +124,7 @@ class EngineTest : public StorageTest {
     add_municipality("GM0599", "rijnmond");
     add_municipality("GM0606", "rijnmond");
     config = engine::sandbox_config();
+    config.suppression_key = "test-suppression-key";
     // Generous by default; tests that are about a limit set it.
     for (auto& [name, ch] : config.channels) ch.rate = engine::RateLimit{10000, 10000};
     config.frequency_cap_messages = 100;
@@ -155,21 +158,21 @@ class EngineTest : public StorageTest {
     return "  - id: one\n    after: 0d\n    channels: " + channels + "\n    template: first\n" + more;
   }
 
-  engine::CampaignDesk& desk() {
-    if (!desk_) desk_ = std::make_unique<engine::CampaignDesk>(*db, clock, config);
+  services::CampaignDesk& desk() {
+    if (!desk_) desk_ = std::make_unique<services::CampaignDesk>(*db, clock, config);
     return *desk_;
   }
   // save (amira) -> submit -> approve (joost) -> launch; fails the test on any refusal.
-  engine::LaunchReport launch(const std::string& yaml) {
+  services::LaunchReport launch(const std::string& yaml) {
     auto& d = desk();
-    auto id = d.save(yaml, "test.yaml", "amira");
+    auto id = d.save(test::actor("amira"), yaml, "test.yaml");
     EXPECT_TRUE(id) << (id ? "" : id.error().what());
     const std::string key = yaml.substr(10, yaml.find('\n') - 10);
-    EXPECT_TRUE(d.submit(key, "amira"));
-    EXPECT_TRUE(d.approve(key, "joost"));
-    auto r = d.launch(key, "amira");
+    EXPECT_TRUE(d.submit(test::actor("amira"), key));
+    EXPECT_TRUE(d.approve(test::actor("joost"), key));
+    auto r = d.launch(test::actor("amira"), key);
     EXPECT_TRUE(r) << (r ? "" : r.error().what());
-    return r ? *r : engine::LaunchReport{};
+    return r ? *r : services::LaunchReport{};
   }
 
   void grant(std::int64_t contact, const std::string& channel = "*", const std::string& purpose = "outreach") {
@@ -190,8 +193,10 @@ class EngineTest : public StorageTest {
     ev.at = clock.now();
     storage::ConsentLedger(*db).record(ev).take();
   }
-  // A contact in GM0599 with phone +3161234<nnnn>, e-mail and consent on every channel.
-  std::int64_t person(int n, bool with_email = true, bool with_whatsapp = false) {
+  // A contact in GM0599 with phone +3161234<nnnn>, e-mail and consent on `consent_channel` (every
+  // channel by default).
+  std::int64_t person(int n, bool with_email = true, bool with_whatsapp = false,
+                      const std::string& consent_channel = "*") {
     char phone[32];
     std::snprintf(phone, sizeof phone, "tel:+3161234%04d", n);
     const std::string mail = "mailto:p" + std::to_string(n) + "@example.nl";
@@ -203,7 +208,7 @@ class EngineTest : public StorageTest {
     if (with_email) c.addresses.push_back({core::Urn::parse(mail).take()});
     if (with_whatsapp) c.addresses.push_back({core::Urn::parse(wa).take()});
     auto id = storage::ContactStore(*db).add(c, clock.now()).take();
-    grant(id);
+    grant(id, consent_channel);
     return id;
   }
   static std::string phone_of(int n) {
@@ -239,7 +244,7 @@ class EngineTest : public StorageTest {
 
   engine::EngineConfig config;
   FakeSender sms, email, whatsapp;
-  std::unique_ptr<engine::CampaignDesk> desk_;
+  std::unique_ptr<services::CampaignDesk> desk_;
   std::unique_ptr<engine::Dispatcher> dispatcher_;
 };
 

@@ -1,6 +1,7 @@
 // Drives the real `outreach` binary on temporary databases, as a user would.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tests/support/http_recorder.h"
 #include "tests/support/require_tool.h"
@@ -67,7 +68,7 @@ TEST_F(Cli, DemoRunsTheWholeJourneyAndItsFunnelAddsUp) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("imported 320 contacts, rejected 2"), std::string::npos);
   EXPECT_NE(r.out.find("contacts.csv:42: phone: '06-12' is not a valid phone number"), std::string::npos);
-  EXPECT_NE(r.out.find("refused: campaign state: the approver must be a different principal than the author"), std::string::npos);
+  EXPECT_NE(r.out.find("refused: 'amira.coordinator' (coordinator) may not approve campaigns"), std::string::npos);
   EXPECT_NE(r.out.find("774 outbox rows added"), std::string::npos);
   EXPECT_NE(r.out.find("; 0 outbox rows added"), std::string::npos) << "second launch must add nothing";
   EXPECT_NE(r.out.find("total outbox rows: 774 ="), std::string::npos);
@@ -153,8 +154,13 @@ TEST_F(Cli, AuthorCannotApproveTheirOwnCampaign) {
   ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
   auto self = run("campaign approve herstel-rijnmond --as amira");
   EXPECT_EQ(self.code, 1);
-  EXPECT_NE(self.err.find("the approver must be a different principal than the author"), std::string::npos) << self.err;
+  EXPECT_NE(self.err.find("'amira' (coordinator) may not approve campaigns"), std::string::npos) << self.err;
   EXPECT_EQ(run("campaign launch herstel-rijnmond --as amira").code, 1) << "not approved yet";
+  // A rejection needs a reason, goes back to draft, and the author submits again.
+  EXPECT_EQ(run("campaign reject herstel-rijnmond --as joost --reason ' '").code, 1);
+  EXPECT_EQ(run("campaign reject herstel-rijnmond --as joost --reason 'te lang'").code, 0);
+  EXPECT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 1) << "a draft is not in review";
+  ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
   EXPECT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
 }
 
@@ -177,15 +183,88 @@ TEST_F(Cli, StopReplyWithdrawsConsentAndIsConfirmedOnce) {
   EXPECT_NE(consent.out.find("withdraw outreach @*  source=sms_keyword"), std::string::npos) << consent.out;
 }
 
+// Issue 9: erasing a person who opted out, then importing the municipality's list again, must not
+// make them contactable again.
+TEST_F(Cli, AnErasedPersonWhoOptedOutStaysOutWhenTheSameListIsImportedAgain) {
+  setup_reference();
+  auto csv = write("gemeente.csv", "name,phone,language,municipality,tags,consent\n"
+                                   "Sanne,0612340001,nl,GM0599,herstel,outreach\n"
+                                   "Kees,0612340002,nl,GM0599,herstel,outreach\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  auto stop = run("simulate reply --from tel:0612340001 --text STOP");
+  ASSERT_EQ(stop.code, 0) << stop.err;
+  EXPECT_NE(stop.out.find("withdrew outreach"), std::string::npos) << stop.out;
+  auto erase = run("contacts erase 1 --as amira");
+  ASSERT_EQ(erase.code, 0) << erase.err;
+
+  auto again = run("contacts import '" + csv + "' --as amira");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("imported 0 contacts, rejected 1, suppressed 1"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("  line 2: suppressed: the address of a person who opted out or was erased\n"),
+            std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("12340001"), std::string::npos) << "the report never shows the suppressed address";
+  EXPECT_EQ(run("contacts show tel:0612340001 --as amira").code, 1) << "no contact was made for her";
+
+  // She writes again: not linked to anyone, and her STOP is still confirmed.
+  auto later = run("simulate reply --from tel:0612340001 --text STOP");
+  ASSERT_EQ(later.code, 0) << later.err;
+  EXPECT_NE(later.out.find("(unknown sender)"), std::string::npos) << later.out;
+  EXPECT_NE(later.out.find("replied: U bent afgemeld"), std::string::npos) << later.out;
+
+  ASSERT_EQ(run("campaign save config/campaigns/herstel-rijnmond.yaml --as amira").code, 0);
+  ASSERT_EQ(run("campaign submit herstel-rijnmond --as amira").code, 0);
+  ASSERT_EQ(run("campaign approve herstel-rijnmond --as joost").code, 0);
+  auto launch = run("campaign launch herstel-rijnmond --as amira");
+  ASSERT_EQ(launch.code, 0) << launch.err;
+  EXPECT_NE(launch.out.find(": 1 people"), std::string::npos) << "only Kees: " << launch.out;
+  auto list = run("messages list --campaign herstel-rijnmond");
+  EXPECT_EQ(list.out.find("12340001"), std::string::npos) << list.out;
+}
+
 TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
   setup_reference();
   ASSERT_EQ(run("principals add schiedam --kind municipality --scope GM0606").code, 0);
   auto r = run("responses export --municipality GM0599 --format csv --as schiedam");
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("'schiedam' may not read the response list of GM0599"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("municipality: this response list is outside your scope"), std::string::npos) << r.err;
   auto own = run("responses export --municipality GM0606 --format csv --as schiedam");
   EXPECT_EQ(own.code, 0);
   EXPECT_EQ(own.out.rfind("\xEF\xBB\xBFresponse_id,", 0), 0u) << "CSV starts with a BOM for Excel";
+}
+
+TEST_F(Cli, AuditVerifyWithCheckpointsCatchesTruncationAndForgedCheckpoints) {
+  setup_reference();
+  auto csv = write("p.csv", "name,phone,language,municipality\nSanne,0612340001,nl,GM0599\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto cp = run("audit checkpoint");
+  ASSERT_EQ(cp.code, 0) << cp.err;
+  EXPECT_NE(cp.out.find("audit checkpoint: record 2 (2 records"), std::string::npos) << cp.out;
+  const std::string file = db_ + ".checkpoints";
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  auto ok = run("audit verify --checkpoint '" + file + "'");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("audit log intact: 3 records, hash chain verified; 1 signed checkpoint(s) verified, the newest "
+                        "of record 2"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("(1 newer record(s) are covered by the chain only)"), std::string::npos) << ok.out;
+
+  {  // Someone with the database file drops the triggers and deletes the newest records.
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 2");
+  }
+  EXPECT_EQ(run("audit verify").code, 0) << "the chain alone cannot see a lost tail";
+  auto truncated = run("audit verify --checkpoint '" + file + "'");
+  EXPECT_EQ(truncated.code, 1);
+  EXPECT_EQ(truncated.err, "outreach: " + file + ":1: checkpoint of record 2: record 2 is missing: the newest records "
+                                                 "were deleted (the log now ends at record 1)\n");
+
+  // A checkpoint line written by hand to cover it up does not carry a valid signature.
+  const std::string forged = "{\"v\":1,\"id\":1,\"hash\":\"" + std::string(64, 'a') +
+                             "\",\"count\":1,\"at\":\"x\",\"at_ms\":1,\"sig\":\"" + std::string(64, 'b') + "\"}";
+  write("forged.checkpoints", forged + "\n");
+  auto bad = run("audit verify --checkpoint '" + (dir_ / "forged.checkpoints").string() + "'");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("forged.checkpoints:1: the signature does not match"), std::string::npos) << bad.err;
 }
 
 TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
@@ -212,6 +291,24 @@ class CliConfig : public Cli {
   }
   CliResult load(const std::string& file) { return run("--config '" + file + "' municipalities load"); }
 };
+
+TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
+  auto with_base = [&](const std::string& base) {
+    return load(write("outreach.yaml",
+                      "public_base_url: " + base + "\n"
+                      "channels:\n  email: {scheme: mailto, provider: smtp}\n"
+                      "providers:\n  smtp: {url: \"smtp://127.0.0.1:2525\", starttls: \"false\", "
+                      "from_address: herstel@gemeente.example.org}\n"));
+  };
+  auto plain = with_base("http://outreach.example.org");
+  EXPECT_EQ(plain.code, 1);
+  EXPECT_NE(plain.err.find("outreach.yaml:1: public_base_url: must be an https:// URL when channel email sends e-mail "
+                           "(RFC 8058 one-click unsubscribe links); http:// only on a loopback address, got "
+                           "'http://outreach.example.org'"),
+            std::string::npos) << plain.err;
+  EXPECT_EQ(with_base("https://outreach.example.org").code, 0);
+  EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
+}
 
 TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {
   auto ok = load(config(

@@ -21,11 +21,11 @@
 #include "api/router.h"
 #include "channels/twilio_connector.h"
 #include "channels/whatsapp_connector.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/engine_config.h"
-#include "engine/http_server.h"
+#include "net/http_server.h"
 #include "engine/inbound.h"
-#include "engine/metrics.h"
+#include "net/metrics.h"
 #include "storage/audit_log.h"
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
@@ -77,11 +77,12 @@ class ApiTest : public ::testing::Test {
     db_ = storage::Database::open((dir_ / "test.db").string()).take();
     seed();
     config_ = engine::sandbox_config();
+    config_.suppression_key = "test-suppression-key";
     // The example campaign publishes a page post on facebook_page, as config/outreach.yaml has it.
     config_.channels["facebook_page"].name = "facebook_page";
     config_.channels["facebook_page"].scheme = core::UrnScheme::page;
     inbound_ = std::make_unique<engine::InboundProcessor>(*db_, clock_, config_, nullptr);
-    desk_ = std::make_unique<engine::CampaignDesk>(*db_, clock_, config_);
+    desk_ = std::make_unique<services::CampaignDesk>(*db_, clock_, config_);
     channels::TwilioConfig tc;
     tc.account_sid = "AC123";
     tc.auth_token = kTwilioToken;
@@ -102,9 +103,10 @@ class ApiTest : public ::testing::Test {
     ctx_.webhooks["sms"] = twilio_.get();
     ctx_.webhooks["whatsapp"] = whatsapp_.get();
     ctx_.public_base_url = kPublicBase;
-    ctx_.assignment_cap = 3;
+    config_.assignment_cap = 3;
+    ctx_.config = &config_;
     router_ = api::make_router(ctx_);
-    server_ = std::make_unique<engine::HttpServer>(ioc_, options(), api::http_handler(*router_));
+    server_ = std::make_unique<net::HttpServer>(ioc_, options(), api::http_handler(*router_));
     ASSERT_TRUE(server_->start().ok());
     io_thread_ = std::thread([this] { ioc_.run(); });
     curl_ = curl_easy_init();
@@ -122,8 +124,8 @@ class ApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  virtual engine::HttpServerOptions options() {
-    engine::HttpServerOptions o;
+  virtual net::HttpServerOptions options() {
+    net::HttpServerOptions o;
     o.read_timeout = std::chrono::seconds(5);
     return o;
   }
@@ -141,9 +143,9 @@ class ApiTest : public ::testing::Test {
     using K = storage::PrincipalKind;
     add("coord", K::coordinator, "");
     add("approver", K::approver, "");
-    add("vol1", K::volunteer, "");
-    add("vol2", K::volunteer, "");
-    add("inter", K::intermediary, "");
+    add("vol1", K::volunteer, "rijnmond");
+    add("vol2", K::volunteer, "rijnmond");
+    add("inter", K::intermediary, "rijnmond");
     add("gm0599", K::municipality, "GM0599");
     add("gm0363", K::municipality, "GM0363");
     add("rijnmond", K::regional_hub, "rijnmond");
@@ -167,16 +169,24 @@ class ApiTest : public ::testing::Test {
     return storage::ContactStore(*db_).add(c, clock_.now()).take();
   }
 
-  // A reply from the contact with consent to share with its municipality, and a case for it.
-  std::int64_t add_shared_response(std::int64_t contact, const std::string& code, const std::string& text,
-                                   const std::string& provider_id) {
+  // A consent event as a keyword reply would record it.
+  void record_consent(std::int64_t contact, const std::string& purpose, const std::string& channel = "*",
+                      storage::ConsentAction action = storage::ConsentAction::grant) {
     storage::ConsentEvent e;
     e.contact_id = contact;
-    e.purpose = "share:" + code;
+    e.purpose = purpose;
+    e.channel = channel;
+    e.action = action;
     e.source = "sms_keyword";
     e.collector = "test";
     e.at = clock_.now();
     EXPECT_TRUE(storage::ConsentLedger(*db_).record(e).ok());
+  }
+
+  // A reply from the contact with consent to share with its municipality, and a case for it.
+  std::int64_t add_shared_response(std::int64_t contact, const std::string& code, const std::string& text,
+                                   const std::string& provider_id) {
+    record_consent(contact, "share:" + code);
     storage::Response r;
     r.contact_id = contact;
     r.channel = "sms";
@@ -189,7 +199,11 @@ class ApiTest : public ::testing::Test {
     return id.value_or(0);
   }
 
+  // A case exists because the person agreed to share with `code` (a JA): the consent comes first.
   std::int64_t open_case(std::int64_t contact, const std::string& code) {
+    if (!storage::ConsentLedger(*db_).state(contact, "share:" + code).granted("*")) {
+      record_consent(contact, "share:" + code);
+    }
     return storage::CaseStore(*db_)
         .open(contact, code, std::nullopt, clock_.now(), clock_.now() + std::chrono::hours(120), "test")
         .take();
@@ -248,9 +262,9 @@ class ApiTest : public ::testing::Test {
   core::ManualClock clock_{core::from_millis(1795000000000)};  // 2026-11-17
   std::unique_ptr<storage::Database> db_;
   engine::EngineConfig config_;
-  engine::MetricsRegistry metrics_;
+  net::MetricsRegistry metrics_;
   std::unique_ptr<engine::InboundProcessor> inbound_;
-  std::unique_ptr<engine::CampaignDesk> desk_;
+  std::unique_ptr<services::CampaignDesk> desk_;
   std::unique_ptr<channels::TwilioConnector> twilio_;
   std::unique_ptr<channels::WhatsAppConnector> whatsapp_;
   api::ApiContext ctx_;
@@ -258,7 +272,7 @@ class ApiTest : public ::testing::Test {
   boost::asio::io_context ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
       boost::asio::make_work_guard(ioc_)};
-  std::unique_ptr<engine::HttpServer> server_;
+  std::unique_ptr<net::HttpServer> server_;
   std::thread io_thread_;
   CURL* curl_ = nullptr;
   std::map<std::string, std::string> tokens_;

@@ -42,11 +42,14 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/contact-logs", F},
       {"POST", "/v1/campaigns", {"coord"}},
       {"GET", "/v1/campaigns/nope", {"coord", "approver", "ops"}},
+      {"GET", "/v1/campaigns/nope/preview", {"coord", "approver", "ops"}},
       {"POST", "/v1/campaigns/nope/submit", {"coord"}},
       {"POST", "/v1/campaigns/nope/approve", {"approver"}},
+      {"POST", "/v1/campaigns/nope/reject", {"approver"}},
       {"POST", "/v1/campaigns/nope/launch", {"coord"}},
-      {"POST", "/v1/campaigns/nope/pause", {"coord"}},
-      {"POST", "/v1/campaigns/nope/resume", {"coord"}},
+      {"POST", "/v1/campaigns/nope/pause", {"coord", "ops"}},
+      {"POST", "/v1/campaigns/nope/resume", {"coord", "ops"}},
+      {"POST", "/v1/campaigns/nope/cancel", {"coord", "ops"}},
       {"DELETE", "/v1/contacts/999", {"coord"}},
   };
   // Every bearer route of the router is in the table.

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/suppression_list.h"
 #include "tests/integration/api/api_fixture.h"
 
 namespace outreach::test {
@@ -13,6 +14,11 @@ TEST_F(ApiTest, EraseContactIsCoordinatorOnlyAndAudited) {
   Reply r = request("DELETE", path, token("coord"));
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_TRUE(storage::ContactStore(*db_).get(alice_)->erased || !storage::ContactStore(*db_).get(alice_).ok());
+  // The erasure leaves her number on the suppression list, so no import brings her back.
+  auto entry = storage::SuppressionList(*db_, config_.suppression_key).find(core::Urn::parse("tel:+31612340001").take());
+  ASSERT_TRUE(entry.ok());
+  ASSERT_TRUE(entry->has_value());
+  EXPECT_EQ((*entry)->reason, "erased");
   bool audited = false;
   storage::AuditLog(*db_).for_each([&](const storage::AuditRecord& a) {
     audited = audited || (a.action == "contacts.erase" && a.subject == "contact:" + std::to_string(alice_) &&

@@ -8,12 +8,14 @@
 #include <set>
 
 #include "tests/integration/api/api_fixture.h"
+#include "tests/support/actors.h"
 #include "channels/webhook_connector.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "storage/contact_log_store.h"
 #include "storage/outbox.h"
+#include "storage/suppression_list.h"
 #include "tests/support/http_recorder.h"
 #include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
@@ -74,10 +76,10 @@ class IntermediaryTest : public ApiTest {
         "templates:\n  handover:\n"
         "    nl: {subject: \"Verzoek om contact\", text: \"Beste {{intermediary_name}}, wilt u {{name}} uit "
         "{{municipality_name}} benaderen?\"}\n";  // Dutch only: Cem's digest entry still says he prefers tr
-    ASSERT_TRUE(desk_->save(yaml, "handover.yaml", "coord"));
-    ASSERT_TRUE(desk_->submit("handover", "coord"));
-    ASSERT_TRUE(desk_->approve("handover", "approver"));
-    auto launched = desk_->launch("handover", "coord");
+    ASSERT_TRUE(desk_->save(actor("coord"), yaml, "handover.yaml"));
+    ASSERT_TRUE(desk_->submit(actor("coord"), "handover"));
+    ASSERT_TRUE(desk_->approve(actor("approver"), "handover"));
+    auto launched = desk_->launch(actor("coord"), "handover");
     ASSERT_TRUE(launched) << launched.error().what();
   }
 
@@ -239,7 +241,8 @@ TEST_F(IntermediaryTest, ReportBackBecomesContactLogConsentAndTheMunicipalitysLi
   EXPECT_EQ(count("contact_logs"), 2);
 
   // Erased since the digest: the rest of a report is recorded, nothing about the erased person.
-  ASSERT_TRUE(storage::ContactStore(*db_).erase(alice_, clock_.now()).ok());
+  storage::SuppressionList suppressions(*db_, config_.suppression_key);
+  ASSERT_TRUE(storage::ContactStore(*db_).erase(alice_, suppressions, clock_.now()).ok());
   json later = {{"batch_id", batch}, {"reports", {entry(alice_, "reached_no_help"), entry(bob_, "not_reached")}}};
   auto after_erasure = report("buurt", later, kBuurtSecret, clock_.now());
   ASSERT_EQ(after_erasure.status, 200) << after_erasure.body;

@@ -97,8 +97,8 @@ TEST_F(ApiTest, MetricsForOperatorOnly) {
 
 class ShortTimeoutTest : public ApiTest {
  protected:
-  engine::HttpServerOptions options() override {
-    engine::HttpServerOptions o;
+  net::HttpServerOptions options() override {
+    net::HttpServerOptions o;
     o.read_timeout = std::chrono::milliseconds(200);
     return o;
   }

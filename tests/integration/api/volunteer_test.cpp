@@ -8,6 +8,18 @@ namespace outreach::test {
 
 class VolunteerTest : public ApiTest {
  protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    // Everybody agreed to be approached by a peer; tests about consent take it away again.
+    for (auto id : {alice_, bob_, cem_, dirk_, eva_}) consent(id, "peer-contact", "*", storage::ConsentAction::grant);
+    baseline_consent_ = count("consent_events");
+  }
+  void consent(std::int64_t contact, const std::string& purpose, const std::string& channel,
+               storage::ConsentAction action) {
+    record_consent(contact, purpose, channel, action);
+  }
+  std::int64_t baseline_consent_ = 0;
+
   std::vector<std::int64_t> assign(const std::string& who, const json& body) {
     Reply r = post("/v1/assignments", who, body);
     EXPECT_EQ(r.status, 201) << r.body;
@@ -32,7 +44,7 @@ TEST_F(VolunteerTest, AssignmentsFilterAndRespectTheCap) {
   EXPECT_EQ(more.size(), 1u);  // cap 3
   EXPECT_EQ(assign("vol1", {{"count", 1}}).size(), 0u);
   auto other = assign("vol2", {{"count", 10}});
-  EXPECT_EQ(other.size(), 2u);  // nobody gets a person twice
+  EXPECT_EQ(other, (std::vector<std::int64_t>{dirk_}));  // nobody gets a person twice; Eva lives outside rijnmond
   EXPECT_EQ(get("/v1/assignments", "vol1").j()["assigned"].size(), 3u);
 }
 
@@ -76,7 +88,7 @@ TEST_F(VolunteerTest, LogForPersonNotAssignedIs403AndNothingWritten) {
   EXPECT_EQ(post("/v1/contact-logs", "vol1", log_for(eva_)).status, 403);
   EXPECT_EQ(post("/v1/contact-logs", "vol1", log_for(999999)).status, 403);
   EXPECT_EQ(count("contact_logs"), 0);
-  EXPECT_EQ(count("consent_events"), 0);
+  EXPECT_EQ(count("consent_events"), baseline_consent_);
   EXPECT_EQ(request("DELETE", "/v1/assignments/" + std::to_string(alice_), token("vol2")).status, 403);
 }
 
@@ -106,7 +118,7 @@ TEST_F(VolunteerTest, BadFieldsAreNamed) {
   EXPECT_EQ(malformed.j()["error"]["field"], "body");
   EXPECT_EQ(malformed.j()["error"]["code"], "invalid_input");
   EXPECT_EQ(count("contact_logs"), 0);
-  EXPECT_EQ(count("consent_events"), 0);
+  EXPECT_EQ(count("consent_events"), baseline_consent_);
 }
 
 TEST_F(VolunteerTest, AskedNoContactSetsDoNotContact) {
@@ -123,6 +135,33 @@ TEST_F(VolunteerTest, ReleaseFreesThePerson) {
   EXPECT_EQ(request("DELETE", "/v1/assignments/" + std::to_string(alice_), token("vol1")).status, 204);
   EXPECT_EQ(post("/v1/contact-logs", "vol1", log_for(alice_)).status, 403);
   EXPECT_EQ(assign("vol2", {{"count", 1}, {"municipality", "GM0599"}}).front(), alice_);
+}
+
+// The bug this layer exists for: a batch handed a person who replied STOP, one who never agreed to
+// peer contact, and people outside the volunteer's municipalities.
+TEST_F(VolunteerTest, ABatchHoldsOnlyPeopleWhoMayBeApproachedInTheVolunteersScope) {
+  consent(alice_, "outreach", "sms", storage::ConsentAction::withdraw);         // STOP by SMS
+  consent(bob_, "peer-contact", "*", storage::ConsentAction::withdraw);         // said no to peers
+  EXPECT_EQ(assign("vol1", {{"count", 10}}), (std::vector<std::int64_t>{cem_, dirk_}));
+  Reply outside = post("/v1/assignments", "vol2", {{"count", 1}, {"municipality", "GM0363"}});
+  EXPECT_EQ(outside.status, 403);
+  // A STOP after the hand-out takes the person off the volunteer's list at once.
+  consent(cem_, "outreach", "*", storage::ConsentAction::withdraw);
+  auto held = get("/v1/assignments", "vol1").j()["assigned"];
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]["contact_id"], dirk_);
+}
+
+TEST_F(VolunteerTest, APersonShowsOnlyTheAddressesTheirConsentCovers) {
+  db_->sql().exec("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES (" + std::to_string(dirk_) +
+                  ", 'mailto:dirk@example.nl', 'mailto')");
+  consent(dirk_, "peer-contact", "*", storage::ConsentAction::withdraw);
+  consent(dirk_, "peer-contact", "sms", storage::ConsentAction::grant);  // "you may text me"
+  auto ids = assign("vol1", {{"count", 1}, {"municipality", "GM0606"}});
+  ASSERT_EQ(ids, (std::vector<std::int64_t>{dirk_}));
+  auto held = get("/v1/assignments", "vol1").j()["assigned"];
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0]["addresses"], json::array({"tel:+31612340004"}));
 }
 
 }  // namespace outreach::test

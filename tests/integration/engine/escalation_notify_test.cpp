@@ -7,11 +7,11 @@
 #include <chrono>
 
 #include "channels/webhook_connector.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/engine_config.h"
 #include "engine/escalation.h"
 #include "engine/escalation_notifier.h"
-#include "engine/net.h"
+#include "net/asio.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -59,8 +59,8 @@ class EscalationNotifyTest : public ::testing::Test {
   core::SystemClock clock_;
   std::unique_ptr<storage::Database> db_;
   EngineConfig config_;
-  net::io_context io_;
-  CurlMulti multi_{io_};
+  asio::io_context io_;
+  net::CurlMulti multi_{io_};
 };
 
 

@@ -36,7 +36,7 @@
 #include "channels/twilio_connector.h"
 #include "core/clock.h"
 #include "core/urn.h"
-#include "engine/campaign_desk.h"
+#include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
@@ -49,6 +49,7 @@
 #include "tests/support/prism_server.h"
 #include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
+#include "tests/support/actors.h"
 
 namespace outreach {
 namespace {
@@ -169,6 +170,7 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
 
   // The engine's configuration: real connectors on loopback.
   engine::EngineConfig config = engine::sandbox_config();
+  config.suppression_key = "test-suppression-key";
   config.frequency_cap_messages = 10;
   config.retry = engine::RetryConfig{core::Millis(1000), core::Millis(60000), 3};
   config.public_base_url = "https://outreach.example.org";
@@ -228,14 +230,14 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   // Save, submit, approve by a second person, launch: as `outreach campaign ...` does.
   const std::string campaign_file = src + "/config/campaigns/herstel-rijnmond.yaml";
   const std::string yaml = slurp(campaign_file);
-  engine::CampaignDesk desk(*db, clock, config);
-  auto saved = desk.save(yaml, campaign_file, "amira");
+  services::CampaignDesk desk(*db, clock, config);
+  auto saved = desk.save(test::actor("amira"), yaml, campaign_file);
   ASSERT_TRUE(saved.ok()) << saved.error().what();
-  ASSERT_TRUE(desk.submit("herstel-rijnmond", "amira").ok());
-  EXPECT_FALSE(desk.approve("herstel-rijnmond", "amira").ok()) << "four eyes: the author may not approve";
-  auto approved = desk.approve("herstel-rijnmond", "joost");
+  ASSERT_TRUE(desk.submit(test::actor("amira"), "herstel-rijnmond").ok());
+  EXPECT_FALSE(desk.approve(test::actor("amira"), "herstel-rijnmond").ok()) << "four eyes: the author may not approve";
+  auto approved = desk.approve(test::actor("joost"), "herstel-rijnmond");
   ASSERT_TRUE(approved.ok()) << approved.error().what();
-  auto launched = desk.launch("herstel-rijnmond", "amira");
+  auto launched = desk.launch(test::actor("amira"), "herstel-rijnmond");
   ASSERT_TRUE(launched.ok()) << launched.error().what();
   ASSERT_GT(launched->rows_added, 0);
   const std::int64_t campaign_id = launched->campaign_id;
@@ -311,10 +313,10 @@ TEST_F(ExampleCampaignChannels, RunsThroughTwilioWhatsAppAndSmtpAgainstLoopbackS
   engine::run_simulated(dispatcher, clock, std::nullopt, pump);
   for (int i = 0; i < 50 && dispatcher.in_flight() > 0; ++i) pump();
   ASSERT_EQ(dispatcher.in_flight(), 0u);
-  desk.complete_finished("engine");
+  desk.complete_finished(services::Actor::system("engine"));
 
   // 1. Every row in a final, named state; the funnel adds up.
-  auto status = desk.status("herstel-rijnmond");
+  auto status = desk.status(test::actor("amira"), "herstel-rijnmond");
   ASSERT_TRUE(status.ok()) << status.error().what();
   std::int64_t total = 0;
   for (const auto& [name, count] : status->by_status) {

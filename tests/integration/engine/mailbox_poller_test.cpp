@@ -14,10 +14,11 @@
 
 #include "channels/email_connector.h"
 #include "channels/imap_mailbox.h"
-#include "engine/curl_multi.h"
+#include "net/curl_multi.h"
 #include "engine/inbound.h"
 #include "engine/mailbox_poller.h"
-#include "engine/net.h"
+#include "services/unsubscribe.h"
+#include "net/asio.h"
 #include "storage/consent_ledger.h"
 #include "storage/response_store.h"
 #include "tests/support/engine_fixture.h"
@@ -92,6 +93,8 @@ class MailboxPollerTest : public EngineTest {
     engine::MailboxPollerOptions o;
     o.interval = std::chrono::hours(1);  // only the first timer tick polls; tests poll by hand
     o.match.message_id_domain = "gemeente.example.org";
+    o.match.unsubscribe_address = "afmelden@gemeente.example.org";
+    o.on_unsubscribe = on_unsubscribe_;
     poller_ = std::make_unique<MailboxPoller>(io_, multi_, mailbox(std::move(password)), *inbound_, clock, o);
     poller_->set_on_pass_done([this](const MailboxPollReport& r) { reports_.push_back(r); });
     return *poller_;
@@ -177,12 +180,35 @@ class MailboxPollerTest : public EngineTest {
   channels::EmailConnector connector_;
   std::string dir_;
   std::unique_ptr<DovecotServer> server_;
-  engine::net::io_context io_;
-  engine::CurlMulti multi_{io_};
+  asio::io_context io_;
+  net::CurlMulti multi_{io_};
   std::unique_ptr<engine::InboundProcessor> inbound_;
   std::unique_ptr<MailboxPoller> poller_;
   std::vector<MailboxPollReport> reports_;
+  std::function<core::Result<bool>(const core::Urn&, const std::string&)> on_unsubscribe_;
 };
+
+TEST_F(MailboxPollerTest, AMailToTheUnsubscribeAddressWithdrawsEmailConsentForItsSender) {
+  contact_three();
+  services::Unsubscribe unsubscribe(*db, clock, std::string(32, 'u'));
+  on_unsubscribe_ = [&](const core::Urn& from, const std::string& id) { return unsubscribe.withdraw_address(from, "imap:" + id); };
+  deliver("From: Persoon 2 <p2@example.nl>\r\nTo: afmelden@gemeente.example.org\r\n"
+          "Subject: unsubscribe\r\nMessage-ID: <u2@example.nl>\r\n\r\nunsubscribe\r\n");
+  poller().start();
+  auto pass = next_pass();
+  ASSERT_TRUE(pass) << "no poll within 20 s\n" << server_->log();
+  EXPECT_EQ(pass->unsubscribes, 1u);
+  EXPECT_EQ(pass->failed, 0u);
+  EXPECT_FALSE(has_consent(2));
+  EXPECT_TRUE(has_consent(1));
+  EXPECT_EQ(sql_text("SELECT source || ' ' || channel FROM consent_events ORDER BY id DESC LIMIT 1"),
+            "unsubscribe_mailto email");
+  EXPECT_TRUE(unseen().empty());
+  mark_all_unseen();
+  auto replay = poll_now();
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events WHERE source = 'unsubscribe_mailto'"), 1) << "read twice, recorded once";
+}
 
 TEST_F(MailboxPollerTest, RepliesAndABounceAreRecordedOnceAndMarkedSeen) {
   contact_three();

@@ -9,7 +9,7 @@
 #include <chrono>
 
 #include "engine/channel_set.h"
-#include "engine/net.h"
+#include "net/asio.h"
 #include "engine/post_publisher.h"
 #include "storage/post_store.h"
 #include "tests/support/engine_fixture.h"
@@ -46,7 +46,7 @@ class PostPublishTest : public EngineTest {
   }
 
   static inline SuiteRecorder server_;
-  engine::net::io_context io_;
+  asio::io_context io_;
 };
 
 

@@ -101,6 +101,27 @@ TEST(EmailConnector, RefEncodingRoundTrips) {
   EXPECT_EQ(encode_ref("a.b"), "a=2Eb");
 }
 
+TEST(EmailConnector, LoopbackHttpUnsubscribeLinkKeepsTheOneClickHeaders) {
+  EmailConnector c(settings());
+  OutboundMessage m = message();
+  m.unsubscribe_url = "http://127.0.0.1:8080/u/tok";
+  auto mail = c.build_mail(m);
+  ASSERT_TRUE(mail) << mail.error().what();
+  const std::string text = mime::build_message(*mail);
+  EXPECT_NE(text.find("List-Unsubscribe: <http://127.0.0.1:8080/u/tok>,\r\n <mailto:afmelden@gemeente.example.org>"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), std::string::npos);
+}
+
+TEST(EmailConnector, UnsubscribeUrlMustBeHttpsOrLoopback) {
+  for (const char* ok : {"https://outreach.example.org/u/t", "http://127.0.0.1:8080/u/t", "http://localhost/u/t",
+                         "http://[::1]:8080/u/t", "http://127.1.2.3/u"})
+    EXPECT_TRUE(unsubscribe_url_allowed(ok)) << ok;
+  for (const char* bad : {"http://outreach.example.org/u/t", "http://127.0.0.1.example.org/u", "http://localhost.evil/u",
+                          "ftp://127.0.0.1/u", "https://", "http://[::1].evil/u"})
+    EXPECT_FALSE(unsubscribe_url_allowed(bad)) << bad;
+}
+
 TEST(EmailConnector, RefusesWhatCannotBeSent) {
   EmailConnector c(settings());
   OutboundMessage m = message();
@@ -109,7 +130,8 @@ TEST(EmailConnector, RefusesWhatCannotBeSent) {
   m = message();
   m.unsubscribe_url = "http://outreach.example.org/u/tok";
   EXPECT_EQ(c.build_send(m).error().what(),
-            "unsubscribe_url: must be an https:// URL (RFC 8058), got 'http://outreach.example.org/u/tok'");
+            "unsubscribe_url: must be an https:// URL (RFC 8058; http:// only on a loopback address), got "
+            "'http://outreach.example.org/u/tok'");
   m = message();
   m.text.clear();
   EXPECT_EQ(c.build_send(m).error().what(), "text: e-mail needs a plain text part");

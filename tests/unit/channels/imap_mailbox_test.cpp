@@ -180,6 +180,26 @@ TEST(ImapMailbox, ParsesSearchResponses) {
   EXPECT_EQ(parse_search_response("* SEARCH 1 x2\r\n").error().what(), "imap search: unexpected 'x2'");
 }
 
+TEST(MailboxMessage, AMailToTheUnsubscribeAddressIsAnUnsubscribe) {
+  const std::string mail =
+      "From: Ouder <ouder@example.org>\r\n"
+      "To: Afmelden@Gemeente.example.org\r\n"
+      "Subject: unsubscribe\r\n"
+      "Message-ID: <u1@example.org>\r\n"
+      "\r\n"
+      "unsubscribe\r\n";
+  MailboxMatch m = ours();
+  m.unsubscribe_address = "afmelden@gemeente.example.org";
+  auto item = parse_mailbox_message(mail, m);
+  ASSERT_TRUE(item.ok()) << item.error().what();
+  ASSERT_TRUE(std::holds_alternative<MailboxUnsubscribe>(*item));
+  EXPECT_EQ(std::get<MailboxUnsubscribe>(*item).from.str(), "mailto:ouder@example.org");
+  EXPECT_EQ(std::get<MailboxUnsubscribe>(*item).message_id, "u1@example.org");
+  auto without = parse_mailbox_message(mail, ours());
+  ASSERT_TRUE(without.ok());
+  EXPECT_TRUE(std::holds_alternative<MailboxOther>(*without)) << "no unsubscribe address configured";
+}
+
 TEST(MailboxMessage, ThunderbirdReplyBecomesInboundWithoutTheQuote) {
   auto item = parse_mailbox_message(kThunderbirdReply, ours());
   ASSERT_TRUE(item.ok()) << item.error().what();

@@ -9,6 +9,7 @@
 #include "engine/inbound.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
+#include "storage/suppression_list.h"
 #include "tests/support/engine_fixture.h"
 
 namespace outreach::test {
@@ -186,11 +187,8 @@ TEST_F(Dispatch, AnAccountLimitIsSharedByItsChannels) {
   config.channels["whatsapp"].rate = engine::RateLimit{5, 5};
   // Five reachable by sms only, five by WhatsApp only; one step lists both channels.
   for (int i = 1; i <= 5; ++i) person(i, false, false);
-  for (int i = 6; i <= 10; ++i) {
-    auto id = person(i, false, true);
-    // No sms consent for these: WhatsApp is their only channel.
-    withdraw(id, "sms");
-  }
+  // No sms consent for these (never given; a withdrawal would be a STOP): WhatsApp is their only channel.
+  for (int i = 6; i <= 10; ++i) person(i, false, true, "whatsapp");
   launch(campaign_yaml("acct", one_step("[whatsapp, sms]")));
   const auto t0 = clock.now();
   run();
@@ -293,6 +291,12 @@ TEST_F(Dispatch, AProviderOptOutWithdrawsConsentForThatChannelAndFails) {
   storage::ConsentLedger ledger(*db);
   EXPECT_FALSE(ledger.has_consent(a, "outreach", "sms"));
   EXPECT_TRUE(ledger.has_consent(a, "outreach", "email"));
+  // The number stays suppressed, even if it turns up again for someone else; the e-mail address not.
+  storage::SuppressionList suppressions(*db, config.suppression_key);
+  auto entry = suppressions.find(core::Urn::parse(phone_of(1)).take()).take();
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(entry->reason, "opted_out");
+  EXPECT_FALSE(suppressions.contains_any({core::Urn::parse("mailto:p1@example.nl").take()}).take());
 }
 
 TEST_F(Dispatch, AnOpenCircuitFallsBackToTheNextChannelAndAHalfOpenProbeClosesIt) {

@@ -5,7 +5,9 @@
 #include "engine/inbound.h"
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
 #include "storage/response_store.h"
+#include "storage/suppression_list.h"
 #include "tests/support/engine_fixture.h"
 
 namespace outreach::test {
@@ -105,6 +107,71 @@ TEST_F(Inbound, AnUnknownSenderIsRecordedWithoutConsentChanges) {
   EXPECT_EQ(storage::ResponseStore(*db).count(), 1);
   EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events"), events);
   EXPECT_TRUE(has(a, "outreach"));
+}
+
+// --- The suppression list ----------------------------------------------------------------------
+
+TEST_F(Inbound, StopPutsEveryAddressOfThePersonOnTheSuppressionListAndStartLiftsIt) {
+  auto a = contacted();
+  storage::SuppressionList suppressions(*db, config.suppression_key);
+  const auto phone = core::Urn::parse(phone_of(1)).take();
+  const auto mail = core::Urn::parse("mailto:p1@example.nl").take();
+  ASSERT_TRUE(reply("SM1", "STOP"));
+  EXPECT_EQ(suppressions.find(phone).take()->reason, "opted_out");
+  EXPECT_EQ(suppressions.find(mail).take()->reason, "opted_out") << "every address, not only the one that said STOP";
+  ASSERT_TRUE(reply("SM2", "START"));
+  EXPECT_TRUE(has(a, "outreach"));
+  EXPECT_FALSE(suppressions.contains_any({phone, mail}).take());
+}
+
+TEST_F(Inbound, StartNeverLiftsAnErasureEntry) {
+  auto a = contacted();
+  storage::SuppressionList suppressions(*db, config.suppression_key);
+  // The e-mail address was an erased person's before Persoon 1 got it.
+  suppressions.add({core::Urn::parse("mailto:p1@example.nl").take()}, "erased", clock.now()).take();
+  ASSERT_TRUE(reply("SM1", "STOP"));
+  ASSERT_TRUE(reply("SM2", "START"));
+  EXPECT_TRUE(has(a, "outreach"));
+  EXPECT_FALSE(suppressions.contains_any({core::Urn::parse(phone_of(1)).take()}).take());
+  EXPECT_EQ(suppressions.find(core::Urn::parse("mailto:p1@example.nl").take()).take()->reason, "erased");
+}
+
+TEST_F(Inbound, AnErasedPersonWritingAgainIsNotRelinkedAndLeavesNoText) {
+  auto a = contacted();
+  ASSERT_TRUE(reply("SM1", "STOP"));
+  storage::SuppressionList suppressions(*db, config.suppression_key);
+  ASSERT_TRUE(storage::ContactStore(*db).erase(a, suppressions, clock.now()));
+  const auto sends = sms.sends.size();
+  const auto contacts = sql_int("SELECT count(*) FROM contacts");
+
+  auto ja = reply("SM2", "Ja, bel me op 06-12345678. Anna");
+  ASSERT_TRUE(ja) << ja.error().what();
+  EXPECT_FALSE(ja->contact_id.has_value());
+  EXPECT_TRUE(ja->reply_text.empty());
+  auto help = reply("SM3", "HULP");
+  ASSERT_TRUE(help);
+  EXPECT_TRUE(help->reply_text.empty()) << "nothing but a STOP is answered";
+  EXPECT_EQ(sms.sends.size(), sends);
+
+  auto stop = reply("SM4", "stop");
+  ASSERT_TRUE(stop) << stop.error().what();
+  EXPECT_EQ(stop->keyword, engine::Keyword::stop);
+  EXPECT_EQ(stop->reply_text, "U bent afgemeld en krijgt geen berichten meer van ons. Toch weer berichten? Stuur START.");
+  EXPECT_EQ(sms.sends.size(), sends + 1);
+  EXPECT_TRUE(reply("SM4", "stop")->duplicate) << "a repeated webhook is one message, confirmed once";
+  EXPECT_EQ(sms.sends.size(), sends + 1);
+  // START from the erased person's number lifts nothing.
+  ASSERT_TRUE(reply("SM5", "START"));
+  EXPECT_EQ(suppressions.find(core::Urn::parse(phone_of(1)).take()).take()->reason, "erased_after_opt_out");
+
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contacts"), contacts);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns"), 0);
+  // The four after the erasure: counted, with neither text, address, contact nor provider id.
+  EXPECT_EQ(sql_int("SELECT count(*) FROM responses WHERE contact_id IS NULL"), 4);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM responses WHERE text <> '' OR urn <> '' "
+                    "OR provider_message_id IN ('SM1', 'SM2', 'SM3', 'SM4', 'SM5')"),
+            0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events"), 0);
 }
 
 }  // namespace

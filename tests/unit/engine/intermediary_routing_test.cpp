@@ -58,13 +58,26 @@ TEST(IntermediaryRouting, PersonToApproachCarriesFirstPhoneAndEmail) {
   c.addresses.push_back(core::Urn::parse("mailto:samira@example.org").take());
   c.addresses.push_back(core::Urn::parse("tel:+31612340001").take());
   c.addresses.push_back(core::Urn::parse("tel:+31612340002").take());
-  auto p = person_to_approach(c);
+  c.peer_contact_channels = {"*"};
+  const campaigns::ChannelKinds kinds = {{"sms", {core::UrnScheme::tel}}, {"email", {core::UrnScheme::mailto}}};
+  auto p = person_to_approach(c, kinds);
   EXPECT_EQ(p.name, "Samira de Vries");
   EXPECT_EQ(p.language, "nl");
   EXPECT_EQ(p.municipality, "GM0599");
   EXPECT_EQ(p.phone, "+31612340001");
   EXPECT_EQ(p.email, "samira@example.org");
-  EXPECT_FALSE(person_to_approach(person("GM0599", "nl")).phone.has_value());
+  EXPECT_FALSE(person_to_approach(person("GM0599", "nl"), kinds).phone.has_value());
+}
+
+TEST(IntermediaryRouting, PersonToApproachCarriesOnlyTheAddressesTheirPeerConsentCovers) {
+  auto c = person("GM0599", "nl");
+  c.addresses.push_back(core::Urn::parse("mailto:samira@example.org").take());
+  c.addresses.push_back(core::Urn::parse("tel:+31612340001").take());
+  c.peer_contact_channels = {"sms"};  // "a peer may text or call me", nothing about e-mail
+  const campaigns::ChannelKinds kinds = {{"sms", {core::UrnScheme::tel}}, {"email", {core::UrnScheme::mailto}}};
+  auto p = person_to_approach(c, kinds);
+  EXPECT_EQ(p.phone, "+31612340001");
+  EXPECT_FALSE(p.email.has_value());
 }
 
 }  // namespace

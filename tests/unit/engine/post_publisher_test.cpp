@@ -1,6 +1,7 @@
 // PostPublisher: a campaign's page posts are queued once at launch and published once, on the
 // ManualClock, through a FakeSender standing in for the facebook_page channel.
 #include "engine/post_publisher.h"
+#include "tests/support/actors.h"
 
 #include <gtest/gtest.h>
 
@@ -59,7 +60,7 @@ class Posts : public EngineTest {
 TEST_F(Posts, LaunchQueuesEachPostOnceWithItsRenderedText) {
   person(1);
   EXPECT_EQ(launch(yaml_with_post("story")).posts_added, 1);
-  EXPECT_EQ(desk().launch("story", "amira")->posts_added, 0) << "a second launch adds nothing";
+  EXPECT_EQ(desk().launch(test::actor("amira"), "story")->posts_added, 0) << "a second launch adds nothing";
   auto p = post();
   EXPECT_EQ(p.post_key, "story");
   EXPECT_EQ(p.channel, "facebook_page");
@@ -69,8 +70,8 @@ TEST_F(Posts, LaunchQueuesEachPostOnceWithItsRenderedText) {
 }
 
 TEST_F(Posts, PreviewShowsThePostAndItsTimeAfterLaunch) {
-  ASSERT_TRUE(desk().save(yaml_with_post("prev", "2d"), "prev.yaml", "amira"));
-  auto p = desk().preview("prev").take();
+  ASSERT_TRUE(desk().save(test::actor("amira"), yaml_with_post("prev", "2d"), "prev.yaml"));
+  auto p = desk().preview(test::actor("amira"), "prev").take();
   ASSERT_EQ(p.posts.size(), 1u);
   EXPECT_EQ(p.posts[0].id, "story");
   EXPECT_EQ(p.posts[0].after, 48h);
@@ -95,7 +96,7 @@ TEST_F(Posts, PublishesOnceWhenDueAndRecordsThePostId) {
   clock.advance(24h);
   EXPECT_EQ(publisher().run_due(clock.now()), 0);
   EXPECT_EQ(page.sends.size(), 1u) << "published once";
-  EXPECT_EQ(desk().status("once")->posts.at(0).provider_post_id, "facebook_page-1");
+  EXPECT_EQ(desk().status(test::actor("amira"), "once")->posts.at(0).provider_post_id, "facebook_page-1");
 }
 
 TEST_F(Posts, TransientFailureIsRetriedWithBackoff) {
@@ -173,10 +174,10 @@ TEST_F(Posts, WaitsForTheSendWindowWithoutSpendingAnAttempt) {
 
 TEST_F(Posts, PausedCampaignPublishesNothing) {
   launch(yaml_with_post("paused", "0d"));
-  ASSERT_TRUE(desk().pause("paused", "amira"));
+  ASSERT_TRUE(desk().pause(test::actor("amira"), "paused"));
   EXPECT_EQ(publisher().run_due(clock.now()), 0);
   EXPECT_EQ(publisher().next_due(), std::nullopt);
-  ASSERT_TRUE(desk().resume("paused", "amira"));
+  ASSERT_TRUE(desk().resume(test::actor("amira"), "paused"));
   EXPECT_EQ(publisher().run_due(clock.now()), 1);
 }
 
@@ -185,16 +186,16 @@ TEST_F(Posts, CampaignCompletesOnlyOnceItsPostIsFinal) {
   launch(yaml_with_post("done", "3d"));
   run(clock.now() + 1h);  // the sms goes out; the post is not due yet
   EXPECT_EQ(count_open(), 0);
-  EXPECT_EQ(desk().complete_finished("engine"), 0);
+  EXPECT_EQ(desk().complete_finished(services::Actor::system("engine")), 0);
   engine::run_simulated(dispatcher(), clock, std::nullopt, {}, &publisher());
   EXPECT_EQ(post().status, PostStatus::published);
-  EXPECT_EQ(desk().complete_finished("engine"), 1);
+  EXPECT_EQ(desk().complete_finished(services::Actor::system("engine")), 1);
 }
 
 TEST_F(Posts, SaveRefusesAPostWithPersonalData) {
   std::string yaml = yaml_with_post("personal");
   yaml.replace(yaml.find("Bel uw gemeente."), 16, "Bel {{municipality_name}}.");
-  auto saved = desk().save(yaml, "personal.yaml", "amira");
+  auto saved = desk().save(test::actor("amira"), yaml, "personal.yaml");
   ASSERT_FALSE(saved);
   EXPECT_NE(saved.error().what().find("templates.story.nl.text: no personal data in a public post: uses "
                                       "{{municipality_name}} (published by posts[0])"),

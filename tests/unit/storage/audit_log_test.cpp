@@ -31,6 +31,12 @@ class AuditLogTest : public test::StorageTest {
     append("contact:42");
     append("contact:43");
   }
+  // What someone with write access to the database file can do: drop the append-only triggers and
+  // change rows directly.
+  void tamper(const std::string& sql) {
+    db->sql().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
+    db->sql().exec(sql);
+  }
   std::string verify_error() {
     auto st = log.verify();
     return st ? "ok" : st.error().what();
@@ -79,34 +85,58 @@ TEST_F(AuditLogTest, AppendJoinsTheCallersTransaction) {
   EXPECT_EQ(verify_error(), "ok");
 }
 
+TEST_F(AuditLogTest, RowsCannotBeUpdatedOrDeleted) {
+  three();
+  try {
+    db->sql().exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
+    ADD_FAILURE() << "UPDATE went through";
+  } catch (const SQLite::Exception& e) {
+    EXPECT_EQ(std::string(e.what()), "the audit log is append-only");
+  }
+  EXPECT_THROW(db->sql().exec("DELETE FROM audit_log WHERE id = 3"), SQLite::Exception);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log"), 3);
+  EXPECT_EQ(sql_text("SELECT subject FROM audit_log WHERE id = 2"), "contact:42");
+  EXPECT_EQ(verify_error(), "ok");
+}
+
+TEST_F(AuditLogTest, HeadIsTheNewestRecordAndTheCount) {
+  EXPECT_EQ(log.head().id, 0);
+  EXPECT_EQ(log.head().hash, audit_genesis_hash());
+  three();
+  AuditHead head = log.head();
+  EXPECT_EQ(head.id, 3);
+  EXPECT_EQ(head.count, 3);
+  EXPECT_EQ(head.hash, sql_text("SELECT hash FROM audit_log WHERE id = 3"));
+}
+
 TEST_F(AuditLogTest, VerifyDetectsEditedRecord) {
   three();
-  db->sql().exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
+  tamper("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 2 was altered");
 }
 
 TEST_F(AuditLogTest, VerifyDetectsABrokenLink) {
   three();
-  db->sql().exec("UPDATE audit_log SET prev_hash = (SELECT prev_hash FROM audit_log WHERE id = 2) WHERE id = 3");
+  tamper("UPDATE audit_log SET prev_hash = (SELECT prev_hash FROM audit_log WHERE id = 2) WHERE id = 3");
   EXPECT_EQ(verify_error(), "audit_log: record 3 does not link to its predecessor");
 }
 
 TEST_F(AuditLogTest, VerifyDetectsDeletedRecord) {
   three();
-  db->sql().exec("DELETE FROM audit_log WHERE id = 2");
+  tamper("DELETE FROM audit_log WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 2 is missing");
 }
 
 TEST_F(AuditLogTest, VerifyDetectsDeletedFirstRecord) {
   three();
-  db->sql().exec("DELETE FROM audit_log WHERE id = 1");
+  tamper("DELETE FROM audit_log WHERE id = 1");
   EXPECT_EQ(verify_error(), "audit_log: record 1 is missing");
 }
 
 TEST_F(AuditLogTest, VerifyDetectsInsertedRecord) {
   three();
   // Squeezed in with the next free id and a copied link: its hash cannot match.
-  db->sql().exec("INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash) "
+  tamper("INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash) "
                  "SELECT 4, at, actor, action, 'contact:99', purpose, request_id, detail, hash, hash "
                  "FROM audit_log WHERE id = 3");
   EXPECT_EQ(verify_error(), "audit_log: record 4 was altered");
@@ -115,8 +145,8 @@ TEST_F(AuditLogTest, VerifyDetectsInsertedRecord) {
 TEST_F(AuditLogTest, VerifyDetectsRenumberedRecords) {
   three();
   // Moving a record to make room for an inserted one breaks the link of the next record.
-  db->sql().exec("UPDATE audit_log SET id = 5 WHERE id = 3");
-  db->sql().exec("INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash) "
+  tamper("UPDATE audit_log SET id = 5 WHERE id = 3");
+  tamper("INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash) "
                  "SELECT 3, at, actor, action, 'contact:99', purpose, request_id, detail, hash, hash "
                  "FROM audit_log WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 3 was altered");

@@ -9,6 +9,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/outbox.h"
 #include "storage/response_store.h"
+#include "storage/suppression_list.h"
 #include "tests/support/storage_fixture.h"
 
 namespace outreach::storage {
@@ -29,6 +30,7 @@ class ContactStoreTest : public test::StorageTest {
   void SetUp() override { add_municipality("GM0599"); }
 
   ContactStore store{*db};
+  SuppressionList suppressions{*db, "test-suppression-key"};
 };
 
 TEST_F(ContactStoreTest, AddStoresAddressesTagsAndDefaults) {
@@ -151,7 +153,7 @@ TEST_F(ContactStoreTest, EraseKeepsAnonymousTombstone) {
   responses.record(r).take();
 
   clock.advance(std::chrono::hours(24));
-  ASSERT_TRUE(store.erase(id, now()));
+  ASSERT_TRUE(store.erase(id, suppressions, now()));
 
   auto got = store.get(id).take();
   EXPECT_TRUE(got.erased);
@@ -172,7 +174,7 @@ TEST_F(ContactStoreTest, EraseKeepsAnonymousTombstone) {
 
   // The address is free again: the same person may sign up anew.
   EXPECT_TRUE(store.add(contact("Anna", {"tel:0612345678"}), now()));
-  EXPECT_EQ(store.erase(id, now()).error().what(), "no contact with id " + std::to_string(id));
+  EXPECT_EQ(store.erase(id, suppressions, now()).error().what(), "no contact with id " + std::to_string(id));
 }
 
 TEST_F(ContactStoreTest, EraseClosesOpenCasesAndForgetsTheirNotes) {
@@ -180,7 +182,7 @@ TEST_F(ContactStoreTest, EraseClosesOpenCasesAndForgetsTheirNotes) {
   CaseStore cases(*db);
   auto case_id = cases.open(id, "GM0599", std::nullopt, now(), now() + std::chrono::hours(72), "engine").take();
   ASSERT_TRUE(cases.set_status(case_id, "acknowledged", "gm0599", now(), "Anna belt terug na 17:00, Dorpsstraat 1"));
-  ASSERT_TRUE(store.erase(id, now()));
+  ASSERT_TRUE(store.erase(id, suppressions, now()));
   auto c = cases.get(case_id).take();
   EXPECT_EQ(c.status, "closed");
   EXPECT_EQ(c.closed_at, now());
@@ -212,16 +214,99 @@ TEST_F(ContactStoreTest, EraseBlanksRepliesFromItsAddressesReceivedBeforeTheyWer
   ASSERT_TRUE(outbox.record_sandbox(preview));
 
   auto id = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
-  ASSERT_TRUE(store.erase(id, now()));
+  ASSERT_TRUE(store.erase(id, suppressions, now()));
   EXPECT_EQ(sql_text("SELECT group_concat(text, '|') FROM (SELECT text FROM responses ORDER BY id)"), "|iemand anders");
   EXPECT_TRUE(outbox.sandbox(10).empty());
+}
+
+TEST_F(ContactStoreTest, EraseLeavesASuppressionEntryForEveryAddress) {
+  auto id = store.add(contact("Anna", {"tel:0612345678", "mailto:anna@example.org"}), now()).take();
+  ASSERT_TRUE(store.mark_address_bad("mailto:anna@example.org", "550 no such user"));
+  ASSERT_TRUE(store.erase(id, suppressions, now()));
+  for (const char* a : {"tel:+31612345678", "mailto:anna@example.org"}) {
+    auto entry = suppressions.find(urn(a)).take();
+    ASSERT_TRUE(entry.has_value()) << a;
+    EXPECT_EQ(entry->reason, "erased") << a;
+    EXPECT_EQ(entry->at, now());
+  }
+  EXPECT_EQ(suppressions.count(), 2);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM suppressions WHERE address_hash LIKE '%anna%'"), 0);
+}
+
+TEST_F(ContactStoreTest, EraseAfterAWithdrawalRecordsTheOptOut) {
+  ConsentLedger ledger(*db);
+  auto record = [&](std::int64_t who, const std::string& purpose, ConsentAction action, const std::string& channel) {
+    ConsentEvent e;
+    e.contact_id = who;
+    e.purpose = purpose;
+    e.channel = channel;
+    e.action = action;
+    e.source = "sms_keyword";
+    e.collector = "inbound:sms";
+    e.at = now();
+    ledger.record(e).take();
+  };
+  auto anna = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  record(anna, "outreach", ConsentAction::grant, "*");
+  record(anna, "outreach", ConsentAction::withdraw, "*");
+  // Took it back, then withdrew only sharing: not an opt-out of being contacted.
+  auto bram = store.add(contact("Bram", {"tel:0687654321"}), now()).take();
+  record(bram, "outreach", ConsentAction::withdraw, "*");
+  record(bram, "outreach", ConsentAction::grant, "*");
+  record(bram, "share:GM0599", ConsentAction::withdraw, "*");
+  // Asked a volunteer for no contact.
+  auto cor = store.add(contact("Cor", {"mailto:cor@example.org"}), now()).take();
+  ASSERT_TRUE(store.set_do_not_contact(cor, true, "asked volunteer for no contact"));
+
+  for (auto id : {anna, bram, cor}) ASSERT_TRUE(store.erase(id, suppressions, now()));
+  EXPECT_EQ(suppressions.find(urn("tel:+31612345678")).take()->reason, "erased_after_opt_out");
+  EXPECT_EQ(suppressions.find(urn("tel:+31687654321")).take()->reason, "erased");
+  EXPECT_EQ(suppressions.find(urn("mailto:cor@example.org")).take()->reason, "erased_after_opt_out");
+}
+
+TEST_F(ContactStoreTest, EraseWithoutASuppressionKeyErasesNothing) {
+  auto id = store.add(contact("Anna", {"tel:0612345678"}), now()).take();
+  SuppressionList unkeyed(*db, "");
+  ASSERT_FALSE(store.erase(id, unkeyed, now()));
+  auto got = store.get(id).take();
+  EXPECT_FALSE(got.erased);
+  EXPECT_EQ(got.name, "Anna");
+  EXPECT_EQ(got.addresses.size(), 1u);
+}
+
+TEST_F(ContactStoreTest, EraseClearsProviderIdsDiagnosticsAndReplyIds) {
+  auto id = store.add(contact("Anna", {"mailto:anna@example.org"}), now()).take();
+  db->sql().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
+                 "VALUES(1, 'c', 'c', 'running', 1, 'x', 0, 0)");
+  db->sql().exec("INSERT INTO messages(id, campaign_id, campaign_version, step, contact_id, status, urn, provider_id, "
+                 "reason, updated_at) VALUES(10, 1, 1, 0, " + std::to_string(id) + ", 'undelivered', "
+                 "'mailto:anna@example.org', '<m1@outreach>', '550 5.1.1 <anna@example.org>: unknown user', 0)");
+  db->sql().exec("INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES "
+                 "(10, 0, 'sent', '<m1@outreach>', NULL), (10, 1, 'undelivered', '<m1@outreach>', "
+                 "'550 5.1.1 <anna@example.org>: unknown user')");
+  ResponseStore responses(*db);
+  Response r;
+  r.contact_id = id;
+  r.channel = "email";
+  r.urn = "mailto:anna@example.org";
+  r.provider_message_id = "<reply-1@example.org>";
+  r.text = "Bel me";
+  r.received_at = now();
+  responses.record(r).take();
+
+  ASSERT_TRUE(store.erase(id, suppressions, now()));
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE provider_id IS NOT NULL OR reason IS NOT NULL"), 0);
+  EXPECT_EQ(sql_text("SELECT status FROM messages WHERE id = 10"), "undelivered");
+  EXPECT_EQ(sql_int("SELECT count(*) FROM message_events WHERE provider_id IS NOT NULL OR detail IS NOT NULL"), 0);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM message_events"), 2) << "the delivery history still adds up";
+  EXPECT_EQ(sql_int("SELECT count(*) FROM responses WHERE provider_message_id LIKE '%example.org%'"), 0);
 }
 
 TEST_F(ContactStoreTest, ForEachStreamsAddressesAndTags) {
   auto a = store.add(contact("Anna", {"tel:0612345678"}, {"b", "a"}), now()).take();
   auto b = store.add(contact("Bram", {}), now()).take();
   auto c = store.add(contact("Cor", {"mailto:cor@example.org", "tel:0687654321"}, {"x"}), now()).take();
-  ASSERT_TRUE(store.erase(b, now()));
+  ASSERT_TRUE(store.erase(b, suppressions, now()));
   auto d = store.add(contact("Dirk", {}, {"y"}), now()).take();
 
   std::vector<Contact> seen;

@@ -78,6 +78,16 @@ TEST_F(DatabaseTest, InMemoryDatabaseIsMigrated) {
   EXPECT_EQ(db->path(), ":memory:");
 }
 
+TEST_F(DatabaseTest, SecureDeleteIsOnSoErasedDataIsOverwritten) {
+  EXPECT_EQ(sql_int("PRAGMA secure_delete"), 1);
+}
+
+TEST(Database, SecureDeleteIsOnForAFileDatabaseToo) {
+  TempDir dir;
+  auto db = Database::open(dir.file("outreach.db")).take();
+  EXPECT_EQ(db->sql().execAndGet("PRAGMA secure_delete").getInt(), 1);
+}
+
 TEST_F(DatabaseTest, TransactionCommitsOnSuccess) {
   ASSERT_TRUE(db->transaction([&]() -> core::Status {
     add_region_raw("a");

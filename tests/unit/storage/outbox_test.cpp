@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "storage/campaign_store.h"
+#include "storage/contact_store.h"
+#include "storage/suppression_list.h"
 #include "tests/support/storage_fixture.h"
 
 namespace outreach::storage {
@@ -190,6 +192,33 @@ TEST_F(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
   EXPECT_EQ(events(claimed[1].id), 1);
   EXPECT_EQ(outbox.last_sent_to(anna)->id, claimed[0].id);
   EXPECT_FALSE(outbox.last_sent_to(bram));
+}
+
+TEST_F(OutboxTest, ASendInFlightCannotWriteAnAddressBackAfterErasure) {
+  auto c = campaign("herstel");
+  auto cor = add_contact("Cor", "GM0599", {"tel:+31612345678"});
+  launch(c, 1, {cor}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 1u);
+  // Erased while the provider is still answering.
+  SuppressionList suppressions(*db, "test-suppression-key");
+  ASSERT_TRUE(ContactStore(*db).erase(cor, suppressions, now()));
+  SandboxDelivery copy{.message_id = claimed[0].id, .channel = "sms", .urn = "tel:+31612345678", .body = "Beste Cor",
+                       .at = now()};
+  ASSERT_TRUE(outbox.record_sandbox(copy));
+  MessageOutcome o = sent(claimed[0].id, "SM1");
+  o.reason = "accepted for tel:+31612345678";
+  ASSERT_TRUE(outbox.record({o}, now()));
+
+  auto row = outbox.get(claimed[0].id).take();
+  EXPECT_EQ(row.status, MessageStatus::sent) << "the funnel still counts it";
+  EXPECT_EQ(row.urn, "");
+  EXPECT_EQ(row.provider_id, "");
+  EXPECT_EQ(row.reason, "");
+  EXPECT_FALSE(outbox.find_by_provider_id("SM1"));
+  EXPECT_EQ(events(claimed[0].id), 1);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM message_events WHERE provider_id IS NOT NULL OR detail IS NOT NULL"), 0);
+  EXPECT_TRUE(outbox.sandbox(10).empty());
 }
 
 TEST_F(OutboxTest, RetryRequeuesAtTheGivenTime) {

@@ -33,14 +33,14 @@ TEST_F(PrincipalStoreTest, TokenIsShownOnceAndOnlyItsHashIsStored) {
 
 TEST_F(PrincipalStoreTest, TokenAuthenticatesItsPrincipal) {
   auto a = store.add("rotterdam", PrincipalKind::municipality, "GM0599", now()).take();
-  auto b = store.add("els", PrincipalKind::volunteer, "", now()).take();
+  auto b = store.add("els", PrincipalKind::approver, "", now()).take();
   EXPECT_NE(a.token, b.token);
   EXPECT_EQ(store.authenticate(a.token)->name, "rotterdam");
-  EXPECT_EQ(store.authenticate(b.token)->kind, PrincipalKind::volunteer);
+  EXPECT_EQ(store.authenticate(b.token)->kind, PrincipalKind::approver);
 }
 
 TEST_F(PrincipalStoreTest, UnknownOrEmptyTokenIsRefused) {
-  store.add("els", PrincipalKind::volunteer, "", now()).take();
+  store.add("els", PrincipalKind::approver, "", now()).take();
   for (const std::string token : {"", "otr_guess", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}) {
     auto p = store.authenticate(token);
     ASSERT_FALSE(p) << token;
@@ -50,7 +50,7 @@ TEST_F(PrincipalStoreTest, UnknownOrEmptyTokenIsRefused) {
 }
 
 TEST_F(PrincipalStoreTest, RevokedTokenIsRefused) {
-  auto issued = store.add("els", PrincipalKind::volunteer, "", now()).take();
+  auto issued = store.add("els", PrincipalKind::approver, "", now()).take();
   ASSERT_TRUE(store.revoke("els", now()));
   auto p = store.authenticate(issued.token);
   ASSERT_FALSE(p);
@@ -60,7 +60,7 @@ TEST_F(PrincipalStoreTest, RevokedTokenIsRefused) {
 }
 
 TEST_F(PrincipalStoreTest, NamesAreUnique) {
-  store.add("els", PrincipalKind::volunteer, "", now()).take();
+  store.add("els", PrincipalKind::approver, "", now()).take();
   auto again = store.add("els", PrincipalKind::coordinator, "", now());
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, core::ErrorCode::conflict);
@@ -84,13 +84,13 @@ TEST_F(PrincipalStoreTest, UnknownKindIsRefusedWithTheKnownKinds) {
   EXPECT_EQ(k.error().code, core::ErrorCode::invalid_input);
   EXPECT_EQ(k.error().what(),
             "kind: unknown principal kind 'admin' (coordinator, approver, volunteer, intermediary, municipality, "
-            "regional_hub, national_fallback, operator)");
+            "regional_hub, national_fallback, operator, parent_panel)");
   EXPECT_EQ(parse_principal_kind("operator").take(), PrincipalKind::operator_);
   EXPECT_EQ(std::string(to_string(PrincipalKind::national_fallback)), "national_fallback");
 }
 
 TEST_F(PrincipalStoreTest, FindAndList) {
-  store.add("els", PrincipalKind::volunteer, "", now()).take();
+  store.add("els", PrincipalKind::approver, "", now()).take();
   store.add("rijnmond", PrincipalKind::regional_hub, "rijnmond", now()).take();
   EXPECT_EQ(store.find("rijnmond")->scope, "rijnmond");
   EXPECT_EQ(store.find("nobody").error().what(), "name: no principal 'nobody'");

@@ -8,6 +8,7 @@
 
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
+#include "storage/suppression_list.h"
 #include "tests/support/storage_fixture.h"
 
 namespace outreach::storage {
@@ -152,7 +153,8 @@ TEST_F(ResponseStoreTest, SharedListShowsTheCaseStatus) {
 TEST_F(ResponseStoreTest, SharedListLeavesOutErasedResidents) {
   consent(anna, "share:GM0599", ConsentAction::grant);
   reply(anna, "SM1");
-  ASSERT_TRUE(ContactStore(*db).erase(anna, now()));
+  SuppressionList suppressions(*db, "test-suppression-key");
+  ASSERT_TRUE(ContactStore(*db).erase(anna, suppressions, now()));
   EXPECT_TRUE(shared(query()).empty());
 }
 

@@ -1,0 +1,261 @@
+#include "net/http_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+
+#include "net/curl_multi.h"
+
+namespace outreach::net {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           core::TimePoint now) {
+  value = trim(value);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    long long seconds = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc() || p != value.data() + value.size()) return std::nullopt;
+    return std::chrono::milliseconds(seconds * 1000);
+  }
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+  std::tm tm{};
+  std::string text(value);
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  const auto when = core::TimePoint(std::chrono::seconds(timegm(&tm)));
+  if (when <= now) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+}
+
+// One request in progress. Owns everything libcurl points into until the transfer completes.
+struct HttpTransport::Transfer {
+  CURL* easy = nullptr;
+  channels::TransportRequest request;
+  channels::TransportResponse response;
+  Done done;
+  curl_slist* headers = nullptr;
+  curl_slist* recipients = nullptr;
+  std::size_t upload_offset = 0;
+  char error[CURL_ERROR_SIZE] = {0};
+
+  ~Transfer() {
+    curl_slist_free_all(headers);
+    curl_slist_free_all(recipients);
+  }
+
+  static size_t on_body(char* data, size_t size, size_t n, void* userp) {
+    static_cast<Transfer*>(userp)->response.body.append(data, size * n);
+    return size * n;
+  }
+
+  static size_t on_header(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::string_view line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) {
+      t->response.headers.clear();  // a new response (after 100-continue or a redirect)
+    } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+      t->response.headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                       std::string(trim(line.substr(colon + 1))));
+    }
+    return size * n;
+  }
+
+  // SMTP upload: hands libcurl the RFC 5322 message in chunks.
+  static size_t on_read(char* buffer, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    const std::string& body = t->request.body;
+    const size_t count = std::min(size * n, body.size() - t->upload_offset);
+    std::memcpy(buffer, body.data() + t->upload_offset, count);
+    t->upload_offset += count;
+    return count;
+  }
+
+  void configure() {
+    const auto& r = request;
+    curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<long long>(r.timeout.count(), 10000)));
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (!r.username.empty() || !r.password.empty()) {
+      curl_easy_setopt(easy, CURLOPT_USERNAME, r.username.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, r.password.c_str());
+    }
+    if (r.kind == channels::TransportRequest::Kind::smtp) {
+      configure_smtp();
+    } else {
+      configure_http();
+    }
+  }
+
+  void configure_http() {
+    const auto& r = request;
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (!r.username.empty() || !r.password.empty())
+      curl_easy_setopt(easy, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    bool has_expect = false;
+    for (const auto& [name, value] : r.headers) {
+      if (iequals(name, "Expect")) has_expect = true;
+      std::string line = value.empty() ? name + ";" : name + ": " + value;
+      headers = curl_slist_append(headers, line.c_str());
+    }
+    // No "Expect: 100-continue" round trip for bodies over 1 KiB: providers answer directly.
+    if (!has_expect) headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+
+    if (iequals(r.method, "GET")) {
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else if (iequals(r.method, "HEAD")) {
+      curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else {
+      if (!iequals(r.method, "POST")) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    }
+  }
+
+  void configure_smtp() {
+    const auto& r = request;
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, r.mail_from.c_str());
+    for (const auto& rcpt : r.mail_rcpt) recipients = curl_slist_append(recipients, rcpt.c_str());
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, recipients);
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_read);
+    curl_easy_setopt(easy, CURLOPT_READDATA, this);
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    if (r.starttls) curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  }
+};
+
+HttpTransport::HttpTransport(CurlMulti& multi, std::size_t max_in_flight)
+    : multi_(multi),
+      max_in_flight_(std::max<std::size_t>(1, max_in_flight)),
+      alive_(std::make_shared<bool>(true)) {}
+
+HttpTransport::~HttpTransport() {
+  *alive_ = false;
+  for (auto& [easy, t] : active_) {
+    multi_.cancel(easy);
+    curl_easy_cleanup(static_cast<CURL*>(easy));
+  }
+  active_.clear();
+  for (void* easy : free_handles_) curl_easy_cleanup(static_cast<CURL*>(easy));
+}
+
+void HttpTransport::execute(channels::TransportRequest request, Done done) {
+  if (running_ >= max_in_flight_ || !waiting_.empty()) {
+    ++total_queued_;
+    waiting_.push_back({std::move(request), std::move(done)});
+    return;
+  }
+  start(std::move(request), std::move(done));
+}
+
+void* HttpTransport::acquire_handle() {
+  if (!free_handles_.empty()) {
+    void* easy = free_handles_.back();
+    free_handles_.pop_back();
+    curl_easy_reset(static_cast<CURL*>(easy));
+    return easy;
+  }
+  return curl_easy_init();
+}
+
+void HttpTransport::release_handle(void* easy) {
+  if (free_handles_.size() < max_in_flight_) {
+    free_handles_.push_back(easy);
+  } else {
+    curl_easy_cleanup(static_cast<CURL*>(easy));
+  }
+}
+
+void HttpTransport::start(channels::TransportRequest request, Done done) {
+  auto t = std::make_unique<Transfer>();
+  t->easy = static_cast<CURL*>(acquire_handle());
+  t->request = std::move(request);
+  t->done = std::move(done);
+  if (!t->easy) {
+    channels::TransportResponse failed;
+    failed.transport_error = "curl_easy_init failed";
+    t->done(std::move(failed));
+    return;
+  }
+  t->configure();
+  Transfer* raw = t.get();
+  void* easy = t->easy;
+  active_.emplace(easy, std::move(t));
+  ++running_;
+  max_seen_ = std::max(max_seen_, running_);
+  const bool added = multi_.add(easy, [this, raw, alive = std::weak_ptr<bool>(alive_)](
+                                          void*, int code) {
+    if (alive.expired()) return;
+    finish(raw, code);
+  });
+  if (!added) {
+    raw->response.transport_error = "curl_multi_add_handle refused the request";
+    finish(raw, CURLE_FAILED_INIT);
+  }
+}
+
+void HttpTransport::finish(Transfer* raw, int curl_code) {
+  auto it = active_.find(raw->easy);
+  if (it == active_.end()) return;
+  std::unique_ptr<Transfer> t = std::move(it->second);
+  active_.erase(it);
+  --running_;
+
+  const auto code = static_cast<CURLcode>(curl_code);
+  long status = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  t->response.status = static_cast<int>(status);
+  if (code != CURLE_OK) {
+    if (t->response.transport_error.empty())
+      t->response.transport_error =
+          t->error[0] ? std::string(t->error) : std::string(curl_easy_strerror(code));
+    t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+  }
+  release_handle(t->easy);
+  t->easy = nullptr;
+
+  // Fill the freed slot first, so a request queued earlier starts before anything `done` adds.
+  if (!waiting_.empty() && running_ < max_in_flight_) {
+    Pending next = std::move(waiting_.front());
+    waiting_.pop_front();
+    start(std::move(next.request), std::move(next.done));
+  }
+  Done done = std::move(t->done);
+  channels::TransportResponse response = std::move(t->response);
+  t.reset();
+  done(std::move(response));
+}
+
+}  // namespace outreach::net

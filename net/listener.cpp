@@ -1,0 +1,90 @@
+#include "net/listener.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <spdlog/spdlog.h>
+
+#include "net/asio.h"
+
+namespace outreach::net {
+
+namespace {
+
+using tcp = asio::ip::tcp;
+
+class TcpListener final : public Listener, public std::enable_shared_from_this<TcpListener> {
+ public:
+  TcpListener(asio::io_context& ioc, std::shared_ptr<ServerShared> shared)
+      : ioc_(ioc), acceptor_(asio::make_strand(ioc)), shared_(std::move(shared)) {}
+
+  core::Status bind() {
+    error_code ec;
+    auto address = asio::ip::make_address(shared_->options().address, ec);
+    if (ec) return core::Error::invalid("bad listen address '" + shared_->options().address + "'", "http.address");
+    tcp::endpoint endpoint(address, shared_->options().port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return core::Error{core::ErrorCode::transient, "cannot listen on " + shared_->options().address + ":" +
+                                                         std::to_string(shared_->options().port) + ": " + ec.message(),
+                         "HttpServer::start"};
+    }
+    ipv6_ = endpoint.address().is_v6();
+    port_ = acceptor_.local_endpoint(ec).port();
+    return {};
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  void run() override {
+    asio::dispatch(acceptor_.get_executor(),
+                  beast::bind_front_handler(&TcpListener::do_accept, shared_from_this()));
+  }
+
+  void stop() override {
+    shared_->stop_all();
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+  }
+
+ private:
+  void do_accept() {
+    if (!acceptor_.is_open()) return;
+    acceptor_.async_accept(asio::make_strand(ioc_),
+                           beast::bind_front_handler(&TcpListener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      spdlog::warn("http accept: {}", ec.message());
+    } else if (!shared_->stopping()) {
+      // Hand the descriptor over: the session's socket lives on its own strand.
+      error_code rec;
+      int fd = socket.release(rec);
+      if (!rec && fd >= 0) start_http_session(ioc_, fd, ipv6_, shared_);
+    }
+    do_accept();
+  }
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  std::shared_ptr<ServerShared> shared_;
+  std::uint16_t port_ = 0;
+  bool ipv6_ = false;
+};
+
+}  // namespace
+
+core::Result<std::shared_ptr<Listener>> Listener::open(asio::io_context& ioc, std::shared_ptr<ServerShared> shared) {
+  auto listener = std::make_shared<TcpListener>(ioc, std::move(shared));
+  if (auto st = listener->bind(); !st) return st.error();
+  return std::shared_ptr<Listener>(listener);
+}
+
+}  // namespace outreach::net

@@ -1,0 +1,81 @@
+#include "storage/server_secret.h"
+
+#include <fcntl.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace outreach::storage {
+namespace {
+
+constexpr std::size_t kSecretBytes = 32;
+
+std::string hmac_raw(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+  static const char* kHex = "0123456789abcdef";
+  std::string raw = hmac_raw(key, data);
+  std::string hex;
+  hex.reserve(raw.size() * 2);
+  for (unsigned char b : raw) {
+    hex.push_back(kHex[b >> 4]);
+    hex.push_back(kHex[b & 15]);
+  }
+  return hex;
+}
+
+core::Result<ServerSecret> ServerSecret::load_or_create(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.size() != kSecretBytes) {
+      return core::Error::invalid("expected " + std::to_string(kSecretBytes) + " bytes, found " +
+                                      std::to_string(bytes.size()),
+                                  path);
+    }
+    return ServerSecret(std::move(bytes));
+  }
+  std::string bytes(kSecretBytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size())) != 1) {
+    return core::Error::internal("no random bytes for a new server secret", path);
+  }
+  // O_EXCL: two processes starting together must not each write a different secret.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return load_or_create(path);
+    return core::Error::invalid(std::string("cannot create the server secret: ") + std::strerror(errno), path);
+  }
+  bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    return core::Error::invalid("cannot write the server secret", path);
+  }
+  return ServerSecret(std::move(bytes));
+}
+
+ServerSecret ServerSecret::ephemeral() {
+  std::string bytes(kSecretBytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  return ServerSecret(std::move(bytes));
+}
+
+std::string ServerSecret::derive(std::string_view purpose) const { return hmac_raw(master_, purpose); }
+
+std::string default_secret_path(const std::string& database_path) { return database_path + ".secret"; }
+
+}  // namespace outreach::storage

@@ -1,0 +1,88 @@
+#include "storage/suppression_list.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/database.h"
+#include "storage/server_secret.h"
+
+namespace outreach::storage {
+namespace {
+
+bool is_erasure(const std::string& reason) { return reason.rfind("erased", 0) == 0; }
+
+core::Error no_key() {
+  return core::Error::internal("no suppression key configured (ServerSecret::derive(\"suppression\"))",
+                               "SuppressionList");
+}
+
+}  // namespace
+
+std::string SuppressionList::hash(const core::Urn& address) const { return hmac_sha256_hex(key_, address.str()); }
+
+core::Status SuppressionList::add(const std::vector<core::Urn>& addresses, const std::string& reason,
+                                  core::TimePoint at) {
+  if (key_.empty()) return no_key();
+  if (reason.empty()) return core::Error::invalid("a suppression needs a reason", "reason");
+  return db_.transaction([&]() -> core::Status {
+    // The first entry stays (its date is when the address was first suppressed), except that an
+    // erasure replaces an opt-out: erasure is final, an opt-out can be undone.
+    auto st = db_.cached(
+        "INSERT INTO suppressions(address_hash, reason, at) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(address_hash) DO UPDATE SET reason = excluded.reason, at = excluded.at "
+        "WHERE suppressions.reason = 'opted_out' AND ?4 = 1");
+    for (const auto& a : addresses) {
+      st->bind(1, hash(a));
+      st->bind(2, reason);
+      st->bind(3, static_cast<int64_t>(core::to_millis(at)));
+      st->bind(4, is_erasure(reason) ? 1 : 0);
+      st->exec();
+      st->reset();
+    }
+    return {};
+  });
+}
+
+core::Result<int> SuppressionList::remove_opted_out(const std::vector<core::Urn>& addresses) {
+  if (key_.empty()) return no_key();
+  int removed = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    auto del = db_.cached("DELETE FROM suppressions WHERE address_hash = ? AND reason = 'opted_out'");
+    for (const auto& a : addresses) {
+      del->bind(1, hash(a));
+      removed += del->exec();
+      del->reset();
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return removed;
+}
+
+core::Result<std::optional<SuppressionEntry>> SuppressionList::find(const core::Urn& address) const {
+  if (key_.empty()) return no_key();
+  try {
+    auto st = db_.cached("SELECT address_hash, reason, at FROM suppressions WHERE address_hash = ?");
+    st->bind(1, hash(address));
+    if (!st->executeStep()) return std::optional<SuppressionEntry>();
+    return std::optional<SuppressionEntry>(SuppressionEntry{st->getColumn(0).getString(), st->getColumn(1).getString(),
+                                                            core::from_millis(st->getColumn(2).getInt64())});
+  } catch (const std::exception& e) {
+    return storage_error(e, "SuppressionList::find");
+  }
+}
+
+core::Result<bool> SuppressionList::contains_any(const std::vector<core::Urn>& addresses) const {
+  for (const auto& a : addresses) {
+    auto entry = find(a);
+    if (!entry) return entry.error();
+    if (*entry) return true;
+  }
+  if (key_.empty()) return no_key();
+  return false;
+}
+
+std::int64_t SuppressionList::count() const {
+  return db_.sql().execAndGet("SELECT count(*) FROM suppressions").getInt64();
+}
+
+}  // namespace outreach::storage

@@ -1,0 +1,59 @@
+// Contact import against the suppression list: a row with the address of someone who opted out or
+// was erased is left out, counted apart, and named by its line, never by its address.
+#include "services/contact_import.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/contact_store.h"
+#include "storage/suppression_list.h"
+#include "tests/support/storage_fixture.h"
+
+namespace outreach::test {
+namespace {
+
+class ContactImport : public StorageTest {
+ protected:
+  void SetUp() override { add_municipality("GM0599"); }
+  core::Result<services::ImportReport> import(const std::string& csv, const storage::SuppressionList* list) {
+    services::ImportOptions o;
+    o.file_name = "list.csv";
+    o.suppressions = list;
+    return services::import_contacts(*db, csv, o, now());
+  }
+  storage::SuppressionList suppressions{*db, "test-suppression-key"};
+};
+
+const char* kList =
+    "name,phone,email,municipality\n"
+    "Anna,06 1234 5678,,GM0599\n"
+    "Bram,0687654321,bram@example.org,GM0599\n"
+    "Cor,,cor@example.org,GM0599\n"
+    "Dirk,06-12,,GM0599\n";
+
+TEST_F(ContactImport, ARowWithASuppressedAddressIsNotImportedAndIsNamedByItsLine) {
+  suppressions.add({core::Urn::parse("tel:+31612345678").take()}, "erased_after_opt_out", now()).take();
+  suppressions.add({core::Urn::parse("mailto:bram@example.org").take()}, "opted_out", now()).take();
+  auto r = import(kList, &suppressions);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->imported, 1);
+  ASSERT_EQ(r->suppressed.size(), 2u);
+  EXPECT_EQ(r->suppressed[0].line, 2);
+  EXPECT_EQ(r->suppressed[0].reason, "suppressed: the address of a person who opted out or was erased");
+  EXPECT_EQ(r->suppressed[1].line, 3) << "one suppressed address is enough to leave the row out";
+  ASSERT_EQ(r->rejected.size(), 1u) << "suppressed rows are not counted as rejected";
+  EXPECT_EQ(r->rejected[0].line, 5);
+  storage::ContactStore contacts(*db);
+  EXPECT_EQ(contacts.count(), 1);
+  EXPECT_FALSE(contacts.find_by_urn(core::Urn::parse("tel:+31612345678").take()));
+  EXPECT_FALSE(contacts.find_by_urn(core::Urn::parse("tel:+31687654321").take())) << "nothing of Bram half-written";
+}
+
+TEST_F(ContactImport, WithoutTheSuppressionListNothingIsImported) {
+  auto r = import(kList, nullptr);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().what(), "list.csv: no suppression list to check the rows against");
+  EXPECT_EQ(storage::ContactStore(*db).count(), 0);
+}
+
+}  // namespace
+}  // namespace outreach::test
