@@ -4,6 +4,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/json_text.h"
 #include "services/campaign_desk.h"
 #include "services/people.h"
 #include "storage/contact_store.h"
@@ -32,11 +33,11 @@ Response save_campaign(ApiContext& ctx, Call& call) {
                    {"message", report.errors.empty() ? std::string("invalid campaign") : report.errors.front()},
                    {"field", "body"},
                    {"findings", report.errors}}}};
-    return json_response(body.dump(), 400);
+    return json_response(core::json_text(body), 400);
   }
   if (!id) return fail(id.error());
   json out = {{"id", *id}, {"warnings", report.warnings}, {"sms", report.sms}};
-  return json_response(out.dump(), 201);
+  return json_response(core::json_text(out), 201);
 }
 
 json status_json(const services::CampaignStatus& s) {
@@ -60,7 +61,7 @@ Response campaign_status(ApiContext& ctx, Call& call) {
   if (!ctx.desk) return desk_missing();
   auto s = ctx.desk->status(actor_of(call), call.param("key"));
   if (!s) return fail(s.error());
-  return json_response(status_json(*s).dump());
+  return json_response(core::json_text(status_json(*s)));
 }
 
 Response campaign_preview(ApiContext& ctx, Call& call) {
@@ -85,7 +86,7 @@ Response campaign_preview(ApiContext& ctx, Call& call) {
               {"suppressed_by_reason", p->suppressed_by_reason},
               {"samples", std::move(samples)},
               {"posts", std::move(posts)}};
-  return json_response(out.dump());
+  return json_response(core::json_text(out));
 }
 
 Response transition(ApiContext& ctx, Call& call, const std::string& verb) {
@@ -125,7 +126,7 @@ Response transition(ApiContext& ctx, Call& call, const std::string& verb) {
   if (!s) return fail(s.error());
   json out = status_json(*s);
   if (!extra.empty()) out["launch"] = std::move(extra);
-  return json_response(out.dump());
+  return json_response(core::json_text(out));
 }
 
 Response erase_contact(ApiContext& ctx, Call& call) {

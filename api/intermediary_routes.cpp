@@ -10,6 +10,7 @@
 #include "api/router.h"
 #include "channels/intermediary_connector.h"
 #include "engine/engine_config.h"
+#include "core/json_text.h"
 #include "services/intermediary_reports.h"
 #include "storage/contact_log_store.h"
 #include "storage/contact_store.h"
@@ -31,6 +32,7 @@ Response report_back(ApiContext& ctx, Call& call) {
   if (auto st = connector.verify_report(to_webhook_request(ctx.public_base_url, call.request), ctx.clock->now()); !st) {
     return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
+  if (auto st = check_json_utf8(call.request.body); !st) return fail(st.error());
   auto report = channels::parse_intermediary_report(call.request.body);
   if (!report) return fail(report.error());
 
@@ -41,7 +43,7 @@ Response report_back(ApiContext& ctx, Call& call) {
             cases = outcome->cases;
   json body = {{"batch_id", report->batch_id}, {"recorded", recorded}, {"duplicates", duplicates},
                {"erased", erased},             {"cases", cases}};
-  return json_response(body.dump());
+  return json_response(core::json_text(body));
 }
 
 }  // namespace

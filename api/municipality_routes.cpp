@@ -7,6 +7,8 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/csv_writer.h"
+#include "core/json_text.h"
 #include "services/response_lists.h"
 #include "storage/case_store.h"
 #include "storage/municipality_store.h"
@@ -21,6 +23,7 @@ namespace {
 const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
                                                PrincipalKind::national_fallback};
 constexpr int kCsvPage = 500;
+constexpr core::CsvFormat kCsvFormat{.separator = ',', .bom = true};
 
 json response_json(const storage::SharedResponse& s) {
   const auto& r = s.response;
@@ -39,36 +42,12 @@ json response_json(const storage::SharedResponse& s) {
   return j;
 }
 
-// RFC 4180 field; a leading = + - @ is neutralised so spreadsheets do not run it as a formula.
-std::string csv_field(const std::string& v) {
-  std::string s = v;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-std::string csv_row(const storage::SharedResponse& s) {
+// One row of the CSV list; core::CsvWriter quotes and neutralises formulas.
+std::string csv_row(const core::CsvWriter& csv, const storage::SharedResponse& s) {
   const auto& r = s.response;
-  std::string row;
-  row += std::to_string(r.id) + ",";
-  row += csv_field(core::format_utc(r.received_at)) + ",";
-  row += csv_field(r.channel) + ",";
-  row += (r.contact_id ? std::to_string(*r.contact_id) : std::string()) + ",";
-  row += csv_field(s.name) + ",";
-  row += csv_field(s.language) + ",";
-  row += csv_field(s.phone) + ",";
-  row += csv_field(s.email) + ",";
-  row += csv_field(r.text) + ",";
-  row += csv_field(r.keyword) + ",";
-  row += (s.case_id ? std::to_string(s.case_id) : std::string()) + ",";
-  row += csv_field(s.case_status) + "\r\n";
-  return row;
+  return csv.row({std::to_string(r.id), core::format_utc(r.received_at), r.channel,
+                  r.contact_id ? std::to_string(*r.contact_id) : std::string(), s.name, s.language, s.phone, s.email,
+                  r.text, r.keyword, s.case_id ? std::to_string(s.case_id) : std::string(), s.case_status});
 }
 
 bool wants_csv(const Request& request, std::string& format_error) {
@@ -115,7 +94,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
     json body = {{"municipality", code},
                  {"items", std::move(items)},
                  {"next_after", page->more ? json(page->next_after) : json(nullptr)}};
-    return json_response(body.dump());
+    return json_response(core::json_text(body));
   }
 
   // CSV: streamed page by page along the id cursor, so a large list never sits in memory.
@@ -130,11 +109,11 @@ Response list_responses(ApiContext& ctx, Call& call) {
   Response r;
   r.content_type = "text/csv; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".csv\"");
-  r.stream = [state, lists, actor]() -> std::optional<std::string> {
+  r.stream = [state, lists, actor, csv = core::CsvWriter(kCsvFormat)]() -> std::optional<std::string> {
     if (state->stage == 0) {
       state->stage = 1;
-      return std::string("\xEF\xBB\xBF") +
-             "id,received_at,channel,contact_id,name,language,phone,email,text,keyword,case_id,case_status\r\n";
+      return csv.start() + csv.row({"id", "received_at", "channel", "contact_id", "name", "language", "phone",
+                                    "email", "text", "keyword", "case_id", "case_status"});
     }
     if (state->stage == 2) return std::nullopt;
     int page = kCsvPage;
@@ -146,7 +125,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
       state->stage = 2;
       return std::nullopt;
     }
-    for (const auto& s : got->rows) chunk += csv_row(s);
+    for (const auto& s : got->rows) chunk += csv_row(csv, s);
     state->q.after_id = got->next_after;
     const int rows = static_cast<int>(got->rows.size());
     if (state->remaining > 0) {
@@ -181,7 +160,7 @@ Response list_cases(ApiContext& ctx, Call& call) {
   if (!cases) return fail(cases.error());
   json items = json::array();
   for (const auto& c : *cases) items.push_back(case_json(c));
-  return json_response(json{{"owner", lists.owner_code(actor)}, {"items", std::move(items)}}.dump());
+  return json_response(core::json_text(json{{"owner", lists.owner_code(actor)}, {"items", std::move(items)}}));
 }
 
 Response set_case_status(ApiContext& ctx, Call& call, const std::string& status) {
@@ -197,7 +176,7 @@ Response set_case_status(ApiContext& ctx, Call& call, const std::string& status)
   }
   auto updated = services::ResponseLists(*ctx.db, *ctx.clock, *ctx.config).set_case_status(actor_of(call), *id, status, note);
   if (!updated) return fail(updated.error());
-  return json_response(case_json(*updated).dump());
+  return json_response(core::json_text(case_json(*updated)));
 }
 
 }  // namespace

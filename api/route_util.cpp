@@ -1,12 +1,66 @@
 #include "api/route_util.h"
 
 #include <charconv>
+#include <cstdio>
 
 #include "api/errors.h"
+#include "core/text_encoding.h"
 
 namespace outreach::api {
 
+namespace {
+
+// U+FDD0, a noncharacter no client sends: marks where the bad bytes were once the text is parsed.
+constexpr std::string_view kMark = "\xEF\xB7\x90";
+
+// The path of the first key or string value holding the mark, or empty.
+std::string marked_member(const json& j, const std::string& path) {
+  if (j.is_string()) return j.get_ref<const std::string&>().find(kMark) != std::string::npos ? path : std::string();
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      if (auto p = marked_member(j[i], path + "[" + std::to_string(i) + "]"); !p.empty()) return p;
+    }
+  }
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string member = path.empty() ? it.key() : path + "." + it.key();
+      if (it.key().find(kMark) != std::string::npos) return member;
+      if (auto p = marked_member(it.value(), member); !p.empty()) return p;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Status check_json_utf8(std::string_view text) {
+  auto bad = core::first_invalid_utf8(text);
+  if (!bad) return {};
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*bad]));
+  const std::string message = "not valid UTF-8 (byte " + std::string(byte) + " at offset " + std::to_string(*bad) + ")";
+  std::string marked(text.substr(0, *bad));
+  for (std::size_t i = *bad; i < text.size();) {
+    auto next = core::first_invalid_utf8(text.substr(i));
+    if (next && *next == 0) {
+      marked += kMark;
+      ++i;
+      continue;
+    }
+    std::size_t n = next ? *next : text.size() - i;
+    marked.append(text.substr(i, n));
+    i += n;
+  }
+  json parsed = json::parse(marked, nullptr, false);
+  std::string member = parsed.is_discarded() ? std::string() : marked_member(parsed, "");
+  for (std::size_t at = member.find(kMark); at != std::string::npos; at = member.find(kMark, at)) {
+    member.replace(at, kMark.size(), "\xEF\xBF\xBD");  // name the member as the client will see it
+  }
+  return core::Error::invalid(message, member.empty() ? "body" : member);
+}
+
 core::Result<json> parse_json_object(const Request& request) {
+  if (auto st = check_json_utf8(request.body); !st) return st.error();
   json body = json::parse(request.body, nullptr, false);
   if (body.is_discarded()) return core::Error::invalid("malformed JSON", "body");
   if (!body.is_object()) return core::Error::invalid("expected a JSON object", "body");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,8 +20,13 @@ namespace outreach::api {
 
 using json = nlohmann::json;
 
-// The body as a JSON object; invalid_input "malformed JSON ..." (field "body") otherwise.
+// The body as a JSON object; invalid_input "malformed JSON ..." (field "body") otherwise, and
+// invalid_input naming the member ("reports[0].note") whose string is not valid UTF-8.
 core::Result<json> parse_json_object(const Request& request);
+
+// Refuses JSON text with bytes that are not UTF-8, naming the member they are in ("name",
+// "reports[2].note"), or "body" when they are outside any string. Valid UTF-8 passes unparsed.
+core::Status check_json_utf8(std::string_view text);
 
 // A positive decimal id, or nullopt.
 std::optional<std::int64_t> parse_id(const std::string& text);

@@ -6,6 +6,7 @@
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
+#include "core/json_text.h"
 #include "services/field_reports.h"
 #include "engine/engine_config.h"
 #include "services/assignments.h"
@@ -72,13 +73,13 @@ Response assign(ApiContext& ctx, Call& call) {
       actor_of(call), {.count = static_cast<int>(count), .municipality = municipality->value_or(""),
                        .language = language->value_or("")});
   if (!batch) return fail(batch.error());
-  return json_response(batch_json(*batch).dump(), 201);
+  return json_response(core::json_text(batch_json(*batch)), 201);
 }
 
 Response list_assignments(ApiContext& ctx, Call& call) {
   auto batch = assignments_for(ctx).held(actor_of(call));
   if (!batch) return fail(batch.error());
-  return json_response(batch_json(*batch).dump());
+  return json_response(core::json_text(batch_json(*batch)));
 }
 
 Response release(ApiContext& ctx, Call& call) {
@@ -164,7 +165,7 @@ Response contact_log(ApiContext& ctx, Call& call) {
   json out = {{"id", recorded->contact_log_id}, {"contact_id", contact_id},
               {"consent_events", recorded->consent_events}};
   if (recorded->case_id) out["case_id"] = *recorded->case_id;
-  return json_response(out.dump(), 201);
+  return json_response(core::json_text(out), 201);
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 // Provider webhooks: no bearer token; the channel's connector verifies the signature before
 // anything is parsed or recorded. Inbound messages and status callbacks go to the engine's
 // InboundProcessor, which records a provider message id once (a redelivery answers 200 and is ignored).
+// A body with bytes that are not UTF-8 is repaired (U+FFFD) after the signature check, so a JSON
+// parser still reads it and the reply is recorded rather than lost.
 
 #include "api/errors.h"
 #include "api/route_util.h"
 #include "api/router.h"
 #include "channels/connector.h"
+#include "core/text_encoding.h"
+#include "core/json_text.h"
 #include "engine/inbound.h"
 
 namespace outreach::api {
@@ -24,6 +28,7 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
   if (auto st = connector.verify_signature(webhook); !st) {
     return json_response(net::json_error_body("forbidden", "signature refused"), 403);
   }
+  webhook.body = core::repair_utf8(webhook.body);
   auto events = connector.parse_webhook(webhook);
   if (!events) return fail(events.error());
 
@@ -58,7 +63,7 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
                       " statuses=" + std::to_string(statuses);
   json body = {{"recorded", recorded}, {"duplicates", duplicates}, {"statuses", statuses},
                {"unknown_statuses", unknown_statuses}};
-  return json_response(body.dump());
+  return json_response(core::json_text(body));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "campaigns/campaign.h"
+#include "core/csv_writer.h"
+#include "core/json_text.h"
 #include "core/urn.h"
 #include "services/campaign_desk.h"
 #include "services/people.h"
@@ -74,7 +76,7 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
             std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected, " +
                 std::to_string(report.suppressed.size()) + " suppressed");
   out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << ", suppressed "
-      << report.suppressed.size() << "\n";
+      << report.suppressed.size() << " (file encoding " << report.encoding << ")\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
   for (const auto& r : report.suppressed) out << "  line " << r.line << ": " << r.reason << "\n";
   return 0;
@@ -247,7 +249,7 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
     j["posts"].push_back({{"id", p.id}, {"channel", p.channel}, {"status", p.status},
                           {"provider_post_id", p.provider_post_id}});
   }
-  out << j.dump() << "\n";
+  out << core::json_text(j) << "\n";
   return 0;
 }
 
@@ -316,15 +318,11 @@ int cmd_principals_list(AppContext& ctx, std::ostream& out) {
 }
 
 int cmd_audit_export(AppContext& ctx, std::ostream& out) {
-  out << "id,at,actor,action,subject,purpose,request_id,detail,prev_hash,hash\n";
+  const core::CsvWriter csv;
+  out << csv.row({"id", "at", "actor", "action", "subject", "purpose", "request_id", "detail", "prev_hash", "hash"});
   storage::AuditLog(*ctx.db).for_each([&](const storage::AuditRecord& r) {
-    auto q = [](const std::string& s) {
-      std::string o = "\"";
-      for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-      return o + "\"";
-    };
-    out << r.id << "," << core::format_utc(r.at) << "," << q(r.actor) << "," << q(r.action) << "," << q(r.subject) << ","
-        << q(r.purpose) << "," << q(r.request_id) << "," << q(r.detail) << "," << r.prev_hash << "," << r.hash << "\n";
+    out << csv.row({std::to_string(r.id), core::format_utc(r.at), r.actor, r.action, r.subject, r.purpose,
+                    r.request_id, r.detail, r.prev_hash, r.hash});
   });
   return 0;
 }

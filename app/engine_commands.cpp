@@ -10,6 +10,8 @@
 #include "app/commands.h"
 #include "api/context.h"
 #include "api/router.h"
+#include "core/csv_writer.h"
+#include "core/text_encoding.h"
 #include "services/campaign_desk.h"
 #include "services/response_lists.h"
 #include "services/unsubscribe.h"
@@ -73,13 +75,11 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
-  auto csv = [](const std::string& s) {
-    if (s.find_first_of(",\"\n;") == std::string::npos) return s;
-    std::string o = "\"";
-    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-  };
-  if (format == "csv") out << "\xEF\xBB\xBF" << "response_id,received_at,name,language,phone,email,channel,keyword,text,case_id,case_status\n";
+  const core::CsvWriter csv({.separator = ',', .bom = true});
+  if (format == "csv") {
+    out << csv.start() << csv.row({"response_id", "received_at", "name", "language", "phone", "email", "channel",
+                                   "keyword", "text", "case_id", "case_status"});
+  }
   if (format == "json") out << "[";
   bool first = true;
   std::int64_t total = 0;
@@ -89,11 +89,12 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
       ++total;
       const auto& r = s.response;
       if (format == "csv") {
-        out << r.id << "," << core::format_utc(r.received_at) << "," << csv(s.name) << "," << s.language << "," << s.phone
-            << "," << s.email << "," << r.channel << "," << r.keyword << "," << csv(r.text) << ","
-            << (s.case_id ? std::to_string(s.case_id) : "") << "," << s.case_status << "\n";
+        out << csv.row({std::to_string(r.id), core::format_utc(r.received_at), s.name, s.language, s.phone, s.email,
+                        r.channel, r.keyword, r.text, s.case_id ? std::to_string(s.case_id) : std::string(),
+                        s.case_status});
       } else if (format == "json") {
-        auto j = [](const std::string& v) {
+        auto j = [](const std::string& raw) {
+          const std::string v = core::repair_utf8(raw);
           std::string o = "\"";
           for (char c : v) {
             if (c == '"' || c == '\\') o += '\\';

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/csv_reader.h"
+#include "core/text_encoding.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 
@@ -23,7 +24,9 @@ core::Result<std::vector<std::map<std::string, std::string>>> read_table(const s
                                                                           const std::vector<std::string>& required) {
   auto text = read_file(path);
   if (!text) return text.error();
-  auto table = core::parse_csv(*text);
+  auto decoded = core::decode_text_file(*text);
+  if (!decoded) return decoded.error().within(path);
+  auto table = core::parse_csv(decoded->text);
   if (!table.error.empty()) return core::Error::invalid(table.error, path);
   if (table.records.empty()) return core::Error::invalid("empty file", path);
   const auto& header = table.records[0].fields;

@@ -2,8 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <initializer_list>
 #include <set>
+
+#include "core/text_encoding.h"
 
 namespace outreach::campaigns {
 namespace {
@@ -298,6 +302,18 @@ Finding at_mark(const std::string& file, const YAML::Mark& m, std::string messag
 
 ParseOutcome parse_campaign(std::string_view yaml_text, const std::string& file_name) {
   ParseOutcome out;
+  // Campaign files are UTF-8: a stray byte would end up in every message sent.
+  if (auto bad = core::first_invalid_utf8(yaml_text)) {
+    const std::string_view before = yaml_text.substr(0, *bad);
+    const auto line_start = before.rfind('\n');
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const int column = static_cast<int>(*bad - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(yaml_text[*bad]));
+    out.findings.push_back(Finding{Finding::error, file_name, line, column, "",
+                                   std::string("not valid UTF-8 (byte ") + byte + "): save the file as UTF-8"});
+    return out;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

@@ -304,11 +304,8 @@ class Checker {
   void partial_cycles(const std::string& id,
                       const std::map<std::string, TemplateText>& texts) {
     for (const auto& [lang, t] : texts) {
-      auto r = render(c_, id, lang, {});
-      if (!r && r.error().message.find("includes itself") != std::string::npos &&
-          reported_cycles_.insert(r.error().where).second) {
-        error(r.error().where, r.error().message);
-      }
+      auto st = check_partials(c_, id, lang);
+      if (!st && reported_cycles_.insert(st.error().where).second) error(st.error().where, st.error().message);
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace outreach::campaigns {
@@ -24,28 +26,76 @@ const std::string* partial_text(const Campaign& c, const std::string& name, cons
   return nullptr;
 }
 
-// Partials reachable from `text` in `lang`; false (with the partial named) on a cycle.
-bool check_partials(const Campaign& c, const std::string& text, const std::string& lang,
-                    std::vector<std::string>& stack, std::string& cyclic) {
-  std::vector<TemplateTag> tags;
-  std::string ignored;
-  scan_template(text, tags, &ignored);
-  for (const auto& t : tags) {
-    if (t.kind != TemplateTag::partial) continue;
-    for (const auto& s : stack) {
-      if (s == t.name) {
-        cyclic = t.name;
-        return false;
+// Walks the partials reachable from a text in one language and adds up how large the text becomes
+// once they are expanded (variables not counted). Memoised per partial, so a chain in which each
+// partial includes the previous one twice costs one visit per partial, not 2^n.
+class PartialExpansion {
+ public:
+  PartialExpansion(const Campaign& c, const std::string& lang) : c_(c), lang_(lang) {}
+
+  // The expanded size of `text`, or the error (cycle, depth or size) without a field.
+  core::Result<std::size_t> size_of(const std::string& text) {
+    std::vector<TemplateTag> tags;
+    std::string ignored;
+    scan_template(text, tags, &ignored);
+    std::size_t size = text.size();
+    for (const auto& t : tags) {
+      if (t.kind != TemplateTag::partial) continue;
+      const std::string* p = partial_text(c_, t.name, lang_);
+      if (p == nullptr) continue;
+      if (std::find(stack_.begin(), stack_.end(), t.name) != stack_.end()) {
+        return core::Error::invalid("partial '" + t.name + "' includes itself", "partials." + t.name);
+      }
+      auto known = memo_.find(t.name);
+      if (known == memo_.end()) {
+        if (stack_.size() >= kMaxPartialDepth) return depth_error(t.name);
+        stack_.push_back(t.name);
+        auto child = size_of(*p);
+        stack_.pop_back();
+        if (!child) return child.error();
+        known = memo_.emplace(t.name, Expansion{*child, height_of(*p)}).first;
+      }
+      if (stack_.size() + 1 + known->second.height > kMaxPartialDepth) return depth_error(t.name);
+      size += known->second.size;
+      if (size > kMaxExpandedSize) {
+        return core::Error::invalid("expands to more than " + std::to_string(kMaxExpandedSize) +
+                                    " bytes through its partials");
       }
     }
-    const std::string* p = partial_text(c, t.name, lang);
-    if (p == nullptr) continue;
-    stack.push_back(t.name);
-    if (!check_partials(c, *p, lang, stack, cyclic)) return false;
-    stack.pop_back();
+    return size;
   }
-  return true;
-}
+
+ private:
+  struct Expansion {
+    std::size_t size = 0;
+    std::size_t height = 0;  // levels of partials below this one
+  };
+
+  // Requires: every partial `text` includes is in memo_ (size_of ran on it).
+  std::size_t height_of(const std::string& text) const {
+    std::vector<TemplateTag> tags;
+    std::string ignored;
+    scan_template(text, tags, &ignored);
+    std::size_t h = 0;
+    for (const auto& t : tags) {
+      if (t.kind != TemplateTag::partial) continue;
+      if (auto m = memo_.find(t.name); m != memo_.end()) h = std::max(h, m->second.height + 1);
+    }
+    return h;
+  }
+
+  core::Error depth_error(const std::string& name) const {
+    std::string chain;
+    for (const auto& s : stack_) chain += s + " > ";
+    return core::Error::invalid("partials nest deeper than " + std::to_string(kMaxPartialDepth) + " levels (" +
+                                chain + name + (stack_.size() < kMaxPartialDepth ? " > ..." : "") + ")");
+  }
+
+  const Campaign& c_;
+  const std::string& lang_;
+  std::map<std::string, Expansion> memo_;
+  std::vector<std::string> stack_;
+};
 
 core::Result<std::string> render_one(const std::string& text, const mstch::data& data, bool escape,
                                      const std::string& field) {
@@ -56,6 +106,22 @@ core::Result<std::string> render_one(const std::string& text, const mstch::data&
 }
 
 }  // namespace
+
+core::Status check_partials(const Campaign& c, const std::string& template_id, const std::string& language) {
+  auto t = c.templates.find(template_id);
+  if (t == c.templates.end()) return {};
+  auto body = t->second.find(language);
+  if (body == t->second.end()) return {};
+  const std::string field = "templates." + template_id + "." + language;
+  PartialExpansion expansion(c, language);
+  for (auto [part, name] : {std::pair{&body->second.subject, "subject"}, std::pair{&body->second.text, "text"},
+                            std::pair{&body->second.html, "html"}}) {
+    auto size = expansion.size_of(*part);
+    if (!size && size.error().where.empty()) return core::Error::invalid(size.error().message, field + "." + name);
+    if (!size) return size.error();
+  }
+  return {};
+}
 
 const std::vector<std::string>& known_variables() {
   static const std::vector<std::string> kVars = {
@@ -108,13 +174,7 @@ core::Result<RenderedMessage> render(const Campaign& c, const std::string& templ
   }
   const std::string field = "templates." + template_id + "." + lang;
 
-  std::vector<std::string> stack;
-  std::string cyclic;
-  for (const std::string* part : {&body->second.subject, &body->second.text, &body->second.html}) {
-    if (!check_partials(c, *part, lang, stack, cyclic)) {
-      return core::Error::invalid("partial '" + cyclic + "' includes itself", "partials." + cyclic);
-    }
-  }
+  if (auto st = check_partials(c, template_id, lang); !st) return st.error();
 
   mstch::data data{mstch::data::type::object};
   data.set("sender", c.sender);

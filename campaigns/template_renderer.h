@@ -7,6 +7,7 @@
 //  3. sender, reply_number and campaign_name are filled from the campaign unless vars has them.
 // Also the small template scanner that validate() and lint() use to see variables and partials.
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -29,9 +30,21 @@ struct RenderedMessage {
 
 // Requires: the campaign has `template_id`, with an nl text (validate() checks both).
 // Errors: not_found for an unknown template or a missing nl; invalid_input for Mustache syntax
-// errors or partials that include themselves, naming the field ("templates.x.nl.text").
+// errors or partials check_partials() refuses, naming the field ("templates.x.nl.text").
 core::Result<RenderedMessage> render(const Campaign& campaign, const std::string& template_id,
                                      const std::string& language, const RenderVars& vars);
+
+// Partials nest at most this deep, and a text expanded through its partials stays this small:
+// partials that include each other twice per level would otherwise grow as 2^depth and hold the
+// io thread for minutes.
+inline constexpr std::size_t kMaxPartialDepth = 8;
+inline constexpr std::size_t kMaxExpandedSize = 64 * 1024;
+
+// The partials of one template language, checked without expanding them (memoised, linear in the
+// number of partials): invalid_input "partial 'x' includes itself" (where "partials.x"), or
+// "partials nest deeper than 8 levels (a > b > ...)" / "expands to more than 65536 bytes through
+// its partials" (where "templates.<id>.<lang>.<subject|text|html>"). Ok for an unknown template.
+core::Status check_partials(const Campaign& campaign, const std::string& template_id, const std::string& language);
 
 // The language render() would use for a contact who prefers `preferred`: it, or nl.
 std::string language_for(const Campaign& campaign, const std::string& template_id,

@@ -8,6 +8,7 @@
 
 #include "channels/form_encoding.h"
 #include "channels/signature.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 
@@ -74,7 +75,7 @@ core::Result<TransportRequest> CmConnector::build_send(const OutboundMessage& ms
   TransportRequest req;
   req.url = config_.base_url + "/v1.0/message";
   req.headers = {{"Content-Type", "application/json; charset=utf-8"}, {"X-CM-PRODUCTTOKEN", config_.product_token}};
-  req.body = body.dump();
+  req.body = core::json_text(body);
   return req;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "channels/webhook_connector.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 namespace {
@@ -164,7 +165,7 @@ std::string IntermediaryConnector::digest_json(const Digest& d) const {
     body["people"].push_back(std::move(person));
   }
   body["material"] = {{"subject", d.subject}, {"text", d.text}};
-  return body.dump();
+  return core::json_text(body);
 }
 
 std::string IntermediaryConnector::digest_text(const Digest& d) const {

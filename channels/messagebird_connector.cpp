@@ -8,6 +8,7 @@
 
 #include "channels/form_encoding.h"
 #include "channels/signature.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 
@@ -83,7 +84,7 @@ core::Result<TransportRequest> MessageBirdConnector::build_send(const OutboundMe
   req.url = config_.base_url + "/messages";
   req.headers = {{"Authorization", "AccessKey " + config_.access_key}, {"Content-Type", "application/json"},
                  {"Accept", "application/json"}};
-  req.body = body.dump();
+  req.body = core::json_text(body);
   return req;
 }
 

@@ -5,6 +5,7 @@
 #include "channels/json_fields.h"
 
 #include "channels/whatsapp_connector.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 
@@ -40,7 +41,7 @@ core::Result<TransportRequest> MessengerConnector::build_send(const OutboundMess
   TransportRequest req;
   req.url = config_.base_url + "/" + config_.version + "/me/messages";
   req.headers = {{"Authorization", "Bearer " + config_.page_access_token}, {"Content-Type", "application/json"}};
-  req.body = body.dump();
+  req.body = core::json_text(body);
   return req;
 }
 

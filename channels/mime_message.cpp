@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text_encoding.h"
+
 namespace outreach::channels::mime {
 namespace {
 
@@ -42,24 +44,6 @@ int hex_value(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
@@ -347,7 +331,7 @@ std::string decode_header_words(std::string_view value) {
         if (ok) {
           if (!last_was_word) out += pending_ws;
           pending_ws.clear();
-          out += to_utf8(bytes, charset);
+          out += core::to_utf8(bytes, charset);
           last_was_word = true;
           i = end + 2;
           continue;
@@ -368,7 +352,8 @@ std::string decode_header_words(std::string_view value) {
     ++i;
   }
   out += pending_ws;
-  return out;
+  // Raw 8-bit bytes outside encoded words (a header written in some legacy charset): not UTF-8.
+  return core::repair_utf8(out);
 }
 
 std::string format_address(std::string_view display_name, std::string_view address,
@@ -446,40 +431,6 @@ std::optional<core::TimePoint> parse_date(std::string_view text) {
   }
   auto tp = sys_days{ymd} + hours{hh} + minutes{mm} + seconds{ss} - minutes{offset_min};
   return time_point_cast<core::Millis>(tp);
-}
-
-std::string to_utf8(std::string_view bytes, std::string_view charset) {
-  static constexpr std::array<std::uint16_t, 32> kCp1252 = {
-      0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-      0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-      0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
-  std::string cs = lower(trim(charset));
-  bool latin1 = cs == "iso-8859-1" || cs == "latin1" || cs == "latin-1" || cs == "iso8859-1" ||
-                cs == "iso_8859-1" || cs == "iso-8859-15";
-  bool cp1252 = cs == "windows-1252" || cs == "cp1252";
-  std::string out;
-  out.reserve(bytes.size());
-  if (latin1 || cp1252) {
-    for (char c : bytes) {
-      auto b = static_cast<unsigned char>(c);
-      if (cp1252 && b >= 0x80 && b < 0xA0) append_utf8(out, kCp1252[b - 0x80]);
-      else append_utf8(out, b);
-    }
-    return out;
-  }
-  if (!cs.empty() && cs != "utf-8" && cs != "utf8" && cs != "us-ascii" && cs != "ascii")
-    return std::string(bytes);
-  for (std::size_t i = 0; i < bytes.size();) {
-    std::size_t n = utf8_sequence_length(bytes, i);
-    if (n == 0) {
-      append_utf8(out, 0xFFFD);
-      ++i;
-    } else {
-      out.append(bytes.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
 }
 
 // --- building --------------------------------------------------------------------------------
@@ -619,7 +570,7 @@ std::string Part::decoded_body() const {
 }
 
 std::string Part::text() const {
-  std::string s = to_utf8(decoded_body(), content_type_param("charset"));
+  std::string s = core::to_utf8(decoded_body(), content_type_param("charset"));
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -5,7 +5,8 @@
 // The builder writes CRLF line endings, keeps every line at most 76 characters (headers folded,
 // bodies quoted-printable) and never produces bare CR or LF. SMTP dot-stuffing is the transport's
 // job (curl does it). The parser is lenient: it accepts LF or CRLF, folded headers, nested
-// multiparts, quoted-printable and base64, and UTF-8, US-ASCII, ISO-8859-1 and windows-1252 text.
+// multiparts, quoted-printable and base64, and text in any charset glibc iconv knows; what it cannot
+// decode becomes U+FFFD, so parsed text is always valid UTF-8.
 // All functions are pure and safe from any thread.
 
 #include <cstdint>
@@ -37,7 +38,8 @@ std::string qp_decode(std::string_view text);
 // words are separated by "\r\n " (folding) so a header line stays within 76 characters.
 // `header_name_length` is the length of "Subject" etc., used to fit the first word on its line.
 std::string encode_header_words(std::string_view utf8, std::size_t header_name_length = 0);
-// RFC 2047 decoding of a header value: joins adjacent encoded words, converts charsets to UTF-8.
+// RFC 2047 decoding of a header value: joins adjacent encoded words, converts charsets to UTF-8
+// (core::to_utf8). Always valid UTF-8: unknown charsets and bad bytes become U+FFFD.
 std::string decode_header_words(std::string_view value);
 
 // "Name <addr>" with the name quoted or encoded as needed; just "addr" when the name is empty.
@@ -48,10 +50,6 @@ std::string format_address(std::string_view display_name, std::string_view addre
 std::string format_date(core::TimePoint t);
 // Parses an RFC 5322 date (with or without weekday, numeric zone or UT/GMT/Z, optional comment).
 std::optional<core::TimePoint> parse_date(std::string_view text);
-
-// Converts text in `charset` (utf-8, us-ascii, iso-8859-1/latin1, windows-1252) to UTF-8.
-// Unknown charsets are passed through unchanged; invalid UTF-8 bytes become U+FFFD.
-std::string to_utf8(std::string_view bytes, std::string_view charset);
 
 // --- building --------------------------------------------------------------------------------
 
@@ -89,7 +87,8 @@ struct Part {
   std::string content_type_param(std::string_view name) const;
   // The body with its Content-Transfer-Encoding removed (bytes, not charset-converted).
   std::string decoded_body() const;
-  // decoded_body() converted to UTF-8 using the charset parameter (default us-ascii/UTF-8).
+  // decoded_body() converted to UTF-8 using the charset parameter (default us-ascii/UTF-8); always
+  // valid UTF-8.
   std::string text() const;
   // First part (depth first, this one included) whose media type equals `type`.
   const Part* find(std::string_view type) const;

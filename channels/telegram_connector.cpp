@@ -5,6 +5,7 @@
 #include "channels/json_fields.h"
 
 #include "channels/signature.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 
@@ -38,7 +39,7 @@ core::Result<TransportRequest> TelegramConnector::build_send(const OutboundMessa
   TransportRequest req;
   req.url = config_.base_url + "/bot" + config_.bot_token + "/sendMessage";
   req.headers = {{"Content-Type", "application/json"}};
-  req.body = json{{"chat_id", chat_id}, {"text", msg.text}}.dump();
+  req.body = core::json_text(json{{"chat_id", chat_id}, {"text", msg.text}});
   return req;
 }
 

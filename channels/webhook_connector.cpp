@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "channels/signature.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 namespace {
@@ -148,7 +149,7 @@ core::Result<TransportRequest> WebhookConnector::build_notification(std::string_
   req.kind = TransportRequest::Kind::http;
   req.method = "POST";
   req.url = settings_.url;
-  req.body = body.dump();
+  req.body = core::json_text(body);
   req.timeout = settings_.timeout;
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("X-Outreach-Event", std::string(event_type));

@@ -10,6 +10,7 @@
 
 #include "channels/form_encoding.h"
 #include "channels/signature.h"
+#include "core/json_text.h"
 
 namespace outreach::channels {
 
@@ -159,7 +160,7 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
   TransportRequest req;
   req.url = config_.base_url + "/" + config_.version + "/" + config_.phone_number_id + "/messages";
   req.headers = {{"Authorization", "Bearer " + config_.access_token}, {"Content-Type", "application/json"}};
-  req.body = body.dump();
+  req.body = core::json_text(body);
   return req;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// RFC 4180 CSV as spreadsheets write it: UTF-8 with or without BOM, comma or semicolon separated
+// RFC 4180 CSV as spreadsheets write it: UTF-8 with or without BOM (decode other encodings first with
+// core::decode_text_file), comma or semicolon separated
 // (detected from the header line; Dutch Excel writes ';'), quoted fields with "" escapes and line
 // breaks inside quotes. Each record keeps the line number it started on, for error messages.
 

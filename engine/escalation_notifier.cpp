@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "channels/webhook_connector.h"
+#include "core/json_text.h"
 #include "net/http_transport.h"
 #include "net/asio.h"
 
@@ -13,10 +14,9 @@ namespace outreach::engine {
 
 std::string escalation_notice_json(const EscalationNotice& notice) {
   if (notice.status == "open") {
-    return nlohmann::json{{"case_id", notice.case_id}, {"municipality", notice.municipality},
+    return core::json_text(nlohmann::json{{"case_id", notice.case_id}, {"municipality", notice.municipality},
                           {"owner", notice.to_owner},  {"owner_kind", notice.to_kind},
-                          {"status", notice.status},   {"opened_at", core::format_utc(notice.at)}}
-        .dump();
+                          {"status", notice.status},   {"opened_at", core::format_utc(notice.at)}});
   }
   nlohmann::json j = {
       {"case_id", notice.case_id},       {"municipality", notice.municipality},
@@ -24,7 +24,7 @@ std::string escalation_notice_json(const EscalationNotice& notice) {
       {"owner_kind", notice.to_kind},    {"status", notice.status},
       {"escalated_at", core::format_utc(notice.at)}, {"reason", notice.reason},
   };
-  return j.dump();
+  return core::json_text(j);
 }
 
 struct WebhookEscalationNotifier::Impl {

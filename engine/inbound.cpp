@@ -6,6 +6,8 @@
 #include <cctype>
 
 #include "campaigns/campaign.h"
+#include "core/log_mask.h"
+#include "core/text_encoding.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
 #include "engine/sender.h"
@@ -115,7 +117,12 @@ InboundProcessor::InboundProcessor(storage::Database& db, const core::Clock& clo
                                    Sender* replies)
     : db_(db), clock_(clock), config_(config), replies_(replies) {}
 
-core::Result<InboundResult> InboundProcessor::handle(const std::string& channel, const channels::InboundMessage& message) {
+core::Result<InboundResult> InboundProcessor::handle(const std::string& channel, const channels::InboundMessage& received) {
+  // The one boundary every inbound message crosses (webhooks, IMAP, simulate reply): text that is
+  // not UTF-8 is repaired with U+FFFD rather than refused, so a reply is never lost.
+  channels::InboundMessage message = received;
+  message.provider_message_id = core::repair_utf8(message.provider_message_id);
+  message.text = core::repair_utf8(message.text);
   InboundResult result;
   const auto now = clock_.now();
   const auto at = message.at.value_or(now);
@@ -270,7 +277,10 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
   return result;
 }
 
-core::Result<bool> InboundProcessor::handle_status(const std::string& channel, const channels::StatusUpdate& update) {
+core::Result<bool> InboundProcessor::handle_status(const std::string& channel, const channels::StatusUpdate& received) {
+  channels::StatusUpdate update = received;
+  update.provider_id = core::repair_utf8(update.provider_id);
+  update.reason = core::repair_utf8(update.reason);
   storage::MessageStatus status = storage::MessageStatus::sent;
   switch (update.state) {
     case channels::DeliveryState::sent: status = storage::MessageStatus::sent; break;
@@ -285,7 +295,7 @@ core::Result<bool> InboundProcessor::handle_status(const std::string& channel, c
     // A hard bounce: the address does not work; later steps fall back to other channels.
     if (auto row = outbox.find_by_provider_id(update.provider_id); row && !row->urn.empty()) {
       if (auto st = storage::ContactStore(db_).mark_address_bad(row->urn, update.reason); !st) {
-        spdlog::warn("marking {} bad: {}", row->urn, st.error().what());
+        spdlog::warn("marking {} bad: {}", core::mask_address(row->urn), st.error().what());
       }
     }
   }

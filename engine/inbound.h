@@ -18,6 +18,8 @@
 // anything else gets no reply and changes nothing.
 // Requires: EngineConfig::suppression_key is set (handle() fails with an error otherwise).
 // Also applies provider status callbacks to the outbox (and marks bounced addresses bad).
+// Text that is not valid UTF-8 (message text, provider ids, status reasons) is repaired with U+FFFD
+// here, once for every source: a reply with a stray byte is recorded, never refused.
 
 #include <cstdint>
 #include <map>

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <variant>
 
+#include "channels/mime_message.h"
+#include "core/log_mask.h"
 #include "net/curl_multi.h"
 #include "engine/inbound.h"
 #include "net/asio.h"
@@ -193,8 +195,8 @@ struct MailboxPoller::Impl {
           ++report.bounces;
         } else {
           ++report.unknown_bounces;
-          spdlog::info("imap {}: bounce for {} matches no message of ours (Message-ID {})", where, bounce->recipient,
-                       bounce->status.provider_id);
+          spdlog::info("imap {}: bounce for {} matches no message of ours (Message-ID {})", where,
+                       core::mask_address(bounce->recipient), bounce->status.provider_id);
         }
         return Outcome::recorded;
       }
@@ -215,7 +217,9 @@ struct MailboxPoller::Impl {
       }
       const auto& other = std::get<channels::MailboxOther>(*item);
       ++report.other;
-      spdlog::info("imap {}: left in the mailbox ({}): \"{}\" from {}", where, other.why, other.subject, other.from);
+      // No subject or display name in the log: they are personal. The Message-ID finds the mail.
+      spdlog::info("imap {}: left in the mailbox ({}): Message-ID {} from {}", where, other.why, other.message_id,
+                   core::mask_address(channels::mime::extract_address(other.from)));
       return Outcome::kept;
     } catch (const std::exception& e) {
       fail("record " + where, e.what());

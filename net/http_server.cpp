@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "core/text_encoding.h"
 #include "net/listener.h"
 #include "net/asio.h"
 
@@ -20,7 +21,8 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view raw) {
+  const std::string s = core::repair_utf8(raw);  // a message may quote what the client sent
   out += '"';
   for (unsigned char c : s) {
     switch (c) {

@@ -74,6 +74,12 @@ struct HttpServerOptions {
   std::chrono::milliseconds read_timeout{30000};   // per request, header and body together
   std::chrono::milliseconds write_timeout{30000};
   std::size_t max_requests_per_connection = 10000;
+  // At this many open connections the listener stops accepting until one closes (the kernel's
+  // backlog holds the rest), so a flood cannot exhaust descriptors.
+  std::size_t max_connections = 2048;
+  // When accept fails for want of descriptors (EMFILE, ENFILE, ENOBUFS, ENOMEM) the listener waits
+  // this long before trying again, instead of spinning on the error.
+  std::chrono::milliseconds accept_backoff{100};
 };
 
 class Listener;

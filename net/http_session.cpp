@@ -28,8 +28,23 @@ bool ServerShared::add(std::uint64_t id, std::weak_ptr<SessionControl> session) 
 }
 
 void ServerShared::remove(std::uint64_t id) {
+  std::function<void()> callback;
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(id);
+    callback = on_remove_;
+  }
+  if (callback) callback();
+}
+
+std::size_t ServerShared::size() const {
   std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+  return sessions_.size();
+}
+
+void ServerShared::set_on_remove(std::function<void()> callback) {
+  std::lock_guard lock(mutex_);
+  on_remove_ = std::move(callback);
 }
 
 void ServerShared::stop_all() {

@@ -5,7 +5,9 @@
 // ends quietly when a handler starts nothing new. Beast types stay in http_session.cpp: this header
 // hands over an accepted socket as a native descriptor.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,7 +36,12 @@ class ServerShared {
 
   // Returns false (and registers nothing) once stop_all() ran.
   bool add(std::uint64_t id, std::weak_ptr<SessionControl> session);
+  // Unregisters a session and then calls the on_remove callback (outside the lock).
   void remove(std::uint64_t id);
+  // Sessions registered now.
+  std::size_t size() const;
+  // Called after every remove(), from the thread that removed: the listener resumes accepting.
+  void set_on_remove(std::function<void()> callback);
   void stop_all();
   bool stopping() const;
   std::uint64_t next_id();
@@ -46,6 +53,7 @@ class ServerShared {
   std::map<std::uint64_t, std::weak_ptr<SessionControl>> sessions_;  // GUARDED_BY(mutex_)
   std::uint64_t next_id_ = 1;                                        // GUARDED_BY(mutex_)
   bool stopping_ = false;                                            // GUARDED_BY(mutex_)
+  std::function<void()> on_remove_;                                  // GUARDED_BY(mutex_)
 };
 
 // Takes ownership of `native_socket` (an accepted, connected TCP socket) and serves it.

@@ -1,6 +1,9 @@
 #include "net/listener.h"
 
+#include <cerrno>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <spdlog/spdlog.h>
@@ -16,7 +19,10 @@ using tcp = asio::ip::tcp;
 class TcpListener final : public Listener, public std::enable_shared_from_this<TcpListener> {
  public:
   TcpListener(asio::io_context& ioc, std::shared_ptr<ServerShared> shared)
-      : ioc_(ioc), acceptor_(asio::make_strand(ioc)), shared_(std::move(shared)) {}
+      : ioc_(ioc),
+        acceptor_(asio::make_strand(ioc)),
+        backoff_(acceptor_.get_executor()),
+        shared_(std::move(shared)) {}
 
   core::Status bind() {
     error_code ec;
@@ -40,6 +46,13 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
   std::uint16_t port() const override { return port_; }
 
   void run() override {
+    // A session that ends lets a paused accept loop go on (on the acceptor's strand).
+    std::weak_ptr<TcpListener> weak = shared_from_this();
+    shared_->set_on_remove([weak] {
+      if (auto self = weak.lock()) {
+        asio::post(self->acceptor_.get_executor(), [self] { self->resume(); });
+      }
+    });
     asio::dispatch(acceptor_.get_executor(),
                   beast::bind_front_handler(&TcpListener::do_accept, shared_from_this()));
   }
@@ -49,21 +62,52 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
     asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
       error_code ignored;
       self->acceptor_.close(ignored);
+      self->backoff_.cancel();
     });
   }
 
  private:
+  // Invariant (on the acceptor's strand): at most one of {an async_accept, the backoff wait,
+  // paused_} is pending at a time, so the loop never runs twice.
   void do_accept() {
     if (!acceptor_.is_open()) return;
+    if (shared_->size() >= shared_->options().max_connections) {
+      if (!paused_) spdlog::warn("http accept: {} connections open, pausing until one closes", shared_->size());
+      paused_ = true;
+      return;
+    }
     acceptor_.async_accept(asio::make_strand(ioc_),
                            beast::bind_front_handler(&TcpListener::on_accept, shared_from_this()));
   }
 
+  void resume() {
+    if (!paused_ || shared_->size() >= shared_->options().max_connections) return;
+    paused_ = false;
+    do_accept();
+  }
+
+  static bool out_of_descriptors(const error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+           ec == error_code(ENFILE, boost::system::system_category());
+  }
+
   void on_accept(error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec && out_of_descriptors(ec)) {
+      // The pending connection stays in the backlog; trying again at once would spin at 100% CPU.
+      if (!backing_off_logged_) spdlog::warn("http accept: {}; retrying every {} ms", ec.message(),
+                                             shared_->options().accept_backoff.count());
+      backing_off_logged_ = true;
+      backoff_.expires_after(shared_->options().accept_backoff);
+      backoff_.async_wait([self = shared_from_this()](error_code wec) {
+        if (!wec) self->do_accept();
+      });
+      return;
+    }
     if (ec) {
       spdlog::warn("http accept: {}", ec.message());
     } else if (!shared_->stopping()) {
+      backing_off_logged_ = false;
       // Hand the descriptor over: the session's socket lives on its own strand.
       error_code rec;
       int fd = socket.release(rec);
@@ -74,7 +118,10 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
 
   asio::io_context& ioc_;
   tcp::acceptor acceptor_;
+  asio::steady_timer backoff_;
   std::shared_ptr<ServerShared> shared_;
+  bool paused_ = false;
+  bool backing_off_logged_ = false;
   std::uint16_t port_ = 0;
   bool ipv6_ = false;
 };

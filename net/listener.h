@@ -1,6 +1,9 @@
 #pragma once
 // Accepts TCP connections for HttpServer and starts an HttpSession for each. Beast and Asio types
 // stay in listener.cpp; the server holds the listener through this interface.
+// At options().max_connections open sessions it stops accepting until a session ends; when accept
+// fails for want of descriptors (EMFILE, ENFILE) it waits options().accept_backoff and tries again,
+// so neither a flood nor a descriptor shortage makes it spin.
 
 #include <cstdint>
 #include <memory>

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/csv_reader.h"
+#include "core/text_encoding.h"
 #include "core/urn.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
@@ -52,7 +53,9 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
   if (!options.suppressions) {
     return core::Error::internal("no suppression list to check the rows against", options.file_name);
   }
-  core::CsvTable table = core::parse_csv(csv_text);
+  auto decoded = core::decode_text_file(csv_text);
+  if (!decoded) return decoded.error().within(options.file_name);
+  core::CsvTable table = core::parse_csv(decoded->text);
   if (!table.error.empty()) return core::Error::invalid(table.error, options.file_name);
   if (table.records.empty()) return core::Error::invalid("the file is empty (expected a header line)", options.file_name);
 
@@ -77,6 +80,7 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
   storage::ContactStore contacts(db);
   storage::ConsentLedger ledger(db);
   ImportReport report;
+  report.encoding = decoded->encoding;
   const std::size_t total = table.records.size() - 1;
 
   auto st = db.transaction([&]() -> core::Status {

@@ -31,6 +31,7 @@ struct ImportRejection {
 inline constexpr const char* kSuppressedReason = "suppressed: the address of a person who opted out or was erased";
 
 struct ImportReport {
+  std::string encoding;  // detected: "UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE", "Windows-1252"
   int imported = 0;
   std::vector<ImportRejection> rejected;
   std::vector<ImportRejection> suppressed;  // reason kSuppressedReason
@@ -47,6 +48,9 @@ struct ImportOptions {
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
+// The bytes may be UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252 (what Dutch
+// Excel writes); they are converted to UTF-8 first (core::decode_text_file) and the report says
+// which encoding was found. Undecodable bytes refuse the whole file, naming line and column.
 // Errors (whole-file problems such as an unknown column) name the file and line; then nothing is imported.
 core::Result<ImportReport> import_contacts(storage::Database& db, const std::string& csv_text,
                                            const ImportOptions& options, core::TimePoint now);

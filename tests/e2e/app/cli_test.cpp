@@ -232,6 +232,42 @@ TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
   EXPECT_EQ(own.out.rfind("\xEF\xBB\xBFresponse_id,", 0), 0u) << "CSV starts with a BOM for Excel";
 }
 
+TEST_F(Cli, ImportDetectsWindows1252AndReportsTheEncoding) {
+  setup_reference();
+  // What Dutch Excel writes: Windows-1252, ';' separated.
+  auto csv = write("excel.csv", "name;phone;municipality\nJos\xE9 M\xFCller;0612340001;GM0599\n");
+  auto r = run("contacts import '" + csv + "' --as amira");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 1 contacts, rejected 0, suppressed 0 (file encoding Windows-1252)"), std::string::npos) << r.out;
+  auto show = run("contacts show tel:+31612340001 --as amira");
+  EXPECT_NE(show.out.find("Jos\xC3\xA9 M\xC3\xBCller"), std::string::npos) << show.out;
+}
+
+TEST_F(Cli, UndecodableImportNamesLineAndColumnAndImportsNothing) {
+  setup_reference();
+  auto csv = write("bad.csv", "name,phone\nSanne,0612340001\nKe\x81s,0612340002\n");
+  auto r = run("contacts import '" + csv + "' --as amira");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad.csv: line 3, column 3: byte 0x81 is neither UTF-8 nor Windows-1252 text"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(run("contacts show 1 --as amira").code, 1);
+}
+
+// The same cell tests/integration/api/utf8_test.cpp expects from the API's CSV list.
+TEST_F(Cli, ResponsesExportNeutralisesAFormulaLikeTheApi) {
+  setup_reference();
+  ASSERT_EQ(run("principals add rotterdam --kind municipality --scope GM0599").code, 0);
+  auto csv = write("p.csv", "name,phone,municipality,consent\nSanne,0612340001,GM0599,share:GM0599\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  auto reply = run("simulate reply --from tel:0612340001 --text '=HYPERLINK(\"http://x\")'");
+  ASSERT_EQ(reply.code, 0) << reply.err;
+  auto r = run("responses export --municipality GM0599 --format csv --as rotterdam");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(",\"'=HYPERLINK(\"\"http://x\"\")\","), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_TRUE(r.out.ends_with("\r\n"));
+}
+
 TEST_F(Cli, AuditVerifyWithCheckpointsCatchesTruncationAndForgedCheckpoints) {
   setup_reference();
   auto csv = write("p.csv", "name,phone,language,municipality\nSanne,0612340001,nl,GM0599\n");

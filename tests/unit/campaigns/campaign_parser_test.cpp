@@ -263,3 +263,14 @@ TEST(CampaignParser, PostErrorsNameTheirPlace) {
 
 }  // namespace
 }  // namespace outreach::campaigns
+
+namespace outreach::campaigns {
+namespace {
+
+TEST(CampaignParser, BytesThatAreNotUtf8NameFileLineAndColumn) {
+  EXPECT_EQ(format_findings(parse_campaign("campaign: t\nname: Caf\xE9\n", "x.yaml").findings),
+            "x.yaml:2:10: not valid UTF-8 (byte 0xE9): save the file as UTF-8\n");
+}
+
+}  // namespace
+}  // namespace outreach::campaigns

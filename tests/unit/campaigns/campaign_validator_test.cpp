@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -297,6 +298,29 @@ TEST(CampaignValidator, WhatsAppTemplateNameAndParamsAreChecked) {
                                          "    template: hello\n    whatsapp_template: {params: [name]}\n"),
                                 "x.yaml");
   EXPECT_FALSE(no_name.ok());
+}
+
+}  // namespace
+}  // namespace outreach::campaigns
+
+namespace outreach::campaigns {
+namespace {
+
+TEST(CampaignValidator, PartialsNestingTooDeepAreRefusedNamingTheTemplate) {
+  std::string partials = "partials:\n  p0: {nl: \"x\"}\n";
+  for (int i = 1; i < 30; ++i) {
+    const std::string prev = "{{> p" + std::to_string(i - 1) + "}}";
+    partials += "  p" + std::to_string(i) + ": {nl: \"" + prev + prev + "\"}\n";
+  }
+  std::string text = replaced(kBase, "partials:\n", partials);
+  text = replaced(text, "{{sender}} {{> optout}}\"\n    tr", "{{sender}} {{> optout}} {{> p29}}\"\n    tr");
+  const auto started = std::chrono::steady_clock::now();
+  const std::string findings = check(text);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+  EXPECT_NE(findings.find("templates.hello.nl.text: partials nest deeper than 8 levels (p29 > p28 > p27 > p26 > p25 > "
+                          "p24 > p23 > p22 > p21)\n"),
+            std::string::npos)
+      << findings;
 }
 
 }  // namespace

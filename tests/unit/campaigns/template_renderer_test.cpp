@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace outreach::campaigns {
 namespace {
 
@@ -125,6 +127,69 @@ TEST(TemplateRenderer, SampleVarsCoverEveryKnownVariable) {
   for (const auto& name : known_variables()) EXPECT_EQ(v.count(name), 1u) << name;
   EXPECT_EQ(v.at("sender"), "Herstelteam <Rijnmond>");
   EXPECT_EQ(known_variables().size(), 9u);
+}
+
+}  // namespace
+}  // namespace outreach::campaigns
+
+namespace outreach::campaigns {
+namespace {
+
+// p0 = "x"; p(i) = "{{> p(i-1)}}{{> p(i-1)}}": p29 would expand to 2^29 bytes.
+Campaign doubling_chain(int levels) {
+  Campaign c = campaign();
+  c.partials["p0"] = {{"nl", "x"}};
+  for (int i = 1; i < levels; ++i) {
+    const std::string prev = "{{> p" + std::to_string(i - 1) + "}}";
+    c.partials["p" + std::to_string(i)] = {{"nl", prev + prev}};
+  }
+  c.templates["bomb"]["nl"] = {"", "Hallo {{> p" + std::to_string(levels - 1) + "}}", ""};
+  return c;
+}
+
+TEST(TemplatePartials, ThirtyLevelDoublingChainIsRefusedQuicklyNamingTheTemplate) {
+  const Campaign c = doubling_chain(30);
+  const auto started = std::chrono::steady_clock::now();
+  auto st = check_partials(c, "bomb", "nl");
+  auto r = render(c, "bomb", "nl", {});
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().what(),
+            "templates.bomb.nl.text: partials nest deeper than 8 levels (p29 > p28 > p27 > p26 > p25 > p24 > p23 > p22 > p21)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().what(), st.error().what());
+  EXPECT_LT(took, std::chrono::milliseconds(100));
+}
+
+TEST(TemplatePartials, WideExpansionWithinTheDepthLimitIsRefusedBySize) {
+  Campaign c = campaign();
+  c.partials["k"] = {{"nl", std::string(1024, 'k')}};
+  std::string ten;
+  for (int i = 0; i < 10; ++i) ten += "{{> k}}";
+  c.partials["wide"] = {{"nl", ten}};
+  std::string seven;
+  for (int i = 0; i < 7; ++i) seven += "{{> wide}}";
+  c.templates["big"]["nl"] = {"", seven, ""};
+  auto st = check_partials(c, "big", "nl");
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().what(), "templates.big.nl.text: expands to more than 65536 bytes through its partials");
+}
+
+TEST(TemplatePartials, EightLevelsAndSharedPartialsAreFine) {
+  const Campaign c = doubling_chain(8);  // p7 > p6 > ... > p0: 8 levels, 128 bytes
+  EXPECT_TRUE(check_partials(c, "bomb", "nl").ok());
+  auto r = render(c, "bomb", "nl", {});
+  ASSERT_TRUE(r.ok()) << r.error().what();
+  EXPECT_EQ(r->text, "Hallo " + std::string(128, 'x'));
+  EXPECT_FALSE(check_partials(doubling_chain(9), "bomb", "nl").ok());
+}
+
+TEST(TemplatePartials, ACycleStillNamesThePartial) {
+  Campaign c = campaign();
+  c.partials["a"] = {{"nl", "{{> b}}"}};
+  c.partials["b"] = {{"nl", "{{> a}}"}};
+  c.templates["loop"]["nl"] = {"", "{{> a}}", ""};
+  EXPECT_EQ(check_partials(c, "loop", "nl").error().what(), "partials.a: partial 'a' includes itself");
 }
 
 }  // namespace

@@ -162,10 +162,33 @@ TEST(Date, FormatsAndParsesRfc5322) {
   EXPECT_FALSE(parse_date("yesterday"));
 }
 
-TEST(Charset, ConvertsLatin1AndWindows1252AndRepairsUtf8) {
-  EXPECT_EQ(to_utf8("caf\xE9", "iso-8859-1"), "café");
-  EXPECT_EQ(to_utf8("\x80 5", "windows-1252"), "€ 5");
-  EXPECT_EQ(to_utf8("ok\xFF", "utf-8"), "ok\xEF\xBF\xBD");
+TEST(Charset, BodiesInLegacyCharsetsBecomeUtf8) {
+  auto text_of = [](const std::string& charset, const std::string& body) {
+    auto m = parse_message("Content-Type: text/plain; charset=" + charset + "\r\n\r\n" + body);
+    return m ? m->text() : "error: " + m.error().what();
+  };
+  EXPECT_EQ(text_of("iso-8859-1", "caf\xE9"), "café");
+  EXPECT_EQ(text_of("\"windows-1252\"", "\x80 5"), "€ 5");
+  EXPECT_EQ(text_of("iso-8859-9", "\xDD\xFE\xF0"), "İşğ");
+  EXPECT_EQ(text_of("windows-1254", "\xDD\xFE\xF0"), "İşğ");
+  EXPECT_EQ(text_of("koi8-r", "\xF0\xD2\xC9\xD7\xC5\xD4"), "Привет");
+  EXPECT_EQ(text_of("utf-16", std::string("\xFF\xFEh\0i\0", 6)), "hi");
+}
+
+TEST(Charset, UnknownCharsetsAndBadBytesBecomeReplacementCharacters) {
+  auto text_of = [](const std::string& charset, const std::string& body) {
+    auto m = parse_message("Content-Type: text/plain; charset=" + charset + "\r\n\r\n" + body);
+    return m ? m->text() : "error: " + m.error().what();
+  };
+  EXPECT_EQ(text_of("utf-8", "ok\xFF"), "ok\xEF\xBF\xBD");
+  EXPECT_EQ(text_of("x-martian", "ok\xE9"), "ok\xEF\xBF\xBD");
+  std::string five_fffd;
+  for (int i = 0; i < 5; ++i) five_fffd += "\xEF\xBF\xBD";
+  EXPECT_EQ(text_of("utf-8", "\xC0\xAF\xED\xA0\x80"), five_fffd);
+  EXPECT_EQ(decode_header_words("=?koi8-r?B?8NLJ18XU?="), "Привет");
+  EXPECT_EQ(decode_header_words("=?iso-8859-9?Q?=DD=FE?= ok"), "İş ok");
+  EXPECT_EQ(decode_header_words("=?x-martian?Q?a=E9?="), "a\xEF\xBF\xBD");
+  EXPECT_EQ(decode_header_words("Caf\xE9"), "Caf\xEF\xBF\xBD");
 }
 
 TEST(BuildMessage, HeadersAreCompleteAndLinesShort) {

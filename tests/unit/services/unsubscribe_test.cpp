@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/contact_store.h"
+#include "storage/suppression_list.h"
 #include "storage/unsubscribe_token.h"
 #include "tests/support/engine_fixture.h"
 
@@ -106,7 +107,8 @@ TEST_F(UnsubscribeTest, BadTokensAndErasedPeopleAreNotFound) {
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, core::ErrorCode::not_found) << bad;
   }
-  storage::ContactStore(*db).erase(1, clock.now()).take();
+  storage::SuppressionList suppressions(*db, config.suppression_key);
+  storage::ContactStore(*db).erase(1, suppressions, clock.now()).take();
   auto erased = service().withdraw(token_of(0), "req");
   ASSERT_FALSE(erased);
   EXPECT_EQ(erased.error().what(), "no such unsubscribe link");

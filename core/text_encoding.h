@@ -1,0 +1,54 @@
+#pragma once
+// Text encodings at the boundary, written once. Inside outreach all text is UTF-8; whatever comes
+// in (a CSV from Dutch Excel, a MIME part in koi8-r, a provider webhook with a stray byte) goes
+// through these functions on its way in. All functions are pure, never throw and are safe from any
+// thread.
+//
+// "Valid UTF-8" is RFC 3629: no overlong forms (C0 AF), no surrogates (ED A0 80, as CESU-8 writes
+// them), nothing above U+10FFFF, no truncated sequences.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace outreach::core {
+
+bool is_valid_utf8(std::string_view bytes);
+
+// Offset of the first byte that does not start a valid UTF-8 sequence; nullopt when all is valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
+
+// Valid UTF-8 unchanged; every byte that is not part of a valid sequence becomes U+FFFD.
+std::string repair_utf8(std::string_view bytes);
+
+// Windows-1252 (a superset of Latin-1 for printable text; 0x80-0x9F per cp1252) to UTF-8. The five
+// bytes cp1252 leaves undefined (81 8D 8F 90 9D) make it return nullopt with their offset in
+// *bad_offset (when given).
+std::optional<std::string> decode_cp1252(std::string_view bytes, std::size_t* bad_offset = nullptr);
+
+// `bytes` in the MIME/IANA `charset` ("iso-8859-9", "koi8-r", "utf-16", "windows-1254", ...) as
+// UTF-8, through glibc iconv. An empty, utf-8 or us-ascii charset means UTF-8. Never fails: an
+// unknown charset is read as UTF-8 and every byte that cannot be decoded becomes U+FFFD, so the
+// result is always valid UTF-8.
+std::string to_utf8(std::string_view bytes, std::string_view charset);
+
+// A text file whose encoding nobody declared (a contacts CSV), as UTF-8. Tried in order:
+//  1. a UTF-16 byte order mark (FF FE / FE FF): UTF-16 LE/BE, converted;
+//  2. valid UTF-8, with or without a BOM (the BOM is dropped);
+//  3. Windows-1252, converted.
+// A NUL byte outside UTF-16, a byte undefined in Windows-1252, or a broken UTF-16 sequence makes it
+// invalid_input with the place named: "line 3, column 7: byte 0x81 is neither UTF-8 nor
+// Windows-1252 text" (line and column 1-based; the column counts bytes of the original line).
+struct DecodedText {
+  std::string text;      // UTF-8 without BOM
+  std::string encoding;  // "UTF-8", "UTF-8 with BOM", "UTF-16LE", "UTF-16BE", "Windows-1252"
+};
+Result<DecodedText> decode_text_file(std::string_view bytes);
+
+// Appends the UTF-8 encoding of `code_point` (U+FFFD for a surrogate or a value above U+10FFFF).
+void append_utf8(std::string& out, char32_t code_point);
+
+}  // namespace outreach::core
