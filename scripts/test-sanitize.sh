@@ -25,4 +25,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEB
 cmake --build build-asan -j "$(nproc)"  # test discovery runs the binaries: sanitizer options are set
 export PATH="${OUTREACH_TOOLS:-$HOME/.cache/outreach-tools}/node_modules/.bin:$PATH"
 cd build-asan
-ctest --output-on-failure -j "$(nproc)" --timeout 600 -L '^(unit|integration)$' "$@"
+# Left out here (it runs in the normal build): the listener test that leaves the process without a
+# free descriptor. GCC 12's UBSan reads an object's vptr through a pipe(); with no descriptor left
+# that fails and it reports "object has invalid vptr" on a valid object.
+ctest --output-on-failure -j "$(nproc)" --timeout 600 -L '^(unit|integration)$' \
+  -E '^ListenerTest\.OutOfDescriptorsItBacksOffInsteadOfSpinningAndRecovers$' "$@"
