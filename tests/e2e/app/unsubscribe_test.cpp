@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
 
 namespace {
@@ -76,7 +77,7 @@ class Unsubscribe : public ::testing::Test {
 
 TEST_F(Unsubscribe, OneClickFromARealEmailWithdrawsConsentAndStopsTheNextStep) {
   SmtpSink sink;
-  if (!sink.ok()) GTEST_SKIP() << "SMTP sink unavailable: " << sink.error();
+  OUTREACH_REQUIRE_TOOL(sink.ok(), "SMTP sink unavailable: " << sink.error());
   const int port = free_loopback_port();
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   config_ = write("outreach.yaml",
