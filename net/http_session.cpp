@@ -12,8 +12,8 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
-#include "channels/form_encoding.h"
 #include "net/asio.h"
+#include "net/beast_request.h"
 
 namespace outreach::net {
 
@@ -139,18 +139,8 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout) {
       return do_close();
     }
-    if (ec == http::error::body_limit) {
-      return send_error(413, "payload_too_large",
-                        "request body exceeds " + std::to_string(options().body_limit) + " bytes");
-    }
-    if (ec == http::error::header_limit) {
-      return send_error(431, "header_too_large",
-                        "request header exceeds " + std::to_string(options().header_limit) + " bytes");
-    }
-    if (ec.category() == error_code(http::error::body_limit).category()) {
-      if (ec == http::error::partial_message) return do_close();
-      return send_error(400, "invalid_input", "malformed HTTP request: " + ec.message());
-    }
+    if (ec == http::error::partial_message) return do_close();
+    if (auto refusal = refusal_for(ec, options())) return send_error(refusal->status, refusal->code, refusal->message);
     fail(ec, "read");
   }
 
@@ -161,24 +151,13 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
     http::request<http::string_body> req = parser_->release();
     parser_.reset();
 
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    auto qpos = request.target.find('?');
-    request.path = request.target.substr(0, qpos);
-    if (qpos != std::string::npos) {
-      auto fields = channels::form_decode(std::string_view(request.target).substr(qpos + 1));
-      if (!fields) {
-        keep_alive_ = false;
-        return send_error(400, "invalid_input", fields.error().what());
-      }
-      for (auto& [k, v] : *fields) request.query.emplace(k, v);
-    }
-    for (const auto& field : req) request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    request.body = std::move(req.body());
-    request.remote_address = remote_;
     keep_alive_ = req.keep_alive();
     version_ = req.version();
+    auto converted = to_http_request(std::move(req), remote_);
+    if (!converted) {
+      return send_error(400, "invalid_input", converted.error().what());
+    }
+    HttpRequest request = std::move(converted).take();
 
     HttpResponse response;
     try {

@@ -17,6 +17,12 @@ if [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
+# Fuzzing (fuzz/run.sh sets OUTREACH_FUZZ=1): Debian's clang and its runtime libraries, which hold
+# libFuzzer and the sanitizer runtimes clang links (libclang-rt-14-dev is not pulled in by clang).
+if [[ "${OUTREACH_FUZZ:-0}" == 1 ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
