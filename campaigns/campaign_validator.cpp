@@ -48,6 +48,9 @@ class Checker {
   void error(std::string field, std::string message) {
     out_.push_back(finding_at(c_, Finding::error, std::move(field), std::move(message)));
   }
+  bool reported(const std::string& field, const std::string& message) const {
+    return std::any_of(out_.begin(), out_.end(), [&](const Finding& f) { return f.field == field && f.message == message; });
+  }
   void warning(std::string field, std::string message) {
     out_.push_back(finding_at(c_, Finding::warning, std::move(field), std::move(message)));
   }
@@ -305,7 +308,9 @@ class Checker {
                       const std::map<std::string, TemplateText>& texts) {
     for (const auto& [lang, t] : texts) {
       auto st = check_partials(c_, id, lang);
-      if (!st && reported_cycles_.insert(st.error().where).second) error(st.error().where, st.error().message);
+      if (!st && reported_cycles_.insert(st.error().where).second && !reported(st.error().where, st.error().message)) {
+        error(st.error().where, st.error().message);  // a partial's syntax error is reported by check_text
+      }
     }
   }
 

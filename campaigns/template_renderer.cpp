@@ -36,8 +36,12 @@ class PartialExpansion {
   // The expanded size of `text`, or the error (cycle, depth or size) without a field.
   core::Result<std::size_t> size_of(const std::string& text) {
     std::vector<TemplateTag> tags;
-    std::string ignored;
-    scan_template(text, tags, &ignored);
+    std::string why;
+    // A text the scanner cannot read may still hold partial tags past the point where it stopped,
+    // which Mustache would expand (a cycle there would recurse until the stack overflows).
+    if (!scan_template(text, tags, &why)) {
+      return core::Error::invalid("template syntax: " + why, stack_.empty() ? "" : "partials." + stack_.back() + "." + lang_used(stack_.back()));
+    }
     std::size_t size = text.size();
     for (const auto& t : tags) {
       if (t.kind != TemplateTag::partial) continue;
@@ -84,6 +88,12 @@ class PartialExpansion {
     return h;
   }
 
+  // The language of partial `name` that expansion reads: lang_, else nl.
+  std::string lang_used(const std::string& name) const {
+    auto p = c_.partials.find(name);
+    return p != c_.partials.end() && p->second.count(lang_) > 0 ? lang_ : "nl";
+  }
+
   core::Error depth_error(const std::string& name) const {
     std::string chain;
     for (const auto& s : stack_) chain += s + " > ";
@@ -97,10 +107,7 @@ class PartialExpansion {
   std::vector<std::string> stack_;
 };
 
-core::Result<std::string> render_one(const std::string& text, const mstch::data& data, bool escape,
-                                     const std::string& field) {
-  mstch::mustache tmpl{text};
-  if (!tmpl.is_valid()) return core::Error::invalid("template syntax: " + tmpl.error_message(), field);
+std::string render_one(mstch::mustache& tmpl, const mstch::data& data, bool escape) {
   if (!escape) tmpl.set_custom_escape([](const std::string& s) { return s; });
   return tmpl.render(data);
 }
@@ -174,6 +181,11 @@ core::Result<RenderedMessage> render(const Campaign& c, const std::string& templ
   }
   const std::string field = "templates." + template_id + "." + lang;
 
+  // Mustache's own syntax errors first (they name the place), then what check_partials refuses.
+  mstch::mustache subject{body->second.subject}, text{body->second.text}, html{body->second.html};
+  for (auto [tmpl, name] : {std::pair{&subject, ".subject"}, std::pair{&text, ".text"}, std::pair{&html, ".html"}}) {
+    if (!tmpl->is_valid()) return core::Error::invalid("template syntax: " + tmpl->error_message(), field + name);
+  }
   if (auto st = check_partials(c, template_id, lang); !st) return st.error();
 
   mstch::data data{mstch::data::type::object};
@@ -190,15 +202,9 @@ core::Result<RenderedMessage> render(const Campaign& c, const std::string& templ
 
   RenderedMessage out;
   out.language_used = lang;
-  auto subject = render_one(body->second.subject, data, false, field + ".subject");
-  if (!subject) return subject.error();
-  auto text = render_one(body->second.text, data, false, field + ".text");
-  if (!text) return text.error();
-  auto html = render_one(body->second.html, data, true, field + ".html");
-  if (!html) return html.error();
-  out.subject = std::move(*subject);
-  out.text = std::move(*text);
-  out.html = std::move(*html);
+  out.subject = render_one(subject, data, false);
+  out.text = render_one(text, data, false);
+  out.html = render_one(html, data, true);
   return out;
 }
 

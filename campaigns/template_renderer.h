@@ -41,7 +41,9 @@ inline constexpr std::size_t kMaxPartialDepth = 8;
 inline constexpr std::size_t kMaxExpandedSize = 64 * 1024;
 
 // The partials of one template language, checked without expanding them (memoised, linear in the
-// number of partials): invalid_input "partial 'x' includes itself" (where "partials.x"), or
+// number of partials): invalid_input "template syntax: <why>" for a text scan_template() refuses
+// (where "partials.x.<lang>" for a partial, the template's field for its own text: what the scanner
+// cannot read it cannot check), "partial 'x' includes itself" (where "partials.x"), or
 // "partials nest deeper than 8 levels (a > b > ...)" / "expands to more than 65536 bytes through
 // its partials" (where "templates.<id>.<lang>.<subject|text|html>"). Ok for an unknown template.
 core::Status check_partials(const Campaign& campaign, const std::string& template_id, const std::string& language);

@@ -2,7 +2,7 @@
 // One provider's connector, fed a fuzzed request (fuzz_input.h): verify_signature and parse_webhook
 // on it as a webhook (parse_webhook too when the signature is refused: a provider holding the
 // secret can still send any body), and parse_send on it as the provider's answer to a send.
-// Nothing may crash, hang or leave an error without a message.
+// Nothing may crash, hang or return an error without a message.
 #include <cstdlib>
 #include <memory>
 
@@ -47,8 +47,10 @@ inline int fuzz_connector(const channels::Connector& connector, const std::uint8
   res.headers = m.headers;
   res.body = m.body;
   res.timed_out = res.status == 0 && m.first == "TIMEOUT";
-  channels::SendOutcome out = connector.parse_send(res);
-  if (out.verdict == channels::SendVerdict::sent && out.provider_id.empty()) std::abort();
+  // Not checked: that `sent` comes with a provider id. An answer that accepts the message but lacks
+  // the id (CM's "Accepted" without its reference) is still sent; classifying it otherwise could
+  // send twice. The engine fills in its own id where it has one (engine/sender.cpp).
+  (void)connector.parse_send(res);
   return 0;
 }
 

@@ -52,13 +52,15 @@ ReadOutcome read_http_request(std::string_view bytes, const HttpServerOptions& o
   while (!parser.is_done()) {
     std::size_t used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
     bytes.remove_prefix(used);
-    if (ec == http::error::need_more) {
-      // At the end of the bytes the peer has closed: a message may end with the stream. Otherwise
-      // the header is not complete yet and the server would wait for more.
-      if (bytes.empty()) parser.put_eof(ec);
+    if (ec && ec != http::error::need_more) break;
+    ec = {};
+    if (bytes.empty()) {
+      // The peer has closed: a message may end with the stream; otherwise it is unfinished. (Beast
+      // completes an empty message at the end of a stream that sent nothing: that is no request.)
+      if (!parser.is_done() && parser.got_some()) parser.put_eof(ec);
       break;
     }
-    if (ec) break;
+    if (used == 0) break;  // the header is not complete in what is left: the server would wait
   }
   if (!parser.is_done() || ec) {
     if (auto refusal = ec ? refusal_for(ec, options) : std::nullopt) {

@@ -192,5 +192,23 @@ TEST(TemplatePartials, ACycleStillNamesThePartial) {
   EXPECT_EQ(check_partials(c, "loop", "nl").error().what(), "partials.a: partial 'a' includes itself");
 }
 
+// Found by fuzz/template_fuzzer (corpus: fuzz/corpus/template/crash-partial-cycle-behind-empty-tag):
+// the scanner stopped at the empty tag "{{> }}", so check_partials never saw the "{{> footer}}"
+// behind it, and Mustache expanded footer inside footer until the stack overflowed.
+TEST(TemplatePartials, AnUnreadablePartialCannotHideACycle) {
+  Campaign c = campaign();
+  const char text[] = "St5ctypeIcE{{cam\0\2ign_name}}\nBeste {{name}},\n\nU kunt hulp krijgen. {{> footer}}\n";
+  c.templates["fuzz"]["nl"] = {"", std::string(text, sizeof text - 1), ""};
+  c.partials["footer"] = {{"nl", "Stop? Antw{{> }}aulp krijgen. {{> footer}}\n}}\nender}}\n"}};
+  auto r = render(c, "fuzz", "nl", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(r.error().what(), "partials.footer.nl: template syntax: empty tag");
+
+  c.templates["fuzz"]["nl"].text = "{{> }} {{> footer}}";
+  c.partials["footer"] = {{"nl", "{{> footer}}"}};
+  EXPECT_EQ(check_partials(c, "fuzz", "nl").error().what(), "templates.fuzz.nl.text: template syntax: empty tag");
+}
+
 }  // namespace
 }  // namespace outreach::campaigns
