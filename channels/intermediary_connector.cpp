@@ -79,7 +79,7 @@ core::Result<IntermediaryReport> parse_intermediary_report(std::string_view body
   json doc;
   try {
     doc = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number such as 1e999
     return field_error("body", std::string("not JSON: ") + e.what());
   }
   if (!doc.is_object()) return field_error("body", std::string("expected an object, got ") + doc.type_name());

@@ -215,5 +215,20 @@ TEST(IntermediaryReport, BadFieldsAreNamed) {
   EXPECT_TRUE(report_error("{nope").starts_with("body: not JSON: "));
 }
 
+// Found by fuzz/intermediary_report_fuzzer (corpus: fuzz/corpus/intermediary_report/number-overflow):
+// nlohmann throws out_of_range, not parse_error, for a number too large for a double, and the
+// exception escaped the parser (the server would have answered 500 instead of 400).
+TEST(IntermediaryReport, ANumberTooLargeIsNotJsonRatherThanAnException) {
+  const char body[] =
+      "{\"batch_id\": \"b-2026-11-22-1\", \"reports\": [{\"ref\": \"p1\", \"outcome\":1e999\n\0 \"reached_wants_help\", "
+      "\"mode\": \"phone\", \"consent\": {\"purposes\": [\"share:GM0599*, \"pee!-contact\"], \"tet\"}]}";
+  auto r = parse_intermediary_report(std::string_view(body, sizeof body - 1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(r.error().what(), "body: not JSON: [json.exception.out_of_range.406] number overflow parsing '1e999'");
+  EXPECT_EQ(parse_intermediary_report(R"({"batch_id":"b","reports":[],"n":-1e400})").error().what(),
+            "body: not JSON: [json.exception.out_of_range.406] number overflow parsing '-1e400'");
+}
+
 }  // namespace
 }  // namespace outreach::channels
