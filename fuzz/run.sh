@@ -9,15 +9,16 @@
 #   bash fuzz/run.sh 600 csv_import     one target (or several), 10 minutes
 #
 # Environment: FUZZ_RSS_MB (default 2048) and FUZZ_TIMEOUT (seconds per input, default 10) go to
-# -rss_limit_mb and -timeout; FUZZ_ARGS adds libFuzzer flags (e.g. -runs=10000000). New inputs the
-# fuzzer finds stay in build-fuzz/corpus-run/<target>/: the committed corpus changes only by hand.
+# -rss_limit_mb and -timeout; FUZZ_ARGS adds libFuzzer flags (e.g. -runs=10000000); FUZZ_BUILD_DIR
+# replaces build-fuzz/. New inputs the fuzzer finds stay in build-fuzz/corpus-run/<target>/: the
+# committed corpus changes only by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 OUTREACH_DEPS=build OUTREACH_FUZZ=1 bash scripts/install-deps.sh
 
-build=build-fuzz
+build=${FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTREACH_FUZZ=ON \
   -DOUTREACH_TESTS=OFF -DOUTREACH_BENCH=OFF -DOUTREACH_WERROR="${OUTREACH_WERROR:-OFF}" >/dev/null
 start=$SECONDS
