@@ -199,6 +199,7 @@ std::string qp_encode(std::string_view text) {
 std::string qp_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  std::size_t kept = 0;  // out[0, kept) ends with an encoded byte: "=20" is data, not padding
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '=') {
@@ -213,13 +214,14 @@ std::string qp_decode(std::string_view text) {
       }
       if (i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
         out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+        kept = out.size();
         i += 2;
         continue;
       }
       out += c;
     } else if (c == '\r' || c == '\n') {
-      // Drop transport padding (trailing whitespace) before a hard line break.
-      while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+      // Drop transport padding (trailing whitespace as written) before a hard line break.
+      while (out.size() > kept && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
       out += c;
     } else {
       out += c;

@@ -102,6 +102,22 @@ TEST(QuotedPrintable, DecodeIsLenient) {
   EXPECT_EQ(qp_decode("trailing   \r\nx"), "trailing\r\nx");
 }
 
+// Found by fuzz/mime_fuzzer (corpus: fuzz/corpus/mime/qp-encoded-trailing-space): the decoder
+// dropped trailing whitespace before a line break even when it was written as "=20" (data, not
+// transport padding), so a line ending in a space lost it and qp_decode(qp_encode(x)) != x.
+TEST(QuotedPrintable, AnEncodedTrailingSpaceIsKept) {
+  EXPECT_EQ(qp_decode("Type:=20\r\nnext"), "Type: \r\nnext");
+  EXPECT_EQ(qp_decode("tab=09  \nx"), "tab\t\nx") << "padding after the escape still goes";
+  const char raw[] =
+      "From: Jan <jan@example.nl>\r\nTo: reply+c1-s1-k3@outreach.example.org\r\nSubject: Automatisch "
+      "antwContent-Type: \nAuto-Submitted: auto-replied\r\nContent-Type: text/plain; \x06\0arset=koi8-r\r\n\r\n"
+      "\xf0\xd2\xc9\xd7\xc5\xd4\r\n";
+  const std::string text(raw, sizeof raw - 1);
+  std::string crlf = text;
+  crlf.replace(crlf.find("Type: \n"), 7, "Type: \r\n");
+  EXPECT_EQ(qp_decode(qp_encode(text)), crlf);
+}
+
 TEST(EncodedWords, DutchDashUsesQAndRoundTrips) {
   std::string enc = encode_header_words("Herstelteam Rijnmond – Gemeente", 4);
   EXPECT_EQ(enc, "=?UTF-8?Q?Herstelteam_Rijnmond_=E2=80=93_Gemeente?=");
