@@ -170,7 +170,8 @@ std::string qp_encode(std::string_view text) {
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // The CR of a CRLF break; a CR that ends the text is data (=0D).
+    if (nl != std::string_view::npos && !line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!first) out += "\r\n";
     first = false;
     std::string cur;

@@ -21,19 +21,20 @@ OUTREACH_DEPS=build OUTREACH_FUZZ=1 bash scripts/install-deps.sh
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTREACH_FUZZ=ON \
   -DOUTREACH_TESTS=OFF -DOUTREACH_BENCH=OFF -DOUTREACH_WERROR="${OUTREACH_WERROR:-OFF}" >/dev/null
-start=$SECONDS
-cmake --build "$build" -j "$(nproc)" --target fuzzers
-echo "fuzz: build took $((SECONDS - start)) s"
-
 if (($#)); then
   targets=("$@")
+  build_targets=("${targets[@]/%/_fuzzer}")
 else
   targets=()
   for src in fuzz/*_fuzzer.cpp; do
     t=$(basename "$src" .cpp)
     targets+=("${t%_fuzzer}")
   done
+  build_targets=(fuzzers)
 fi
+start=$SECONDS
+cmake --build "$build" -j "$(nproc)" --target "${build_targets[@]}"
+echo "fuzz: build took $((SECONDS - start)) s"
 
 # LeakSanitizer needs ptrace; where a container forbids it every run would abort, so check first.
 leaks=1

@@ -118,6 +118,14 @@ TEST(QuotedPrintable, AnEncodedTrailingSpaceIsKept) {
   EXPECT_EQ(qp_decode(qp_encode(text)), crlf);
 }
 
+// Found by fuzz/mime_fuzzer (corpus: fuzz/corpus/mime/qp-trailing-cr): a CR at the very end of the
+// text was taken for the first half of a CRLF break and dropped.
+TEST(QuotedPrintable, ACarriageReturnThatEndsTheTextIsKept) {
+  EXPECT_EQ(qp_encode("ple.nl>\r"), "ple.nl>=0D");
+  EXPECT_EQ(qp_encode("a\r\nb\r"), "a\r\nb=0D");
+  EXPECT_EQ(qp_decode(qp_encode("Message-ID: <dsn1@mx.example.nl>\r")), "Message-ID: <dsn1@mx.example.nl>\r");
+}
+
 TEST(EncodedWords, DutchDashUsesQAndRoundTrips) {
   std::string enc = encode_header_words("Herstelteam Rijnmond – Gemeente", 4);
   EXPECT_EQ(enc, "=?UTF-8?Q?Herstelteam_Rijnmond_=E2=80=93_Gemeente?=");
