@@ -154,7 +154,7 @@ std::optional<core::TimePoint> Outbox::next_due() const {
 
 core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now) {
   if (outcomes.empty()) return {};
-  return db_.transaction([&]() -> core::Status {
+  return db_.transaction("message outcomes", [&]() -> core::Status {
     // A send in flight cannot write an address back: when the contact was erased while the row was
     // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
     // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
