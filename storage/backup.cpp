@@ -109,6 +109,8 @@ core::Result<BackupReport> backup_database(Database& source, const std::string& 
   }
   std::error_code ec;
   report.bytes = static_cast<long long>(fs::file_size(partial, ec));
+  // The copy holds the same personal data as the database: readable by its owner only.
+  fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write, ec);
   if (options.overwrite) {
     remove_db_files(dest);
     fs::rename(partial, dest, ec);

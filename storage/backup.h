@@ -8,7 +8,8 @@
 //     read snapshot without blocking the writer;
 //   - it is written to "<dest>.partial-<pid>" and renamed to `dest` only when complete and checked
 //     (PRAGMA quick_check), so a crash or a full disk never leaves a half-written `dest`;
-//   - an existing `dest` is refused unless `overwrite`; the copy is a single file (journal DELETE).
+//   - an existing `dest` is refused unless `overwrite`; the copy is a single file (journal DELETE),
+//     mode 0600 (it holds the same personal data as the database).
 // It copies the database only: the server secret and the audit checkpoint file are files of their
 // own (app/ copies them beside the backup).
 

@@ -126,6 +126,7 @@ TEST_F(Durability, KillNineDuringABurstOfSignedWebhooksLosesNoWebhookThatWasAnsw
     ChildProcess p;
     const std::string base = serve(p);
     ASSERT_FALSE(base.empty()) << slurp(dir_ + "/serve.err");
+    ASSERT_EQ(http("GET", base + "/healthz").status, 200);  // also initialises libcurl before the threads
     std::atomic<bool> stop{false};
     std::mutex mu;
     std::vector<std::thread> senders;
@@ -198,9 +199,8 @@ TEST_F(Durability, AFullDatabaseRefusesWritesWith503NamingItAndKeepsServingReads
   EXPECT_NE(refused.body.find(db_), std::string::npos) << "names the database file: " << refused.body;
   EXPECT_GT(acked.size(), 10u);
 
-  // Still serving: health, metrics, an authenticated read; and the next write is refused the same way.
+  // Still serving: health, an authenticated read; and the next write is refused the same way.
   EXPECT_EQ(http("GET", base + "/healthz").status, 200);
-  EXPECT_EQ(http("GET", base + "/metrics").status, 200);
   auto read = http("GET", base + "/v1/campaigns/none", {}, {"Authorization: Bearer " + token});
   EXPECT_EQ(read.status, 404) << "an answer from the database, not an error: " << read.body;
   EXPECT_EQ(webhook(base, "SMfull-again").status, 503);
