@@ -32,7 +32,7 @@ core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::
 
   std::vector<storage::MessageOutcome> outcomes;
   for (const auto& m : *members) {
-    if (m.message_status != "sending") continue;  // recorded meanwhile (cannot happen: trigger)
+    if (!m.current) continue;  // recorded, expired or claimed again since it joined: not this digest's any more
     storage::MessageOutcome o;
     o.id = m.message_id;
     o.channel = m.channel;
@@ -73,8 +73,7 @@ core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::
     }
     outcomes.push_back(std::move(o));
   }
-  // Outbox::record moves the rows out of `sending`, which deletes their member rows (trigger);
-  // what is left (rows no longer sending) goes too.
+  // Outbox::record moves the rows out of `sending`; the member rows go, stale ones too.
   auto st = db.transaction([&]() -> core::Status {
     if (auto r = storage::Outbox(db).record(outcomes, now); !r) return r;
     for (const auto& m : *members) {

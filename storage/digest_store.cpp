@@ -29,7 +29,7 @@ core::Status DigestStore::join(std::int64_t message_id, const std::string& inter
   try {  // one statement: atomic alone, and joins the caller's transaction when there is one
     auto st = db_.cached(
         "INSERT OR REPLACE INTO digest_members(message_id, intermediary, channel, batch_id, state, joined_at, "
-        "updated_at) VALUES (?1, ?2, ?3, ?4, 'waiting', ?5, ?5)");
+        "updated_at, lease_until) SELECT ?1, ?2, ?3, ?4, 'waiting', ?5, ?5, lease_until FROM messages WHERE id = ?1");
     st->bind(1, static_cast<int64_t>(message_id));
     st->bind(2, intermediary);
     st->bind(3, channel);
@@ -67,7 +67,8 @@ core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
     SQLite::Statement st(db_.sql(),
                          "SELECT d.message_id, d.intermediary, d.channel, d.batch_id, d.state, coalesce(m.status, ''), "
                          "coalesce(m.campaign_id, 0), coalesce(m.campaign_version, 0), coalesce(m.step, 0), "
-                         "coalesce(m.attempts, 0) FROM digest_members d LEFT JOIN messages m ON m.id = d.message_id "
+                         "coalesce(m.attempts, 0), m.status = 'sending' AND d.lease_until IS m.lease_until "
+                         "FROM digest_members d LEFT JOIN messages m ON m.id = d.message_id "
                          "ORDER BY d.joined_at, d.message_id");
     std::vector<DigestMember> out;
     while (st.executeStep()) {
@@ -82,6 +83,7 @@ core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
       m.campaign_version = st.getColumn(7).getInt();
       m.step = st.getColumn(8).getInt();
       m.attempts = st.getColumn(9).getInt();
+      m.current = !st.getColumn(10).isNull() && st.getColumn(10).getInt() != 0;
       out.push_back(std::move(m));
     }
     return out;

@@ -7,8 +7,11 @@
 //   sent     the intermediary accepted it (the outbox row may not have been recorded yet).
 // Invariants:
 //  1. a digest is marked `sending` and committed before its request leaves (IntermediarySender);
-//  2. a member row disappears in the transaction that moves its message out of `sending` (a
-//     trigger of migration 8), so a row left over belongs to a message still `sending`.
+//  2. a member row speaks for its message only while the message is `sending` under the claim it
+//     joined with (the same lease_until): left_over() says whether it still does (`current`), so a
+//     row left behind by a lease that expired or a row released cannot act on a later claim;
+//  3. Outbox::record deletes the member row of an intermediary outcome in the transaction that
+//     records it; recovery at start-up empties the table.
 //
 // `db` must outlive the store. Use from the engine's thread.
 
@@ -34,6 +37,7 @@ struct DigestMember {
   std::string batch_id;
   DigestState state = DigestState::waiting;
   // From the outbox row:
+  bool current = false;  // still `sending` under the claim it joined with
   std::string message_status;
   std::int64_t campaign_id = 0;
   int campaign_version = 0;

@@ -305,8 +305,8 @@ SELECT 1;
 )sql",
       // 8: durable engine state (issue 10 part 5), so a crash leaves little in doubt:
       //  - digest_members: the people waiting in an intermediary digest (engine/intermediary_sender.h)
-      //    and how far their digest got; no personal data, only outbox ids. A row leaves the table
-      //    when its message leaves `sending` (trigger), in the same transaction;
+      //    and how far their digest got; no personal data, only outbox ids. lease_until is the
+      //    claim's lease when the person joined: a row whose message was claimed again since is stale;
       //  - mailbox_state: the IMAP poller's last recorded UID per mailbox, with its UIDVALIDITY;
       //  - notices: case and escalation notices waiting to go out (storage/notice_queue.h), one per
       //    (case, event): delivery_id is unique.
@@ -318,12 +318,10 @@ CREATE TABLE digest_members(
   batch_id TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'sent')),
   joined_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  lease_until INTEGER
 );
 CREATE INDEX digest_members_batch ON digest_members(batch_id);
-CREATE TRIGGER digest_members_leave AFTER UPDATE OF status ON messages
-WHEN OLD.status = 'sending' AND NEW.status <> 'sending'
-BEGIN DELETE FROM digest_members WHERE message_id = NEW.id; END;
 
 CREATE TABLE mailbox_state(
   mailbox TEXT PRIMARY KEY,

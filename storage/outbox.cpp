@@ -190,6 +190,11 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       int changed = up.exec();
       up.reset();
       if (changed == 0) continue;  // not ours any more (expired lease turned unknown): leave it
+      if (o.urn.rfind("intermediary:", 0) == 0) {  // its digest's record (storage/digest_store.h) is done
+        auto gone = db_.cached("DELETE FROM digest_members WHERE message_id = ?");
+        gone->bind(1, static_cast<int64_t>(o.id));
+        gone->exec();
+      }
       ev.bind(1, static_cast<int64_t>(o.id));
       ev.bind(2, ms(now));
       ev.bind(3, status);
