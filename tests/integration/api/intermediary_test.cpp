@@ -92,10 +92,10 @@ class IntermediaryTest : public ApiTest {
   }
 
   // Runs the engine until every claimed person's digest was answered.
-  void dispatch() {
+  void dispatch(int expected_claims = 5) {
     channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
     engine::Dispatcher dispatcher(*db_, clock_, config_, channels_->senders());
-    ASSERT_EQ(dispatcher.run_due(clock_.now()), 5);
+    ASSERT_EQ(dispatcher.run_due(clock_.now()), expected_claims);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (dispatcher.in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
       engine_ioc_.run_one_for(std::chrono::milliseconds(100));
@@ -307,13 +307,7 @@ TEST_F(IntermediaryTest, AWaitingDigestSurvivesACrashAndGoesOutOnce) {
   EXPECT_EQ(engine::recover_digests(*db_, clock_.now())->total(), 0) << "recovery is done once";
 
   config_.digest.linger = core::Millis(0);
-  channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
-  engine::Dispatcher dispatcher(*db_, clock_, config_, channels_->senders());
-  ASSERT_EQ(dispatcher.run_due(clock_.now()), 4);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (dispatcher.in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
-    engine_ioc_.run_one_for(std::chrono::milliseconds(100));
-  dispatcher.flush();
+  dispatch(4);  // Eva (no intermediary serves her) failed before the crash
   auto requests = json::parse(recorder_->requests_json());
   ASSERT_EQ(requests.size(), 1u) << requests.dump();
   auto digest = json::parse(requests[0]["body"].get<std::string>());
@@ -358,10 +352,8 @@ TEST_F(IntermediaryTest, ADigestInFlightAtACrashLeavesItsPeopleUnknownWithTheBat
   EXPECT_EQ(storage::DigestStore(*db_).count(), 0);
 
   // The digest had arrived after all: the intermediary reports back on it, and that is accepted.
-  for (const auto& i : config_.intermediaries) {
-    channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
-    ctx_.intermediaries[i.settings.key] = channels_->intermediary(i.settings.key);
-  }
+  channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
+  for (const auto& i : config_.intermediaries) ctx_.intermediaries[i.settings.key] = channels_->intermediary(i.settings.key);
   json body = {{"batch_id", alice.provider_id}, {"reports", {entry(alice_, "reached_no_help")}}};
   auto r = report("buurt", body, kBuurtSecret, clock_.now());
   EXPECT_EQ(r.status, 200) << r.body;
