@@ -177,6 +177,11 @@ void keep_stream_on(Response& r, std::function<void(std::function<void()>)> post
 }  // namespace
 
 void Router::finish(Response& response, const std::string& request_id, const std::string& route_name) {
+  if (spdlog::should_log(spdlog::level::debug)) {
+    // The access line names the route pattern, never the path (a path may hold a token).
+    core::LogScope scope("api", request_id);
+    spdlog::debug("http {} -> {}", route_name, response.status);
+  }
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("Cache-Control", "no-store");
   count(route_name, response.status);

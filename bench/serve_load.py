@@ -134,6 +134,7 @@ class Provider(BaseHTTPRequestHandler):
 def provider(portfile):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
     server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # a client that hung up is no news
     with open(portfile, "w") as f:
         f.write(str(server.server_address[1]))
     server.serve_forever()
