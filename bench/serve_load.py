@@ -132,6 +132,7 @@ class Provider(BaseHTTPRequestHandler):
 
 
 def provider(portfile):
+    ThreadingHTTPServer.request_queue_size = 1024  # the engine opens many connections at once
     server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
     server.daemon_threads = True
     server.handle_error = lambda request, address: None  # a client that hung up is no news
