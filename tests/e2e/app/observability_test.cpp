@@ -1,7 +1,6 @@
 // What an operator reads from a real `outreach serve`: JSON log lines carrying the request id the
 // client sent, the same id in the audit record of the read it made (served by a reader thread, its
 // audit record appended by the writer), and /metrics agreeing with the database.
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/http_client.h"
 #include "tests/support/smtp_server.h"
 
 namespace {
@@ -19,46 +19,8 @@ namespace {
 using namespace outreach::test;
 using nlohmann::json;
 
-struct HttpReply {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-};
-
-size_t collect(char* p, size_t s, size_t n, void* ud) {
-  static_cast<std::string*>(ud)->append(p, s * n);
-  return s * n;
-}
-size_t collect_header(char* p, size_t s, size_t n, void* ud) {
-  std::string line(p, s * n);
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
-  }
-  return s * n;
-}
-
 HttpReply get(const std::string& url, const std::vector<std::string>& headers) {
-  HttpReply r;
-  CURL* c = curl_easy_init();
-  curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &collect_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  curl_slist_free_all(list);
-  curl_easy_cleanup(c);
-  return r;
+  return http_request("GET", url, {}, headers);
 }
 
 double series(const std::string& text, const std::string& name) {
