@@ -173,6 +173,9 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
 
 int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& out) {
   const std::string& listen = serve_options.listen;
+  // The HTTP connections' io_context. Declared first so that it is destroyed last: a request still
+  // queued for the engine's thread at shutdown holds its connection, which must go before this.
+  boost::asio::io_context http_ioc;
   // The engine's thread: the dispatcher, scheduler, inbound processing and every write to the
   // database (the one writing connection, ctx.db) run here, on this io_context.
   boost::asio::io_context ioc;
@@ -260,7 +263,6 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     lanes = ServeLanes::start(ctx.db->path(), serve_options.readers, ioc).take();
     api_ctx.lanes = lanes.get();
   }
-  boost::asio::io_context http_ioc;
   auto http_work = boost::asio::make_work_guard(http_ioc);
   net::HttpServer server(lanes ? http_ioc : ioc, options, api::async_http_handler(*router));
   server.start().take();
