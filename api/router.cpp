@@ -182,6 +182,10 @@ void Router::finish(Response& response, const std::string& request_id, const std
     core::LogScope scope("api", request_id);
     spdlog::debug("http {} -> {}", route_name, response.status);
   }
+  if (response.status == 503) {
+    core::LogScope scope("api", request_id);
+    spdlog::warn("api {}: answered 503: {}", route_name, response.body);
+  }
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("Cache-Control", "no-store");
   count(route_name, response.status);
@@ -207,6 +211,7 @@ Response Router::serve(const RouteSpec& route, Call& call) {
   } catch (const core::ErrorException& e) {
     return error_response(e.error());
   } catch (const std::exception& e) {
+    if (storage::is_full(e)) return error_response(storage::storage_error(e, "request"));  // writes refused whole; reads go on
     spdlog::error("api {} {}: {}", call.request.method, call.request.path, e.what());
     return json_response(net::json_error_body("internal", "internal error"), 500);
   }
@@ -310,10 +315,14 @@ Response Router::run(const RouteSpec& route, Call& call) {
     return {};
   };
 
+  // A full database is `transient` (503, the caller tries again later); other audit failures are ours.
+  auto audit_failed = [](const core::Error& e) {
+    return e.code == core::ErrorCode::transient ? error_response(e) : error_response(core::Error::internal("audit: " + e.what()));
+  };
   if (route.transactional) {
     Response response;
     bool handler_refused = false;
-    core::Status st = call.db->transaction([&]() -> core::Status {
+    core::Status st = call.db->transaction("what " + route.method + " " + route.pattern + " records", [&]() -> core::Status {
       response = route.handler(call);
       if (response.status >= 400) {
         handler_refused = true;
@@ -322,13 +331,13 @@ Response Router::run(const RouteSpec& route, Call& call) {
       return audit();
     });
     if (handler_refused) return response;
-    if (!st) return error_response(core::Error::internal("audit: " + st.error().what()));
+    if (!st) return audit_failed(st.error());
     return response;
   }
 
   Response response = route.handler(call);
   if (response.status >= 200 && response.status < 300) {
-    if (auto st = audit(); !st) return error_response(core::Error::internal("audit: " + st.error().what()));
+    if (auto st = audit(); !st) return audit_failed(st.error());
   }
   return response;
 }

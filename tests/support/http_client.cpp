@@ -25,15 +25,16 @@ std::size_t collect_header(char* p, std::size_t s, std::size_t n, void* ud) {
   return s * n;
 }
 
-HttpReply http_request(const std::string& method, const std::string& url, const std::string& body,
-                       const std::vector<std::string>& headers, long timeout_ms) {
+HttpReply http(const std::string& method, const std::string& url, const std::string& body,
+               const std::vector<std::string>& headers, long timeout_ms) {
   HttpReply r;
   CURL* c = curl_easy_init();
+  if (!c) return r;
   curl_slist* list = nullptr;
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "POST" || !body.empty()) {
+  if (method == "POST") {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
@@ -43,6 +44,7 @@ HttpReply http_request(const std::string& method, const std::string& url, const 
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &collect_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(c);

@@ -1,5 +1,6 @@
 #pragma once
-// A blocking HTTP client for tests (libcurl easy): one request, the status, body and headers.
+// A blocking HTTP request with libcurl for tests that talk to a real server (`outreach serve`, the
+// api fixture's server): the status, body and headers of one request.
 
 #include <cstddef>
 #include <map>
@@ -9,14 +10,14 @@
 namespace outreach::test {
 
 struct HttpReply {
-  long status = 0;  // 0 when the request failed (no answer)
+  long status = 0;  // 0: no answer (refused, reset, timed out)
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names; the last value of a repeated one
 };
 
-// `headers` as "Name: value"; `body` is sent for POST (and any method when not empty).
-HttpReply http_request(const std::string& method, const std::string& url, const std::string& body = {},
-                       const std::vector<std::string>& headers = {}, long timeout_ms = 10000);
+// `headers` as "Name: value"; `body` is sent for POST.
+HttpReply http(const std::string& method, const std::string& url, const std::string& body = {},
+               const std::vector<std::string>& headers = {}, long timeout_ms = 10000);
 
 // libcurl write and header callbacks: append to a std::string, or add a "Name: value" line to a
 // std::map<std::string, std::string> with the name lower-cased.

@@ -21,11 +21,6 @@ namespace {
 using namespace outreach::test;
 namespace fs = std::filesystem;
 
-HttpReply http(const std::string& method, const std::string& url, const std::string& body = {},
-               const std::vector<std::string>& headers = {}) {
-  return http_request(method, url, body, headers);
-}
-
 class Unsubscribe : public ::testing::Test {
  protected:
   void SetUp() override {
