@@ -20,7 +20,7 @@ using namespace outreach::test;
 using nlohmann::json;
 
 HttpReply get(const std::string& url, const std::vector<std::string>& headers) {
-  return http_request("GET", url, {}, headers);
+  return http("GET", url, {}, headers);
 }
 
 double series(const std::string& text, const std::string& name) {
