@@ -1,8 +1,11 @@
 #pragma once
 // What the routes work with: the database, the clock, the engine components they call, and the
 // api's limits. Plain data wired by the caller (app/ or a test); nothing here is owned.
-// Everything pointed to must outlive the router. Use from one thread (the server's io thread).
+// Everything pointed to must outlive the router. Without `lanes` every route runs on the thread
+// that calls the router (one thread: the server's io thread); with lanes (serve) reads run on a pool
+// of reader threads and everything else on the engine's writer thread (api/router.h).
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -31,8 +34,27 @@ class Unsubscribe;
 
 namespace outreach::api {
 
+// A reader thread's share of the work: its own read-only connection, and a way to run more work on
+// this same thread later (the next piece of a streamed answer reads through the same connection).
+struct ReadLane {
+  storage::Database& db;
+  std::function<void(std::function<void()>)> post;
+};
+
+// Where route work runs (app/ implements it for serve). Both calls return at once; the work runs
+// later on its thread, in the order posted per thread.
+class WorkLanes {
+ public:
+  virtual ~WorkLanes() = default;
+  // On one of a small, fixed number of reader threads, each with its own read-only connection.
+  virtual void read(std::function<void(ReadLane&)> work) = 0;
+  // On the engine's thread, which owns the one writing connection (ApiContext::db).
+  virtual void write(std::function<void()> work) = 0;
+};
+
 struct ApiContext {
-  storage::Database* db = nullptr;
+  storage::Database* db = nullptr;  // the writer's connection
+  WorkLanes* lanes = nullptr;       // may be null: everything on the caller's thread
   const core::Clock* clock = nullptr;
   net::MetricsRegistry* metrics = nullptr;   // /metrics renders it; may be null
   const engine::EngineConfig* config = nullptr;  // what the services need (scopes, keys, caps)

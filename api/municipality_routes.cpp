@@ -81,7 +81,9 @@ Response list_responses(ApiContext& ctx, Call& call) {
   q.until = *until;
   q.after_id = *after;
 
-  auto lists = std::make_shared<services::ResponseLists>(*ctx.db, *ctx.clock, *ctx.config);
+  // On a reader lane call.db is a read-only connection and the list's audit record waits in
+  // call.pending_audit for the writer (api/router.h); the rules are the service's either way.
+  auto lists = std::make_shared<services::ResponseLists>(*call.db, *ctx.clock, *ctx.config, call.pending_audit);
   const services::Actor actor = actor_of(call);
   if (auto st = lists->open(actor, code, csv ? "csv" : "json", csv); !st) return fail(st.error());
 
@@ -154,7 +156,7 @@ json case_json(const storage::Case& c) {
 }
 
 Response list_cases(ApiContext& ctx, Call& call) {
-  services::ResponseLists lists(*ctx.db, *ctx.clock, *ctx.config);
+  services::ResponseLists lists(*call.db, *ctx.clock, *ctx.config, call.pending_audit);
   const services::Actor actor = actor_of(call);
   auto cases = lists.cases(actor);
   if (!cases) return fail(cases.error());
@@ -185,9 +187,9 @@ void add_municipality_routes(Router& router) {
   ApiContext* ctx = &router.context();
   // services::ResponseLists checks the scope and audits every read and change.
   router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/responses", .kinds = kMunicipal,
-              .handler = [ctx](Call& call) { return list_responses(*ctx, call); }});
+              .handler = [ctx](Call& call) { return list_responses(*ctx, call); }, .lane = Lane::reader});
   router.add({.method = "GET", .pattern = "/v1/cases", .kinds = kMunicipal,
-              .handler = [ctx](Call& call) { return list_cases(*ctx, call); }});
+              .handler = [ctx](Call& call) { return list_cases(*ctx, call); }, .lane = Lane::reader});
   const std::pair<const char*, const char*> kActions[] = {
       {"acknowledge", "acknowledged"}, {"in_contact", "in_contact"}, {"close", "closed"}};
   for (const auto& [verb, status] : kActions) {

@@ -2,7 +2,9 @@
 // Dispatch by method and path pattern ("/v1/cases/{id}/acknowledge"), with authentication, the
 // scope table and the audit trail wrapped around every route, so a route handler only does its
 // own work:
-//   1. a fresh request id (X-Request-Id on every answer);
+//   1. a request id: the client's X-Request-Id when it is sane (core::sane_request_id), else a
+//      fresh one; on every answer (X-Request-Id), in the Actor the services get (and so in every
+//      audit record), and in every log line written while the request is handled (core::LogScope);
 //   2. unknown path -> 404, known path with another method -> 405;
 //   3. unless the route is public: Bearer token -> principal (401 without or with a bad token),
 //      principal kind in the route's table of kinds (403 otherwise) -- all before the handler runs;
@@ -12,6 +14,13 @@
 //      touched (actor, action, subject, purpose, request id) after a 2xx answer; when the record
 //      cannot be written the data is not returned (500).
 // Errors have one shape: {"error":{"code":...,"message":...,"field":...}} (api/errors.h).
+//
+// Where a route runs (handle_async, with ApiContext::lanes): `Lane::writer` (the default) on the
+// engine's thread with the writing connection; `Lane::reader` on a reader thread with a read-only
+// connection (Call::db), where the service's audit records collect in Call::pending_audit and are
+// appended by the writer before the answer leaves (a read whose record cannot be written is not
+// given out: 500); `Lane::inline_` for public routes that touch no database (health, the OpenAPI
+// document): on the server's own thread. Without lanes everything runs on the calling thread.
 
 #include <functional>
 #include <map>
@@ -22,9 +31,12 @@
 
 #include "api/context.h"
 #include "api/http_types.h"
+#include "services/audit_trail.h"
 #include "storage/principal_store.h"
 
 namespace outreach::api {
+
+enum class Lane { writer, reader, inline_ };
 
 // What a handler gets for one request.
 struct Call {
@@ -37,6 +49,11 @@ struct Call {
   std::vector<std::string> audit_subjects;
   std::string audit_detail;
   bool nothing_to_audit = false;  // the handler touched no personal data (a webhook handshake)
+  // The connection this call reads (and, on the writer lane, writes) through.
+  storage::Database* db = nullptr;
+  // Reader lane: where the services leave audit records for the writer (null on the writer lane,
+  // where they append at once).
+  services::PendingAudit* pending_audit = nullptr;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
@@ -53,6 +70,7 @@ struct RouteSpec {
   std::string subject;       // template with {params}: "case:{id}"
   bool transactional = false;
   Handler handler;
+  Lane lane = Lane::writer;  // where handle_async runs it (above); reader routes must not write
 };
 
 class Router {
@@ -63,12 +81,22 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   void add(RouteSpec spec);
+  // On the calling thread, every route on ApiContext::db.
   Response handle(const Request& request);
+  // On the route's lane (ApiContext::lanes; without lanes as handle()); `respond` is called once,
+  // from whichever thread finished the request.
+  void handle_async(Request request, net::HttpResponder respond);
   const std::vector<RouteSpec>& routes() const { return routes_; }
   ApiContext& context() { return ctx_; }
 
  private:
+  struct Match;
+  Match match(const Request& request) const;
+  std::string request_id_for(const Request& request) const;
+  // Authenticates (through call.db) and runs the route; never throws.
+  Response serve(const RouteSpec& route, Call& call);
   Response run(const RouteSpec& route, Call& call);
+  void finish(Response& response, const std::string& request_id, const std::string& route_name);
   void count(const std::string& route, int status);
 
   ApiContext& ctx_;
@@ -82,8 +110,10 @@ std::string new_request_id();
 
 // Every route of the api (api/*_routes.cpp), registered on one router.
 std::unique_ptr<Router> make_router(ApiContext& ctx);
-// The handler the engine's HttpServer calls.
+// The handler the engine's HttpServer calls: synchronous (every route on the server's thread), or
+// asynchronous on the router's lanes.
 net::HttpHandler http_handler(Router& router);
+net::AsyncHttpHandler async_http_handler(Router& router);
 
 // Route groups, one file per audience.
 void add_ops_routes(Router& router);

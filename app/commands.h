@@ -64,7 +64,12 @@ int cmd_run(AppContext& ctx, std::ostream& out);
 // A consistent online copy of the database in FILE (refused when FILE exists, unless force), with
 // the server secret and the audit checkpoint file beside it (FILE.secret, FILE.checkpoints).
 int cmd_backup(AppContext& ctx, const std::string& file, bool force, std::ostream& out);
-int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  int readers = 2;       // reader threads (and read-only connections) for the API's reads
+  int http_threads = 2;  // threads running the HTTP connections
+};
+int cmd_serve(AppContext& ctx, const ServeOptions& options, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
 
 // The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command

@@ -3,14 +3,19 @@
 #include <iomanip>
 #include <iostream>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "app/commands.h"
+#include "app/serve_lanes.h"
 #include "api/context.h"
 #include "api/router.h"
 #include "core/csv_writer.h"
+#include "core/log_context.h"
 #include "core/text_encoding.h"
 #include "services/campaign_desk.h"
 #include "services/response_lists.h"
@@ -181,7 +186,13 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
   return 0;
 }
 
-int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
+int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& out) {
+  const std::string& listen = serve_options.listen;
+  // The HTTP connections' io_context. Declared first so that it is destroyed last: a request still
+  // queued for the engine's thread at shutdown holds its connection, which must go before this.
+  boost::asio::io_context http_ioc;
+  // The engine's thread: the dispatcher, scheduler, inbound processing and every write to the
+  // database (the one writing connection, ctx.db) run here, on this io_context.
   boost::asio::io_context ioc;
   auto lock = start_engine(ctx, out);
   storage::Outbox outbox(*ctx.db);
@@ -194,9 +205,11 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   net::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
+  posts.set_metrics(&metrics);
   engine::Scheduler scheduler(ioc, dispatcher, *ctx.clock, config.max_idle_poll, &posts);
   engine::InboundProcessor inbound(*ctx.db, *ctx.clock, config, nullptr);
   inbound.set_reply_senders(channels->senders());
+  inbound.set_metrics(&metrics);
   services::CampaignDesk desk(*ctx.db, *ctx.clock, config);
   services::Unsubscribe unsubscribe(*ctx.db, *ctx.clock, config.unsubscribe_key);
   auto checkpointer = make_audit_checkpointer(ctx);
@@ -227,6 +240,12 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
+    mailbox->set_on_pass_done([&metrics](const engine::MailboxPollReport& report) {
+      const bool ok = report.searched && report.errors.empty();
+      metrics.counter("outreach_imap_polls_total", "IMAP mailbox passes by result (failed: the search or a message failed)",
+                      {{"result", ok ? "ok" : "failed"}})
+          .inc();
+    });
   }
 
   api::ApiContext api_ctx;
@@ -254,8 +273,32 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   } catch (const std::exception&) {
     throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
   }
-  net::HttpServer server(ioc, options, api::http_handler(*router));
+  // The API: HTTP connections on their own threads; reads on a pool of reader threads with read-only
+  // connections; writes posted to the engine's thread and their answers posted back (api/router.h).
+  std::unique_ptr<ServeLanes> lanes;
+  if (ctx.db->path() != ":memory:") {
+    lanes = ServeLanes::start(ctx.db->path(), serve_options.readers, ioc).take();
+    api_ctx.lanes = lanes.get();
+  }
+  auto http_work = boost::asio::make_work_guard(http_ioc);
+  net::HttpServer server(lanes ? http_ioc : ioc, options, api::async_http_handler(*router));
   server.start().take();
+  std::vector<std::thread> http_threads;
+  if (lanes) {
+    for (int i = 0; i < serve_options.http_threads; ++i) {
+      http_threads.emplace_back([&http_ioc] {
+        core::LogScope scope("http", {});
+        http_ioc.run();
+      });
+    }
+  }
+  auto stop_http = [&] {
+    server.stop();
+    http_work.reset();
+    http_ioc.stop();
+    for (auto& t : http_threads) t.join();
+    http_threads.clear();
+  };
   scheduler.start();
   // Escalation notifications to the new owner, when configured, on their own CurlMulti.
   std::unique_ptr<net::CurlMulti> notify_multi;
@@ -293,7 +336,12 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;
   if (checkpointer->enabled()) out << "signing audit checkpoints into " << ctx.config.audit.file << "\n" << std::flush;
-  ioc.run();
+  {
+    core::LogScope scope("engine", {});
+    ioc.run();
+  }
+  stop_http();
+  lanes.reset();
   const auto& s = dispatcher.stats();
   out << "stopped cleanly: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed << " failed this run\n";
   checkpoint_audit_log(ctx, *checkpointer, out);

@@ -8,6 +8,7 @@
 
 #include "app/app_context.h"
 #include "app/commands.h"
+#include "app/log_setup.h"
 
 int main(int argc, char** argv) {
   using namespace outreach;
@@ -17,6 +18,10 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.add_option("--db", ctx.db_path, "SQLite database file (default: from the config, var/outreach.db)");
   cli.add_option("--config", ctx.config_path, "configuration file")->capture_default_str();
+  std::string log_format = "text", log_level = "info";
+  cli.add_option("--log-format", log_format, "text, or json: one JSON object per line on stderr (ts, level, component, request_id, message)")
+      ->capture_default_str();
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")->capture_default_str();
   std::string actor;
   auto with_actor = [&](CLI::App* c) { c->add_option("--as", actor, "the principal doing this (recorded and checked)"); };
 
@@ -177,10 +182,14 @@ int main(int argc, char** argv) {
   on(backup, [&] { return app::cmd_backup(ctx, file, force, out); });
 
   on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });
-  std::string listen = "127.0.0.1:8080";
+  app::ServeOptions serve_options;
   auto* serve = cli.add_subcommand("serve", "run the engine until SIGINT/SIGTERM");
-  serve->add_option("--listen", listen)->capture_default_str();
-  on(serve, [&] { return app::cmd_serve(ctx, listen, out); });
+  serve->add_option("--listen", serve_options.listen)->capture_default_str();
+  serve->add_option("--readers", serve_options.readers, "reader threads, each with its own read-only connection")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--http-threads", serve_options.http_threads, "threads for HTTP connections")
+      ->capture_default_str()->check(CLI::Range(1, 64));
+  on(serve, [&] { return app::cmd_serve(ctx, serve_options, out); });
   std::string data_dir = "config/data";
   auto* demo = cli.add_subcommand("demo", "run the sample campaign end to end on a fresh sandbox database");
   demo->add_option("--data", data_dir)->capture_default_str();
@@ -198,6 +207,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    app::setup_logging(log_format, log_level).take();
     if (is_demo) {
       if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);

@@ -10,6 +10,7 @@
 #include "core/text_encoding.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
+#include "net/metrics.h"
 #include "engine/sender.h"
 #include "storage/campaign_store.h"
 #include "storage/case_store.h"
@@ -260,6 +261,10 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     return {};
   });
   if (!st) return st.error();
+  if (metrics_ && !result.duplicate) {
+    metrics_->counter("outreach_inbound_messages_total", "Inbound messages recorded, by channel", {{"channel", channel}})
+        .inc();
+  }
   Sender* reply_sender = replies_;
   if (auto it = reply_senders_.find(channel); it != reply_senders_.end() && it->second) reply_sender = it->second;
   if (!reply.empty() && !result.duplicate && reply_sender) {

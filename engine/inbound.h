@@ -33,6 +33,9 @@
 namespace outreach::storage {
 class Database;
 }
+namespace outreach::net {
+class MetricsRegistry;
+}
 
 namespace outreach::engine {
 
@@ -61,6 +64,9 @@ class InboundProcessor {
   // Replies go back on the channel the message came in on, when a sender for it is set here;
   // otherwise through `replies` from the constructor.
   void set_reply_senders(std::map<std::string, Sender*> senders) { reply_senders_ = std::move(senders); }
+  // Counts recorded messages in outreach_inbound_messages_total{channel} (duplicates are not
+  // counted); may be null (the default). `metrics` must outlive the processor.
+  void set_metrics(net::MetricsRegistry* metrics) { metrics_ = metrics; }
 
   core::Result<InboundResult> handle(const std::string& channel, const channels::InboundMessage& message);
   // Returns false when no message has this provider id.
@@ -72,6 +78,7 @@ class InboundProcessor {
   const EngineConfig& config_;
   Sender* replies_;
   std::map<std::string, Sender*> reply_senders_;
+  net::MetricsRegistry* metrics_ = nullptr;
 };
 
 // Upper-cases and strips accents and punctuation: " Stóp! " -> "STOP".

@@ -8,6 +8,7 @@
 #include "campaigns/campaign.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
+#include "net/metrics.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/send_window.h"
 #include "engine/sender.h"
@@ -109,18 +110,27 @@ int PostPublisher::run_due(core::TimePoint now) {
   return static_cast<int>(claimed->size());
 }
 
+void PostPublisher::count(const char* outcome) {
+  if (!metrics_) return;
+  metrics_->counter("outreach_page_posts_total", "Page posts by outcome (published, retried, deferred, failed)",
+                    {{"outcome", outcome}})
+      .inc();
+}
+
 void PostPublisher::publish(const storage::PostRow& post, core::TimePoint now) {
   PostOutcome out;
   out.id = post.id;
   out.attempts = post.attempts;
   auto fail = [&](std::string reason) {
     ++stats_.failed;
+    count("failed");
     out.status = PostStatus::failed;
     out.reason = std::move(reason);
     impl_->record(out);
   };
   auto wait = [&](core::TimePoint until, const char* why) {
     ++stats_.deferred;
+    count("deferred");
     out.status = PostStatus::queued;
     out.retry_at = until;
     out.reason = why;
@@ -153,16 +163,19 @@ void PostPublisher::publish(const storage::PostRow& post, core::TimePoint now) {
     switch (r.verdict) {
       case channels::SendVerdict::sent:
         ++stats_.published;
+    count("published");
         out.status = PostStatus::published;
         out.provider_post_id = r.provider_id;
         break;
       case channels::SendVerdict::transient:
         if (auto delay = impl_->retry.next_delay(out.attempts, r.retry_after)) {
           ++stats_.retried;
+    count("retried");
           out.status = PostStatus::queued;
           out.retry_at = at + *delay;
         } else {
           ++stats_.failed;
+    count("failed");
           out.status = PostStatus::failed;
           out.reason = "gave up after " + std::to_string(out.attempts) + " attempts: " + r.reason;
         }
@@ -170,6 +183,7 @@ void PostPublisher::publish(const storage::PostRow& post, core::TimePoint now) {
       case channels::SendVerdict::permanent:
       case channels::SendVerdict::opted_out:
         ++stats_.failed;
+    count("failed");
         out.status = PostStatus::failed;
         break;
     }

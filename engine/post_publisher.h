@@ -27,6 +27,10 @@ class Database;
 struct PostRow;
 }
 
+namespace outreach::net {
+class MetricsRegistry;
+}
+
 namespace outreach::engine {
 
 struct EngineConfig;
@@ -58,15 +62,20 @@ class PostPublisher {
   // Graceful shutdown: no new claims; in-flight posts still complete and are recorded.
   void stop_claiming() { claiming_ = false; }
   const PublishStats& stats() const { return stats_; }
+  // Counts outcomes in outreach_page_posts_total{outcome=published|retried|deferred|failed}; may be
+  // null (the default). `metrics` must outlive the publisher.
+  void set_metrics(net::MetricsRegistry* metrics) { metrics_ = metrics; }
 
  private:
   struct Impl;
   void publish(const storage::PostRow& post, core::TimePoint now);
+  void count(const char* outcome);
 
   std::unique_ptr<Impl> impl_;
   std::size_t in_flight_ = 0;
   bool claiming_ = true;
   PublishStats stats_;
+  net::MetricsRegistry* metrics_ = nullptr;
 };
 
 }  // namespace outreach::engine

@@ -69,9 +69,15 @@ std::string json_error_body(std::string_view code, std::string_view message, std
 }
 
 HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, HttpHandler handler)
+    : HttpServer(ioc, std::move(options),
+                 AsyncHttpHandler([h = std::move(handler)](HttpRequest request, HttpResponder respond) {
+                   respond(h(request));
+                 })) {}
+
+HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, AsyncHttpHandler handler)
     : ioc_(ioc),
       options_(std::move(options)),
-      handler_(std::make_shared<const HttpHandler>(std::move(handler))) {}
+      handler_(std::make_shared<const AsyncHttpHandler>(std::move(handler))) {}
 
 HttpServer::~HttpServer() { stop(); }
 

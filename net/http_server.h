@@ -6,8 +6,11 @@
 // the client asks for it.
 //
 // The handler is a plain function that never sees a socket (the api/ folder supplies it). It is
-// called on the io_context's threads: run the io_context on one thread when the handler touches
-// the database (storage::Database is not thread-safe).
+// called on the io_context's threads. A synchronous HttpHandler answers there and then (run the
+// io_context on one thread when such a handler touches the database: storage::Database is not
+// thread-safe). An AsyncHttpHandler may hand the work to another thread (a reader pool, the engine's
+// writer thread) and call the responder from there, once; the session goes on on its own strand,
+// so the io_context may then run on several threads.
 //
 // Errors answered by the server itself, without calling the handler: 413 when the body exceeds
 // body_limit, 431 when the header exceeds header_limit, 400 for unparseable HTTP. Each comes with
@@ -55,16 +58,24 @@ struct HttpRequest {
 
 // One response. Plain data. When `stream` is set the body is sent with chunked transfer encoding:
 // the server calls stream() until it returns nullopt, writing each piece as it comes (for large CSV
-// and JSON exports); `body` is then ignored.
+// and JSON exports); `body` is then ignored. `stream_async` does the same for a producer that must
+// run on another thread: the server calls it with a callback, the producer calls that callback once
+// with the next piece (nullopt at the end; failed = true breaks the transfer off, as an exception
+// from stream() does) from any thread. stream_async wins over stream.
+using ChunkCallback = std::function<void(std::optional<std::string> piece, bool failed)>;
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   HttpHeaders headers;  // extra headers (X-Request-Id, Content-Disposition, ...)
   std::string body;
   std::function<std::optional<std::string>()> stream;
+  std::function<void(ChunkCallback)> stream_async;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Called once per request with the answer; safe from any thread.
+using HttpResponder = std::function<void(HttpResponse)>;
+using AsyncHttpHandler = std::function<void(HttpRequest, HttpResponder)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
@@ -87,6 +98,7 @@ class Listener;
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, HttpHandler handler);
+  HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, AsyncHttpHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -102,7 +114,7 @@ class HttpServer {
  private:
   boost::asio::io_context& ioc_;
   HttpServerOptions options_;
-  std::shared_ptr<const HttpHandler> handler_;
+  std::shared_ptr<const AsyncHttpHandler> handler_;
   std::shared_ptr<Listener> listener_;
   std::uint16_t port_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <exception>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -159,14 +160,19 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
     }
     HttpRequest request = std::move(converted).take();
 
-    HttpResponse response;
+    // The handler may answer at once or later from another thread; either way the answer comes
+    // back to this session's strand. A handler that throws before answering gets a 500.
+    auto self = shared_from_this();
+    auto respond = [self, answered = std::make_shared<std::atomic<bool>>(false)](HttpResponse r) {
+      if (answered->exchange(true)) return;  // once
+      asio::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+    };
     try {
-      response = shared_->handler()(request);
+      shared_->handler()(std::move(request), respond);
     } catch (const std::exception& e) {
-      spdlog::error("http handler {} {}: {}", request.method, request.path, e.what());
-      response = HttpResponse{500, "application/json", {}, json_error_body("internal", "internal error"), {}};
+      spdlog::error("http handler: {}", e.what());
+      respond(HttpResponse{500, "application/json", {}, json_error_body("internal", "internal error"), {}, {}});
     }
-    send(std::move(response));
   }
 
   template <class Message>
@@ -180,12 +186,13 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
 
   void send(HttpResponse r) {
     stream_.expires_after(options().write_timeout);
-    if (r.stream) {
+    if (r.stream || r.stream_async) {
       auto res = std::make_shared<http::response<http::empty_body>>(http::status::ok, version_);
       prepare(*res, r);
       res->chunked(true);
       auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
       producer_ = std::move(r.stream);
+      async_producer_ = std::move(r.stream_async);
       close_after_ = !res->keep_alive();
       holder_ = res;
       serializer_ = sr;
@@ -205,6 +212,17 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
   }
 
   void write_next_chunk() {
+    if (async_producer_) {
+      // The producer runs where it must (a reader thread); its piece comes back to this strand.
+      auto self = shared_from_this();
+      async_producer_([self](std::optional<std::string> next, bool failed) {
+        asio::post(self->stream_.get_executor(), [self, next = std::move(next), failed]() mutable {
+          if (failed) return self->do_close();  // the status line is gone: break the transfer off
+          self->write_chunk(std::move(next));
+        });
+      });
+      return;
+    }
     std::optional<std::string> next;
     try {
       do {
@@ -215,6 +233,11 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
       spdlog::error("http stream: {}", e.what());
       return do_close();
     }
+    write_chunk(std::move(next));
+  }
+
+  void write_chunk(std::optional<std::string> next) {
+    if (next && next->empty()) return write_next_chunk();
     stream_.expires_after(options().write_timeout);
     if (next) {
       chunk_ = std::move(*next);
@@ -226,6 +249,7 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
     }
     asio::async_write(stream_, http::make_chunk_last(), [self = shared_from_this()](error_code ec, std::size_t n) {
       self->producer_ = nullptr;
+      self->async_producer_ = nullptr;
       self->serializer_.reset();
       self->on_write(ec, n);
     });
@@ -234,7 +258,7 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
   void send_error(int status, std::string_view code, const std::string& message) {
     keep_alive_ = false;
     lingering_ = true;
-    send(HttpResponse{status, "application/json", {}, json_error_body(code, message), {}});
+    send(HttpResponse{status, "application/json", {}, json_error_body(code, message), {}, {}});
   }
 
   void on_write(error_code ec, std::size_t) {
@@ -295,6 +319,7 @@ class HttpSession final : public SessionControl, public std::enable_shared_from_
   std::shared_ptr<void> holder_;      // the response being written
   std::shared_ptr<void> serializer_;  // for a streamed response
   std::function<std::optional<std::string>()> producer_;
+  std::function<void(ChunkCallback)> async_producer_;
   std::string chunk_;
   std::array<char, 4096> drain_{};
 };

@@ -28,11 +28,11 @@ class SessionControl {
 // Safe from any thread (one mutex; sessions are copied out under it and stopped outside it).
 class ServerShared {
  public:
-  ServerShared(HttpServerOptions options, std::shared_ptr<const HttpHandler> handler)
+  ServerShared(HttpServerOptions options, std::shared_ptr<const AsyncHttpHandler> handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
 
   const HttpServerOptions& options() const { return options_; }
-  const HttpHandler& handler() const { return *handler_; }
+  const AsyncHttpHandler& handler() const { return *handler_; }
 
   // Returns false (and registers nothing) once stop_all() ran.
   bool add(std::uint64_t id, std::weak_ptr<SessionControl> session);
@@ -48,7 +48,7 @@ class ServerShared {
 
  private:
   const HttpServerOptions options_;
-  const std::shared_ptr<const HttpHandler> handler_;
+  const std::shared_ptr<const AsyncHttpHandler> handler_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, std::weak_ptr<SessionControl>> sessions_;  // GUARDED_BY(mutex_)
   std::uint64_t next_id_ = 1;                                        // GUARDED_BY(mutex_)

@@ -107,10 +107,26 @@ Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
 
 void Histogram::observe(double v) {
+  std::lock_guard lock(mutex_);
   const auto it = std::lower_bound(bounds_.begin(), bounds_.end(), v);  // first bound >= v (le)
   ++counts_[static_cast<std::size_t>(it - bounds_.begin())];
   sum_ += v;
   ++count_;
+}
+
+std::vector<std::uint64_t> Histogram::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
+}
+
+double Histogram::sum() const {
+  std::lock_guard lock(mutex_);
+  return sum_;
+}
+
+std::uint64_t Histogram::count() const {
+  std::lock_guard lock(mutex_);
+  return count_;
 }
 
 struct MetricsRegistry::Family {
@@ -170,16 +186,19 @@ MetricsRegistry::Family& MetricsRegistry::family(const std::string& name, const 
 
 Counter& MetricsRegistry::counter(const std::string& name, const std::string& help,
                                   const Labels& labels) {
+  std::lock_guard lock(mutex_);
   return *family(name, help, kCounter).get(labels).counter;
 }
 
 Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help,
                               const Labels& labels) {
+  std::lock_guard lock(mutex_);
   return *family(name, help, kGauge).get(labels).gauge;
 }
 
 Histogram& MetricsRegistry::histogram(const std::string& name, const std::string& help,
                                       std::vector<double> bounds, const Labels& labels) {
+  std::lock_guard lock(mutex_);
   const bool is_new = families_.find(name) == families_.end();
   Family& f = family(name, help, kHistogram);
   if (is_new) {
@@ -198,6 +217,7 @@ std::vector<double> MetricsRegistry::latency_buckets() {
 }
 
 std::string MetricsRegistry::render() const {
+  std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& [name, f] : families_) {
     out += "# HELP " + name + " " + escape_help(f->help) + "\n";
@@ -209,16 +229,17 @@ std::string MetricsRegistry::render() const {
         out += name + render_labels(s->labels) + " " + format_metric_value(s->gauge->value()) + "\n";
       } else {
         const Histogram& h = *s->histogram;
+        std::lock_guard hlock(h.mutex_);
         std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < h.bounds().size(); ++i) {
-          cumulative += h.counts()[i];
-          out += name + "_bucket" + render_labels(s->labels, "le", format_metric_value(h.bounds()[i])) +
+        for (std::size_t i = 0; i < h.bounds_.size(); ++i) {
+          cumulative += h.counts_[i];
+          out += name + "_bucket" + render_labels(s->labels, "le", format_metric_value(h.bounds_[i])) +
                  " " + std::to_string(cumulative) + "\n";
         }
         out += name + "_bucket" + render_labels(s->labels, "le", "+Inf") + " " +
-               std::to_string(h.count()) + "\n";
-        out += name + "_sum" + render_labels(s->labels) + " " + format_metric_value(h.sum()) + "\n";
-        out += name + "_count" + render_labels(s->labels) + " " + std::to_string(h.count()) + "\n";
+               std::to_string(h.count_) + "\n";
+        out += name + "_sum" + render_labels(s->labels) + " " + format_metric_value(h.sum_) + "\n";
+        out += name + "_count" + render_labels(s->labels) + " " + std::to_string(h.count_) + "\n";
       }
     }
   }

@@ -6,12 +6,15 @@
 // so hot paths look a series up once and keep the reference. Registering a name again with the same
 // type returns the existing family; with another type or invalid names it throws std::logic_error
 // (a programming error, not input).
-// No globals: the engine owns one registry. Threading: not thread-safe; use on the engine thread
-// (render() included).
+// No globals: the engine owns one registry. Threading: safe from any thread (serve counts requests
+// on its reader threads and renders there): lookups and render() take the registry's lock, counter
+// and gauge values are atomic, a histogram has its own lock.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,23 +26,23 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 class Counter {
  public:
   void inc(double by = 1) {
-    if (by > 0) value_ += by;
+    if (by > 0) value_.fetch_add(by, std::memory_order_relaxed);
   }
-  double value() const { return value_; }
+  double value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
-  double value_ = 0;
+  std::atomic<double> value_{0};
 };
 
 class Gauge {
  public:
-  void set(double v) { value_ = v; }
-  void inc(double by = 1) { value_ += by; }
-  void dec(double by = 1) { value_ -= by; }
-  double value() const { return value_; }
+  void set(double v) { value_.store(v, std::memory_order_relaxed); }
+  void inc(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  void dec(double by = 1) { value_.fetch_sub(by, std::memory_order_relaxed); }
+  double value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
-  double value_ = 0;
+  std::atomic<double> value_{0};
 };
 
 class Histogram {
@@ -48,12 +51,15 @@ class Histogram {
   explicit Histogram(std::vector<double> bounds);
   void observe(double v);
   const std::vector<double>& bounds() const { return bounds_; }
-  // Non-cumulative count per bound; the last element is the +Inf overflow.
-  const std::vector<std::uint64_t>& counts() const { return counts_; }
-  double sum() const { return sum_; }
-  std::uint64_t count() const { return count_; }
+  // Non-cumulative count per bound; the last element is the +Inf overflow. A copy, taken under the
+  // histogram's lock, like sum() and count().
+  std::vector<std::uint64_t> counts() const;
+  double sum() const;
+  std::uint64_t count() const;
 
  private:
+  friend class MetricsRegistry;  // render() reads all fields under one lock
+  mutable std::mutex mutex_;
   std::vector<double> bounds_;
   std::vector<std::uint64_t> counts_;
   double sum_ = 0;
@@ -85,7 +91,8 @@ class MetricsRegistry {
   struct Family;
   Family& family(const std::string& name, const std::string& help, int type);
 
-  std::map<std::string, std::unique_ptr<Family>> families_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Family>> families_;  // GUARDED_BY(mutex_)
 };
 
 // Exposed for tests: label value escaping (\\, \", \n) and HELP escaping (\\, \n).

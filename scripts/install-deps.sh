@@ -11,8 +11,11 @@ packages=(
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).
-if [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
-  packages+=(python3-aiosmtpd dovecot-imapd nginx-light wrk)
+# OUTREACH_DEPS=build: only the build; =bench: the build and wrk (bench/serve_load.sh), no test servers.
+if [[ "${OUTREACH_DEPS:-all}" == "bench" ]]; then
+  packages+=(wrk)
+elif [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
+  packages+=(python3-aiosmtpd dovecot-imapd nginx-light)
   # A machine may carry its own Node.js (with npm built in); only ask Debian when npm is absent.
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/audit_log.h"
+#include "storage/database.h"
 
 namespace outreach::services {
 
@@ -23,9 +24,28 @@ core::Status AuditTrail::record(const Actor& actor, const std::string& action, c
   r.purpose = purpose;
   r.request_id = actor.request_id;
   r.detail = actor.via.empty() ? detail : (detail.empty() ? "via=" + actor.via : detail + " via=" + actor.via);
+  if (pending_) {
+    pending_->records.push_back(std::move(r));
+    return {};
+  }
+  if (db_.read_only()) {
+    return core::Error::internal("audit record '" + action + "' has no writer on a read-only connection");
+  }
   auto id = storage::AuditLog(db_).append(r);
   if (!id) return id.error();
   return {};
+}
+
+core::Status append_pending(storage::Database& writer, const PendingAudit& pending) {
+  if (pending.records.empty()) return {};
+  return writer.transaction([&]() -> core::Status {
+    storage::AuditLog log(writer);
+    for (const auto& r : pending.records) {
+      auto id = log.append(r);
+      if (!id) return id.error();
+    }
+    return {};
+  });
 }
 
 }  // namespace outreach::services

@@ -13,8 +13,9 @@ namespace {
 constexpr const char* kPurpose = "brede-ondersteuning";
 }  // namespace
 
-ResponseLists::ResponseLists(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
-    : db_(db), clock_(clock), config_(config), policy_(db, config.suppression_key) {}
+ResponseLists::ResponseLists(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+                             PendingAudit* pending)
+    : db_(db), clock_(clock), config_(config), pending_(pending), policy_(db, config.suppression_key) {}
 
 core::Status ResponseLists::open(const Actor& actor, const std::string& code, const std::string& format,
                                  bool is_export) {
@@ -27,7 +28,7 @@ core::Status ResponseLists::open(const Actor& actor, const std::string& code, co
   if (!policy_.in_scope(actor, code)) {
     return core::Error::forbidden("this response list is outside your scope", "municipality");
   }
-  return AuditTrail(db_, clock_).record(actor, is_export ? "responses.export" : "responses.read",
+  return AuditTrail(db_, clock_, pending_).record(actor, is_export ? "responses.export" : "responses.read",
                                         "municipality:" + code, kPurpose, "format=" + format);
 }
 
@@ -88,7 +89,7 @@ core::Result<std::vector<storage::Case>> ResponseLists::cases(const Actor& actor
   const std::string kind = owner_kind(actor);
   std::vector<storage::Case> out;
   auto st = db_.transaction([&]() -> core::Status {
-    AuditTrail trail(db_, clock_);
+    AuditTrail trail(db_, clock_, pending_);
     for (const auto& c : storage::CaseStore(db_).for_owner(owner)) {
       if (c.owner_kind != kind) continue;
       if (!shown(actor, c.contact_id, c.municipality)) continue;

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "services/actor.h"
+#include "services/audit_trail.h"
 #include "services/contactability.h"
 #include "storage/case_store.h"
 #include "storage/response_store.h"
@@ -22,10 +23,13 @@ struct EngineConfig;
 
 namespace outreach::services {
 
-// `db`, `clock` and `config` must outlive the service.
+// `db`, `clock` and `config` must outlive the service. On a reader connection pass `pending`: the
+// audit records of reads go there for the writer to append before the rows are given out
+// (services/audit_trail.h); set_case_status needs the writer.
 class ResponseLists {
  public:
-  ResponseLists(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config);
+  ResponseLists(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+                PendingAudit* pending = nullptr);
 
   // Checks that the actor may read municipality `code`'s list and records the read ("responses.read"
   // for a screen, "responses.export" for a file) with `format`. Call once per request, first.
@@ -55,6 +59,7 @@ class ResponseLists {
   storage::Database& db_;
   const core::Clock& clock_;
   const engine::EngineConfig& config_;
+  PendingAudit* pending_;
   Contactability policy_;
 };
 

@@ -211,4 +211,11 @@ std::vector<CaseEvent> CaseStore::history(std::int64_t id) const {
   return out;
 }
 
+std::map<std::string, std::int64_t> CaseStore::count_by_status() const {
+  SQLite::Statement st(db_.sql(), "SELECT status, count(*) FROM cases GROUP BY status");
+  std::map<std::string, std::int64_t> out;
+  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+  return out;
+}
+
 }  // namespace outreach::storage

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ class CaseStore {
   explicit CaseStore(Database& db) : db_(db) {}
   CaseStore(const CaseStore&) = delete;
   CaseStore& operator=(const CaseStore&) = delete;
+
+  // Cases per status ("open" -> 3, ...); statuses with no cases are absent.
+  std::map<std::string, std::int64_t> count_by_status() const;
 
   // Opens a case owned by the municipality, or returns the id of the one already open.
   core::Result<std::int64_t> open(std::int64_t contact_id, const std::string& municipality,

@@ -5,9 +5,17 @@
 
 #include <algorithm>
 
+#include <atomic>
+
 #include "storage/migrations.h"
 
 namespace outreach::storage {
+
+namespace {
+std::atomic<std::uint64_t> g_busy_errors{0};
+}  // namespace
+
+std::uint64_t busy_errors() { return g_busy_errors.load(std::memory_order_relaxed); }
 
 bool is_full(const std::exception& e) {
   if (auto* se = dynamic_cast<const SQLite::Exception*>(&e)) return (se->getErrorCode() & 0xff) == SQLITE_FULL;
@@ -38,7 +46,11 @@ core::Error storage_error(const std::exception& e, const char* operation) {
   core::ErrorCode code = core::ErrorCode::internal;
   if (what.find("UNIQUE constraint") != std::string::npos) code = core::ErrorCode::conflict;
   if (what.find("FOREIGN KEY") != std::string::npos) code = core::ErrorCode::invalid_input;
-  if (what.find("database is locked") != std::string::npos) code = core::ErrorCode::transient;
+  if (what.find("database is locked") != std::string::npos || what.find("database is busy") != std::string::npos ||
+      what.find("database table is locked") != std::string::npos) {
+    code = core::ErrorCode::transient;
+    g_busy_errors.fetch_add(1, std::memory_order_relaxed);
+  }
   return core::Error{code, what, operation};
 }
 
@@ -92,6 +104,20 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) 
     return db;
   } catch (const std::exception& e) {
     return core::Error::invalid(std::string("cannot open database: ") + e.what(), path);
+  }
+}
+
+core::Result<std::unique_ptr<Database>> Database::open_reader(const std::string& path) {
+  if (path == ":memory:") return core::Error::invalid("a reader needs a database file", path);
+  try {
+    auto sql = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    sql->setBusyTimeout(5000);
+    sql->exec("PRAGMA query_only = ON");
+    auto db = std::unique_ptr<Database>(new Database(path, std::move(sql)));
+    db->read_only_ = true;
+    return db;
+  } catch (const std::exception& e) {
+    return core::Error::invalid(std::string("cannot open database for reading: ") + e.what(), path);
   }
 }
 
@@ -182,7 +208,9 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     }
   } reset{*this};
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // A reader takes a consistent snapshot (BEGIN DEFERRED); the writer takes the write lock at once.
+    SQLite::Transaction tx(*db_, read_only_ ? SQLite::TransactionBehavior::DEFERRED
+                                            : SQLite::TransactionBehavior::IMMEDIATE);
     core::Status st = [&] {
       Depth depth(depth_);
       return fn();

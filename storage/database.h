@@ -4,8 +4,11 @@
 // migrations applied on open inside one transaction each (schema_version records the last one).
 //
 // A Database owns its connection; stores take a Database& that must outlive them. Not thread-safe:
-// one writer owns a connection (the engine's strand, or one CLI command).
+// one writer owns a connection (the engine's strand, or one CLI command). Readers beside it open
+// their own read-only connections (open_reader): WAL lets them read the last committed state while
+// the writer writes, each on its own thread.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,6 +45,9 @@ class Database {
  public:
   // Opens (creating if needed) and migrates. ":memory:" gives a private in-memory database.
   static core::Result<std::unique_ptr<Database>> open(const std::string& path);
+  // A read-only connection to a database that open() created and migrated (SQLITE_OPEN_READONLY
+  // and PRAGMA query_only: any write fails). Not for ":memory:" (a private database per connection).
+  static core::Result<std::unique_ptr<Database>> open_reader(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -49,6 +55,7 @@ class Database {
   int schema_version() const;
   static int latest_schema_version();
   const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
 
   // Runs fn inside BEGIN IMMEDIATE .. COMMIT; rolls back when fn throws or returns an error, so
   // nothing half-written remains. Nested calls join the outer transaction through a savepoint: a
@@ -78,6 +85,7 @@ class Database {
 
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  bool read_only_ = false;
   int depth_ = 0;
   std::string what_;                // label of the outermost transaction running
   std::optional<core::Error> full_;  // set when a write inside the running transaction hit SQLITE_FULL
@@ -86,9 +94,14 @@ class Database {
 };
 
 // Turns an exception thrown by SQLiteCpp (or anything else) into an Error naming the operation.
-// A full database or disk (SQLITE_FULL) is `transient` with a message that says so.
+// "database is locked" / "database is busy" become transient errors and are counted (below); a
+// full database or disk (SQLITE_FULL) is `transient` with a message that says so.
 core::Error storage_error(const std::exception& e, const char* operation);
 // Whether `e` is SQLite's SQLITE_FULL ("database or disk is full").
 bool is_full(const std::exception& e);
+
+// SQLITE_BUSY / SQLITE_LOCKED errors seen by storage_error() since the process started, over all
+// connections (the busy timeout ran out). Safe from any thread; for /metrics.
+std::uint64_t busy_errors();
 
 }  // namespace outreach::storage

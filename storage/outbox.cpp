@@ -376,6 +376,13 @@ std::int64_t Outbox::count(std::int64_t campaign_id) const {
   return st.getColumn(0).getInt64();
 }
 
+std::map<std::string, std::int64_t> Outbox::count_by_status() const {
+  SQLite::Statement st(db_.sql(), "SELECT status, count(*) FROM messages GROUP BY status");
+  std::map<std::string, std::int64_t> out;
+  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
+  return out;
+}
+
 void Outbox::for_each_send_since(core::TimePoint since,
                                  const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
   SQLite::Statement st(db_.sql(), "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ? ORDER BY sent_at");

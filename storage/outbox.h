@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +151,8 @@ class Outbox {
   std::optional<MessageRow> last_sent_to(std::int64_t contact_id) const;
   std::vector<FunnelCell> funnel(std::int64_t campaign_id) const;
   std::int64_t count(std::int64_t campaign_id) const;
+  // Rows per status over every campaign ("queued" -> 120, ...); statuses with no rows are absent.
+  std::map<std::string, std::int64_t> count_by_status() const;
   // (contact, sent_at) of every send since `since`: seeds the per-contact frequency cap.
   void for_each_send_since(core::TimePoint since,
                            const std::function<void(std::int64_t, core::TimePoint)>& fn) const;

@@ -75,8 +75,8 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
   // Consent to share with this municipality is derived from the ledger: the latest share:<code>
   // event (any channel) must be a grant. CROSS JOIN keeps responses as the outer loop, walked in id
   // order from the cursor, so LIMIT stops the scan after one page.
-  SQLite::Statement st(
-      db_.sql(),
+  // Compiled once per connection (a municipality list runs it for every page it serves).
+  auto st = db_.cached(
       std::string("SELECT ") + kColumns +
           ", c.name, c.language, "
           "(SELECT substr(urn, 5) FROM contact_urns WHERE contact_id = c.id AND scheme = 'tel' ORDER BY id LIMIT 1), "
@@ -90,20 +90,20 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
           "AND (SELECT action FROM consent_events e WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1 "
           "     ORDER BY e.id DESC LIMIT 1) = 'grant' "
           "ORDER BY r.id LIMIT ?5");
-  st.bind(1, q.municipality);
-  st.bind(2, static_cast<int64_t>(q.after_id));
-  if (q.since) st.bind(3, ms(*q.since)); else st.bind(3);
-  if (q.until) st.bind(4, ms(*q.until)); else st.bind(4);
-  st.bind(5, q.limit);
-  while (st.executeStep()) {
+  st->bind(1, q.municipality);
+  st->bind(2, static_cast<int64_t>(q.after_id));
+  if (q.since) st->bind(3, ms(*q.since)); else st->bind(3);
+  if (q.until) st->bind(4, ms(*q.until)); else st->bind(4);
+  st->bind(5, q.limit);
+  while (st->executeStep()) {
     SharedResponse s;
-    s.response = read_response(st);
-    s.name = st.getColumn(10).getString();
-    s.language = st.getColumn(11).getString();
-    s.phone = st.getColumn(12).getString();
-    s.email = st.getColumn(13).getString();
-    s.case_status = st.getColumn(14).getString();
-    s.case_id = st.getColumn(15).getInt64();
+    s.response = read_response(*st);
+    s.name = st->getColumn(10).getString();
+    s.language = st->getColumn(11).getString();
+    s.phone = st->getColumn(12).getString();
+    s.email = st->getColumn(13).getString();
+    s.case_status = st->getColumn(14).getString();
+    s.case_id = st->getColumn(15).getInt64();
     fn(s);
   }
 }

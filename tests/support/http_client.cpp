@@ -2,14 +2,28 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
+
 namespace outreach::test {
 
-namespace {
-size_t collect(char* p, size_t s, size_t n, void* ud) {
+std::size_t collect_body(char* p, std::size_t s, std::size_t n, void* ud) {
   static_cast<std::string*>(ud)->append(p, s * n);
   return s * n;
 }
-}  // namespace
+
+std::size_t collect_header(char* p, std::size_t s, std::size_t n, void* ud) {
+  std::string line(p, s * n);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
+  }
+  return s * n;
+}
 
 HttpReply http(const std::string& method, const std::string& url, const std::string& body,
                const std::vector<std::string>& headers, long timeout_ms) {
@@ -25,8 +39,10 @@ HttpReply http(const std::string& method, const std::string& url, const std::str
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &collect_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);

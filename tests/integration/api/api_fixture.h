@@ -34,6 +34,7 @@
 #include "storage/municipality_store.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
+#include "tests/support/http_client.h"
 
 namespace outreach::test {
 
@@ -46,24 +47,6 @@ struct Reply {
   long connects = 0;                           // new connections this request opened
   json j() const { return json::parse(body, nullptr, false); }
 };
-
-inline size_t collect_body(char* p, size_t s, size_t n, void* ud) {
-  static_cast<std::string*>(ud)->append(p, s * n);
-  return s * n;
-}
-inline size_t collect_header(char* p, size_t s, size_t n, void* ud) {
-  std::string line(p, s * n);
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ')) value.erase(value.begin());
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
-    (*static_cast<std::map<std::string, std::string>*>(ud))[name] = value;
-  }
-  return s * n;
-}
 
 class ApiTest : public ::testing::Test {
  protected:

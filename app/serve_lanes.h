@@ -1,0 +1,43 @@
+#pragma once
+// Where `serve` runs API work (api::WorkLanes): reads on a small, fixed pool of reader threads, each
+// with its own read-only SQLite connection (WAL lets them read the last committed state while the
+// one writer writes), and everything that writes on the engine's io_context thread, which owns the
+// writing connection. Work is queued per reader thread (bounded in practice by the number of open
+// HTTP connections: one request each at a time); a reader takes the next item of its own queue.
+//
+// Lifetime: the writer io_context must outlive the lanes. The destructor stops the readers after
+// the work they are running and drops what is still queued, so stop the HTTP server first.
+
+#include <memory>
+#include <string>
+
+#include "api/context.h"
+#include "core/error.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace outreach::app {
+
+class ServeLanes final : public api::WorkLanes {
+ public:
+  // Opens `readers` (>= 1) read-only connections to the database file and starts their threads.
+  static core::Result<std::unique_ptr<ServeLanes>> start(const std::string& db_path, int readers,
+                                                         boost::asio::io_context& writer);
+  ~ServeLanes() override;
+  ServeLanes(const ServeLanes&) = delete;
+  ServeLanes& operator=(const ServeLanes&) = delete;
+
+  void read(std::function<void(api::ReadLane&)> work) override;
+  void write(std::function<void()> work) override;
+
+ private:
+  struct Reader;
+  explicit ServeLanes(boost::asio::io_context& writer);
+
+  boost::asio::io_context& writer_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+};
+
+}  // namespace outreach::app
