@@ -108,7 +108,11 @@ void WebhookEscalationNotifier::attempt(std::shared_ptr<Delivery> d) {
       spdlog::info("escalation notify: {}: delivered (attempt {})", d->what, d->attempts);
       return;
     }
-    const bool retry = outcome.verdict == channels::SendVerdict::transient && d->attempts < impl_->options.max_attempts;
+    // An ambiguous answer is retried too: the notice carries X-Outreach-Delivery, on which
+    // receivers deduplicate (channels/webhook_connector.h), so the retry is safe.
+    const bool may_retry = outcome.verdict == channels::SendVerdict::transient ||
+                           outcome.verdict == channels::SendVerdict::ambiguous;
+    const bool retry = may_retry && d->attempts < impl_->options.max_attempts;
     spdlog::warn("escalation notify: {}: POST webhook failed (attempt {}/{}): {}{}", d->what, d->attempts,
                  impl_->options.max_attempts, outcome.reason, retry ? "; retrying" : "; giving up");
     if (!retry) {

@@ -27,6 +27,46 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Whether the whole request had left when the transfer ended (channels::TransportResponse::
+// request_sent). Failures of name resolution, connect and TLS handshake are before it by
+// definition; for the rest, curl's byte counts say: an HTTP request is out once its header bytes
+// and its whole body were written; an SMTP message once libcurl has read all of it for DATA.
+bool request_written(CURL* easy, const channels::TransportRequest& r, std::size_t smtp_offset, CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_FAILED_INIT:
+    case CURLE_LOGIN_DENIED:
+      return false;
+    default:
+      break;
+  }
+  if (r.kind == channels::TransportRequest::Kind::smtp) return !r.body.empty() && smtp_offset >= r.body.size();
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status > 0) return true;
+  // A connect timeout: the connection was never set up (pretransfer time stays 0).
+  curl_off_t pretransfer = 0;
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+  if (pretransfer == 0) return false;
+  long header_bytes = 0;
+  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &header_bytes);
+  curl_off_t body_bytes = 0;
+  curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &body_bytes);
+  const bool has_body = !iequals(r.method, "GET") && !iequals(r.method, "HEAD");
+  return header_bytes > 0 && (!has_body || body_bytes >= static_cast<curl_off_t>(r.body.size()));
+}
+
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
@@ -237,6 +277,7 @@ void HttpTransport::finish(Transfer* raw, int curl_code) {
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->response.status = static_cast<int>(status);
+  t->response.request_sent = request_written(t->easy, t->request, t->upload_offset, code);
   if (code != CURLE_OK) {
     if (t->response.transport_error.empty())
       t->response.transport_error =
