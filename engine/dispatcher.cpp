@@ -127,7 +127,7 @@ int Dispatcher::run_due(core::TimePoint now) {
   });
   impl_->in_batch = false;
   if (!st) spdlog::error("dispatching a batch: {}", st.error().what());
-  if (in_flight_ == 0) flush();
+  if (in_flight_ == 0 || (flush_due() && now >= *flush_due())) flush();
   return static_cast<int>(claimed->size());
 }
 
