@@ -51,6 +51,7 @@ bool request_written(CURL* easy, const channels::TransportRequest& r, std::size_
     default:
       break;
   }
+  if (code == CURLE_SEND_FAIL_REWIND) return true;  // sent in full, then the connection died
   if (r.kind == channels::TransportRequest::Kind::smtp) return !r.body.empty() && smtp_offset >= r.body.size();
   long status = 0;
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
@@ -122,7 +123,7 @@ struct HttpTransport::Transfer {
     return size * n;
   }
 
-  // SMTP upload: hands libcurl the RFC 5322 message in chunks.
+  // HTTP body or SMTP upload (the RFC 5322 message), handed to libcurl in chunks.
   static size_t on_read(char* buffer, size_t size, size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     const std::string& body = t->request.body;
@@ -177,7 +178,13 @@ struct HttpTransport::Transfer {
       curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else {
       if (!iequals(r.method, "POST")) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
+      // The body through a read callback with no seek callback: libcurl then cannot rewind it, so
+      // it never resends a request by itself (it would, on a reused connection that closed without
+      // an answer, "Connection died, retrying a fresh connect") and fails with
+      // CURLE_SEND_FAIL_REWIND instead. At most once: that request may have been accepted.
+      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_read);
+      curl_easy_setopt(easy, CURLOPT_READDATA, this);
       curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     }
   }
@@ -278,6 +285,9 @@ void HttpTransport::finish(Transfer* raw, int curl_code) {
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->response.status = static_cast<int>(status);
   t->response.request_sent = request_written(t->easy, t->request, t->upload_offset, code);
+  if (code == CURLE_SEND_FAIL_REWIND) {
+    t->response.transport_error = "the connection closed without an answer after the request was sent (not resent)";
+  }
   if (code != CURLE_OK) {
     if (t->response.transport_error.empty())
       t->response.transport_error =

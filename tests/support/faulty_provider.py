@@ -10,7 +10,8 @@ faults[i % len(faults)], i counting keys in order of arrival; every later reques
 gets "ok". Faults:
   ok            201 {"sid": "SM<n>"}                                      accepted
   500 / 502 / 504   that status, an HTML body (a gateway's page)          may be accepted
-  503           503 without Retry-After                                   may be accepted
+  503           503 without Retry-After                                   not accepted (Twilio
+                documents 503 as "temporarily unable to service the request")
   503ra         503 with Retry-After: 1                                   not accepted
   429           429 with Retry-After: 1, Twilio's 20429 error body       not accepted
   slow          waits SLOW_MS (default 1500) and then answers 201         accepted (late)
@@ -31,7 +32,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-NOT_ACCEPTED = {"503ra", "429"}
+NOT_ACCEPTED = {"503ra", "429", "503"}
 lock = threading.Lock()
 state = {"faults": ["ok"], "keys": {}, "received": {}, "counter": 0, "requests": 0}
 SLOW_MS = int(os.environ.get("SLOW_MS", "1500"))
