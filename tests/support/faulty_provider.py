@@ -81,7 +81,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:
+            return  # the client went away before the body was complete: not a send
+        body = raw.decode("utf-8", "replace")
         if not self.path.endswith("/Messages.json"):
             return self._reply(404, json.dumps({"code": 20404, "message": "not found"}))
         form = parse_qs(body)
