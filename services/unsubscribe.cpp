@@ -85,62 +85,40 @@ core::Result<UnsubscribeState> Unsubscribe::look_up(std::string_view token) cons
 }
 
 core::Result<UnsubscribeOutcome> Unsubscribe::withdraw(std::string_view token, const std::string& request_id) {
-  auto id = storage::verify_unsubscribe_token(token, key_);
-  if (!id) return no_such_link();
-  UnsubscribeOutcome out;
-  auto st = db_.transaction([&]() -> core::Status {
-    auto s = state_of(*id);
-    if (!s) return s.error();
-    if (!s->unsubscribed) {
-      const auto now = clock_.now();
-      storage::ConsentEvent e;
-      e.contact_id = s->contact_id;
-      e.purpose = s->purpose;
-      e.channel = kChannel;
-      e.action = storage::ConsentAction::withdraw;
-      e.source = kOneClick;
-      e.language = s->language;
-      e.collector = "unsubscribe:" + std::to_string(*id);
-      e.at = now;
-      e.origin_message_id = *id;
-      if (auto rec = storage::ConsentLedger(db_).record(e); !rec) return rec.error();
-      if (auto a = audit(db_, now, e.collector, "consent.withdraw", s->contact_id, s->purpose, request_id,
-                         "one-click unsubscribe, e-mail, message " + std::to_string(*id));
-          !a)
-        return a;
-      out.changed = true;
-      s = state_of(*id);
-      if (!s) return s.error();
-    }
-    out.state = *s;
-    return {};
-  });
-  if (!st) return st.error();
-  return out;
+  return change(token, request_id, storage::ConsentAction::withdraw);
 }
 
 core::Result<UnsubscribeOutcome> Unsubscribe::undo(std::string_view token, const std::string& request_id) {
+  return change(token, request_id, storage::ConsentAction::grant);
+}
+
+// withdraw and undo differ in when they apply and what they record; the rest is one transaction.
+core::Result<UnsubscribeOutcome> Unsubscribe::change(std::string_view token, const std::string& request_id,
+                                                     storage::ConsentAction action) {
   auto id = storage::verify_unsubscribe_token(token, key_);
   if (!id) return no_such_link();
+  const bool withdrawing = action == storage::ConsentAction::withdraw;
   UnsubscribeOutcome out;
   auto st = db_.transaction([&]() -> core::Status {
     auto s = state_of(*id);
     if (!s) return s.error();
-    if (s->can_undo) {
+    if (withdrawing ? !s->unsubscribed : s->can_undo) {
       const auto now = clock_.now();
       storage::ConsentEvent e;
       e.contact_id = s->contact_id;
       e.purpose = s->purpose;
       e.channel = kChannel;
-      e.action = storage::ConsentAction::grant;
-      e.source = kUndo;
+      e.action = action;
+      e.source = withdrawing ? kOneClick : kUndo;
       e.language = s->language;
       e.collector = "unsubscribe:" + std::to_string(*id);
       e.at = now;
       e.origin_message_id = *id;
       if (auto rec = storage::ConsentLedger(db_).record(e); !rec) return rec.error();
-      if (auto a = audit(db_, now, e.collector, "consent.grant", s->contact_id, s->purpose, request_id,
-                         "undo of one-click unsubscribe, e-mail, message " + std::to_string(*id));
+      const std::string detail = std::string(withdrawing ? "" : "undo of ") +
+                                 "one-click unsubscribe, e-mail, message " + std::to_string(*id);
+      if (auto a = audit(db_, now, e.collector, withdrawing ? "consent.withdraw" : "consent.grant", s->contact_id,
+                         s->purpose, request_id, detail);
           !a)
         return a;
       out.changed = true;

@@ -31,6 +31,7 @@
 
 namespace outreach::storage {
 class Database;
+enum class ConsentAction;
 }
 
 namespace outreach::services {
@@ -65,6 +66,8 @@ class Unsubscribe {
 
  private:
   core::Result<UnsubscribeState> state_of(std::int64_t message_id) const;
+  core::Result<UnsubscribeOutcome> change(std::string_view token, const std::string& request_id,
+                                          storage::ConsentAction action);
 
   storage::Database& db_;
   const core::Clock& clock_;
