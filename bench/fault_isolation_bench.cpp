@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
 #include "engine/engine_config.h"
@@ -44,17 +45,6 @@ std::string campaign(const std::string& key, const std::string& channel) {
          "templates:\n  first:\n    nl: {text: \"Beste {{name}}, uw gemeente kan u helpen. Afzender: Herstelteam. Stuur STOP.\"}\n";
 }
 
-std::string loadavg() {
-  std::FILE* f = std::fopen("/proc/loadavg", "r");
-  char buf[128] = {};
-  if (f) {
-    if (!std::fgets(buf, sizeof buf, f)) buf[0] = 0;
-    std::fclose(f);
-  }
-  std::string s = buf;
-  if (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
 
 // Passes sends on and notes when each answer came back.
 class Timed final : public engine::Sender {
@@ -106,22 +96,7 @@ double run(const std::string& healthy, const std::string& faulty, long n, double
   storage::MunicipalityStore(*db).upsert_region({"rijnmond", "Rijnmond", "GM0599"}).take();
   storage::MunicipalityStore(*db).upsert({"GM0599", "Rotterdam", "rijnmond"}).take();
   storage::PrincipalStore(*db).add("author", storage::PrincipalKind::coordinator, "", clock.now()).take();
-  db->transaction([&]() -> core::Status {
-    storage::ContactStore contacts(*db);
-    storage::ConsentLedger ledger(*db);
-    for (long j = 0; j < n; ++j) {
-      storage::Contact c;
-      c.name = "Persoon " + std::to_string(j);
-      c.municipality = "GM0599";
-      c.addresses.push_back({core::Urn::trusted("tel:+3161" + std::to_string(10000000 + j)).value()});
-      auto id = contacts.add(c, clock.now());
-      if (!id) return id.error();
-      storage::ConsentEvent ev{.contact_id = *id, .purpose = "outreach", .channel = "*", .source = "import",
-                               .collector = "bench", .at = clock.now()};
-      if (auto r = ledger.record(ev); !r) return r.error();
-    }
-    return {};
-  }).take();
+  bench::add_people(*db, n, "*", clock.now());
   auto config = config_for(healthy, faulty, rate);
   services::CampaignDesk desk(*db, clock, config);
   std::vector<std::pair<std::string, std::string>> campaigns{{"healthy", "sms2"}};
@@ -152,7 +127,7 @@ double run(const std::string& healthy, const std::string& faulty, long n, double
               "retried %llu, failed %llu; load %s\n",
               beside ? "beside the faulty one" : "alone", timed.answers.size(), timed.sent, seconds, per_second,
               static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.unknown),
-              static_cast<unsigned long long>(st.retried), static_cast<unsigned long long>(st.failed), loadavg().c_str());
+              static_cast<unsigned long long>(st.retried), static_cast<unsigned long long>(st.failed), bench::loadavg().c_str());
   std::fflush(stdout);
   return per_second;
 }
@@ -177,7 +152,7 @@ int main(int argc, char** argv) {
     std::sort(alone.begin(), alone.end());
     std::sort(beside.begin(), beside.end());
     std::printf("fault isolation: healthy beside faulty / alone = %.2f (medians of 3: %.0f / %.0f messages/s); load %s\n",
-                alone[1] > 0 ? beside[1] / alone[1] : 0, beside[1], alone[1], loadavg().c_str());
+                alone[1] > 0 ? beside[1] / alone[1] : 0, beside[1], alone[1], bench::loadavg().c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fault_isolation_bench: %s\n", e.what());
