@@ -113,8 +113,6 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
   bool in_window = msg.last_inbound_at && msg.now >= *msg.last_inbound_at &&
                    msg.now - *msg.last_inbound_at < kCustomerServiceWindow;
   json body = {{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}, {"to", msg.to.path()}};
-  // Echoed in every status webhook of this message: finds the row when we never recorded the wamid.
-  if (!msg.client_ref.empty()) body["biz_opaque_callback_data"] = msg.client_ref;
   if (in_window) {
     if (msg.text.empty()) return core::Error::invalid("message text is empty", "whatsapp");
     body["type"] = "text";
@@ -140,6 +138,10 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
     }
     body["type"] = "template";
     body["template"] = tmpl;
+    // Echoed in every status webhook of this message: finds the row when we never recorded the
+    // wamid. Only on templates (every campaign message that starts a conversation): Meta's v23.0
+    // OpenAPI allows the field there but not on a free-text message.
+    if (!msg.client_ref.empty()) body["biz_opaque_callback_data"] = msg.client_ref;
   }
   TransportRequest req;
   req.url = config_.base_url + "/" + config_.version + "/" + config_.phone_number_id + "/messages";

@@ -58,8 +58,8 @@ class WhatsAppConnector final : public Connector {
   // and failures before the request left; no answer after it was sent, other 5xx without such a
   // code and a 200 without an id -> ambiguous (channels/http_classify.h); other codes (131026,
   // 131047, 131051, 470, 100, ...) -> permanent "whatsapp <code>: <message>".
-  // Sends our client_ref as biz_opaque_callback_data, which Meta echoes in status webhooks (it
-  // does not deduplicate on it).
+  // Sends our client_ref as biz_opaque_callback_data on template messages (the spec allows it only
+  // there), which Meta echoes in status webhooks (it does not deduplicate on it).
   // Checked against copies of Meta's error table (the official page is
   // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes):
   // https://docs.ycloud.com/en/api-reference/guides/whatsapp-platform/handle-whatsapp-errors

@@ -70,7 +70,7 @@ TEST(WhatsApp, FreeTextInsideTheWindow) {
   EXPECT_EQ(req->url, "https://graph.facebook.com/v23.0/106540352242922/messages");
   EXPECT_EQ(*find_header(req->headers, "Authorization"), "Bearer EAAG-token");
   EXPECT_EQ(json::parse(req->body),
-            json::parse(R"({"messaging_product":"whatsapp","biz_opaque_callback_data":"c1-s1-k1","recipient_type":"individual","to":"31612345678",
+            json::parse(R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"31612345678",
                             "type":"text","text":{"preview_url":false,"body":"Fijn dat je reageert!"}})"));
 }
 
