@@ -163,9 +163,14 @@ Response Router::handle(const Request& request) {
   } catch (const core::ErrorException& e) {
     response = error_response(e.error());
   } catch (const std::exception& e) {
-    spdlog::error("api {} {}: {}", request.method, request.path, e.what());
-    response = json_response(net::json_error_body("internal", "internal error"), 500);
+    if (storage::is_full(e)) {  // a full database refuses the write whole; reads go on
+      response = error_response(storage::storage_error(e, "request"));
+    } else {
+      spdlog::error("api {} {}: {}", request.method, request.path, e.what());
+      response = json_response(net::json_error_body("internal", "internal error"), 500);
+    }
   }
+  if (response.status == 503) spdlog::warn("api {} {}: answered 503: {}", request.method, route_name, response.body);
   response.headers.emplace_back("X-Request-Id", request_id);
   response.headers.emplace_back("Cache-Control", "no-store");
   count(route_name, response.status);
@@ -192,10 +197,14 @@ Response Router::run(const RouteSpec& route, Call& call) {
     return {};
   };
 
+  // A full database is `transient` (503, the caller tries again later); other audit failures are ours.
+  auto audit_failed = [](const core::Error& e) {
+    return e.code == core::ErrorCode::transient ? error_response(e) : error_response(core::Error::internal("audit: " + e.what()));
+  };
   if (route.transactional) {
     Response response;
     bool handler_refused = false;
-    core::Status st = ctx_.db->transaction([&]() -> core::Status {
+    core::Status st = ctx_.db->transaction("what " + route.method + " " + route.pattern + " records", [&]() -> core::Status {
       response = route.handler(call);
       if (response.status >= 400) {
         handler_refused = true;
@@ -204,13 +213,13 @@ Response Router::run(const RouteSpec& route, Call& call) {
       return audit();
     });
     if (handler_refused) return response;
-    if (!st) return error_response(core::Error::internal("audit: " + st.error().what()));
+    if (!st) return audit_failed(st.error());
     return response;
   }
 
   Response response = route.handler(call);
   if (response.status >= 200 && response.status < 300) {
-    if (auto st = audit(); !st) return error_response(core::Error::internal("audit: " + st.error().what()));
+    if (auto st = audit(); !st) return audit_failed(st.error());
   }
   return response;
 }

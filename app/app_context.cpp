@@ -17,7 +17,8 @@ void AppContext::open() {
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }
   db = storage::Database::open(db_path).take();
-  std::string secret_path = config.secret_file;
+  db->set_max_size(config.database_max_bytes).take();
+  secret_path = config.secret_file;
   if (secret_path.empty()) secret_path = db_path == ":memory:" ? std::string() : storage::default_secret_path(db_path);
   if (secret_path.empty()) {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::ephemeral());

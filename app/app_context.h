@@ -20,6 +20,7 @@ struct AppContext {
   std::unique_ptr<core::Clock> clock = std::make_unique<core::SystemClock>();
   // The server secret (storage/server_secret.h): the configuration's secret_file, else "<db>.secret".
   std::unique_ptr<storage::ServerSecret> secret;
+  std::string secret_path;  // where it was read from; empty for an in-memory database
 
   // Loads the configuration and opens (creating/migrating) the database. Throws ErrorException.
   void open();

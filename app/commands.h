@@ -61,6 +61,9 @@ int cmd_audit_verify(AppContext& ctx, const std::string& checkpoint_file, std::o
 int cmd_audit_checkpoint(AppContext& ctx, std::ostream& out);
 int cmd_audit_export(AppContext& ctx, std::ostream& out);
 int cmd_run(AppContext& ctx, std::ostream& out);
+// A consistent online copy of the database in FILE (refused when FILE exists, unless force), with
+// the server secret and the audit checkpoint file beside it (FILE.secret, FILE.checkpoints).
+int cmd_backup(AppContext& ctx, const std::string& file, bool force, std::ostream& out);
 int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
 

@@ -1,5 +1,8 @@
 #include "app/config_loader.h"
 
+#include <cctype>
+#include <map>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -167,6 +170,21 @@ core::Result<AppConfig> load_config(const std::string& path) {
   };
   try {
     if (root["database"]) cfg.database = root["database"].as<std::string>();
+    if (auto m = root["database_max_size"]) {
+      // "123", "800KB", "512MB", "20GB" (powers of 1024).
+      const std::string text = m.as<std::string>();
+      std::size_t digits = 0;
+      while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+      std::string unit = text.substr(digits);
+      while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
+      const std::map<std::string, std::int64_t> units{{"", 1}, {"B", 1}, {"KB", 1024}, {"MB", 1024 * 1024},
+                                                      {"GB", 1024LL * 1024 * 1024}};
+      auto u = units.find(unit);
+      if (digits == 0 || digits > 12 || u == units.end())
+        return core::Error::invalid("expected a size like 512MB or 20GB (KB, MB, GB), got '" + text + "'",
+                                    where(m, "database_max_size"));
+      cfg.database_max_bytes = std::stoll(text.substr(0, digits)) * u->second;
+    }
     if (root["secret_file"]) cfg.secret_file = root["secret_file"].as<std::string>();
     if (root["public_base_url"]) cfg.engine.public_base_url = root["public_base_url"].as<std::string>();
     auto& e = cfg.engine;
@@ -314,6 +332,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
           if (!v) return v.error();
           *target = *v;
         }
+        if (o.second["dedupe"]) n.dedupe = o.second["dedupe"].as<bool>();
         channels::WebhookSettings s;
         s.name = code;
         s.url = n.webhook_url;

@@ -2,6 +2,7 @@
 // Reads config/outreach.yaml once into typed structs. ${VAR} references are resolved from the
 // environment, but only for providers a channel actually uses, so the sandbox needs no secrets.
 
+#include <cstdint>
 #include <string>
 
 #include "core/error.h"
@@ -12,6 +13,10 @@ namespace outreach::app {
 
 struct AppConfig {
   std::string database = "var/outreach.db";
+  // `database_max_size: 20GB` (bytes, or with KB, MB, GB; 0: no cap): a write past it fails like a
+  // full disk, refused whole with a clear error while reads go on (storage/database.h), so the
+  // database cannot fill the disk the logs and the OS need.
+  std::int64_t database_max_bytes = 0;
   std::string secret_file;  // empty: "<database>.secret" (storage/server_secret.h)
   engine::EngineConfig engine;
   // audit: {checkpoint_file, checkpoint_every, syslog}; an empty file means "<database>.checkpoints".

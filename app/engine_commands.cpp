@@ -18,6 +18,7 @@
 #include "engine/audit_checkpointer.h"
 #include "engine/channel_set.h"
 #include "net/curl_multi.h"
+#include "engine/digest_recovery.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/escalation_notifier.h"
@@ -30,6 +31,7 @@
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/audit_log.h"
+#include "storage/engine_lock.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
@@ -131,8 +133,21 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
   return 0;
 }
 
+// One engine per database (storage/engine_lock.h), then what a crashed predecessor left: digests
+// first (their rows are still `sending` and must not simply expire), then expired leases.
+std::unique_ptr<storage::EngineLock> start_engine(AppContext& ctx, std::ostream& out) {
+  auto lock = storage::EngineLock::acquire(ctx.db_path).take();
+  auto digests = engine::recover_digests(*ctx.db, ctx.clock->now()).take();
+  if (digests.total() > 0) {
+    out << "intermediary digests left by the previous run: " << digests.requeued << " person(s) queued again (never sent), "
+        << digests.sent << " recorded as sent, " << digests.unknown << " unknown (the digest may have arrived)\n";
+  }
+  return lock;
+}
+
 int cmd_run(AppContext& ctx, std::ostream& out) {
   boost::asio::io_context ioc;
+  auto lock = start_engine(ctx, out);
   storage::Outbox outbox(*ctx.db);
   auto expired = outbox.expire_leases(ctx.clock->now()).take();
   const auto& config = ctx.config.engine;
@@ -168,6 +183,7 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
 
 int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   boost::asio::io_context ioc;
+  auto lock = start_engine(ctx, out);
   storage::Outbox outbox(*ctx.db);
   if (auto n = outbox.expire_leases(ctx.clock->now()).take(); n > 0) {
     out << n << " message(s) were being sent when the engine last stopped; they are now 'unknown' "
@@ -207,6 +223,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     o.on_unsubscribe = [&unsubscribe](const core::Urn& from, const std::string& message_id) {
       return unsubscribe.withdraw_address(from, "imap:" + message_id);
     };
+    o.state_db = ctx.db.get();  // the last recorded UID survives a restart
     imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
@@ -245,7 +262,9 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
   std::unique_ptr<engine::WebhookEscalationNotifier> notifier;
   if (!config.owner_notifications.empty()) {
     notify_multi = std::make_unique<net::CurlMulti>(ioc);
-    notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, config.owner_notifications).take();
+    notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, *ctx.db,
+                                                        config.owner_notifications).take();
+    notifier->start();  // notices left by the previous run first
   }
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
@@ -259,6 +278,7 @@ int cmd_serve(AppContext& ctx, const std::string& listen, std::ostream& out) {
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
     escalator.stop();
+    if (notifier) notifier->stop();
     checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.
     // Open intermediary digests go out now rather than after their linger.

@@ -170,6 +170,12 @@ int main(int argc, char** argv) {
      [&] { return app::cmd_audit_checkpoint(ctx, out); });
   on(audit->add_subcommand("export", "CSV for an auditor"), [&] { return app::cmd_audit_export(ctx, out); });
 
+  bool force = false;
+  auto* backup = cli.add_subcommand("backup", "consistent online copy of the database (and its secret) into FILE");
+  backup->add_option("FILE", file)->required();
+  backup->add_flag("--force", force, "overwrite FILE (and FILE.secret, FILE.checkpoints) when they exist");
+  on(backup, [&] { return app::cmd_backup(ctx, file, force, out); });
+
   on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });
   std::string listen = "127.0.0.1:8080";
   auto* serve = cli.add_subcommand("serve", "run the engine until SIGINT/SIGTERM");

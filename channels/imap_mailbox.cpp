@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "channels/email_connector.h"
 #include "channels/mime_message.h"
@@ -222,6 +223,37 @@ ImapRequest ImapMailbox::base(std::string url, std::string custom) const {
   r.starttls = settings_.starttls && settings_.url.starts_with("imap://");
   r.timeout = settings_.timeout;
   return r;
+}
+
+ImapRequest ImapMailbox::status() const {
+  // Without a mailbox in the URL libcurl sends the command right after login (no SELECT).
+  std::string quoted = "\"";
+  for (char c : settings_.mailbox) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return base(settings_.url + "/", "STATUS " + quoted + "\" (UIDVALIDITY UIDNEXT)");
+}
+
+core::Result<ImapMailboxStatus> parse_status_response(std::string_view text) {
+  auto number_after = [&](std::string_view key) -> std::optional<std::uint32_t> {
+    auto at = text.find(key);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::size_t i = at + key.size();
+    while (i < text.size() && text[i] == ' ') ++i;
+    std::uint64_t v = 0;
+    std::size_t digits = 0;
+    for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 11; ++i, ++digits)
+      v = v * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (digits == 0 || v > 0xffffffffu) return std::nullopt;
+    return static_cast<std::uint32_t>(v);
+  };
+  if (text.find("* STATUS") == std::string_view::npos && text.find("* status") == std::string_view::npos)
+    return core::Error::invalid("no STATUS answer in the server's reply", "imap status");
+  auto validity = number_after("UIDVALIDITY");
+  auto next = number_after("UIDNEXT");
+  if (!validity || *validity == 0) return core::Error::invalid("the STATUS answer has no UIDVALIDITY", "imap status");
+  return ImapMailboxStatus{*validity, next.value_or(0)};
 }
 
 ImapRequest ImapMailbox::search_unseen() const { return base(mailbox_url(), "UID SEARCH UNSEEN"); }

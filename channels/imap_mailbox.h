@@ -49,6 +49,7 @@ class ImapMailbox {
  public:
   explicit ImapMailbox(ImapSettings settings);
 
+  ImapRequest status() const;                        // STATUS "mailbox" (UIDVALIDITY UIDNEXT)
   ImapRequest search_unseen() const;                 // UID SEARCH UNSEEN
   ImapRequest search_from_uid(std::uint32_t first) const;  // UID SEARCH UID first:*
   ImapRequest fetch(std::uint32_t uid) const;        // the whole message (BODY[])
@@ -61,6 +62,14 @@ class ImapMailbox {
   ImapRequest base(std::string url, std::string custom) const;
   ImapSettings settings_;
 };
+
+// UIDVALIDITY and UIDNEXT from an untagged STATUS answer
+// ("* STATUS INBOX (UIDVALIDITY 1700000000 UIDNEXT 5)").
+struct ImapMailboxStatus {
+  std::uint32_t uid_validity = 0;
+  std::uint32_t uid_next = 0;
+};
+core::Result<ImapMailboxStatus> parse_status_response(std::string_view text);
 
 // UIDs from an untagged SEARCH answer ("* SEARCH 1 2 3\r\n"); empty answer -> empty list.
 core::Result<std::vector<std::uint32_t>> parse_search_response(std::string_view text);

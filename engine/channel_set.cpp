@@ -6,6 +6,7 @@
 #include "net/http_transport.h"
 #include "engine/intermediary_sender.h"
 #include "engine/sender.h"
+#include "storage/outbox.h"
 
 namespace outreach::engine {
 
@@ -21,7 +22,8 @@ core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_cont
       if (config.intermediaries.empty()) return core::Error::invalid("provider intermediary needs intermediaries configured", "channels." + name);
       auto transport = std::make_unique<net::HttpTransport>(*set->multi_, ch.max_in_flight);
       auto sender = std::make_unique<IntermediarySender>(ioc, *transport, clock ? *clock : set->system_clock_,
-                                                         config.intermediaries, config.digest_smtp, config.digest);
+                                                         config.intermediaries, config.digest_smtp, config.digest,
+                                                         &outbox.database());
       set->intermediaries_ = sender.get();
       set->senders_[name] = std::move(sender);
       set->transports_[name] = std::move(transport);

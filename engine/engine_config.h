@@ -42,6 +42,9 @@ struct KeywordConfig {
 struct OwnerNotification {
   std::string webhook_url;
   std::string secret;  // shared HMAC secret, at least 16 bytes
+  // Whether the receiver dedupes on X-Outreach-Delivery; when not, a notice in flight at a crash
+  // is not sent again (engine/escalation_notifier.h).
+  bool dedupe = true;
 };
 
 // An intermediary organisation or key person and whom it serves. A person is routed to the

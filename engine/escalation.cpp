@@ -34,12 +34,17 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
   if (notifier_) {
     for (const storage::Case& c : cases.opened_unnotified(500)) {
       EscalationNotice notice{c.id, c.municipality, "", c.owner_code, c.owner_kind, "open", c.opened_at, "new_case"};
-      try {
-        notifier_->notify(notice);
-      } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
-        spdlog::warn("case {}: notify {}: {}", c.id, c.owner_code, ex.what());
-      }
-      if (auto st = cases.mark_owner_notified(c.id, now); !st) spdlog::warn("case {}: {}", c.id, st.error().what());
+      // One transaction: a durable notifier queues the notice in it, so the case is marked told
+      // exactly when its notice is stored.
+      auto st = db_.transaction([&]() -> core::Status {
+        try {
+          notifier_->notify(notice);
+        } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
+          spdlog::warn("case {}: notify {}: {}", c.id, c.owner_code, ex.what());
+        }
+        return cases.mark_owner_notified(c.id, now);
+      });
+      if (!st) spdlog::warn("case {}: {}", c.id, st.error().what());
       else ++report.opened_notified;
     }
   }
@@ -69,6 +74,16 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
       rec.detail = c.owner_code + " -> " + owner_code + " (no_municipal_action)";
       auto id = audit.append(rec);
       if (!id) return id.error();
+      // In the move's transaction: a durable notifier queues the notice with it (storage/notice_queue.h).
+      if (notifier_) {
+        EscalationNotice notice{c.id, c.municipality, c.owner_code, owner_code, owner_kind, status, now,
+                                "no_municipal_action"};
+        try {
+          notifier_->notify(notice);
+        } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
+          spdlog::warn("escalation: case {}: notify {}: {}", c.id, owner_code, ex.what());
+        }
+      }
       return {};
     });
     if (!st) {
@@ -80,15 +95,6 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
       ++report.to_hub;
     } else {
       ++report.to_fallback;
-    }
-    if (notifier_) {
-      EscalationNotice notice{c.id, c.municipality, c.owner_code, owner_code, owner_kind, status, now,
-                              "no_municipal_action"};
-      try {
-        notifier_->notify(notice);
-      } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
-        spdlog::warn("escalation: case {}: notify {}: {}", c.id, owner_code, ex.what());
-      }
     }
   }
   return report;

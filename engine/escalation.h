@@ -8,8 +8,9 @@
 //                                (no further SLA).
 // Each move is one transaction with its audit record (actor "escalation", reason
 // no_municipal_action).
-// With a notifier set (set_notifier), each committed move is then notified to the new owner
-// (engine/escalation_notifier.h); the notifier cannot fail or undo the move. Each run also tells
+// With a notifier set (set_notifier), each move is notified to the new owner inside the move's
+// transaction (engine/escalation_notifier.h queues it durably there); the notifier cannot fail or
+// undo the move, and a notice is never lost between the move and its queue. Each run also tells
 // the owners of newly opened cases about them ("case.opened"), once: the case records it.
 //
 // All logic is in run_due(now), which tests call with ManualClock times. start() owns one

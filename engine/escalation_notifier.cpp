@@ -3,12 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <unordered_map>
+#include <algorithm>
 
 #include "channels/webhook_connector.h"
 #include "core/json_text.h"
 #include "net/http_transport.h"
 #include "net/asio.h"
+#include "storage/notice_queue.h"
 
 namespace outreach::engine {
 
@@ -28,32 +29,31 @@ std::string escalation_notice_json(const EscalationNotice& notice) {
 }
 
 struct WebhookEscalationNotifier::Impl {
-  Impl(asio::io_context& io, net::CurlMulti& multi, const core::Clock& c, WebhookEscalationOptions o)
-      : ioc(io), clock(c), options(o), transport(multi, o.max_in_flight) {}
+  Impl(asio::io_context& io, net::CurlMulti& multi, const core::Clock& c, storage::Database& d,
+       WebhookEscalationOptions o)
+      : ioc(io), clock(c), db(d), queue(d), options(o), transport(multi, o.max_in_flight), timer(io) {}
   asio::io_context& ioc;
   const core::Clock& clock;
+  storage::Database& db;
+  storage::NoticeQueue queue;
   WebhookEscalationOptions options;
   std::map<std::string, channels::WebhookConnector> owners;
+  std::map<std::string, bool> dedupes;  // owner -> whether its receiver dedupes on the delivery id
   net::HttpTransport transport;
-  std::uint64_t next_timer = 0;
-  std::unordered_map<std::uint64_t, std::unique_ptr<asio::steady_timer>> timers;  // retries waiting
+  asio::steady_timer timer;
+  std::size_t in_flight = 0;
+  bool started = false;
+  bool stopped = false;
+  bool pump_posted = false;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
-struct WebhookEscalationNotifier::Delivery {
-  const channels::WebhookConnector* connector = nullptr;
-  std::string event;  // "case.opened" or "case.escalated"
-  std::string payload;
-  std::string delivery_id;
-  std::string what;  // "case 12 -> GM0599" for logs
-  int attempts = 0;
-};
-
 core::Result<std::unique_ptr<WebhookEscalationNotifier>> WebhookEscalationNotifier::create(
-    asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock,
+    asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock, storage::Database& db,
     const std::map<std::string, OwnerNotification>& owners, WebhookEscalationOptions options) {
   if (options.max_attempts < 1) options.max_attempts = 1;
-  auto impl = std::make_unique<Impl>(ioc, multi, clock, options);
+  if (options.max_in_flight < 1) options.max_in_flight = 1;
+  auto impl = std::make_unique<Impl>(ioc, multi, clock, db, options);
   for (const auto& [code, n] : owners) {
     channels::WebhookSettings s;
     s.name = code;
@@ -63,6 +63,7 @@ core::Result<std::unique_ptr<WebhookEscalationNotifier>> WebhookEscalationNotifi
     auto valid = channels::validate_webhook_settings(std::move(s));
     if (!valid) return valid.error().within("notifications." + code);
     impl->owners.emplace(code, channels::WebhookConnector(std::move(*valid)));
+    impl->dedupes[code] = n.dedupe;
   }
   return std::unique_ptr<WebhookEscalationNotifier>(new WebhookEscalationNotifier(std::move(impl)));
 }
@@ -71,7 +72,12 @@ WebhookEscalationNotifier::WebhookEscalationNotifier(std::unique_ptr<Impl> impl)
 
 WebhookEscalationNotifier::~WebhookEscalationNotifier() {
   *impl_->alive = false;
-  for (auto& [id, timer] : impl_->timers) timer->cancel();
+  impl_->timer.cancel();
+}
+
+int WebhookEscalationNotifier::pending() const {
+  auto counts = impl_->queue.count_by_status();
+  return static_cast<int>(counts["pending"] + counts["sending"]);
 }
 
 void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
@@ -81,55 +87,133 @@ void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
                   notice.to_owner);
     return;
   }
-  auto d = std::make_shared<Delivery>();
-  d->connector = &it->second;
-  d->payload = escalation_notice_json(notice);
-  d->event = notice.status == "open" ? "case.opened" : "case.escalated";
-  d->delivery_id = (notice.status == "open" ? "case-" : "escalation-") + std::to_string(notice.case_id) + "-" + notice.status;
-  d->what = "case " + std::to_string(notice.case_id) + " -> " + notice.to_owner;
-  ++pending_;
-  attempt(std::move(d));
-}
-
-void WebhookEscalationNotifier::attempt(std::shared_ptr<Delivery> d) {
-  ++d->attempts;
-  auto request = d->connector->build_notification(d->event, d->payload, impl_->clock.now(), d->delivery_id);
-  if (!request) {  // cannot happen for our own payload; never retried
-    --pending_;
-    ++failed_;
-    spdlog::warn("escalation notify: {}: build_notification: {}", d->what, request.error().what());
+  storage::Notice n;
+  n.case_id = notice.case_id;
+  n.event = notice.status == "open" ? "case.opened" : "case.escalated";
+  n.delivery_id = (notice.status == "open" ? "case-" : "escalation-") + std::to_string(notice.case_id) + "-" + notice.status;
+  n.owner = notice.to_owner;
+  n.payload = escalation_notice_json(notice);
+  auto cfg = impl_->dedupes.find(notice.to_owner);
+  n.receiver_dedupes = cfg == impl_->dedupes.end() || cfg->second;
+  n.due_at = impl_->clock.now();
+  auto added = impl_->queue.enqueue(n, impl_->clock.now());
+  if (!added) {
+    spdlog::error("escalation notify: case {} -> {}: {}", notice.case_id, notice.to_owner, added.error().what());
     return;
   }
-  impl_->transport.execute(std::move(*request), [this, d](channels::TransportResponse response) {
-    channels::SendOutcome outcome = d->connector->parse_response(response);
+  // Posted: the caller's transaction (the case's move) commits before the notice is marked sending.
+  if (impl_->pump_posted || impl_->stopped) return;
+  impl_->pump_posted = true;
+  asio::post(impl_->ioc, [this, alive = std::weak_ptr<bool>(impl_->alive)] {
+    if (alive.expired()) return;
+    impl_->pump_posted = false;
+    run_due(impl_->clock.now());
+  });
+}
+
+void WebhookEscalationNotifier::start() {
+  impl_->started = true;
+  impl_->stopped = false;
+  auto r = impl_->queue.recover(impl_->clock.now());
+  if (!r) spdlog::error("escalation notify: {}", r.error().what());
+  else if (r->requeued + r->unknown > 0)
+    spdlog::warn("escalation notify: {} notice(s) in flight when the engine stopped: {} sent again (same delivery id), "
+                 "{} unknown (receiver cannot dedupe)", r->requeued + r->unknown, r->requeued, r->unknown);
+  run_due(impl_->clock.now());
+}
+
+void WebhookEscalationNotifier::stop() {
+  impl_->stopped = true;
+  impl_->timer.cancel();
+}
+
+int WebhookEscalationNotifier::run_due(core::TimePoint now) {
+  if (impl_->stopped) return 0;
+  int started = 0;
+  if (impl_->in_flight < impl_->options.max_in_flight) {
+    // One look per call: the next answer or the timer looks again.
+    auto due = impl_->queue.due(now, static_cast<int>(impl_->options.max_in_flight - impl_->in_flight));
+    if (!due) spdlog::error("escalation notify: {}", due.error().what());
+    else for (const auto& n : *due) {
+      attempt(n);
+      ++started;
+    }
+  }
+  arm();
+  return started;
+}
+
+void WebhookEscalationNotifier::arm() {
+  if (impl_->stopped) return;
+  auto next = impl_->queue.next_due();
+  auto wait = std::chrono::milliseconds(60000);
+  if (next) {
+    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - impl_->clock.now());
+    wait = std::clamp(until, std::chrono::milliseconds(10), wait);
+  }
+  impl_->timer.expires_after(wait);
+  impl_->timer.async_wait([this, alive = std::weak_ptr<bool>(impl_->alive)](error_code ec) {
+    if (ec || alive.expired() || impl_->stopped) return;
+    run_due(impl_->clock.now());
+  });
+}
+
+void WebhookEscalationNotifier::attempt(const storage::Notice& n) {
+  auto& q = impl_->queue;
+  const std::string what = "case " + std::to_string(n.case_id) + " -> " + n.owner;
+  auto owner = impl_->owners.find(n.owner);
+  const auto now = impl_->clock.now();
+  // Marked and committed before the request leaves (storage/notice_queue.h, invariant 2).
+  auto marked = q.mark_sending(n.id, now);
+  if (!marked || !*marked) {
+    if (!marked) spdlog::error("escalation notify: {}: {}", what, marked.error().what());
+    return;
+  }
+  if (owner == impl_->owners.end()) {  // the configuration no longer names this owner
+    (void)q.mark_failed(n.id, "no notification configured for owner " + n.owner, now);
+    ++failed_;
+    return;
+  }
+  const channels::WebhookConnector* connector = &owner->second;
+  auto request = connector->build_notification(n.event, n.payload, now, n.delivery_id);
+  if (!request) {  // cannot happen for our own payload; never retried
+    (void)q.mark_failed(n.id, request.error().what(), now);
+    ++failed_;
+    spdlog::warn("escalation notify: {}: build_notification: {}", what, request.error().what());
+    return;
+  }
+  ++impl_->in_flight;
+  const int attempts = n.attempts + 1;
+  const std::int64_t id = n.id;
+  impl_->transport.execute(std::move(*request), [this, connector, id, attempts, what,
+                                                 alive = std::weak_ptr<bool>(impl_->alive)](channels::TransportResponse response) {
+    if (alive.expired()) return;
+    --impl_->in_flight;
+    auto& q = impl_->queue;
+    const auto at = impl_->clock.now();
+    channels::SendOutcome outcome = connector->parse_response(response);
     if (outcome.verdict == channels::SendVerdict::sent) {
-      --pending_;
+      if (auto st = q.mark_delivered(id, at); !st) spdlog::error("escalation notify: {}: {}", what, st.error().what());
       ++delivered_;
-      spdlog::info("escalation notify: {}: delivered (attempt {})", d->what, d->attempts);
-      return;
+      spdlog::info("escalation notify: {}: delivered (attempt {})", what, attempts);
+    } else {
+      // An ambiguous answer is retried too: the notice carries X-Outreach-Delivery, on which
+      // receivers deduplicate (channels/webhook_connector.h), so the retry is safe.
+      const bool may_retry = outcome.verdict == channels::SendVerdict::transient ||
+                             outcome.verdict == channels::SendVerdict::ambiguous;
+      const bool retry = may_retry && attempts < impl_->options.max_attempts;
+      spdlog::warn("escalation notify: {}: POST webhook failed (attempt {}/{}): {}{}", what, attempts,
+                   impl_->options.max_attempts, outcome.reason, retry ? "; retrying" : "; giving up");
+      if (retry) {
+        const auto delay = impl_->options.retry_delay * (1LL << std::min(attempts - 1, 16));
+        if (auto st = q.mark_retry(id, at + delay, outcome.reason, at); !st)
+          spdlog::error("escalation notify: {}: {}", what, st.error().what());
+      } else {
+        if (auto st = q.mark_failed(id, outcome.reason, at); !st) spdlog::error("escalation notify: {}: {}", what, st.error().what());
+        ++failed_;
+      }
     }
-    // An ambiguous answer is retried too: the notice carries X-Outreach-Delivery, on which
-    // receivers deduplicate (channels/webhook_connector.h), so the retry is safe.
-    const bool may_retry = outcome.verdict == channels::SendVerdict::transient ||
-                           outcome.verdict == channels::SendVerdict::ambiguous;
-    const bool retry = may_retry && d->attempts < impl_->options.max_attempts;
-    spdlog::warn("escalation notify: {}: POST webhook failed (attempt {}/{}): {}{}", d->what, d->attempts,
-                 impl_->options.max_attempts, outcome.reason, retry ? "; retrying" : "; giving up");
-    if (!retry) {
-      --pending_;
-      ++failed_;
-      return;
-    }
-    const std::uint64_t id = impl_->next_timer++;
-    auto& timer = impl_->timers[id];
-    timer = std::make_unique<asio::steady_timer>(impl_->ioc, impl_->options.retry_delay);
-    timer->async_wait([this, d, id, alive = std::weak_ptr<bool>(impl_->alive)](error_code ec) {
-      auto a = alive.lock();
-      if (!a || !*a) return;
-      impl_->timers.erase(id);
-      if (ec) return;
-      attempt(d);
-    });
+    run_due(at);
   });
 }
 

@@ -8,15 +8,20 @@
 //
 // WebhookEscalationNotifier POSTs a signed "case.escalated" webhook (channels::WebhookConnector,
 // outreach v1 signature) to the owner's configured URL, asynchronously on a net::HttpTransport.
-// Owners without a configured webhook are skipped (debug log). A transient failure (no answer,
-// 408/425/429/5xx) is retried up to `max_attempts` in total, `retry_delay` apart, with a fresh
-// signature each time and the same X-Outreach-Delivery id (receivers dedupe on it); a permanent
-// failure or the last attempt is logged as a warning. notify() never blocks and never throws, so
-// a notification can never fail or delay the escalation itself. Notices are not persisted: the
-// ones still pending when the engine stops are dropped (the case is visible through the API).
+// Owners without a configured webhook are skipped (debug log). Notices are durable
+// (storage/notice_queue.h): notify() writes the notice into the queue, in the caller's transaction
+// when there is one (the Escalator's move), and the notifier sends what is due from the queue. A
+// transient failure (no answer, 408/425/429/5xx) is retried up to `max_attempts` in total, after
+// `retry_delay`, doubling each time, with a fresh signature and the same X-Outreach-Delivery id;
+// a permanent failure or the last attempt makes the notice `failed` (a warning in the log). A
+// notice still waiting when the engine stops goes out after the restart (start()); one that was
+// in flight is sent again with the same delivery id, which receivers dedupe on, unless the owner
+// is configured with `dedupe: false`: then it becomes `unknown` and is not sent twice. notify()
+// never blocks and never throws, so a notification can never fail or delay the escalation.
 //
-// Threading: use on the io_context thread that runs `multi`. `ioc`, `multi` and `clock` must
-// outlive the notifier; destroying it drops pending retries and responses.
+// Threading: use on the io_context thread that runs `multi`. `ioc`, `multi`, `clock` and `db`
+// must outlive the notifier; destroying it drops responses in flight (their notices stay
+// `sending` until the next start()).
 
 #include <chrono>
 #include <cstdint>
@@ -36,8 +41,12 @@ namespace outreach::net {
 class CurlMulti;
 }  // namespace outreach::net
 
-namespace outreach::engine {
+namespace outreach::storage {
+class Database;
+struct Notice;
+}
 
+namespace outreach::engine {
 
 struct EscalationNotice {
   std::int64_t case_id = 0;
@@ -64,7 +73,7 @@ std::string escalation_notice_json(const EscalationNotice& notice);
 
 struct WebhookEscalationOptions {
   int max_attempts = 3;
-  std::chrono::milliseconds retry_delay{std::chrono::seconds(30)};
+  std::chrono::milliseconds retry_delay{std::chrono::seconds(30)};  // doubles with each attempt
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
   std::size_t max_in_flight = 8;
 };
@@ -74,29 +83,37 @@ class WebhookEscalationNotifier final : public EscalationNotifier {
   // Errors: an owner's webhook fails channels::validate_webhook_settings (the message names the
   // owner, e.g. "notifications.GM0599: webhook.secret: ...").
   static core::Result<std::unique_ptr<WebhookEscalationNotifier>> create(
-      boost::asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock,
+      boost::asio::io_context& ioc, net::CurlMulti& multi, const core::Clock& clock, storage::Database& db,
       const std::map<std::string, OwnerNotification>& owners, WebhookEscalationOptions options = {});
   ~WebhookEscalationNotifier() override;
   WebhookEscalationNotifier(const WebhookEscalationNotifier&) = delete;
   WebhookEscalationNotifier& operator=(const WebhookEscalationNotifier&) = delete;
 
+  // Queues the notice (once per case and event) and sends it soon, on the io_context.
   void notify(const EscalationNotice& notice) override;
 
-  // Counters for tests and logs.
+  // Crash recovery of notices left in flight (Requires: no other engine uses the database), then
+  // sends what is due, and keeps doing so (a timer) until stop().
+  void start();
+  void stop();
+  // Sends every notice due at `now` (up to max_in_flight at once). Returns how many it started.
+  int run_due(core::TimePoint now);
+
+  // Counters for tests and logs, this process only.
   int delivered() const { return delivered_; }
-  int failed() const { return failed_; }    // gave up (permanent failure or attempts exhausted)
-  int pending() const { return pending_; }  // in flight or waiting for a retry
+  int failed() const { return failed_; }  // gave up (permanent failure or attempts exhausted)
+  // Notices in the queue not delivered or given up yet (pending or in flight), from the database.
+  int pending() const;
 
  private:
   struct Impl;
-  struct Delivery;
   explicit WebhookEscalationNotifier(std::unique_ptr<Impl> impl);
-  void attempt(std::shared_ptr<Delivery> d);
+  void attempt(const storage::Notice& n);
+  void arm();
 
   std::unique_ptr<Impl> impl_;
   int delivered_ = 0;
   int failed_ = 0;
-  int pending_ = 0;
 };
 
 }  // namespace outreach::engine

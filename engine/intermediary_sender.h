@@ -7,11 +7,18 @@
 // DigestPolicy::max_people or its first person has waited DigestPolicy::linger; then one digest
 // goes out and every person in it completes with the digest's outcome. The batch id is each
 // message's provider id, and each person's ref is their outbox message id, so a report back can be
-// matched to exactly the people that intermediary was sent. Rows stay `sending` while they wait, so
-// a crash leaves them `unknown`, never sent twice (the lease must exceed the linger; the config
-// loader checks it).
+// matched to exactly the people that intermediary was sent. Rows stay `sending` while they wait
+// (the lease must exceed the linger; the config loader checks it).
 //
-// Threading: engine thread only. `ioc`, `transport` and `clock` must outlive the sender.
+// With a database (the engine always passes one), every person joining a digest is stored
+// (storage/digest_store.h) and the digest is marked `sending`, committed, before its request
+// leaves; an answer `sent` is stored too. After a crash, recover_digests (engine/digest_recovery.h)
+// queues the people of digests that never left again, records the people of accepted digests as
+// sent, and makes the people of digests in flight `unknown` with the batch id, so the
+// intermediary can still report back on them. When the digest cannot be marked `sending` (a full
+// disk), it is not sent and its people get a transient outcome (retried by the dispatcher).
+//
+// Threading: engine thread only. `ioc`, `transport`, `clock` and `db` must outlive the sender.
 
 #include <cstdint>
 #include <map>
@@ -29,13 +36,18 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace outreach::storage {
+class Database;
+}
+
 namespace outreach::engine {
 
 class IntermediarySender final : public Sender {
  public:
   IntermediarySender(boost::asio::io_context& ioc, net::HttpTransport& transport, const core::Clock& clock,
                      const std::vector<IntermediaryConfig>& intermediaries,
-                     const std::optional<channels::EmailSettings>& smtp, DigestPolicy policy);
+                     const std::optional<channels::EmailSettings>& smtp, DigestPolicy policy,
+                     storage::Database* db = nullptr);
   ~IntermediarySender() override;
   IntermediarySender(const IntermediarySender&) = delete;
   IntermediarySender& operator=(const IntermediarySender&) = delete;
@@ -52,7 +64,10 @@ class IntermediarySender final : public Sender {
 
  private:
   struct Batch;
-  void dispatch(const std::string& key);
+  // Closes the open batch of `key` and sends it; `later` posts the send to the io_context, so a
+  // digest filled inside the dispatcher's batch transaction is marked and sent after it commits.
+  void close(const std::string& key, bool later);
+  void dispatch(std::shared_ptr<Batch> batch);
   std::string next_batch_id(const std::string& key);
 
   boost::asio::io_context& ioc_;
@@ -60,7 +75,8 @@ class IntermediarySender final : public Sender {
   const core::Clock& clock_;
   DigestPolicy policy_;
   std::map<std::string, channels::IntermediaryConnector> connectors_;
-  std::map<std::string, std::unique_ptr<Batch>> open_;  // by intermediary key
+  storage::Database* db_;
+  std::map<std::string, std::shared_ptr<Batch>> open_;  // by intermediary key
   std::mt19937_64 random_;
   std::shared_ptr<bool> alive_;  // guards linger timers after destruction
 };

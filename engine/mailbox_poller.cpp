@@ -14,6 +14,7 @@
 #include "net/curl_multi.h"
 #include "engine/inbound.h"
 #include "net/asio.h"
+#include "storage/mailbox_state.h"
 
 namespace outreach::engine {
 namespace {
@@ -107,10 +108,80 @@ struct MailboxPoller::Impl {
     passing = true;
     report = {};
     next_poll = now + options.interval;
-    execute(mailbox.search_unseen(), [this](int code, std::string body, std::string error) {
-      on_search(code, body, error);
-    });
+    listed.clear();
+    ok.clear();
+    prefix = 0;
+    from_uid = false;
+    if (options.state_db) {
+      execute(mailbox.status(), [this](int code, std::string body, std::string error) { on_status(code, body, error); });
+    } else {
+      search(mailbox.search_unseen());
+    }
     return true;
+  }
+
+  void search(channels::ImapRequest request) {
+    execute(std::move(request), [this](int code, std::string body, std::string error) { on_search(code, body, error); });
+  }
+
+  // --- the stored high-water mark (options.state_db) -------------------------------------------
+
+  std::string state_key() const { return mailbox.settings().url + "/" + mailbox.settings().mailbox; }
+
+  void on_status(int code, const std::string& body, const std::string& error) {
+    if (code != CURLE_OK) {
+      fail("imap status", error);
+      return pass_done();
+    }
+    auto status = channels::parse_status_response(body);
+    if (!status) {
+      fail("imap status", status.error().what());
+      return pass_done();
+    }
+    server = *status;
+    auto stored = storage::MailboxStateStore(*options.state_db).get(state_key());
+    if (!stored) {  // the first pass on this mailbox: unseen mail, then the mark
+      state = {server.uid_validity, 0};
+      first_pass = true;
+      return search(mailbox.search_unseen());
+    }
+    state = *stored;
+    report.last_uid = state.last_uid;
+    first_pass = false;
+    if (state.uid_validity != server.uid_validity) {
+      spdlog::warn("imap: the UIDVALIDITY of {} changed ({} -> {}): reading it again from the start; replies already "
+                   "recorded are recognised by their Message-ID",
+                   state_key(), state.uid_validity, server.uid_validity);
+      report.started_over = true;
+      state = {server.uid_validity, 0};
+      save_state();
+    }
+    from_uid = true;
+    search(mailbox.search_from_uid(state.last_uid + 1));
+  }
+
+  void save_state() {
+    if (auto st = storage::MailboxStateStore(*options.state_db).save(state_key(), state, clock.now()); !st)
+      fail("imap save last uid", st.error().what());
+    report.last_uid = state.last_uid;
+  }
+
+  // A message is done (recorded or left on purpose: `good`) or failed; the mark moves over every
+  // listed UID up to the first that is not done well.
+  void settle(std::uint32_t uid, bool good) {
+    if (!options.state_db) return;
+    ok[uid] = good;
+    std::uint32_t mark = state.last_uid;
+    while (prefix < listed.size()) {
+      auto it = ok.find(listed[prefix]);
+      if (it == ok.end() || !it->second) break;
+      mark = std::max(mark, listed[prefix]);
+      ++prefix;
+    }
+    if (mark != state.last_uid) {
+      state.last_uid = mark;
+      save_state();
+    }
   }
 
   void on_search(int code, const std::string& body, const std::string& error) {
@@ -124,8 +195,13 @@ struct MailboxPoller::Impl {
       return pass_done();
     }
     report.searched = true;
-    report.listed = uids->size();
-    if (!stopping) to_fetch.assign(uids->begin(), uids->end());
+    std::vector<std::uint32_t> found = *uids;
+    // "UID SEARCH UID n:*" lists the newest message even when its UID is below n.
+    if (from_uid) std::erase_if(found, [&](std::uint32_t u) { return u <= state.last_uid; });
+    std::sort(found.begin(), found.end());
+    report.listed = found.size();
+    listed = found;
+    if (!stopping) to_fetch.assign(found.begin(), found.end());
     fill();
   }
 
@@ -150,6 +226,7 @@ struct MailboxPoller::Impl {
     } else {
       outcome = record(uid, body);
     }
+    settle(uid, outcome != Outcome::failed);
     // Recorded (or kept for an operator): make \Seen explicit. Not recorded: clear the \Seen that
     // fetching set, so the next poll reads the message again.
     const bool seen = outcome != Outcome::failed;
@@ -229,6 +306,13 @@ struct MailboxPoller::Impl {
   }
 
   void pass_done() {
+    if (options.state_db && report.searched) {
+      // The first pass read unseen mail only; once all of it is done, everything below UIDNEXT
+      // counts as read (seen mail was read before this poller kept a mark).
+      const bool all_done = prefix == listed.size() && !stopping;
+      if (first_pass && all_done && server.uid_next > 0) state.last_uid = std::max(state.last_uid, server.uid_next - 1);
+      if (first_pass || report.started_over || state.last_uid != report.last_uid) save_state();
+    }
     passing = false;
     to_fetch.clear();
     ++passes;
@@ -318,6 +402,14 @@ struct MailboxPoller::Impl {
   MailboxPollReport report;
   std::deque<std::uint32_t> to_fetch;  // listed, not yet fetched
   std::size_t open_messages = 0;       // fetched or being fetched, not yet marked (un)seen
+  // With options.state_db: the stored mark, the server's status, and this pass's listed UIDs.
+  storage::MailboxState state;
+  channels::ImapMailboxStatus server;
+  bool from_uid = false;    // searched by UID from the mark (not UNSEEN)
+  bool first_pass = false;  // nothing was stored for this mailbox
+  std::vector<std::uint32_t> listed;         // ascending
+  std::unordered_map<std::uint32_t, bool> ok;  // done UIDs: recorded or kept (true), failed (false)
+  std::size_t prefix = 0;                    // listed[0..prefix) are done well
 
   std::unordered_map<void*, std::unique_ptr<Transfer>> active;  // by CURL*, until completion
   std::shared_ptr<bool> alive;  // guards callbacks after destruction

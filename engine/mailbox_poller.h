@@ -30,9 +30,16 @@
 // Threading: use only on the thread running the io_context. Destroying the poller cancels its
 // transfers without running their callbacks.
 //
-// Not covered: a crash between fetching a message (which sets
-// \Seen) and recording it leaves that message seen and unrecorded; a persisted last-UID high
-// water mark with ImapMailbox::search_from_uid would close that window.
+// With `state_db` set (as `outreach serve` does) the poller also keeps a high-water mark per
+// mailbox (storage/mailbox_state.h): the highest UID below which every message was recorded or
+// deliberately left, with the mailbox's UIDVALIDITY. A pass then starts with STATUS (UIDVALIDITY,
+// UIDNEXT) and searches `UID SEARCH UID last+1:*` instead of UNSEEN, so a crash between fetching
+// a message (which sets \Seen) and recording it cannot make the restarted poller skip it, and
+// a restart does not read older mail again. The mark is saved as soon as it moves (after each
+// message is recorded), never past a message that failed. When the server's UIDVALIDITY differs
+// from the stored one the poller starts over from UID 1 and relies on dedup by Message-ID (a
+// bounce or unsubscribe read twice changes nothing more). The very first pass on a mailbox
+// (nothing stored) reads UNSEEN mail, as without a state, then stores the mark.
 
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +61,10 @@ namespace outreach::net {
 class CurlMulti;
 }  // namespace outreach::net
 
+namespace outreach::storage {
+class Database;
+}
+
 namespace outreach::engine {
 
 class InboundProcessor;
@@ -66,11 +77,16 @@ struct MailboxPollerOptions {
   // Records a mail to the unsubscribe address from `from` (its Message-ID given for the audit
   // trail); returns whether consent changed. An error leaves the mail unseen for the next poll.
   std::function<core::Result<bool>(const core::Urn& from, const std::string& message_id)> on_unsubscribe;
+  // Where the last recorded UID is kept (not owned; must outlive the poller); null: none kept, every
+  // pass reads UNSEEN mail.
+  storage::Database* state_db = nullptr;
 };
 
 // What one pass did. Counts are messages (UIDs).
 struct MailboxPollReport {
   bool searched = false;          // the UID SEARCH succeeded
+  bool started_over = false;      // the mailbox's UIDVALIDITY changed: read again from UID 1
+  std::uint32_t last_uid = 0;     // the stored high-water mark after the pass (with state_db)
   std::size_t listed = 0;         // unseen messages the search returned
   std::size_t replies = 0;        // recorded as new responses
   std::size_t duplicates = 0;     // replies recorded before (same Message-ID): nothing happened

@@ -1,12 +1,39 @@
 #include "storage/database.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <algorithm>
 
 #include "storage/migrations.h"
 
 namespace outreach::storage {
 
+bool is_full(const std::exception& e) {
+  if (auto* se = dynamic_cast<const SQLite::Exception*>(&e)) return (se->getErrorCode() & 0xff) == SQLITE_FULL;
+  return std::string_view(e.what()).find("database or disk is full") != std::string_view::npos;
+}
+
+namespace {
+// A store that caught SQLITE_FULL itself returns storage_error's message.
+bool is_full_error(const core::Error& e) {
+  return e.code == core::ErrorCode::transient && e.message.rfind("database full", 0) == 0;
+}
+
+core::Error full_error(const std::string& what, const std::string& path) {
+  return core::Error{core::ErrorCode::transient,
+                     "database full: cannot write " + (what.empty() ? std::string("a transaction") : what) + " to " + path +
+                         ": database or disk is full; nothing of it was written, reads still work (free disk space or "
+                         "raise database_max_size)",
+                     path};
+}
+}  // namespace
+
 core::Error storage_error(const std::exception& e, const char* operation) {
+  if (is_full(e))
+    return core::Error{core::ErrorCode::transient,
+                       std::string("database full: database or disk is full; nothing was written (") + operation + ")",
+                       operation};
   std::string what = e.what();
   core::ErrorCode code = core::ErrorCode::internal;
   if (what.find("UNIQUE constraint") != std::string::npos) code = core::ErrorCode::conflict;
@@ -96,7 +123,21 @@ core::Status Database::migrate() {
   return {};
 }
 
-core::Status Database::transaction(const std::function<core::Status()>& fn) {
+core::Status Database::transaction(const std::function<core::Status()>& fn) { return transaction({}, fn); }
+
+core::Status Database::set_max_size(std::int64_t bytes) {
+  if (bytes <= 0) return {};
+  try {
+    const std::int64_t page_size = db_->execAndGet("PRAGMA page_size").getInt64();
+    const std::int64_t pages = bytes / std::max<std::int64_t>(page_size, 512);
+    db_->execAndGet("PRAGMA max_page_count = " + std::to_string(std::max<std::int64_t>(pages, 1)));
+    return {};
+  } catch (const std::exception& e) {
+    return storage_error(e, "database_max_size");
+  }
+}
+
+core::Status Database::transaction(std::string_view what, const std::function<core::Status()>& fn) {
   struct Depth {
     int& d;
     explicit Depth(int& depth) : d(depth) { ++d; }
@@ -104,12 +145,14 @@ core::Status Database::transaction(const std::function<core::Status()>& fn) {
   };
   if (depth_ > 0) {
     // Nested: a savepoint, so a failing inner step (one CSV row) leaves nothing half-written while
-    // the outer transaction goes on.
+    // the outer transaction goes on. A full database ends the outer transaction too.
+    if (full_) return *full_;
     const std::string name = "sp" + std::to_string(depth_);
     try {
       db_->exec("SAVEPOINT " + name);
       Depth depth(depth_);
       core::Status st = fn();
+      if (!st && is_full_error(st.error())) throw SQLite::Exception("database or disk is full", SQLITE_FULL);
       if (!st) {
         db_->exec("ROLLBACK TO " + name);
         db_->exec("RELEASE " + name);
@@ -118,27 +161,42 @@ core::Status Database::transaction(const std::function<core::Status()>& fn) {
       db_->exec("RELEASE " + name);
       return {};
     } catch (const std::exception& e) {
+      if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, path_);
       try {
         db_->exec("ROLLBACK TO " + name);
         db_->exec("RELEASE " + name);
       } catch (const std::exception&) {
       }
+      if (full_) return *full_;
       if (auto* ee = dynamic_cast<const core::ErrorException*>(&e)) return ee->error();
       return storage_error(e, "transaction");
     }
   }
+  what_ = std::string(what);
+  full_.reset();
+  struct Reset {
+    Database& db;
+    ~Reset() {
+      db.what_.clear();
+      db.full_.reset();
+    }
+  } reset{*this};
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     core::Status st = [&] {
       Depth depth(depth_);
       return fn();
     }();
+    if (full_) return *full_;  // tx destructor rolls back what SQLite has not already
+    if (!st && is_full_error(st.error())) return full_error(what_, path_);
     if (!st) return st;  // tx destructor rolls back
     tx.commit();
     return {};
   } catch (const core::ErrorException& e) {
+    if (full_) return *full_;
     return e.error();
   } catch (const std::exception& e) {
+    if (is_full(e)) return full_error(what_, path_);
     return storage_error(e, "transaction");
   }
 }

@@ -9,7 +9,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -51,7 +53,17 @@ class Database {
   // Runs fn inside BEGIN IMMEDIATE .. COMMIT; rolls back when fn throws or returns an error, so
   // nothing half-written remains. Nested calls join the outer transaction through a savepoint: a
   // nested call that fails (error or exception) undoes only its own writes and returns the error.
+  // A full database (SQLITE_FULL) fails the whole outer transaction, even when a nested failure
+  // was handled by the caller: SQLite may already have rolled it back, and the rest of it must
+  // not go on in autocommit. The error (transient, so the API answers 503) names the database
+  // file and `what` was being written: "database full: cannot write message outcomes to
+  // var/outreach.db: database or disk is full; nothing of it was written, reads still work".
   core::Status transaction(const std::function<core::Status()>& fn);
+  core::Status transaction(std::string_view what, const std::function<core::Status()>& fn);
+
+  // Caps the database at `bytes` (PRAGMA max_page_count, per connection; 0 = no cap): a write
+  // past it fails like a full disk, so an operator can keep the database from filling the disk.
+  core::Status set_max_size(std::int64_t bytes);
 
   SQLite::Database& sql() { return *db_; }
 
@@ -67,11 +79,16 @@ class Database {
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int depth_ = 0;
+  std::string what_;                // label of the outermost transaction running
+  std::optional<core::Error> full_;  // set when a write inside the running transaction hit SQLITE_FULL
   struct Cached;
   std::map<std::string, std::unique_ptr<Cached>> cache_;
 };
 
 // Turns an exception thrown by SQLiteCpp (or anything else) into an Error naming the operation.
+// A full database or disk (SQLITE_FULL) is `transient` with a message that says so.
 core::Error storage_error(const std::exception& e, const char* operation);
+// Whether `e` is SQLite's SQLITE_FULL ("database or disk is full").
+bool is_full(const std::exception& e);
 
 }  // namespace outreach::storage

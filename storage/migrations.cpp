@@ -297,6 +297,56 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+      // 7: PLACEHOLDER, taken by the `atmostonce` branch (issue 10 part 4/5: provider references).
+      // Migrations are numbered by their position, so 8 needs a 7 before it; whoever merges both
+      // branches replaces this no-op with that branch's migration 7.
+      R"sql(
+SELECT 1;
+)sql",
+      // 8: durable engine state (issue 10 part 5), so a crash leaves little in doubt:
+      //  - digest_members: the people waiting in an intermediary digest (engine/intermediary_sender.h)
+      //    and how far their digest got; no personal data, only outbox ids. lease_until is the
+      //    claim's lease when the person joined: a row whose message was claimed again since is stale;
+      //  - mailbox_state: the IMAP poller's last recorded UID per mailbox, with its UIDVALIDITY;
+      //  - notices: case and escalation notices waiting to go out (storage/notice_queue.h), one per
+      //    (case, event): delivery_id is unique.
+      R"sql(
+CREATE TABLE digest_members(
+  message_id INTEGER PRIMARY KEY,
+  intermediary TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  batch_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'sent')),
+  joined_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  lease_until INTEGER
+);
+CREATE INDEX digest_members_batch ON digest_members(batch_id);
+
+CREATE TABLE mailbox_state(
+  mailbox TEXT PRIMARY KEY,
+  uid_validity INTEGER NOT NULL,
+  last_uid INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE notices(
+  id INTEGER PRIMARY KEY,
+  delivery_id TEXT NOT NULL UNIQUE,
+  case_id INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  receiver_dedupes INTEGER NOT NULL DEFAULT 1,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'delivered', 'failed', 'unknown')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX notices_due ON notices(due_at) WHERE status = 'pending';
+)sql",
   };
   return kMigrations;
 }

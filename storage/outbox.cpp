@@ -157,7 +157,7 @@ std::optional<core::TimePoint> Outbox::next_due() const {
 
 core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now) {
   if (outcomes.empty()) return {};
-  return db_.transaction([&]() -> core::Status {
+  return db_.transaction("message outcomes", [&]() -> core::Status {
     // A send in flight cannot write an address back: when the contact was erased while the row was
     // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
     // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
@@ -193,6 +193,11 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       int changed = up.exec();
       up.reset();
       if (changed == 0) continue;  // not ours any more (expired lease turned unknown): leave it
+      if (o.urn.rfind("intermediary:", 0) == 0) {  // its digest's record (storage/digest_store.h) is done
+        auto gone = db_.cached("DELETE FROM digest_members WHERE message_id = ?");
+        gone->bind(1, static_cast<int64_t>(o.id));
+        gone->exec();
+      }
       ev.bind(1, static_cast<int64_t>(o.id));
       ev.bind(2, ms(now));
       ev.bind(3, status);

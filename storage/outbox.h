@@ -115,6 +115,7 @@ class Outbox {
   explicit Outbox(Database& db) : db_(db) {}
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
+  Database& database() const { return db_; }
 
   // Adds rows for every step of the campaign for these contacts: step 0 queued at first_due, the
   // rest waiting. Rows that exist already are left alone. Returns how many rows were added.

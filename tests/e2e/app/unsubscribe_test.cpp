@@ -2,7 +2,6 @@
 // (`outreach run` -> aiosmtpd), the token is taken from the received message's List-Unsubscribe
 // header and POSTed to a real `outreach serve`; the consent is then withdrawn and the person's next
 // step is not sent.
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -13,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/http_client.h"
 #include "tests/support/require_tool.h"
 #include "tests/support/smtp_server.h"
 
@@ -20,38 +20,6 @@ namespace {
 
 using namespace outreach::test;
 namespace fs = std::filesystem;
-
-size_t collect(char* p, size_t s, size_t n, void* ud) {
-  static_cast<std::string*>(ud)->append(p, s * n);
-  return s * n;
-}
-
-struct HttpReply {
-  long status = 0;
-  std::string body;
-};
-
-HttpReply http(const std::string& method, const std::string& url, const std::string& body = {},
-               const std::vector<std::string>& headers = {}) {
-  HttpReply r;
-  CURL* c = curl_easy_init();
-  curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "POST") {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  curl_slist_free_all(list);
-  curl_easy_cleanup(c);
-  return r;
-}
 
 class Unsubscribe : public ::testing::Test {
  protected:

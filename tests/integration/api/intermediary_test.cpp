@@ -12,7 +12,9 @@
 #include "channels/webhook_connector.h"
 #include "services/campaign_desk.h"
 #include "engine/channel_set.h"
+#include "engine/digest_recovery.h"
 #include "engine/dispatcher.h"
+#include "storage/digest_store.h"
 #include "storage/contact_log_store.h"
 #include "storage/outbox.h"
 #include "storage/suppression_list.h"
@@ -90,10 +92,10 @@ class IntermediaryTest : public ApiTest {
   }
 
   // Runs the engine until every claimed person's digest was answered.
-  void dispatch() {
+  void dispatch(int expected_claims = 5) {
     channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
     engine::Dispatcher dispatcher(*db_, clock_, config_, channels_->senders());
-    ASSERT_EQ(dispatcher.run_due(clock_.now()), 5);
+    ASSERT_EQ(dispatcher.run_due(clock_.now()), expected_claims);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (dispatcher.in_flight() > 0 && std::chrono::steady_clock::now() < deadline)
       engine_ioc_.run_one_for(std::chrono::milliseconds(100));
@@ -278,6 +280,83 @@ TEST_F(IntermediaryTest, ForgedStaleOrForeignReportsRecordNothing) {
   EXPECT_EQ(count("contact_logs"), logs_before);
   EXPECT_EQ(count("consent_events"), 5);  // the peer-contact grants of the set-up only
   EXPECT_EQ(count("audit_log"), audit_before);
+}
+
+// kill -9 while a digest lingers: its people were claimed (`sending`) but nobody outside has heard
+// of them. After the restart they are queued again and go out once, in a new digest.
+TEST_F(IntermediaryTest, AWaitingDigestSurvivesACrashAndGoesOutOnce) {
+  config_.digest.linger = std::chrono::hours(1);
+  {
+    auto channels = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
+    engine::Dispatcher dispatcher(*db_, clock_, config_, channels->senders());
+    ASSERT_EQ(dispatcher.run_due(clock_.now()), 5);
+    engine_ioc_.run_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(storage::DigestStore(*db_).count(), 4) << "Alice, Bob (buurt), Cem, Dirk (sleutel) wait";
+    EXPECT_EQ(message_of(alice_).status, storage::MessageStatus::sending);
+  }  // the crash: nothing flushed, nothing sent
+  engine_ioc_.restart();
+  EXPECT_EQ(json::parse(recorder_->requests_json()).size(), 0u);
+  EXPECT_EQ(smtp_->messages().size(), 0u);
+
+  auto recovered = engine::recover_digests(*db_, clock_.now());
+  ASSERT_TRUE(recovered) << recovered.error().what();
+  EXPECT_EQ(recovered->requeued, 4);
+  EXPECT_EQ(recovered->unknown, 0);
+  EXPECT_EQ(message_of(alice_).status, storage::MessageStatus::queued);
+  EXPECT_EQ(storage::DigestStore(*db_).count(), 0);
+  EXPECT_EQ(engine::recover_digests(*db_, clock_.now())->total(), 0) << "recovery is done once";
+
+  config_.digest.linger = core::Millis(0);
+  dispatch(4);  // Eva (no intermediary serves her) failed before the crash
+  auto requests = json::parse(recorder_->requests_json());
+  ASSERT_EQ(requests.size(), 1u) << requests.dump();
+  auto digest = json::parse(requests[0]["body"].get<std::string>());
+  EXPECT_EQ(digest["people"].size(), 2u) << "Alice and Bob, once each";
+  ASSERT_TRUE(smtp_->wait_for(1, std::chrono::seconds(5)));
+  engine_ioc_.run_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(smtp_->messages().size(), 1u);
+  for (auto id : {alice_, bob_, cem_, dirk_}) {
+    EXPECT_EQ(message_of(id).status, storage::MessageStatus::sent);
+    EXPECT_EQ(message_of(id).attempts, 1) << "sent once";
+  }
+  EXPECT_EQ(message_of(alice_).provider_id, digest["batch_id"]);
+  EXPECT_EQ(storage::DigestStore(*db_).count(), 0);
+}
+
+// kill -9 while a digest's request waits for its answer: it may have arrived, so its people become
+// `unknown` at once (not after the lease), carrying the batch id so the intermediary can still
+// report back. A digest that was accepted but not yet recorded ends `sent`.
+TEST_F(IntermediaryTest, ADigestInFlightAtACrashLeavesItsPeopleUnknownWithTheBatchId) {
+  config_.intermediaries[0].settings.webhook_url = recorder_->url("/slow?ms=5000");
+  {
+    auto channels = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
+    engine::Dispatcher dispatcher(*db_, clock_, config_, channels->senders());
+    ASSERT_EQ(dispatcher.run_due(clock_.now()), 5);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while ((dispatcher.in_flight() > 2 || smtp_->messages().empty()) && std::chrono::steady_clock::now() < deadline)
+      engine_ioc_.run_one_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(smtp_->messages().size(), 1u) << "the e-mail digest went out and was answered";
+    ASSERT_EQ(dispatcher.in_flight(), 2u) << "the webhook digest is still waiting for its answer";
+  }  // the crash
+  engine_ioc_.restart();
+  auto recovered = engine::recover_digests(*db_, clock_.now());
+  ASSERT_TRUE(recovered) << recovered.error().what();
+  EXPECT_EQ(recovered->unknown, 2);
+  EXPECT_EQ(recovered->requeued, 0);
+  const auto alice = message_of(alice_);
+  EXPECT_EQ(alice.status, storage::MessageStatus::unknown);
+  EXPECT_EQ(alice.urn, "intermediary:buurt");
+  EXPECT_NE(alice.reason.find("may have arrived"), std::string::npos) << alice.reason;
+  EXPECT_EQ(message_of(bob_).provider_id, alice.provider_id);
+  for (auto id : {cem_, dirk_}) EXPECT_EQ(message_of(id).status, storage::MessageStatus::sent);
+  EXPECT_EQ(storage::DigestStore(*db_).count(), 0);
+
+  // The digest had arrived after all: the intermediary reports back on it, and that is accepted.
+  channels_ = engine::ChannelSet::build(engine_ioc_, *outbox_, config_, &clock_).take();
+  for (const auto& i : config_.intermediaries) ctx_.intermediaries[i.settings.key] = channels_->intermediary(i.settings.key);
+  json body = {{"batch_id", alice.provider_id}, {"reports", {entry(alice_, "reached_no_help")}}};
+  auto r = report("buurt", body, kBuurtSecret, clock_.now());
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 }  // namespace

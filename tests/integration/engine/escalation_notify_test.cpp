@@ -16,6 +16,7 @@
 #include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
+#include "storage/notice_queue.h"
 #include "tests/support/http_recorder.h"
 
 namespace outreach::engine {
@@ -67,7 +68,7 @@ class EscalationNotifyTest : public ::testing::Test {
 TEST_F(EscalationNotifyTest, HubReceivesSignedPostWithoutPersonalData) {
   auto id = open_case("GM0606");
   std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), kHubSecret}}};
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
   Escalator e(*db_, clock_, config_);
   e.set_notifier(notifier.get());
   ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
@@ -103,7 +104,7 @@ TEST_F(EscalationNotifyTest, HubReceivesSignedPostWithoutPersonalData) {
 TEST_F(EscalationNotifyTest, MunicipalitysOwnSystemHearsOfANewCaseOnce) {
   auto id = open_case("GM0606");
   std::map<std::string, OwnerNotification> owners{{"GM0606", {server_->url("/fast"), kHubSecret}}};
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
   Escalator e(*db_, clock_, config_);
   e.set_notifier(notifier.get());
   ASSERT_EQ(e.run_due(clock_.now()).opened_notified, 1);
@@ -128,7 +129,7 @@ TEST_F(EscalationNotifyTest, MunicipalitysOwnSystemHearsOfANewCaseOnce) {
 TEST_F(EscalationNotifyTest, OwnerWithoutWebhookIsSkipped) {
   open_case("GM0606");
   std::map<std::string, OwnerNotification> owners{{"national", {server_->url("/fast"), kHubSecret}}};
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners).take();
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
   Escalator e(*db_, clock_, config_);
   e.set_notifier(notifier.get());
   ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);  // to GM0599: not configured
@@ -143,7 +144,7 @@ TEST_F(EscalationNotifyTest, TransientFailureIsRetriedThenGivenUpWithoutAffectin
   WebhookEscalationOptions o;
   o.max_attempts = 3;
   o.retry_delay = std::chrono::milliseconds(50);
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners, o).take();
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners, o).take();
   Escalator e(*db_, clock_, config_);
   e.set_notifier(notifier.get());
   ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
@@ -162,7 +163,7 @@ TEST_F(EscalationNotifyTest, PermanentFailureIsNotRetried) {
   std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/status/404"), kHubSecret}}};
   WebhookEscalationOptions o;
   o.retry_delay = std::chrono::milliseconds(50);
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners, o).take();
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners, o).take();
   Escalator e(*db_, clock_, config_);
   e.set_notifier(notifier.get());
   ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
@@ -173,9 +174,93 @@ TEST_F(EscalationNotifyTest, PermanentFailureIsNotRetried) {
 
 TEST_F(EscalationNotifyTest, BadWebhookSettingsAreRefusedNamingTheOwner) {
   std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), "short"}}};
-  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, owners);
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners);
   ASSERT_FALSE(notifier.ok());
   EXPECT_NE(notifier.error().what().find("notifications.GM0599"), std::string::npos) << notifier.error().what();
+}
+
+// kill -9 after the case moved and before its notice went out: the notice was queued with the move,
+// and a new notifier (the restarted engine) sends it, once; a third start sends nothing more.
+TEST_F(EscalationNotifyTest, ANoticeQueuedBeforeACrashGoesOutOnceAfterTheRestart) {
+  auto id = open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), kHubSecret}}};
+  {
+    auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
+    Escalator e(*db_, clock_, config_);
+    e.set_notifier(notifier.get());
+    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+  }  // the crash: the io_context never ran, nothing left
+  io_.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(requests().size(), 0u);
+  const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+  EXPECT_EQ(storage::NoticeQueue(*db_).get(delivery).take().status, storage::NoticeStatus::pending);
+
+  auto restarted = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
+  restarted->start();
+  run_until([&] { return restarted->pending() == 0; });
+  EXPECT_EQ(restarted->delivered(), 1);
+  restarted.reset();
+  auto again = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
+  again->start();
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(300));
+  auto recorded = requests();
+  ASSERT_EQ(recorded.size(), 1u) << recorded.dump();
+  EXPECT_EQ(recorded[0]["headers"]["X-Outreach-Delivery"], delivery);
+  EXPECT_EQ(storage::NoticeQueue(*db_).get(delivery).take().status, storage::NoticeStatus::delivered);
+  EXPECT_EQ(storage::NoticeQueue(*db_).get(delivery).take().attempts, 1);
+}
+
+// A retry waiting for its backoff survives a restart too, and keeps its attempt count.
+TEST_F(EscalationNotifyTest, ARetryWaitingAtACrashIsRetriedAfterTheRestart) {
+  auto id = open_case("GM0606");
+  WebhookEscalationOptions o;
+  o.retry_delay = std::chrono::milliseconds(50);
+  {
+    std::map<std::string, OwnerNotification> down{{"GM0599", {server_->url("/status/503"), kHubSecret}}};
+    auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, down, o).take();
+    Escalator e(*db_, clock_, config_);
+    e.set_notifier(notifier.get());
+    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+    const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+    run_until([&] { return storage::NoticeQueue(*db_).get(delivery).take().attempts == 1 &&
+                           storage::NoticeQueue(*db_).get(delivery).take().status == storage::NoticeStatus::pending; });
+  }  // the crash, while the retry waits
+  std::map<std::string, OwnerNotification> up{{"GM0599", {server_->url("/fast"), kHubSecret}}};
+  auto restarted = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, up, o).take();
+  restarted->start();
+  run_until([&] { return restarted->pending() == 0; });
+  EXPECT_EQ(restarted->delivered(), 1);
+  auto n = storage::NoticeQueue(*db_).get("escalation-" + std::to_string(id) + "-escalated_hub").take();
+  EXPECT_EQ(n.status, storage::NoticeStatus::delivered);
+  EXPECT_EQ(n.attempts, 2);
+}
+
+// kill -9 while the notice's request waits for an answer: an owner whose system cannot dedupe
+// (dedupe: false) is not sent it again; the notice is `unknown`, for an operator to check.
+TEST_F(EscalationNotifyTest, ANoticeInFlightAtACrashIsNotSentAgainWhenTheReceiverCannotDedupe) {
+  auto id = open_case("GM0606");
+  OwnerNotification slow{server_->url("/slow?ms=2000"), kHubSecret};
+  slow.dedupe = false;
+  const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+  {
+    auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, {{"GM0599", slow}}).take();
+    Escalator e(*db_, clock_, config_);
+    e.set_notifier(notifier.get());
+    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+    run_until([&] { return storage::NoticeQueue(*db_).get(delivery).take().status == storage::NoticeStatus::sending; });
+    io_.run_for(std::chrono::milliseconds(200));  // the request reaches the server
+  }  // the crash
+  OwnerNotification fast{server_->url("/fast"), kHubSecret};
+  fast.dedupe = false;
+  auto restarted = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, {{"GM0599", fast}}).take();
+  restarted->start();
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(300));
+  auto n = storage::NoticeQueue(*db_).get(delivery).take();
+  EXPECT_EQ(n.status, storage::NoticeStatus::unknown);
+  EXPECT_NE(n.last_error.find("cannot dedupe"), std::string::npos) << n.last_error;
+  for (const auto& r : requests()) EXPECT_NE(r["path"], "/fast") << "sent again: " << r.dump();
 }
 
 }  // namespace

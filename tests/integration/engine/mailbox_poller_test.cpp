@@ -23,6 +23,7 @@
 #include "storage/response_store.h"
 #include "tests/support/engine_fixture.h"
 #include "tests/support/imap_server.h"
+#include "storage/mailbox_state.h"
 #include "tests/support/require_tool.h"
 
 namespace outreach::test {
@@ -89,8 +90,9 @@ class MailboxPollerTest : public EngineTest {
     s.timeout = std::chrono::seconds(10);
     return channels::ImapMailbox(channels::validate_imap_settings(s).take());
   }
-  MailboxPoller& poller(std::string password = DovecotServer::password()) {
+  MailboxPoller& poller(std::string password = DovecotServer::password(), bool keep_state = false) {
     engine::MailboxPollerOptions o;
+    if (keep_state) o.state_db = db.get();
     o.interval = std::chrono::hours(1);  // only the first timer tick polls; tests poll by hand
     o.match.message_id_domain = "gemeente.example.org";
     o.match.unsubscribe_address = "afmelden@gemeente.example.org";
@@ -351,6 +353,97 @@ TEST_F(MailboxPollerTest, StopDuringASearchLetsItFinishAndFetchesNothingMore) {
   EXPECT_EQ(poller_->in_flight(), 0u);
   EXPECT_EQ(storage::ResponseStore(*db).count(), 0);
   EXPECT_EQ(unseen(), (std::vector<std::uint32_t>{1, 2, 3})) << "unread messages stay for the next run";
+}
+
+// A restarted `serve` (a new poller on the same database) reads from the UID after the last one it
+// recorded: a message that was fetched (which sets \Seen) but not recorded before a kill -9 is
+// still read, and older mail is not read again.
+TEST_F(MailboxPollerTest, WithAStoredLastUidARestartReadsMailSeenButNotRecordedAndNothingOlder) {
+  contact_three();
+  deliver(reply_from(1, "r1@mail.example.nl", "Graag"));
+  deliver(reply_from(2, "r2@mail.example.nl", "Ja"));
+  poller(DovecotServer::password(), true);
+  auto first = poll_now();
+  ASSERT_TRUE(first) << server_->log();
+  EXPECT_EQ(first->replies, 2u);
+  EXPECT_EQ(first->last_uid, 2u);
+  const std::string key = server_->url() + "/INBOX";
+  ASSERT_TRUE(storage::MailboxStateStore(*db).get(key));
+  EXPECT_EQ(storage::MailboxStateStore(*db).get(key)->last_uid, 2u);
+
+  // The crash: message 3 was fetched (\Seen) and never recorded.
+  deliver(reply_from(3, "r3@mail.example.nl", "Bel mij"));
+  auto seen = mailbox().mark_seen(3);
+  ASSERT_EQ(fetch_imap(seen).curl_code, 0);
+  ASSERT_TRUE(unseen().empty());
+  poller_.reset();
+  poller(DovecotServer::password(), true);
+  auto restarted = poll_now();
+  ASSERT_TRUE(restarted) << server_->log();
+  EXPECT_FALSE(restarted->started_over);
+  EXPECT_EQ(restarted->listed, 1u) << "only the message after the stored UID";
+  EXPECT_EQ(restarted->replies, 1u);
+  EXPECT_EQ(restarted->duplicates, 0u);
+  EXPECT_EQ(storage::ResponseStore(*db).for_contact(contact_id(3)).size(), 1u);
+  EXPECT_EQ(storage::MailboxStateStore(*db).get(key)->last_uid, 3u);
+
+  auto quiet = poll_now();
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->listed, 0u) << "UID SEARCH UID 4:* lists message 3 again; the poller ignores it";
+}
+
+// A message that fails to record holds the mark back, so the next pass reads it again.
+TEST_F(MailboxPollerTest, AFailedMessageHoldsTheStoredUidBack) {
+  contact_three();
+  deliver(reply_from(1, "r1@mail.example.nl", "Graag"));
+  poller(DovecotServer::password(), true);
+  ASSERT_TRUE(poll_now());
+  deliver(reply_from(2, "r2@mail.example.nl", "Ja"));
+  db->sql().exec("ALTER TABLE responses RENAME TO responses_away");  // recording fails
+  auto failed = poll_now();
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->failed, 1u);
+  EXPECT_EQ(failed->last_uid, 1u);
+  db->sql().exec("ALTER TABLE responses_away RENAME TO responses");
+  poller_.reset();
+  poller(DovecotServer::password(), true);
+  auto retried = poll_now();
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->listed, 1u);
+  EXPECT_EQ(retried->replies, 1u);
+  EXPECT_EQ(retried->last_uid, 2u);
+}
+
+// The server renumbered the mailbox (UIDVALIDITY changed): the poller starts over from UID 1 and the
+// dedup by Message-ID keeps anything from being recorded twice.
+TEST_F(MailboxPollerTest, AChangedUidValidityStartsOverAndRecordsNothingTwice) {
+  contact_three();
+  deliver(reply_from(1, "r1@mail.example.nl", "Graag"));
+  deliver(reply_from(2, "r2@mail.example.nl", "STOP"));
+  poller(DovecotServer::password(), true);
+  auto first = poll_now();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->replies, 2u);
+  const std::string key = server_->url() + "/INBOX";
+  auto stored = *storage::MailboxStateStore(*db).get(key);
+  ASSERT_TRUE(storage::MailboxStateStore(*db).save(key, {stored.uid_validity + 1, 2}, clock.now()));
+  const auto responses = storage::ResponseStore(*db).count();
+  const auto consent_events = sql_int("SELECT count(*) FROM consent_events");
+  const auto sends = email.sends.size();
+
+  poller_.reset();
+  poller(DovecotServer::password(), true);
+  auto again = poll_now();
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->started_over);
+  EXPECT_EQ(again->listed, 2u);
+  EXPECT_EQ(again->replies, 0u);
+  EXPECT_EQ(again->duplicates, 2u);
+  EXPECT_EQ(storage::ResponseStore(*db).count(), responses);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events"), consent_events);
+  EXPECT_EQ(email.sends.size(), sends) << "the STOP is not confirmed twice";
+  EXPECT_EQ(storage::MailboxStateStore(*db).get(key)->uid_validity, stored.uid_validity);
+  EXPECT_EQ(storage::MailboxStateStore(*db).get(key)->last_uid, 2u);
 }
 
 }  // namespace

@@ -170,5 +170,45 @@ TEST_F(DatabaseTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
   EXPECT_EQ(sql_text("SELECT group_concat(code, ',') FROM (SELECT code FROM regions ORDER BY code)"), "a,d");
 }
 
+// SQLITE_FULL, simulated with max_page_count (database_max_size): the whole transaction is refused,
+// also when the caller handled the failing nested step (as CSV import does per row) and went on;
+// the error names the file and what was written; reads go on, and so do writes that fit.
+TEST(Database, AFullDatabaseRefusesTheWholeTransactionNamingTheFileAndReadsGoOn) {
+  TempDir dir;
+  const std::string path = dir.file("outreach.db");
+  auto db = Database::open(path).take();
+  db->sql().exec("CREATE TABLE filler(id INTEGER PRIMARY KEY, blob TEXT NOT NULL)");
+  db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
+  const auto pages = db->sql().execAndGet("PRAGMA page_count").getInt64();
+  const auto page_size = db->sql().execAndGet("PRAGMA page_size").getInt64();
+  ASSERT_TRUE(db->set_max_size((pages + 8) * page_size));
+
+  int nested_failures = 0;
+  auto st = db->transaction("the filler rows", [&]() -> core::Status {
+    for (int i = 0; i < 200; ++i) {
+      auto row = db->transaction([&]() -> core::Status {
+        SQLite::Statement ins(db->sql(), "INSERT INTO filler(blob) VALUES (?)");
+        ins.bind(1, std::string(2000, 'x'));
+        ins.exec();
+        return {};
+      });
+      if (!row) ++nested_failures;  // a caller that counts a bad row and goes on
+    }
+    return {};
+  });
+  ASSERT_FALSE(st);
+  EXPECT_GT(nested_failures, 0);
+  EXPECT_EQ(st.error().code, core::ErrorCode::transient);
+  EXPECT_EQ(st.error().message, "database full: cannot write the filler rows to " + path +
+                                    ": database or disk is full; nothing of it was written, reads still work (free "
+                                    "disk space or raise database_max_size)");
+  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM filler").getInt(), 0) << "nothing half-written";
+  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM regions").getInt(), 1) << "reads go on";
+  EXPECT_TRUE(db->transaction([&]() -> core::Status {
+    db->sql().exec("INSERT INTO filler(blob) VALUES ('small')");
+    return {};
+  })) << "a write that fits still goes in";
+}
+
 }  // namespace
 }  // namespace outreach::storage

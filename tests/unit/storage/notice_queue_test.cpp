@@ -1,0 +1,66 @@
+#include "storage/notice_queue.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/storage_fixture.h"
+
+namespace outreach::storage {
+namespace {
+
+class NoticeQueueTest : public test::StorageTest {
+ protected:
+  Notice notice(const std::string& delivery_id, bool dedupes = true) {
+    Notice n;
+    n.delivery_id = delivery_id;
+    n.case_id = 7;
+    n.event = "case.escalated";
+    n.owner = "GM0599";
+    n.payload = R"({"case_id":7})";
+    n.receiver_dedupes = dedupes;
+    n.due_at = clock.now();
+    return n;
+  }
+};
+
+TEST_F(NoticeQueueTest, OneNoticePerCaseAndEvent) {
+  NoticeQueue q(*db);
+  EXPECT_TRUE(q.enqueue(notice("escalation-7-escalated_hub"), clock.now()).take());
+  EXPECT_FALSE(q.enqueue(notice("escalation-7-escalated_hub"), clock.now()).take()) << "a second enqueue adds nothing";
+  EXPECT_TRUE(q.enqueue(notice("escalation-7-escalated_fallback"), clock.now()).take());
+  EXPECT_EQ(q.due(clock.now(), 10).take().size(), 2u);
+}
+
+TEST_F(NoticeQueueTest, AfterACrashANoticeInFlightGoesAgainOnlyWhenItsReceiverDedupes) {
+  NoticeQueue q(*db);
+  ASSERT_TRUE(q.enqueue(notice("a", true), clock.now()));
+  ASSERT_TRUE(q.enqueue(notice("b", false), clock.now()));
+  for (const auto& n : q.due(clock.now(), 10).take()) ASSERT_TRUE(q.mark_sending(n.id, clock.now()).take());
+  EXPECT_TRUE(q.due(clock.now(), 10).take().empty()) << "in flight: not due again";
+  auto r = q.recover(clock.now()).take();
+  EXPECT_EQ(r.requeued, 1);
+  EXPECT_EQ(r.unknown, 1);
+  EXPECT_EQ(q.get("a").take().status, NoticeStatus::pending);
+  EXPECT_EQ(q.get("a").take().attempts, 1);
+  EXPECT_EQ(q.get("b").take().status, NoticeStatus::unknown);
+  ASSERT_EQ(q.due(clock.now(), 10).take().size(), 1u);
+}
+
+TEST_F(NoticeQueueTest, ARetryWaitsForItsTimeAndADeliveredNoticeIsNotDueAgain) {
+  NoticeQueue q(*db);
+  ASSERT_TRUE(q.enqueue(notice("a"), clock.now()));
+  const auto id = q.get("a").take().id;
+  ASSERT_TRUE(q.mark_sending(id, clock.now()).take());
+  ASSERT_TRUE(q.mark_retry(id, clock.now() + std::chrono::seconds(30), "503", clock.now()));
+  EXPECT_TRUE(q.due(clock.now(), 10).take().empty());
+  EXPECT_EQ(q.next_due(), clock.now() + std::chrono::seconds(30));
+  clock.advance(std::chrono::seconds(30));
+  ASSERT_EQ(q.due(clock.now(), 10).take().size(), 1u);
+  ASSERT_TRUE(q.mark_sending(id, clock.now()).take());
+  ASSERT_TRUE(q.mark_delivered(id, clock.now()));
+  EXPECT_FALSE(q.mark_sending(id, clock.now()).take()) << "delivered: never sent again";
+  EXPECT_EQ(q.get("a").take().attempts, 2);
+  EXPECT_EQ(q.count_by_status()["delivered"], 1);
+}
+
+}  // namespace
+}  // namespace outreach::storage
