@@ -278,10 +278,14 @@ int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std
   std::optional<std::int64_t> cid;
   if (!campaign.empty()) cid = storage::CampaignStore(*ctx.db).find(campaign).take().id;
   if (!cid && ids.empty()) fail(core::Error::invalid("name the messages to resend: --campaign KEY or --id N", "redrive"));
-  auto n = storage::Outbox(*ctx.db).redrive(cid, ids, ctx.clock->now()).take();
+  storage::Outbox outbox(*ctx.db);
+  // Why each was in doubt, read before redrive overwrites the reason.
+  const auto reasons = outbox.unknown_reasons(cid, ids);
+  auto n = outbox.redrive(cid, ids, ctx.clock->now()).take();
   ctx.audit(actor, "messages.redrive", campaign.empty() ? "messages" : "campaign:" + campaign, "outreach",
             std::to_string(n) + " unknown messages queued again");
   out << n << " unknown message(s) queued again by " << actor << "\n";
+  for (const auto& [reason, count] : reasons) out << "  " << count << " unknown because: " << reason << "\n";
   return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
@@ -78,17 +79,6 @@ long peak_rss_mb() {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string loadavg() {
-  std::FILE* f = std::fopen("/proc/loadavg", "r");
-  char buf[128] = {};
-  if (f) {
-    if (!std::fgets(buf, sizeof buf, f)) buf[0] = 0;
-    std::fclose(f);
-  }
-  std::string s = buf;
-  if (!s.empty() && s.back() == '\n') s.pop_back();
-  return s;
-}
 
 int setup(long n, const std::string& path) {
   for (const char* sfx : {"", "-wal", "-shm"}) std::filesystem::remove(path + sfx);
@@ -98,24 +88,7 @@ int setup(long n, const std::string& path) {
   storage::MunicipalityStore(*db).upsert({"GM0599", "Rotterdam", "rijnmond"}).take();
   storage::PrincipalStore(*db).add("author", storage::PrincipalKind::coordinator, "", clock.now()).take();
   auto t0 = Clock::now();
-  storage::ContactStore contacts(*db);
-  storage::ConsentLedger ledger(*db);
-  for (long i = 0; i < n; i += 10000) {
-    db->transaction([&]() -> core::Status {
-      for (long j = i; j < std::min(n, i + 10000); ++j) {
-        storage::Contact c;
-        c.name = "Persoon " + std::to_string(j);
-        c.municipality = "GM0599";
-        c.addresses.push_back({core::Urn::trusted("tel:+3161" + std::to_string(10000000 + j)).value()});
-        auto id = contacts.add(c, clock.now());
-        if (!id) return id.error();
-        storage::ConsentEvent ev{.contact_id = *id, .purpose = "outreach", .channel = "sms", .source = "import",
-                                 .collector = "bench", .at = clock.now()};
-        if (auto r = ledger.record(ev); !r) return r.error();
-      }
-      return {};
-    }).take();
-  }
+  bench::add_people(*db, n, "sms", clock.now());
   auto config = bench_config();
   services::CampaignDesk desk(*db, clock, config);
   desk.save(test::actor("author"), kCampaign, "bench.yaml").take();
@@ -135,7 +108,7 @@ int launch(const std::string& path) {
   auto r = desk.launch(test::actor("author"), "bench").take();
   double s = seconds_since(t0);
   std::printf("(c) launch: %d people, %lld outbox rows in %.2f s (%.0f rows/s); peak RSS %ld MB (%ld MB before launch); load %s\n",
-              r.included, static_cast<long long>(r.rows_added), s, r.rows_added / s, peak_rss_mb(), rss_before, loadavg().c_str());
+              r.included, static_cast<long long>(r.rows_added), s, r.rows_added / s, peak_rss_mb(), rss_before, bench::loadavg().c_str());
   return 0;
 }
 
@@ -154,7 +127,7 @@ int dispatch(const std::string& path) {
   const auto& st = dispatcher.stats();
   std::printf("(a) dispatch via sandbox: %llu sent of %llu claimed in %.2f s = %.0f messages/s (due -> recorded); load %s\n",
               static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.claimed), s, st.sent / s,
-              loadavg().c_str());
+              bench::loadavg().c_str());
   return 0;
 }
 
@@ -195,7 +168,7 @@ int dispatch_http(const std::string& path, const std::string& url) {
   const auto& st = dispatcher.stats();
   std::printf("(b) dispatch via Twilio connector over HTTP: %llu sent, %llu failed in %.2f s = %.0f messages/s; load %s\n",
               static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed), s, st.sent / s,
-              loadavg().c_str());
+              bench::loadavg().c_str());
   return 0;
 }
 
@@ -252,7 +225,7 @@ int precision(long n) {
   std::sort(lateness.begin(), lateness.end());
   auto pct = [&](double p) { return lateness.empty() ? 0 : lateness[static_cast<std::size_t>(p * (lateness.size() - 1))]; };
   std::printf("(d) scheduling lateness over %zu messages due across 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms; load %s\n",
-              lateness.size(), pct(0.5), pct(0.99), lateness.empty() ? 0 : lateness.back(), loadavg().c_str());
+              lateness.size(), pct(0.5), pct(0.99), lateness.empty() ? 0 : lateness.back(), bench::loadavg().c_str());
   return 0;
 }
 

@@ -3,7 +3,7 @@
 #   bash bench/run.sh [contacts-for-dispatch (default 100000)] [contacts-for-launch (default 1000000)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh --target dispatch_bench http_bench >/dev/null
+bash scripts/build.sh --target dispatch_bench http_bench fault_isolation_bench >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 b=./build/bench/dispatch_bench
@@ -33,3 +33,11 @@ sleep 0.5
 $b setup "${1:-100000}" "$tmp/http.db"
 $b launch "$tmp/http.db" >/dev/null
 $b dispatch-http "$tmp/http.db" "http://127.0.0.1:$port"
+
+# Fault isolation: a healthy channel (the nginx above) beside one whose provider misbehaves
+# (tests/support/faulty_provider.py; its slow answers outlast the 10 s transport timeout).
+SLOW_MS=12000 python3 tests/support/faulty_provider.py ok,500,502,503,504,503ra,429,slow,reset,garbage,hangup >"$tmp/faulty.port" &
+faulty_pid=$!
+trap 'kill $nginx_pid $faulty_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do grep -q PORT "$tmp/faulty.port" && break; sleep 0.1; done
+./build/bench/fault_isolation_bench "http://127.0.0.1:$port" "http://127.0.0.1:$(sed 's/PORT //' "$tmp/faulty.port")" 10000

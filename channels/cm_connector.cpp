@@ -7,6 +7,7 @@
 #include "channels/json_fields.h"
 
 #include "channels/form_encoding.h"
+#include "channels/http_classify.h"
 #include "channels/signature.h"
 #include "core/json_text.h"
 
@@ -39,6 +40,7 @@ core::Result<StatusUpdate> status_report(const std::string& reference, const std
   }
   StatusUpdate u;
   u.provider_id = reference;
+  u.client_ref = reference;  // CM has no id of its own: the reference we sent is the provider id
   if (status == "0") {
     u.state = DeliveryState::sent;
   } else if (status == "2") {
@@ -80,11 +82,7 @@ core::Result<TransportRequest> CmConnector::build_send(const OutboundMessage& ms
 }
 
 SendOutcome CmConnector::parse_send(const TransportResponse& response) const {
-  SendOutcome out;
-  if (response.status == 0 || response.timed_out) {
-    out.reason = "cm: no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(response, "cm")) return *failed;
   json body = json::parse(response.body, nullptr, false);
   std::string error_code = str_of(body, "errorCode");
   std::string details = str_of(body, "details");
@@ -93,22 +91,20 @@ SendOutcome CmConnector::parse_send(const TransportResponse& response) const {
                           ? &body["messages"][0]
                           : nullptr;
   if (response.status == 200 && first && str_of(*first, "status") == "Accepted") {
-    out.verdict = SendVerdict::sent;
-    out.provider_id = str_of(*first, "reference");
-    return out;
+    return SendOutcome{SendVerdict::sent, str_of(*first, "reference"), {}, std::nullopt};
   }
+  if (response.status == 200 && !first) return unreadable_acceptance(response, "cm", "a per-message status");
   std::string code = first ? str_of(*first, "messageErrorCode") : std::string();
   std::string text = first ? str_of(*first, "messageDetails") : std::string();
   if (code.empty() || code == "0") code = error_code;
   if (text.empty()) text = details;
-  out.reason = "cm " + (code.empty() ? std::to_string(response.status) : code) + ": " +
-               (text.empty() ? "HTTP " + std::to_string(response.status) : text);
-  if (response.status == 429 || response.status >= 500 || error_code == "999") {
-    out.verdict = SendVerdict::transient;
-  } else {
-    out.verdict = SendVerdict::permanent;
-  }
-  return out;
+  std::string reason = "cm " + (code.empty() ? std::to_string(response.status) : code) + ": " +
+                       (text.empty() ? "HTTP " + std::to_string(response.status) : text);
+  // errorCode 999 is CM's "unknown error": whether the message went out is not known.
+  if (error_code == "999") return SendOutcome{SendVerdict::ambiguous, {}, std::move(reason), std::nullopt};
+  // A message CM answered "Rejected" for was not accepted: a 200 with a rejection is permanent.
+  if (response.status == 200) return SendOutcome{SendVerdict::permanent, {}, std::move(reason), std::nullopt};
+  return classify_failure(response, std::move(reason));
 }
 
 core::Status CmConnector::verify_signature(const WebhookRequest& request) const {

@@ -48,8 +48,10 @@ class CmConnector final : public Connector {
   std::string_view provider() const override { return "cm"; }
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
-  // 200 with errorCode 0 and messages[0].status "Accepted" -> sent (id = reference); 429, 5xx,
-  // errorCode 999 and no answer -> transient; anything else -> permanent
+  // 200 with errorCode 0 and messages[0].status "Accepted" -> sent (id = reference); 429, 503 with
+  // Retry-After and failures before the request left -> transient; errorCode 999 (unknown error),
+  // no answer after the request was sent, other 5xx, a 200 without messages -> ambiguous
+  // (channels/http_classify.h); anything else -> permanent
   // "cm <messageErrorCode or errorCode>: <messageDetails or details>".
   SendOutcome parse_send(const TransportResponse& response) const override;
   core::Status verify_signature(const WebhookRequest& request) const override;

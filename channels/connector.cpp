@@ -28,6 +28,7 @@ const char* to_string(SendVerdict v) {
     case SendVerdict::transient: return "transient";
     case SendVerdict::permanent: return "permanent";
     case SendVerdict::opted_out: return "opted_out";
+    case SendVerdict::ambiguous: return "ambiguous";
   }
   return "transient";
 }

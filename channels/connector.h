@@ -71,13 +71,24 @@ struct TransportResponse {
   std::string body;
   std::string transport_error;  // curl's error text when the request did not complete
   bool timed_out = false;
+  // The whole request had been written, so the provider may have it: HTTP, the request line,
+  // headers and body (always so when an answer arrived); SMTP, the message after DATA (an earlier
+  // reply code in `status` does not count). False for failures before the request left: DNS,
+  // refused connection, TLS handshake, connect timeout.
+  bool request_sent = false;
 };
 
+// What the engine may do next with a message, from the provider's answer (channels/http_classify.h
+// holds the rules shared by every connector).
 enum class SendVerdict {
   sent,       // accepted by the provider; provider_id set
-  transient,  // try again later (timeouts, 5xx, 429)
+  transient,  // not accepted, may be tried later: it never left (DNS, refused, TLS), 429, 503 with
+              // Retry-After, or an answer the provider documents as "not accepted"
   permanent,  // will never succeed on this channel for this address: try the next channel
   opted_out,  // the provider says the person opted out (e.g. Twilio 21610): withdraw consent
+  ambiguous,  // may have reached the provider, and no answer says what became of it (timeout or
+              // reset after the request was sent, 500/502/504, a 2xx we cannot read): never
+              // resent blindly, the row becomes `unknown` for the operator
 };
 const char* to_string(SendVerdict v);
 
@@ -105,6 +116,10 @@ struct StatusUpdate {
   DeliveryState state = DeliveryState::sent;
   std::string reason;
   std::optional<core::TimePoint> at;
+  // Our reference (OutboundMessage::client_ref) when the provider echoes it back (Twilio through
+  // our StatusCallback URL, MessageBird and CM `reference`, WhatsApp `biz_opaque_callback_data`):
+  // finds the row when its provider id was never recorded (ambiguous answer, crash before commit).
+  std::string client_ref;
 };
 
 struct InboundMessage {
@@ -130,6 +145,11 @@ class Connector {
   virtual bool can_send_to(const core::Urn& to) const = 0;
   virtual core::Result<TransportRequest> build_send(const OutboundMessage& msg) const = 0;
   virtual SendOutcome parse_send(const TransportResponse& response) const = 0;
+  // True when the provider deduplicates sends on OutboundMessage::client_ref (an idempotency key):
+  // then an ambiguous send may be retried, since the retry carries the same key. None of the
+  // providers we support promises that for messages today (their references are only echoed back
+  // in status callbacks), so the default is false.
+  virtual bool dedups_on_client_ref() const { return false; }
   // Refuses a request with a missing, wrong or stale signature. Constant-time comparison.
   virtual core::Status verify_signature(const WebhookRequest& request) const = 0;
   // Parses a request that verify_signature accepted.

@@ -177,18 +177,22 @@ SendOutcome classify_smtp(const TransportResponse& r) {
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
     return t;
   };
+  // Without the final reply: harmless while the message was not yet written; once it was (after
+  // DATA), the server may have queued it.
+  const SendVerdict unconfirmed = r.request_sent ? SendVerdict::ambiguous : SendVerdict::transient;
+  const char* when = r.request_sent ? " after the message was sent" : " before the message was sent";
   if (r.status == 0 || r.timed_out) {
-    out.verdict = SendVerdict::transient;
-    out.reason = r.timed_out ? "smtp: timed out" + (r.transport_error.empty() ? "" : ": " + r.transport_error)
-                             : "smtp: no answer: " + r.transport_error;
+    out.verdict = unconfirmed;
+    out.reason = (r.timed_out ? std::string("smtp: timed out") : std::string("smtp: no answer")) + when +
+                 (r.transport_error.empty() ? "" : ": " + r.transport_error);
     return out;
   }
   // A final code that is not 2xx/4xx/5xx (a 334 mid-AUTH, a 354 mid-DATA), or a 2xx followed by a
-  // transfer error, means the server never confirmed the message: try again.
+  // transfer error, means the server never confirmed the message.
   bool final_code = (r.status >= 200 && r.status < 300) || (r.status >= 400 && r.status < 600);
   if (!final_code || (r.status < 300 && !r.transport_error.empty())) {
-    out.verdict = SendVerdict::transient;
-    out.reason = "smtp: incomplete after " + std::to_string(r.status) +
+    out.verdict = unconfirmed;
+    out.reason = "smtp: incomplete after " + std::to_string(r.status) + when +
                  (r.transport_error.empty() ? "" : ": " + r.transport_error);
     return out;
   }

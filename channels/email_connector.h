@@ -84,8 +84,10 @@ std::string decode_ref(std::string_view encoded);
 
 // SMTP reply code classification shared by every SMTP sender: 2xx sent, 4xx transient, 5xx
 // permanent except authentication failures (530, 534, 535, 538: transient, a configuration fault
-// that is not the address's); no answer, a timeout, or a transfer that ended without the final
-// reply (a 3xx, or a 2xx with a transport error) transient.
+// that is not the address's). A transfer that ended without the final reply (no answer, a
+// timeout, a 3xx, a 2xx with a transport error) is transient while the message itself was not yet
+// written (connect, EHLO, AUTH, MAIL, RCPT), and ambiguous once it was (after DATA the server may
+// have queued it).
 SendOutcome classify_smtp(const TransportResponse& response);
 
 }  // namespace outreach::channels

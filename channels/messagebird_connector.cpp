@@ -7,6 +7,7 @@
 #include "channels/json_fields.h"
 
 #include "channels/form_encoding.h"
+#include "channels/http_classify.h"
 #include "channels/signature.h"
 #include "core/json_text.h"
 
@@ -20,15 +21,6 @@ using detail::str_of;
 
 core::Error refuse(std::string message) {
   return core::Error::forbidden(std::move(message), "messagebird webhook");
-}
-
-std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {
-  const std::string* v = find_header(headers, "Retry-After");
-  if (!v) return std::nullopt;
-  long seconds = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
-  if (ec != std::errc() || seconds < 0) return std::nullopt;
-  return std::chrono::seconds(seconds);
 }
 
 }  // namespace
@@ -89,34 +81,20 @@ core::Result<TransportRequest> MessageBirdConnector::build_send(const OutboundMe
 }
 
 SendOutcome MessageBirdConnector::parse_send(const TransportResponse& response) const {
-  SendOutcome out;
-  if (response.status == 0 || response.timed_out) {
-    out.reason = "messagebird: no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(response, "messagebird")) return *failed;
   json body = json::parse(response.body, nullptr, false);
   if (response.status == 201 || response.status == 200) {
     std::string id = str_of(body, "id");
-    if (!id.empty()) {
-      out.verdict = SendVerdict::sent;
-      out.provider_id = id;
-      return out;
-    }
+    if (!id.empty()) return SendOutcome{SendVerdict::sent, id, {}, std::nullopt};
+    return unreadable_acceptance(response, "messagebird", "a message id");
   }
   std::string code, description;
   if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
     code = str_of(body["errors"][0], "code");
     description = str_of(body["errors"][0], "description");
   }
-  out.reason = "messagebird " + (code.empty() ? std::to_string(response.status) : code) + ": " +
-               (description.empty() ? "HTTP " + std::to_string(response.status) : description);
-  if (response.status == 429 || response.status >= 500) {
-    out.verdict = SendVerdict::transient;
-    out.retry_after = retry_after(response.headers);
-  } else {
-    out.verdict = SendVerdict::permanent;
-  }
-  return out;
+  return classify_failure(response, "messagebird " + (code.empty() ? std::to_string(response.status) : code) + ": " +
+                                        (description.empty() ? "HTTP " + std::to_string(response.status) : description));
 }
 
 core::Status MessageBirdConnector::verify_signature(const WebhookRequest& request) const {
@@ -140,6 +118,7 @@ core::Result<WebhookEvents> MessageBirdConnector::parse_webhook(const WebhookReq
   if (!status.empty()) {
     StatusUpdate u;
     u.provider_id = id;
+    u.client_ref = get("reference");
     if (status == "delivered") {
       u.state = DeliveryState::delivered;
     } else if (status == "sent") {

@@ -48,8 +48,11 @@ class MessageBirdConnector final : public Connector {
   std::string_view provider() const override { return "messagebird"; }
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
-  // 201 + id -> sent; 429/5xx/no answer -> transient (Retry-After honoured); other answers ->
-  // permanent "messagebird <errors[0].code>: <errors[0].description>".
+  // 201 + id -> sent; 429, 503 with Retry-After, failures before the request left -> transient
+  // (Retry-After honoured); no answer after the request was sent, other 5xx, a 201 without an id
+  // -> ambiguous (channels/http_classify.h); other answers -> permanent
+  // "messagebird <errors[0].code>: <errors[0].description>". Our `reference` is echoed in
+  // delivery reports (StatusUpdate::client_ref); MessageBird does not deduplicate on it.
   SendOutcome parse_send(const TransportResponse& response) const override;
   core::Status verify_signature(const WebhookRequest& request) const override;
   core::Result<WebhookEvents> parse_webhook(const WebhookRequest& request) const override;

@@ -1,5 +1,7 @@
 #include "channels/messenger_connector.h"
 
+#include "channels/http_classify.h"
+
 #include <nlohmann/json.hpp>
 
 #include "channels/json_fields.h"
@@ -50,7 +52,7 @@ SendOutcome MessengerConnector::parse_send(const TransportResponse& response) co
     json body = json::parse(response.body, nullptr, false);
     std::string id = str_of(body, "message_id");
     if (!id.empty()) return SendOutcome{SendVerdict::sent, id, {}, std::nullopt};
-    return SendOutcome{SendVerdict::transient, {}, "messenger: 200 without a message_id", std::nullopt};
+    return unreadable_acceptance(response, "messenger", "a message_id");
   }
   return classify_graph_error(response, "messenger");
 }

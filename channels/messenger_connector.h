@@ -30,7 +30,8 @@ class MessengerConnector final : public Connector {
   // messenger: addresses (page-scoped ids).
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
-  // 200 + message_id -> sent; Graph errors as classify_graph_error (rate limits 4/17/32/613 transient).
+  // 200 + message_id -> sent (else ambiguous); Graph errors as classify_graph_error (rate limits
+  // 4/17/32/613 transient).
   SendOutcome parse_send(const TransportResponse& response) const override;
   core::Status verify_signature(const WebhookRequest& request) const override;
   // message -> inbound (id = mid); delivery -> delivered per mid. "read" events carry only a

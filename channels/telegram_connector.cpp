@@ -1,5 +1,7 @@
 #include "channels/telegram_connector.h"
 
+#include "channels/http_classify.h"
+
 #include <nlohmann/json.hpp>
 
 #include "channels/json_fields.h"
@@ -44,37 +46,29 @@ core::Result<TransportRequest> TelegramConnector::build_send(const OutboundMessa
 }
 
 SendOutcome TelegramConnector::parse_send(const TransportResponse& response) const {
-  SendOutcome out;
-  if (response.status == 0 || response.timed_out) {
-    out.reason = "telegram: no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(response, "telegram")) return *failed;
   json body = json::parse(response.body, nullptr, false);
   bool ok = body.is_object() && body.contains("ok") && body["ok"].is_boolean() && body["ok"].get<bool>();
-  if (ok && response.status == 200 && body.contains("result") && body["result"].is_object()) {
-    const json& r = body["result"];
-    std::string message_id = str_of(r, "message_id");
-    std::string chat = r.contains("chat") ? str_of(r["chat"], "id") : std::string();
-    if (!message_id.empty()) {
-      out.verdict = SendVerdict::sent;
-      out.provider_id = chat + ":" + message_id;
-      return out;
+  if (response.status == 200) {
+    if (ok && body.contains("result") && body["result"].is_object()) {
+      const json& r = body["result"];
+      std::string message_id = str_of(r, "message_id");
+      std::string chat = r.contains("chat") ? str_of(r["chat"], "id") : std::string();
+      if (!message_id.empty()) return SendOutcome{SendVerdict::sent, chat + ":" + message_id, {}, std::nullopt};
     }
+    if (ok || !body.is_object()) return unreadable_acceptance(response, "telegram", "a message_id");
   }
   std::string code = str_of(body, "error_code");
   std::string description = str_of(body, "description");
-  out.reason = "telegram " + (code.empty() ? std::to_string(response.status) : code) + ": " +
-               (description.empty() ? "HTTP " + std::to_string(response.status) : description);
-  if (response.status == 429 || response.status >= 500) {
-    out.verdict = SendVerdict::transient;
-    if (body.contains("parameters") && body["parameters"].is_object() &&
-        body["parameters"].contains("retry_after") && body["parameters"]["retry_after"].is_number_integer()) {
-      out.retry_after = std::chrono::seconds(body["parameters"]["retry_after"].get<long long>());
-    }
-  } else if (response.status == 403 && description.find("blocked by the user") != std::string::npos) {
-    out.verdict = SendVerdict::opted_out;
-  } else {
-    out.verdict = SendVerdict::permanent;
+  std::string reason = "telegram " + (code.empty() ? std::to_string(response.status) : code) + ": " +
+                       (description.empty() ? "HTTP " + std::to_string(response.status) : description);
+  if (response.status == 403 && description.find("blocked by the user") != std::string::npos) {
+    return SendOutcome{SendVerdict::opted_out, {}, std::move(reason), std::nullopt};
+  }
+  SendOutcome out = classify_failure(response, std::move(reason));
+  if (out.verdict == SendVerdict::transient && body.contains("parameters") && body["parameters"].is_object() &&
+      body["parameters"].contains("retry_after") && body["parameters"]["retry_after"].is_number_integer()) {
+    out.retry_after = std::chrono::seconds(body["parameters"]["retry_after"].get<long long>());
   }
   return out;
 }

@@ -27,7 +27,9 @@ class TelegramConnector final : public Connector {
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
   // ok:true -> sent; 403 "bot was blocked by the user" -> opted_out; 429 (parameters.retry_after),
-  // 5xx, no answer -> transient; other errors (400 "chat not found", ...) -> permanent
+  // 503 with Retry-After, failures before the request left -> transient; no answer after the
+  // request was sent, other 5xx (Telegram's 502s are known to deliver anyway), a 200 without
+  // message_id -> ambiguous; other errors (400 "chat not found", ...) -> permanent
   // "telegram <error_code>: <description>".
   SendOutcome parse_send(const TransportResponse& response) const override;
   core::Status verify_signature(const WebhookRequest& request) const override;

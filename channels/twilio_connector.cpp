@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "channels/http_classify.h"
 #include "channels/signature.h"
 
 namespace outreach::channels {
@@ -12,15 +13,6 @@ namespace outreach::channels {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {
-  const std::string* v = find_header(headers, "Retry-After");
-  if (!v) return std::nullopt;
-  long seconds = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
-  if (ec != std::errc() || seconds < 0) return std::nullopt;
-  return std::chrono::seconds(seconds);
-}
 
 std::string str_field(const json& j, const char* name) {
   if (!j.is_object() || !j.contains(name)) return {};
@@ -66,7 +58,7 @@ core::Result<TransportRequest> TwilioConnector::build_send(const OutboundMessage
     fields.emplace_back("From", config_.from);
   }
   fields.emplace_back("Body", msg.text);
-  if (!config_.status_callback.empty()) fields.emplace_back("StatusCallback", config_.status_callback);
+  if (!config_.status_callback.empty()) fields.emplace_back("StatusCallback", status_callback_for(msg.client_ref));
 
   TransportRequest req;
   req.method = "POST";
@@ -78,38 +70,27 @@ core::Result<TransportRequest> TwilioConnector::build_send(const OutboundMessage
   return req;
 }
 
+std::string TwilioConnector::status_callback_for(const std::string& client_ref) const {
+  if (client_ref.empty()) return config_.status_callback;
+  const char sep = config_.status_callback.find('?') == std::string::npos ? '?' : '&';
+  return config_.status_callback + sep + std::string(kRefParam) + "=" + percent_encode(client_ref);
+}
+
 SendOutcome TwilioConnector::parse_send(const TransportResponse& response) const {
-  SendOutcome out;
-  if (response.status == 0 || response.timed_out) {
-    out.verdict = SendVerdict::transient;
-    out.reason = "twilio: no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(response, "twilio")) return *failed;
   json body = json::parse(response.body, nullptr, false);
   if (response.status == 201 || response.status == 200) {
     std::string sid = str_field(body, "sid");
-    if (!sid.empty()) {
-      out.verdict = SendVerdict::sent;
-      out.provider_id = sid;
-      return out;
-    }
-    out.verdict = SendVerdict::transient;
-    out.reason = "twilio: " + std::to_string(response.status) + " without a message sid";
-    return out;
+    if (!sid.empty()) return SendOutcome{SendVerdict::sent, sid, {}, std::nullopt};
+    return unreadable_acceptance(response, "twilio", "a message sid");
   }
   std::string code = str_field(body, "code");
   std::string message = str_field(body, "message");
-  out.reason = "twilio " + (code.empty() ? std::to_string(response.status) : code) + ": " +
-               (message.empty() ? "HTTP " + std::to_string(response.status) : message);
-  if (response.status == 429 || response.status >= 500) {
-    out.verdict = SendVerdict::transient;
-    out.retry_after = retry_after(response.headers);
-  } else if (code == "21610") {
-    out.verdict = SendVerdict::opted_out;
-  } else {
-    out.verdict = SendVerdict::permanent;
-  }
-  return out;
+  std::string reason = "twilio " + (code.empty() ? std::to_string(response.status) : code) + ": " +
+                       (message.empty() ? "HTTP " + std::to_string(response.status) : message);
+  if (code == "21610") return SendOutcome{SendVerdict::opted_out, {}, std::move(reason), std::nullopt};
+  // Twilio documents 503 as "temporarily unable to service the request": not accepted.
+  return classify_failure(response, std::move(reason), response.status == 503);
 }
 
 core::Status TwilioConnector::verify_signature(const WebhookRequest& request) const {
@@ -146,6 +127,9 @@ core::Result<WebhookEvents> TwilioConnector::parse_webhook(const WebhookRequest&
   if (!status.empty() && status != "received" && status != "receiving") {
     StatusUpdate u;
     u.provider_id = sid;
+    if (auto q = parse_query(request.target.empty() ? request.url : request.target)) {
+      if (const std::string* ref = find_field(*q, kRefParam)) u.client_ref = *ref;
+    }
     if (status == "delivered") {
       u.state = DeliveryState::delivered;
     } else if (status == "read") {

@@ -1,8 +1,10 @@
 #pragma once
 // Twilio Programmable Messaging (SMS) through the 2010-04-01 Messages API.
 // Sends: POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded To, From or
-// MessagingServiceSid, Body, StatusCallback; HTTP Basic auth AccountSid:AuthToken.
-// Webhooks: status callbacks (MessageSid, MessageStatus, ErrorCode) and inbound SMS (MessageSid or
+// MessagingServiceSid, Body, StatusCallback; HTTP Basic auth AccountSid:AuthToken. Twilio has no
+// idempotency key for messages, so our reference rides in the StatusCallback URL
+// (`?ref=<client_ref>`): a status callback then finds a row whose answer we never recorded.
+// Webhooks: status callbacks (MessageSid, MessageStatus, ErrorCode; our `ref` from the URL) and inbound SMS (MessageSid or
 // SmsSid, From, Body), both form-encoded POSTs signed with X-Twilio-Signature.
 // Immutable after construction; safe from any thread.
 
@@ -33,9 +35,14 @@ class TwilioConnector final : public Connector {
   // tel: addresses.
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
-  // 201 + sid -> sent; 429/5xx/no answer -> transient (Retry-After honoured); 21610 -> opted_out;
-  // other 4xx -> permanent "twilio <code>: <message>".
+  // 201 + sid -> sent; 21610 -> opted_out; 429, 503 (documented as not serviced) and failures
+  // before the request left -> transient (Retry-After honoured); no answer after the request was
+  // sent, 500/502/504, a 201 without a sid -> ambiguous; other 4xx -> permanent
+  // "twilio <code>: <message>" (channels/http_classify.h).
   SendOutcome parse_send(const TransportResponse& response) const override;
+  // The StatusCallback URL for one message: the configured one with `ref=<client_ref>` added.
+  std::string status_callback_for(const std::string& client_ref) const;
+  static constexpr std::string_view kRefParam = "ref";
   // X-Twilio-Signature over request.url and the form fields of a POST body (none for GET).
   core::Status verify_signature(const WebhookRequest& request) const override;
   core::Result<WebhookEvents> parse_webhook(const WebhookRequest& request) const override;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "channels/http_classify.h"
 #include "channels/signature.h"
 #include "core/json_text.h"
 
@@ -84,32 +85,16 @@ core::Status verify_v1(const Headers& headers, std::string_view body, std::strin
 }
 
 SendOutcome classify_http(const TransportResponse& r, std::string_view who) {
-  SendOutcome out;
   std::string prefix(who);
-  if (r.status == 0) {
-    out.verdict = SendVerdict::transient;
-    out.reason = prefix + (r.timed_out ? ": timed out" : ": no answer") +
-                 (r.transport_error.empty() ? "" : ": " + r.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(r, prefix)) return *failed;
   if (r.status >= 200 && r.status < 300) {
+    SendOutcome out;
     out.verdict = SendVerdict::sent;
     if (const std::string* id = find_header(r.headers, "X-Request-Id")) out.provider_id = *id;
     return out;
   }
   std::string body = r.body.substr(0, 200);
-  out.reason = prefix + " " + std::to_string(r.status) + (body.empty() ? "" : ": " + body);
-  bool transient = r.status == 408 || r.status == 425 || r.status == 429 || r.status >= 500;
-  out.verdict = transient ? SendVerdict::transient : SendVerdict::permanent;
-  if (transient) {
-    if (const std::string* ra = find_header(r.headers, "Retry-After")) {
-      std::string_view v = trim(*ra);
-      bool digits = !v.empty() && v.size() < 8;
-      for (char c : v) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-      if (digits) out.retry_after = std::chrono::seconds(std::atoi(std::string(v).c_str()));
-    }
-  }
-  return out;
+  return classify_failure(r, prefix + " " + std::to_string(r.status) + (body.empty() ? "" : ": " + body));
 }
 
 core::Result<WebhookSettings> validate_webhook_settings(WebhookSettings s) {

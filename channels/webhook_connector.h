@@ -39,8 +39,9 @@ void add_signature_headers(Headers& headers, std::string_view secret, core::Time
 core::Status verify_v1(const Headers& headers, std::string_view body, std::string_view secret,
                        core::TimePoint now, std::chrono::seconds tolerance = kSignatureTolerance);
 
-// HTTP answer classification for webhook POSTs: 2xx sent, 408/425/429/5xx and no answer transient
-// (429/503 honour a Retry-After in seconds), other 4xx permanent.
+// HTTP answer classification for webhook POSTs (channels/http_classify.h): 2xx sent; 408/425/429,
+// 503 with Retry-After and failures before the request left transient (Retry-After honoured); no
+// answer after the request was sent and other 5xx ambiguous; other 4xx permanent.
 SendOutcome classify_http(const TransportResponse& response, std::string_view who);
 
 struct WebhookSettings {

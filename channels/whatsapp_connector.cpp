@@ -9,6 +9,7 @@
 #include "channels/json_fields.h"
 
 #include "channels/form_encoding.h"
+#include "channels/http_classify.h"
 #include "channels/signature.h"
 #include "core/json_text.h"
 
@@ -25,15 +26,6 @@ std::optional<core::TimePoint> unix_seconds(const std::string& text) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), s);
   if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
   return core::from_millis(s * 1000);
-}
-
-std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {
-  const std::string* v = find_header(headers, "Retry-After");
-  if (!v) return std::nullopt;
-  long seconds = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
-  if (ec != std::errc() || seconds < 0) return std::nullopt;
-  return std::chrono::seconds(seconds);
 }
 
 // Runs of spaces, tabs and line breaks become one space; leading and trailing ones go.
@@ -87,13 +79,8 @@ core::Result<std::string> hub_challenge(const WebhookRequest& request, std::stri
 }
 
 SendOutcome classify_graph_error(const TransportResponse& response, std::string_view provider) {
-  SendOutcome out;
   const std::string name(provider);
-  if (response.status == 0 || response.timed_out) {
-    out.verdict = SendVerdict::transient;
-    out.reason = name + ": no answer: " + (response.transport_error.empty() ? "timeout" : response.transport_error);
-    return out;
-  }
+  if (auto failed = classify_transport(response, name)) return *failed;
   json body = json::parse(response.body, nullptr, false);
   const json* err = body.is_object() && body.contains("error") && body["error"].is_object() ? &body["error"] : nullptr;
   long long code = err && (*err).contains("code") && (*err)["code"].is_number_integer() ? (*err)["code"].get<long long>() : -1;
@@ -102,20 +89,15 @@ SendOutcome classify_graph_error(const TransportResponse& response, std::string_
   if (err && err->contains("error_data") && (*err)["error_data"].is_object()) details = str_of((*err)["error_data"], "details");
   bool is_transient = err && err->contains("is_transient") && (*err)["is_transient"].is_boolean() &&
                       (*err)["is_transient"].get<bool>();
-  out.reason = name + " " + (code >= 0 ? std::to_string(code) : std::to_string(response.status)) + ": " +
-               (message.empty() ? "HTTP " + std::to_string(response.status) : message);
-  if (!details.empty()) out.reason += " (" + details + ")";
+  std::string reason = name + " " + (code >= 0 ? std::to_string(code) : std::to_string(response.status)) + ": " +
+                       (message.empty() ? "HTTP " + std::to_string(response.status) : message);
+  if (!details.empty()) reason += " (" + details + ")";
 
+  // Graph error codes documented as "not sent, try later" (rate limits, temporarily unavailable,
+  // "message failed to send"), and any error Graph itself marks is_transient.
   static const std::set<long long> kTransient{1, 2, 4, 17, 32, 613, 80007, 130429, 131000, 131056, 133004};
-  if (code == 131050) {
-    out.verdict = SendVerdict::opted_out;
-  } else if (kTransient.count(code) || is_transient || response.status == 429 || response.status >= 500) {
-    out.verdict = SendVerdict::transient;
-    out.retry_after = retry_after(response.headers);
-  } else {
-    out.verdict = SendVerdict::permanent;
-  }
-  return out;
+  if (code == 131050) return SendOutcome{SendVerdict::opted_out, {}, std::move(reason), std::nullopt};
+  return classify_failure(response, std::move(reason), kTransient.count(code) > 0 || is_transient);
 }
 
 WhatsAppConnector::WhatsAppConnector(WhatsAppConfig config) : config_(std::move(config)) {
@@ -156,6 +138,10 @@ core::Result<TransportRequest> WhatsAppConnector::build_send(const OutboundMessa
     }
     body["type"] = "template";
     body["template"] = tmpl;
+    // Echoed in every status webhook of this message: finds the row when we never recorded the
+    // wamid. Only on templates (every campaign message that starts a conversation): Meta's v23.0
+    // OpenAPI allows the field there but not on a free-text message.
+    if (!msg.client_ref.empty()) body["biz_opaque_callback_data"] = msg.client_ref;
   }
   TransportRequest req;
   req.url = config_.base_url + "/" + config_.version + "/" + config_.phone_number_id + "/messages";
@@ -171,7 +157,7 @@ SendOutcome WhatsAppConnector::parse_send(const TransportResponse& response) con
       std::string id = str_of(body["messages"][0], "id");
       if (!id.empty()) return SendOutcome{SendVerdict::sent, id, {}, std::nullopt};
     }
-    return SendOutcome{SendVerdict::transient, {}, "whatsapp: 200 without a message id", std::nullopt};
+    return unreadable_acceptance(response, "whatsapp", "a message id");
   }
   return classify_graph_error(response, "whatsapp");
 }
@@ -207,6 +193,7 @@ core::Result<WebhookEvents> WhatsAppConnector::parse_webhook(const WebhookReques
         for (const auto& s : value["statuses"]) {
           StatusUpdate u;
           u.provider_id = str_of(s, "id");
+          u.client_ref = str_of(s, "biz_opaque_callback_data");
           std::string status = str_of(s, "status");
           u.at = unix_seconds(str_of(s, "timestamp"));
           if (status == "sent") {

@@ -54,8 +54,12 @@ class WhatsAppConnector final : public Connector {
   bool can_send_to(const core::Urn& to) const override;
   core::Result<TransportRequest> build_send(const OutboundMessage& msg) const override;
   // 200 + messages[0].id -> sent. Errors by Graph code: 131050 -> opted_out; 130429, 131056, 4,
-  // 80007, 1, 2, 131000, 133004 and is_transient -> transient (as are 429/5xx/no answer); other
-  // codes (131026, 131047, 131051, 470, 100, ...) -> permanent "whatsapp <code>: <message>".
+  // 80007, 1, 2, 131000, 133004 and is_transient -> transient, as are 429, 503 with Retry-After
+  // and failures before the request left; no answer after it was sent, other 5xx without such a
+  // code and a 200 without an id -> ambiguous (channels/http_classify.h); other codes (131026,
+  // 131047, 131051, 470, 100, ...) -> permanent "whatsapp <code>: <message>".
+  // Sends our client_ref as biz_opaque_callback_data on template messages (the spec allows it only
+  // there), which Meta echoes in status webhooks (it does not deduplicate on it).
   // Checked against copies of Meta's error table (the official page is
   // https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes):
   // https://docs.ycloud.com/en/api-reference/guides/whatsapp-platform/handle-whatsapp-errors

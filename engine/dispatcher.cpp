@@ -30,10 +30,6 @@ namespace outreach::engine {
 using storage::MessageOutcome;
 using storage::MessageStatus;
 
-namespace {
-// Buffered outcomes are committed at least this often while sends are in flight.
-constexpr core::Millis kMaxFlushDelay{200};
-}  // namespace
 
 struct LoadedCampaign {
   std::shared_ptr<const campaigns::Campaign> campaign;
@@ -67,7 +63,6 @@ struct Dispatcher::Impl {
   std::map<std::string, CircuitBreaker> breakers;  // by provider account
   std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
   core::TimePoint next_lease_check{};
-  core::TimePoint last_flush{};
   bool in_batch = false;  // inside run_due's loop: completions wait for the batch's group commit
 };
 
@@ -132,12 +127,23 @@ int Dispatcher::run_due(core::TimePoint now) {
   });
   impl_->in_batch = false;
   if (!st) spdlog::error("dispatching a batch: {}", st.error().what());
-  if (in_flight_ == 0) flush();
+  if (in_flight_ == 0 || (flush_due() && now >= *flush_due())) flush();
   return static_cast<int>(claimed->size());
 }
 
+void Dispatcher::buffer(MessageOutcome o, core::TimePoint at) {
+  if (outcomes_.empty()) oldest_buffered_ = at;
+  outcomes_.emplace_back(std::move(o));
+  if (impl_->in_batch) return;  // run_due commits the batch's outcomes together at its end
+  if (outcomes_.size() >= kMaxBuffered || at >= oldest_buffered_ + kCommitInterval) flush();
+}
+
+std::optional<core::TimePoint> Dispatcher::flush_due() const {
+  if (outcomes_.empty()) return std::nullopt;
+  return oldest_buffered_ + kCommitInterval;
+}
+
 void Dispatcher::flush() {
-  impl_->last_flush = clock_.now();
   if (outcomes_.empty()) return;
   auto st = outbox_.record(outcomes_, clock_.now());
   if (!st) {
@@ -201,7 +207,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
     out.status = MessageStatus::failed;
     out.reason = "campaign version unusable: " + lc.error;
     ++stats_.failed;
-    outcomes_.push_back(std::move(out));
+    buffer(std::move(out), clock_.now());
     return;
   }
   a->campaign = lc.campaign;
@@ -214,7 +220,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
     out.status = s;
     out.reason = std::move(reason);
     finish_step(*a, out, now);
-    outcomes_.push_back(std::move(out));
+    buffer(std::move(out), clock_.now());
   };
   if (!candidate) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
   a->candidate = std::move(*candidate);
@@ -237,7 +243,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
     out.status = MessageStatus::queued;
     out.retry_at = when;
     out.reason = why;
-    outcomes_.push_back(std::move(out));
+    buffer(std::move(out), clock_.now());
   };
   if (lc.window && !lc.window->contains(now)) return defer(lc.window->next_open(now), "outside send window");
   if (!impl_->cap.allow(m.contact_id, now)) return defer(impl_->cap.next_allowed(m.contact_id, now), "frequency cap");
@@ -296,7 +302,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       out.retry_at = impl_->limiter.next_available(channel, account, now) +
                      core::Millis(static_cast<std::int64_t>(1000.0 * queued_before / rate));
       out.reason = "rate limited";
-      outcomes_.push_back(std::move(out));
+      buffer(std::move(out), clock_.now());
       return;
     }
     auto composed = impl_->composer.compose({.message_id = a->m.id,
@@ -313,7 +319,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       out.reason = "render: " + composed.error().what();
       ++stats_.failed;
       finish_step(*a, out, now);
-      outcomes_.push_back(std::move(out));
+      buffer(std::move(out), clock_.now());
       return;
     }
     const channels::OutboundMessage& msg = *composed;
@@ -358,6 +364,15 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           }
           break;
         }
+        case channels::SendVerdict::ambiguous:
+          // It may have reached the provider: never resent by the engine. The operator decides
+          // (`outreach messages redrive`), or a status callback carrying our reference settles it.
+          // Later steps wait for that decision.
+          br.record_failure(at);
+          o.status = MessageStatus::unknown;
+          o.reason = "ambiguous: " + r.reason;
+          ++stats_.unknown;
+          break;
         case channels::SendVerdict::opted_out: {
           br.record_success(at);  // the provider works; the person said no
           storage::ConsentEvent ev;
@@ -395,9 +410,10 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
         }
       }
       spdlog::debug("message {} {} via {}: {}", o.id, storage::to_string(o.status), channel, o.reason);
-      outcomes_.push_back(std::move(o));
-      // Group commit, but never hold one provider's results hostage to another's slow requests.
-      if ((in_flight_ == 0 && !impl_->in_batch) || outcomes_.size() >= 512 || at - impl_->last_flush >= kMaxFlushDelay) flush();
+      buffer(std::move(o), at);
+      // Group commit, but never hold one provider's results hostage to another's slow requests:
+      // within kCommitInterval of its arrival (the scheduler's timer covers a quiet spell).
+      if (in_flight_ == 0 && !impl_->in_batch) flush();
     });
     return;
   }
@@ -407,7 +423,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
     out.status = MessageStatus::queued;
     out.retry_at = *circuit_wait;
     out.reason = "circuit open";
-    outcomes_.push_back(std::move(out));
+    buffer(std::move(out), clock_.now());
     return;
   }
   out.status = a->last_reason.empty() ? MessageStatus::suppressed : MessageStatus::failed;
@@ -416,7 +432,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
                                        : unserved;
   if (out.status == MessageStatus::failed) ++stats_.failed; else ++stats_.suppressed;
   finish_step(*a, out, now);
-  outcomes_.push_back(std::move(out));
+  buffer(std::move(out), clock_.now());
 }
 
 }  // namespace outreach::engine

@@ -8,9 +8,12 @@
 // to the channel's Sender. Outcomes are buffered and committed in groups (Outbox::record), and the
 // next step of the contact becomes due relative to this one.
 //
-// Decisions on failure: transient -> retry with backoff and jitter (Retry-After honoured) up to a
-// limit; permanent -> the next channel of the step, else failed; provider opt-out -> consent for
-// that channel withdrawn, the address on the suppression list ("opted_out"), and failed.
+// Decisions on failure: transient (it never left, or the provider said "not accepted, try later")
+// -> retry with backoff and jitter (Retry-After honoured) up to a limit; ambiguous (it may have
+// reached the provider: no answer after it was sent, 500/502/504, an unreadable 2xx) -> `unknown`
+// with the reason, never resent by the engine, later steps wait; permanent -> the next channel of
+// the step, else failed; provider opt-out -> consent for that channel withdrawn, the address on
+// the suppression list ("opted_out"), and failed. Outcomes are committed within kCommitInterval.
 //
 // Threading: use on the engine's io_context thread only. All referenced objects must outlive it.
 
@@ -51,6 +54,7 @@ struct DispatchStats {
   std::uint64_t skipped = 0;
   std::uint64_t suppressed = 0;
   std::uint64_t expired = 0;
+  std::uint64_t unknown = 0;  // ambiguous answers: the row became `unknown`, never resent by the engine
 };
 
 class Dispatcher {
@@ -64,8 +68,18 @@ class Dispatcher {
 
   // Claims up to one batch of rows due at `now` and starts them. Returns how many were claimed.
   int run_due(core::TimePoint now);
-  // Commits buffered outcomes. Called by run_due when nothing is in flight, and by the scheduler.
+  // Commits buffered outcomes. Called by run_due when nothing is in flight, by a completion once
+  // the oldest buffered outcome is kCommitInterval old, and by the scheduler.
   void flush();
+  // When the buffered outcomes must be committed (the oldest one's arrival + kCommitInterval);
+  // nullopt when nothing is buffered. The scheduler arms its timer for it, so an outcome is
+  // committed within kCommitInterval even when no other completion follows.
+  std::optional<core::TimePoint> flush_due() const;
+  // Outcomes are committed at most this long after they arrive, so a crash (kill -9) leaves few
+  // rows `sending` whose answer had in fact come back (they would become `unknown`).
+  static constexpr core::Millis kCommitInterval{100};
+  // ... or as soon as this many are buffered.
+  static constexpr std::size_t kMaxBuffered = 512;
   // Earliest due time of queued work, for the scheduler's timer.
   std::optional<core::TimePoint> next_due() const;
   std::size_t in_flight() const { return in_flight_; }
@@ -81,6 +95,8 @@ class Dispatcher {
   void process(const storage::ClaimedMessage& m, core::TimePoint now);
   void try_channel(std::shared_ptr<Attempt> a, std::size_t from_index);
   void finish_step(const Attempt& a, storage::MessageOutcome& outcome, core::TimePoint at);
+  // Adds an outcome to the group commit; flushes when it is full or its oldest entry is due.
+  void buffer(storage::MessageOutcome outcome, core::TimePoint at);
 
   std::unique_ptr<Impl> impl_;
   storage::Database& db_;
@@ -90,6 +106,7 @@ class Dispatcher {
   net::MetricsRegistry* metrics_;
   storage::Outbox outbox_;
   std::vector<storage::MessageOutcome> outcomes_;
+  core::TimePoint oldest_buffered_{};  // arrival of outcomes_.front()
   std::size_t in_flight_ = 0;
   bool claiming_ = true;
   DispatchStats stats_;

@@ -197,7 +197,11 @@ void WebhookEscalationNotifier::attempt(const storage::Notice& n) {
       ++delivered_;
       spdlog::info("escalation notify: {}: delivered (attempt {})", what, attempts);
     } else {
-      const bool retry = outcome.verdict == channels::SendVerdict::transient && attempts < impl_->options.max_attempts;
+      // An ambiguous answer is retried too: the notice carries X-Outreach-Delivery, on which
+      // receivers deduplicate (channels/webhook_connector.h), so the retry is safe.
+      const bool may_retry = outcome.verdict == channels::SendVerdict::transient ||
+                             outcome.verdict == channels::SendVerdict::ambiguous;
+      const bool retry = may_retry && attempts < impl_->options.max_attempts;
       spdlog::warn("escalation notify: {}: POST webhook failed (attempt {}/{}): {}{}", what, attempts,
                    impl_->options.max_attempts, outcome.reason, retry ? "; retrying" : "; giving up");
       if (retry) {

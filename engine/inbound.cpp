@@ -6,12 +6,14 @@
 #include <cctype>
 
 #include "campaigns/campaign.h"
+#include "campaigns/sequencer.h"
 #include "core/log_mask.h"
 #include "core/text_encoding.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
-#include "net/metrics.h"
+#include "engine/message_composer.h"
 #include "engine/sender.h"
+#include "net/metrics.h"
 #include "storage/campaign_store.h"
 #include "storage/case_store.h"
 #include "storage/municipality_store.h"
@@ -282,6 +284,36 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
   return result;
 }
 
+core::Result<bool> InboundProcessor::settle_by_reference(const channels::StatusUpdate& update,
+                                                        storage::MessageStatus status) {
+  auto ref = parse_client_ref(update.client_ref);
+  if (!ref) return false;  // a reply's, a digest's or someone else's reference
+  const auto at = update.at.value_or(clock_.now());
+  storage::Outbox outbox(db_);
+  auto settled = outbox.settle_unknown(ref->campaign_id, ref->step, ref->contact_id, update.provider_id, status,
+                                       update.reason, at);
+  if (!settled) return settled.error();
+  if (!*settled) return false;
+  const storage::MessageRow& row = **settled;
+  spdlog::info("message {}: unknown -> {} by a status callback naming our reference", row.id, storage::to_string(row.status));
+  // The step is done: the next one of this person becomes due, as after any send (Dispatcher).
+  auto campaign = load_campaign_version(db_, row.campaign_id, row.campaign_version);
+  if (!campaign) {
+    spdlog::warn("message {}: next step not activated: {}", row.id, campaign.error().what());
+    return true;
+  }
+  const std::size_t next = static_cast<std::size_t>(row.step) + 1;
+  if (next < campaign->steps.size()) {
+    const auto due = campaigns::due_at(campaign->steps[next], at);
+    if (auto st = outbox.activate_step(row.campaign_id, row.contact_id, static_cast<int>(next), due,
+                                       campaigns::expires_at(campaign->steps[next], due), clock_.now());
+        !st) {
+      return st.error();
+    }
+  }
+  return true;
+}
+
 core::Result<bool> InboundProcessor::handle_status(const std::string& channel, const channels::StatusUpdate& received) {
   channels::StatusUpdate update = received;
   update.provider_id = core::repair_utf8(update.provider_id);
@@ -296,6 +328,13 @@ core::Result<bool> InboundProcessor::handle_status(const std::string& channel, c
   storage::Outbox outbox(db_);
   auto found = outbox.apply_delivery_report(update.provider_id, status, update.reason, update.at.value_or(clock_.now()));
   if (!found) return found.error();
+  if (!*found && !update.client_ref.empty()) {
+    // No row has this provider id: maybe one whose answer we never recorded (an ambiguous send, or
+    // a crash between send and commit). Our reference finds it; the report proves it went out.
+    auto settled = settle_by_reference(update, status);
+    if (!settled) return settled.error();
+    found = *settled;
+  }
   if (*found && status == storage::MessageStatus::undelivered && channel == "email") {
     // A hard bounce: the address does not work; later steps fall back to other channels.
     if (auto row = outbox.find_by_provider_id(update.provider_id); row && !row->urn.empty()) {

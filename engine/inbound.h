@@ -32,6 +32,7 @@
 
 namespace outreach::storage {
 class Database;
+enum class MessageStatus;
 }
 namespace outreach::net {
 class MetricsRegistry;
@@ -69,10 +70,14 @@ class InboundProcessor {
   void set_metrics(net::MetricsRegistry* metrics) { metrics_ = metrics; }
 
   core::Result<InboundResult> handle(const std::string& channel, const channels::InboundMessage& message);
-  // Returns false when no message has this provider id.
+  // Returns false when no message has this provider id and none is found by the update's
+  // client_ref. By reference only an `unknown` row is settled (storage::Outbox::settle_unknown),
+  // and then the contact's next step becomes due as after any send.
   core::Result<bool> handle_status(const std::string& channel, const channels::StatusUpdate& update);
 
  private:
+  core::Result<bool> settle_by_reference(const channels::StatusUpdate& update, storage::MessageStatus status);
+
   storage::Database& db_;
   const core::Clock& clock_;
   const EngineConfig& config_;

@@ -17,7 +17,33 @@ std::string template_value(const campaigns::Campaign& c, const campaigns::Render
   return {};
 }
 
+// Digits only, no sign, no leading zero (so a reference has exactly one spelling), fits in int64.
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  if (text.empty() || text.size() > 18 || (text.size() > 1 && text.front() == '0')) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 }  // namespace
+
+std::string make_client_ref(const StepRef& ref) {
+  return "c" + std::to_string(ref.campaign_id) + "-s" + std::to_string(ref.step) + "-k" + std::to_string(ref.contact_id);
+}
+
+std::optional<StepRef> parse_client_ref(std::string_view text) {
+  if (!text.starts_with('c')) return std::nullopt;
+  const auto s = text.find("-s"), k = text.find("-k");
+  if (s == std::string_view::npos || k == std::string_view::npos || k < s) return std::nullopt;
+  auto campaign = parse_id(text.substr(1, s - 1));
+  auto step = parse_id(text.substr(s + 2, k - s - 2));
+  auto contact = parse_id(text.substr(k + 2));
+  if (!campaign || !step || !contact || *step > 10000) return std::nullopt;
+  return StepRef{*campaign, static_cast<int>(*step), *contact};
+}
 
 core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessage& m) const {
   const campaigns::Campaign& campaign = *m.campaign;
@@ -28,9 +54,8 @@ core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessa
   vars["first_name"] = person.name.substr(0, person.name.find(' '));
   auto mn = municipality_names_.find(person.municipality);
   vars["municipality_name"] = mn == municipality_names_.end() ? person.municipality : mn->second;
-  // Stable per (campaign, step, person): the provider's idempotency key.
-  const std::string client_ref = "c" + std::to_string(m.campaign_id) + "-s" + std::to_string(m.step) + "-k" +
-                                 std::to_string(person.contact_id);
+  // Stable per (campaign, step, person): the provider's idempotency key or echoed reference.
+  const std::string client_ref = make_client_ref({m.campaign_id, m.step, person.contact_id});
   // Unguessable and stable per message (RFC 8058 one-click; services/unsubscribe.h).
   vars["unsubscribe_url"] = unsubscribe_key_.empty() || m.message_id <= 0
                                 ? std::string()

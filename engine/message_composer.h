@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
@@ -15,6 +17,19 @@
 #include "engine/engine_config.h"
 
 namespace outreach::engine {
+
+// Our reference for one outbox row, "c<campaign>-s<step>-k<contact>": stable per (campaign, step,
+// contact), the unique key of the outbox, and made of internal ids only (no address, no name). It
+// goes to providers as client reference (CM, MessageBird), biz_opaque_callback_data (WhatsApp),
+// in Twilio's StatusCallback URL and in e-mail Message-IDs; status callbacks bring it back.
+struct StepRef {
+  std::int64_t campaign_id = 0;
+  int step = 0;
+  std::int64_t contact_id = 0;
+};
+std::string make_client_ref(const StepRef& ref);
+// nullopt for anything that is not exactly such a reference (replies, digests, posts, garbage).
+std::optional<StepRef> parse_client_ref(std::string_view text);
 
 struct StepMessage {
   std::int64_t message_id = 0;  // the outbox row: its one-click unsubscribe token names it

@@ -180,6 +180,12 @@ void PostPublisher::publish(const storage::PostRow& post, core::TimePoint now) {
           out.reason = "gave up after " + std::to_string(out.attempts) + " attempts: " + r.reason;
         }
         break;
+      case channels::SendVerdict::ambiguous:
+        // The page may show it: never reposted by the engine (`outreach posts redrive` decides).
+        ++stats_.unknown;
+        out.status = PostStatus::unknown;
+        out.reason = "ambiguous: " + r.reason;
+        break;
       case channels::SendVerdict::permanent:
       case channels::SendVerdict::opted_out:
         ++stats_.failed;

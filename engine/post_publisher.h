@@ -42,6 +42,7 @@ struct PublishStats {
   std::uint64_t retried = 0;
   std::uint64_t deferred = 0;  // outside the send window or rate limited: queued for later
   std::uint64_t failed = 0;
+  std::uint64_t unknown = 0;  // ambiguous answers: the page may show the post; never reposted by the engine
 };
 
 class PostPublisher {

@@ -29,6 +29,17 @@ std::size_t in_flight(const Dispatcher& d, const PostPublisher* posts) {
 }
 }  // namespace
 
+core::Millis timer_wait(const TimerInputs& in) {
+  auto wait = in.max_idle_poll;
+  if (in.next_due) wait = std::clamp(*in.next_due - in.now, core::Millis(0), wait);
+  // An answer may arrive any moment while sends are out: look at least every commit interval, so
+  // it is committed within that interval of arriving (Dispatcher::kCommitInterval).
+  if (in.in_flight > 0) wait = std::min(wait, Dispatcher::kCommitInterval);
+  if (in.flush_due) wait = std::clamp(*in.flush_due - in.now, core::Millis(0), wait);
+  if (in.in_flight >= kMaxInFlight) wait = std::max(wait, kSaturatedRecheck);  // no busy loop while full
+  return wait;
+}
+
 struct Scheduler::Impl {
   Impl(asio::io_context& ioc, Dispatcher& d, const core::Clock& c, core::Millis poll, PostPublisher* p)
       : timer(ioc), dispatcher(d), clock(c), max_idle_poll(poll), posts(p) {}
@@ -36,9 +47,11 @@ struct Scheduler::Impl {
   void arm() {
     if (stopping) return;
     const auto now = clock.now();
-    auto wait = max_idle_poll;
-    if (auto next = next_due(dispatcher, posts)) wait = std::clamp(*next - now, core::Millis(0), max_idle_poll);
-    if (dispatcher.in_flight() >= kMaxInFlight) wait = std::max(wait, kSaturatedRecheck);
+    auto wait = timer_wait({.now = now,
+                            .next_due = next_due(dispatcher, posts),
+                            .flush_due = dispatcher.flush_due(),
+                            .in_flight = dispatcher.in_flight(),
+                            .max_idle_poll = max_idle_poll});
     timer.expires_after(wait);
     timer.async_wait([this](error_code ec) { on_timer(ec); });
   }

@@ -8,6 +8,7 @@
 //    so days pass in milliseconds.
 // With a PostPublisher, both run on every tick and the earliest due time of either arms the timer.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +42,18 @@ class Scheduler {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// What the live scheduler's timer waits for, as a pure function (tests use manual times):
+// the earliest of the next due row, max_idle_poll, the dispatcher's flush_due, and
+// Dispatcher::kCommitInterval while sends are in flight.
+struct TimerInputs {
+  core::TimePoint now;
+  std::optional<core::TimePoint> next_due;
+  std::optional<core::TimePoint> flush_due;
+  std::size_t in_flight = 0;
+  core::Millis max_idle_poll{1000};
+};
+core::Millis timer_wait(const TimerInputs& in);
 
 // Runs until nothing is due at or before `until` (or at all). Returns the number of rows claimed.
 // `between` (optional) runs after every batch: the io_context poll for asynchronous senders.

@@ -43,6 +43,12 @@ void ConnectorSender::send(std::int64_t, const std::string&, const channels::Out
   transport_.execute(std::move(*request), [connector, own_id, done = std::move(done)](channels::TransportResponse r) {
     channels::SendOutcome outcome = connector->parse_send(r);
     if (outcome.provider_id.empty() && outcome.verdict == channels::SendVerdict::sent) outcome.provider_id = own_id;
+    // A provider that deduplicates on our reference makes the retry of an ambiguous send safe: the
+    // retry carries the same client_ref (it is a function of the outbox row).
+    if (outcome.verdict == channels::SendVerdict::ambiguous && connector->dedups_on_client_ref()) {
+      outcome.verdict = channels::SendVerdict::transient;
+      outcome.reason += " (retry is safe: " + std::string(connector->provider()) + " deduplicates on our reference)";
+    }
     done(std::move(outcome));
   });
 }

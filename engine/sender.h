@@ -41,7 +41,9 @@ class SandboxSender final : public Sender {
   storage::Outbox& outbox_;
 };
 
-// A provider connector over a net::HttpTransport. Both must outlive the sender.
+// A provider connector over a net::HttpTransport. Both must outlive the sender. An ambiguous
+// outcome (channels::SendVerdict::ambiguous) is passed on as is, unless the connector deduplicates
+// on our reference: then it is transient, since the retry carries the same reference.
 class ConnectorSender final : public Sender {
  public:
   ConnectorSender(const channels::Connector& connector, net::HttpTransport& transport)

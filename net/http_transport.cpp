@@ -27,6 +27,47 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Whether the whole request had left when the transfer ended (channels::TransportResponse::
+// request_sent). Failures of name resolution, connect and TLS handshake are before it by
+// definition; for the rest, curl's byte counts say: an HTTP request is out once its header bytes
+// and its whole body were written; an SMTP message once libcurl has read all of it for DATA.
+bool request_written(CURL* easy, const channels::TransportRequest& r, std::size_t smtp_offset, CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_FAILED_INIT:
+    case CURLE_LOGIN_DENIED:
+      return false;
+    default:
+      break;
+  }
+  if (code == CURLE_SEND_FAIL_REWIND) return true;  // sent in full, then the connection died
+  if (r.kind == channels::TransportRequest::Kind::smtp) return !r.body.empty() && smtp_offset >= r.body.size();
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status > 0) return true;
+  // A connect timeout: the connection was never set up (pretransfer time stays 0).
+  curl_off_t pretransfer = 0;
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+  if (pretransfer == 0) return false;
+  long header_bytes = 0;
+  curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &header_bytes);
+  curl_off_t body_bytes = 0;
+  curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &body_bytes);
+  const bool has_body = !iequals(r.method, "GET") && !iequals(r.method, "HEAD");
+  return header_bytes > 0 && (!has_body || body_bytes >= static_cast<curl_off_t>(r.body.size()));
+}
+
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
@@ -82,7 +123,7 @@ struct HttpTransport::Transfer {
     return size * n;
   }
 
-  // SMTP upload: hands libcurl the RFC 5322 message in chunks.
+  // HTTP body or SMTP upload (the RFC 5322 message), handed to libcurl in chunks.
   static size_t on_read(char* buffer, size_t size, size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     const std::string& body = t->request.body;
@@ -137,7 +178,13 @@ struct HttpTransport::Transfer {
       curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else {
       if (!iequals(r.method, "POST")) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, r.body.data());
+      // The body through a read callback with no seek callback: libcurl then cannot rewind it, so
+      // it never resends a request by itself (it would, on a reused connection that closed without
+      // an answer, "Connection died, retrying a fresh connect") and fails with
+      // CURLE_SEND_FAIL_REWIND instead. At most once: that request may have been accepted.
+      curl_easy_setopt(easy, CURLOPT_POST, 1L);
+      curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_read);
+      curl_easy_setopt(easy, CURLOPT_READDATA, this);
       curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     }
   }
@@ -237,6 +284,10 @@ void HttpTransport::finish(Transfer* raw, int curl_code) {
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->response.status = static_cast<int>(status);
+  t->response.request_sent = request_written(t->easy, t->request, t->upload_offset, code);
+  if (code == CURLE_SEND_FAIL_REWIND) {
+    t->response.transport_error = "the connection closed without an answer after the request was sent (not resent)";
+  }
   if (code != CURLE_OK) {
     if (t->response.transport_error.empty())
       t->response.transport_error =

@@ -297,13 +297,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
-      // 7: PLACEHOLDER, taken by the `atmostonce` branch (issue 10 part 4/5: provider references).
-      // Migrations are numbered by their position, so 8 needs a 7 before it; whoever merges both
-      // branches replaces this no-op with that branch's migration 7.
-      R"sql(
-SELECT 1;
-)sql",
-      // 8: durable engine state (issue 10 part 5), so a crash leaves little in doubt:
+      // 7: durable engine state (issue 10 part 5), so a crash leaves little in doubt:
       //  - digest_members: the people waiting in an intermediary digest (engine/intermediary_sender.h)
       //    and how far their digest got; no personal data, only outbox ids. lease_until is the
       //    claim's lease when the person joined: a row whose message was claimed again since is stale;

@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
 
 #include "storage/database.h"
 #include "storage/sql_util.h"
@@ -39,7 +41,7 @@ constexpr const char* kNotIntermediaryEvent = "coalesce(urn, '') NOT LIKE 'inter
 
 constexpr const char* kSelectRow =
     "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
-    "sent_at FROM messages";
+    "sent_at, campaign_version FROM messages";
 
 MessageRow read_row(SQLite::Statement& st) {
   MessageRow r;
@@ -55,6 +57,7 @@ MessageRow read_row(SQLite::Statement& st) {
   r.provider_id = st.getColumn(9).getString();
   r.reason = st.getColumn(10).getString();
   if (auto s = optional_int64(st.getColumn(11))) r.sent_at = core::from_millis(*s);
+  r.campaign_version = st.getColumn(12).getInt();
   return r;
 }
 
@@ -319,6 +322,93 @@ core::Result<bool> Outbox::apply_delivery_report(const std::string& provider_id,
   });
   if (!st) return st.error();
   return found;
+}
+
+core::Result<std::optional<MessageRow>> Outbox::settle_unknown(std::int64_t campaign_id, int step,
+                                                               std::int64_t contact_id, const std::string& provider_id,
+                                                               MessageStatus status, const std::string& reason,
+                                                               core::TimePoint at) {
+  if (delivery_rank(status) == 0) return core::Error::invalid(std::string("not a delivery status: ") + to_string(status), "status");
+  std::optional<MessageRow> settled;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement sel(db_.sql(), std::string(kSelectRow) +
+                                         " WHERE campaign_id = ? AND step = ? AND contact_id = ? AND status = 'unknown'");
+    sel.bind(1, static_cast<int64_t>(campaign_id));
+    sel.bind(2, step);
+    sel.bind(3, static_cast<int64_t>(contact_id));
+    if (!sel.executeStep()) return {};
+    MessageRow row = read_row(sel);
+    const std::string detail = "settled by a status callback (was unknown: " + row.reason + ")" +
+                               (reason.empty() ? "" : ": " + reason);
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = ?1, provider_id = coalesce(?2, provider_id), reason = ?3, "
+                         "sent_at = coalesce(sent_at, ?4), updated_at = ?4 WHERE id = ?5 AND status = 'unknown'");
+    up.bind(1, to_string(status));
+    bind_text_or_null(up, 2, provider_id);
+    up.bind(3, detail);
+    up.bind(4, ms(at));
+    up.bind(5, static_cast<int64_t>(row.id));
+    if (up.exec() == 0) return {};
+    SQLite::Statement ev(db_.sql(),
+                         "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) VALUES(?, ?, ?, ?, ?, ?)");
+    ev.bind(1, static_cast<int64_t>(row.id));
+    ev.bind(2, ms(at));
+    ev.bind(3, to_string(status));
+    bind_text_or_null(ev, 4, row.channel);
+    bind_text_or_null(ev, 5, provider_id);
+    ev.bind(6, detail);
+    ev.exec();
+    row.status = status;
+    if (!provider_id.empty()) row.provider_id = provider_id;
+    row.reason = detail;
+    if (!row.sent_at) row.sent_at = at;
+    settled = std::move(row);
+    return {};
+  });
+  if (!st) return st.error();
+  return settled;
+}
+
+core::Result<bool> Outbox::activate_step(std::int64_t campaign_id, std::int64_t contact_id, int step, core::TimePoint due,
+                                         std::optional<core::TimePoint> expires, core::TimePoint now) {
+  try {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
+                         "WHERE campaign_id = ? AND contact_id = ? AND step = ? AND status = 'waiting'");
+    up.bind(1, ms(due));
+    up.bind(2, ms(now));
+    if (expires) up.bind(3, ms(*expires)); else up.bind(3);
+    up.bind(4, static_cast<int64_t>(campaign_id));
+    up.bind(5, static_cast<int64_t>(contact_id));
+    up.bind(6, step);
+    return up.exec() > 0;
+  } catch (const std::exception& e) {
+    return storage_error(e, "Outbox::activate_step");
+  }
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Outbox::unknown_reasons(std::optional<std::int64_t> campaign_id,
+                                                                          const std::vector<std::int64_t>& ids) const {
+  std::map<std::string, std::int64_t> counts;
+  auto add = [&](SQLite::Statement& st) {
+    while (st.executeStep()) counts[st.getColumn(0).getString()] += st.getColumn(1).getInt64();
+  };
+  const std::string select = "SELECT coalesce(reason, '(no reason recorded)'), count(*) FROM messages WHERE status = 'unknown'";
+  if (!ids.empty()) {
+    SQLite::Statement st(db_.sql(), select + " AND id = ? GROUP BY 1");
+    for (auto id : ids) {
+      st.bind(1, static_cast<int64_t>(id));
+      add(st);
+      st.reset();
+    }
+  } else {
+    SQLite::Statement st(db_.sql(), select + " AND (?1 IS NULL OR campaign_id = ?1) GROUP BY 1");
+    if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
+    add(st);
+  }
+  std::vector<std::pair<std::string, std::int64_t>> out(counts.begin(), counts.end());
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
 }
 
 std::vector<MessageRow> Outbox::list(std::optional<MessageStatus> status, std::optional<std::int64_t> campaign_id,

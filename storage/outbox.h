@@ -2,7 +2,10 @@
 // The outbox: one row per (campaign, step, contact), created at launch and moved through
 //   waiting -> queued -> sending -> sent -> delivered | read | undelivered
 //   sending -> queued (retry) | failed | suppressed | skipped | expired
-//   sending -> unknown (lease expired after a crash; never resent automatically)
+//   sending -> unknown (an ambiguous answer, or the lease expired after a crash; never resent
+//                      automatically; `reason` says which)
+//   unknown -> sent | delivered | read | undelivered (a status callback that names our reference)
+//   unknown -> queued (the operator's redrive)
 // Invariants:
 //  1. at most one row per (campaign, step, contact): launching twice adds nothing;
 //  2. a row is sent only from `sending`, which only claim_due sets, inside the transaction that
@@ -15,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -33,7 +37,8 @@ enum class MessageStatus {
   read,
   undelivered,  // the provider reported it could not be delivered
   failed,       // permanently failed on every channel of the step (reason says why)
-  unknown,      // the lease ran out while sending: we cannot know whether it went out
+  unknown,      // it may have reached the provider and no answer says so (reason says why): an
+                // ambiguous answer, or the lease ran out while sending; never resent automatically
   skipped,      // not needed: the contact responded ("unless: responded")
   expired,      // not sent before the step's expiry
   suppressed,   // not allowed at send time: do-not-contact, consent withdrawn, erased, no address
@@ -74,6 +79,7 @@ struct MessageOutcome {
 struct MessageRow {
   std::int64_t id = 0;
   std::int64_t campaign_id = 0;
+  int campaign_version = 0;
   int step = 0;
   std::int64_t contact_id = 0;
   MessageStatus status = MessageStatus::queued;
@@ -142,6 +148,23 @@ class Outbox {
   // Returns false when no row has this provider id. Never moves a row backwards.
   core::Result<bool> apply_delivery_report(const std::string& provider_id, MessageStatus status,
                                            const std::string& reason, core::TimePoint at);
+
+  // A status callback for a send whose answer was never recorded (an ambiguous answer, or a crash
+  // between send and commit), found by our reference: the `unknown` row of (campaign, step,
+  // contact) takes the report's status (sent, delivered, read or undelivered: each proves the
+  // provider had it), its provider id when given, and sent_at = `at`. Returns the row as it is now
+  // when it changed; nullopt when there is no such row or it is not `unknown`.
+  core::Result<std::optional<MessageRow>> settle_unknown(std::int64_t campaign_id, int step, std::int64_t contact_id,
+                                                         const std::string& provider_id, MessageStatus status,
+                                                         const std::string& reason, core::TimePoint at);
+  // The waiting step `step` of (campaign, contact) becomes queued at `due` (as record does for the
+  // step after a sent one). Returns whether a row changed.
+  core::Result<bool> activate_step(std::int64_t campaign_id, std::int64_t contact_id, int step, core::TimePoint due,
+                                   std::optional<core::TimePoint> expires, core::TimePoint now);
+  // How many `unknown` rows there are per reason, for all rows, a campaign or the given ids (the
+  // same selection as redrive): what the operator is about to resend, and why it was in doubt.
+  std::vector<std::pair<std::string, std::int64_t>> unknown_reasons(std::optional<std::int64_t> campaign_id,
+                                                                    const std::vector<std::int64_t>& ids) const;
 
   std::vector<MessageRow> list(std::optional<MessageStatus> status, std::optional<std::int64_t> campaign_id,
                                int limit) const;

@@ -58,7 +58,7 @@ struct PostRow {
 // The publisher's verdict on one claimed post.
 struct PostOutcome {
   std::int64_t id = 0;
-  PostStatus status = PostStatus::published;  // published, failed, or queued (retry or wait)
+  PostStatus status = PostStatus::published;  // published, failed, unknown (ambiguous answer), or queued
   int attempts = 0;
   std::string provider_post_id;
   std::string reason;

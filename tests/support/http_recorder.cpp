@@ -14,7 +14,12 @@
 namespace outreach::test {
 
 core::Result<std::unique_ptr<HttpRecorder>> HttpRecorder::start(std::chrono::milliseconds timeout) {
-  const std::string script = std::string(OUTREACH_SOURCE_DIR) + "/tests/support/loopback_http_server.py";
+  return start_script("loopback_http_server.py", "0", timeout);
+}
+
+core::Result<std::unique_ptr<HttpRecorder>> HttpRecorder::start_script(const std::string& name, const std::string& arg,
+                                                                       std::chrono::milliseconds timeout) {
+  const std::string script = std::string(OUTREACH_SOURCE_DIR) + "/tests/support/" + name;
   if (::access(script.c_str(), R_OK) != 0) return core::Error::internal("missing " + script, "HttpRecorder");
   int out[2];
   if (::pipe(out) != 0) return core::Error::internal("pipe failed", "HttpRecorder");
@@ -24,7 +29,7 @@ core::Result<std::unique_ptr<HttpRecorder>> HttpRecorder::start(std::chrono::mil
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    ::execlp("python3", "python3", script.c_str(), "0", static_cast<char*>(nullptr));
+    ::execlp("python3", "python3", script.c_str(), arg.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(out[1]);

@@ -30,6 +30,10 @@ class HttpRecorder {
   // the child exiting early, or the timeout passing (internal).
   static core::Result<std::unique_ptr<HttpRecorder>> start(
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Another python3 script of tests/support that prints "PORT <n>" (faulty_provider.py), with one
+  // argument.
+  static core::Result<std::unique_ptr<HttpRecorder>> start_script(
+      const std::string& name, const std::string& arg, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   HttpRecorder(const HttpRecorder&) = delete;
   HttpRecorder& operator=(const HttpRecorder&) = delete;
@@ -44,10 +48,11 @@ class HttpRecorder {
   void reset() const;
   // JSON list of recorded requests: [{"method","path","headers":{...},"body"}].
   std::string requests_json() const;
+  // The body of a blocking GET of `path` (a control endpoint such as /_received).
+  std::string get(const std::string& path) const;
 
  private:
   HttpRecorder(pid_t pid, int port) : pid_(pid), port_(port) {}
-  std::string get(const std::string& path) const;
 
   pid_t pid_;
   int port_;

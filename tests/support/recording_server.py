@@ -5,7 +5,8 @@ Usage: recording_server.py LOG_FILE
 Prints "PORT <n>" once listening on 127.0.0.1. Every POST to
 /2010-04-01/Accounts/<sid>/Messages.json is appended to LOG_FILE as its decoded `To` value (one
 line, flushed) BEFORE the answer is written, so the log holds every request the server saw, even
-when the client dies before reading the answer. Answers 201 {"sid": "SM<n>", "status": "queued"}.
+when the client dies before reading the answer (a request whose body never arrived in full is not
+a send and is not logged). Answers 201 {"sid": "SM<n>", "status": "queued"}.
 """
 import json
 import sys
@@ -26,7 +27,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:
+            return  # the client died before the body was complete: no provider would act on it
+        body = raw.decode("utf-8", "replace")
         if not self.path.endswith("/Messages.json"):
             return self._reply(404, {"message": "not found"})
         to = parse_qs(body).get("To", [""])[0]

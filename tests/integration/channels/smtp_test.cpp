@@ -182,7 +182,7 @@ TEST_F(SmtpIntegration, NoServerIsTransient) {
   ASSERT_TRUE(req.ok());
   auto outcome = c.parse_send(test::execute_blocking(*req));
   EXPECT_EQ(outcome.verdict, SendVerdict::transient);
-  EXPECT_TRUE(outcome.reason.starts_with("smtp: no answer: ")) << outcome.reason;
+  EXPECT_TRUE(outcome.reason.starts_with("smtp: no answer before the message was sent: ")) << outcome.reason;
 }
 
 }  // namespace

@@ -270,6 +270,14 @@ TEST_F(Crash, KilledAtRandomTheEngineNeverSendsAMessageTwiceAndLosesNothingSilen
     EXPECT_EQ(last, std::to_string(final_counts["unknown"]) + " message(s)");
   }
 
+  // Redrive says how many rows were in doubt and why (here: leases of killed runs).
+  if (final_counts["unknown"] > 0) {
+    ASSERT_EQ(run({"messages", "redrive", "--campaign", "crash", "--as", "amira"}), 0) << slurp(dir_ / "cli.err");
+    const std::string n = std::to_string(final_counts["unknown"]);
+    EXPECT_EQ(last_out_, n + " unknown message(s) queued again by amira\n  " + n +
+                             " unknown because: lease expired while sending\n");
+  }
+
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
   std::printf("crash test: %d kills, %d rows, %zu reached the server, %lld sent, %lld unknown (%d seen by the "
               "server, %d not), %lld failed, %d duplicates, %.1f s\n",

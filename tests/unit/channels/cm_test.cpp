@@ -135,10 +135,14 @@ TEST(Cm, AuthenticationErrorIsPermanent) {
   EXPECT_EQ(out.reason, "cm 101: No account found for the given authentication");
 }
 
-TEST(Cm, ServerErrorsAndUnknownErrorAreTransient) {
-  EXPECT_EQ(CmConnector(config()).parse_send(answer(503, "")).verdict, SendVerdict::transient);
-  EXPECT_EQ(CmConnector(config()).parse_send(answer(500, R"({"details":"Unknown error","errorCode":999,"messages":[]})")).reason,
-            "cm 999: Unknown error");
+TEST(Cm, ServerErrorsAndUnknownErrorAreAmbiguousRefusedConnectionsTransient) {
+  TransportResponse busy = answer(503, "");
+  busy.headers = {{"Retry-After", "5"}};
+  EXPECT_EQ(CmConnector(config()).parse_send(busy).verdict, SendVerdict::transient);
+  EXPECT_EQ(CmConnector(config()).parse_send(answer(503, "")).verdict, SendVerdict::ambiguous);
+  auto unknown = CmConnector(config()).parse_send(answer(500, R"({"details":"Unknown error","errorCode":999,"messages":[]})"));
+  EXPECT_EQ(unknown.verdict, SendVerdict::ambiguous);
+  EXPECT_EQ(unknown.reason, "cm 999: Unknown error");
   TransportResponse none;
   none.transport_error = "Could not resolve host";
   EXPECT_EQ(CmConnector(config()).parse_send(none).verdict, SendVerdict::transient);

@@ -168,12 +168,18 @@ TEST(EmailConnector, ClassifiesSmtpReplies) {
   timeout.transport_error = "Operation timed out after 10000 milliseconds";
   auto t = c.parse_send(timeout);
   EXPECT_EQ(t.verdict, SendVerdict::transient);
-  EXPECT_EQ(t.reason, "smtp: timed out: Operation timed out after 10000 milliseconds");
+  EXPECT_EQ(t.reason, "smtp: timed out before the message was sent: Operation timed out after 10000 milliseconds");
+  timeout.request_sent = true;  // after DATA: the server may have queued it
+  EXPECT_EQ(c.parse_send(timeout).verdict, SendVerdict::ambiguous);
+  EXPECT_EQ(c.parse_send(timeout).reason,
+            "smtp: timed out after the message was sent: Operation timed out after 10000 milliseconds");
   TransportResponse cut = smtp(250, "Failure when receiving data from the peer");
   EXPECT_EQ(c.parse_send(cut).verdict, SendVerdict::transient);
-  EXPECT_EQ(c.parse_send(cut).reason, "smtp: incomplete after 250: Failure when receiving data from the peer");
+  EXPECT_EQ(c.parse_send(cut).reason,
+            "smtp: incomplete after 250 before the message was sent: Failure when receiving data from the peer");
   EXPECT_EQ(c.parse_send(smtp(334, "timeout")).verdict, SendVerdict::transient);
-  EXPECT_EQ(c.parse_send(smtp(0, "Couldn't connect to server")).reason, "smtp: no answer: Couldn't connect to server");
+  EXPECT_EQ(c.parse_send(smtp(0, "Couldn't connect to server")).reason,
+            "smtp: no answer before the message was sent: Couldn't connect to server");
 }
 
 TEST(EmailConnector, HasNoWebhooks) {

@@ -131,10 +131,12 @@ TEST(MessageBird, ParseSendClassifiesAnswers) {
 
   auto limited = mb.parse_send(answer(429, R"({"errors":[{"code":429,"description":"Too many requests"}]})"));
   EXPECT_EQ(limited.verdict, SendVerdict::transient);
-  EXPECT_EQ(mb.parse_send(answer(502, "")).verdict, SendVerdict::transient);
+  EXPECT_EQ(mb.parse_send(answer(502, "")).verdict, SendVerdict::ambiguous);
   TransportResponse timeout;
   timeout.timed_out = true;
-  EXPECT_EQ(mb.parse_send(timeout).verdict, SendVerdict::transient);
+  EXPECT_EQ(mb.parse_send(timeout).verdict, SendVerdict::transient);  // a connect timeout: never left
+  timeout.request_sent = true;
+  EXPECT_EQ(mb.parse_send(timeout).verdict, SendVerdict::ambiguous);
 }
 
 TEST(MessageBird, DeliveryReportsAndInbound) {
@@ -148,6 +150,7 @@ TEST(MessageBird, DeliveryReportsAndInbound) {
   ASSERT_TRUE(events.ok()) << events.error().what();
   ASSERT_EQ(events->statuses.size(), 1u);
   EXPECT_EQ(events->statuses[0].provider_id, "e8077d803532c0b5937c639b60216938");
+  EXPECT_EQ(events->statuses[0].client_ref, "c1-s1-k1");  // our reference, echoed
   EXPECT_EQ(events->statuses[0].state, DeliveryState::undelivered);
   EXPECT_EQ(events->statuses[0].reason, "messagebird 104: delivery_failed");
   EXPECT_EQ(core::format_utc(*events->statuses[0].at), "2026-11-22T10:00:00.000Z");

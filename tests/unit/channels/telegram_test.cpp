@@ -70,7 +70,9 @@ TEST(Telegram, ErrorsAreClassified) {
   TransportResponse none;
   none.timed_out = true;
   EXPECT_EQ(tg.parse_send(none).verdict, SendVerdict::transient);
-  EXPECT_EQ(tg.parse_send(answer(502, "Bad Gateway")).verdict, SendVerdict::transient);
+  none.request_sent = true;
+  EXPECT_EQ(tg.parse_send(none).verdict, SendVerdict::ambiguous);
+  EXPECT_EQ(tg.parse_send(answer(502, "Bad Gateway")).verdict, SendVerdict::ambiguous);
 }
 
 TEST(Telegram, SecretTokenHeader) {

@@ -56,7 +56,7 @@ TEST(Twilio, BuildsFormPostWithBasicAuth) {
   EXPECT_EQ(req->password, "12345");
   EXPECT_EQ(req->body,
             "To=%2B31612345678&From=%2B3197010000000&Body=Hallo+%26+welkom"
-            "&StatusCallback=https%3A%2F%2Foutreach.example.org%2Fwebhooks%2Ftwilio");
+            "&StatusCallback=https%3A%2F%2Foutreach.example.org%2Fwebhooks%2Ftwilio%3Fref%3Dc1-s1-k1");
 }
 
 TEST(Twilio, MessagingServiceSidReplacesFrom) {
@@ -104,19 +104,40 @@ TEST(Twilio, RateLimitAndServerErrorsAreTransientWithRetryAfter) {
   EXPECT_EQ(out.verdict, SendVerdict::transient);
   EXPECT_EQ(out.retry_after, std::chrono::milliseconds(7000));
   EXPECT_EQ(out.reason, "twilio 20429: Too Many Requests");
+  // Twilio documents 503 as "temporarily unable to service the request": not accepted.
   auto down = TwilioConnector(config()).parse_send(answer(503, "<html>busy</html>"));
   EXPECT_EQ(down.verdict, SendVerdict::transient);
   EXPECT_EQ(down.reason, "twilio 503: HTTP 503");
   EXPECT_FALSE(down.retry_after.has_value());
 }
 
-TEST(Twilio, TimeoutIsTransient) {
+TEST(Twilio, TimeoutAfterTheRequestWasSentIsAmbiguous) {
   TransportResponse r;
   r.timed_out = true;
+  r.request_sent = true;
   r.transport_error = "Operation timed out after 10000 milliseconds";
   auto out = TwilioConnector(config()).parse_send(r);
-  EXPECT_EQ(out.verdict, SendVerdict::transient);
-  EXPECT_EQ(out.reason, "twilio: no answer: Operation timed out after 10000 milliseconds");
+  EXPECT_EQ(out.verdict, SendVerdict::ambiguous);
+  EXPECT_EQ(out.reason, "twilio: no answer after the request was sent: Operation timed out after 10000 milliseconds");
+  r.request_sent = false;  // a connect timeout
+  EXPECT_EQ(TwilioConnector(config()).parse_send(r).verdict, SendVerdict::transient);
+}
+
+TEST(Twilio, StatusCallbackCarriesOurReferenceAndComesBackWithIt) {
+  TwilioConnector twilio(config());
+  EXPECT_EQ(twilio.status_callback_for("c1-s0-k7"), "https://outreach.example.org/webhooks/twilio?ref=c1-s0-k7");
+  auto c = config();
+  c.status_callback = "https://outreach.example.org/webhooks/twilio?tenant=a";
+  EXPECT_EQ(TwilioConnector(c).status_callback_for("c1-s0-k7"), "https://outreach.example.org/webhooks/twilio?tenant=a&ref=c1-s0-k7");
+  const std::string url = twilio.status_callback_for("c1-s0-k7");
+  WebhookRequest w = form_post(url, {{"MessageSid", "SM9"}, {"MessageStatus", "delivered"}}, "12345");
+  w.target = "/webhooks/twilio?ref=c1-s0-k7";
+  ASSERT_TRUE(twilio.verify_signature(w).ok());
+  auto events = twilio.parse_webhook(w);
+  ASSERT_TRUE(events.ok()) << events.error().what();
+  ASSERT_EQ(events->statuses.size(), 1u);
+  EXPECT_EQ(events->statuses[0].provider_id, "SM9");
+  EXPECT_EQ(events->statuses[0].client_ref, "c1-s0-k7");
 }
 
 // Twilio's documented example (twilio-php docs, usage/validation.rst): auth token 12345, this URL

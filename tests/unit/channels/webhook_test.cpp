@@ -87,7 +87,8 @@ TEST(WebhookConnector, ClassifiesAnswers) {
   EXPECT_EQ(c.parse_response(http(410)).verdict, SendVerdict::permanent);
   TransportResponse none;
   none.transport_error = "Connection refused";
-  EXPECT_EQ(c.parse_response(none).reason, "webhook GM0599: no answer: Connection refused");
+  EXPECT_EQ(c.parse_response(none).reason, "webhook GM0599: not sent: Connection refused");
+  EXPECT_EQ(c.parse_response(http(502)).verdict, SendVerdict::ambiguous);
 }
 
 TEST(WebhookSettings, RequireHttpsAndALongSecret) {

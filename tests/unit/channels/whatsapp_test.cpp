@@ -79,7 +79,7 @@ TEST(WhatsApp, TemplateOutsideTheWindow) {
   m.last_inbound_at = at("2026-11-21T12:00:00Z");  // exactly 24 h ago: window closed
   auto req = WhatsAppConnector(config()).build_send(m);
   ASSERT_TRUE(req.ok()) << req.error().what();
-  EXPECT_EQ(json::parse(req->body), json::parse(R"({"messaging_product":"whatsapp","recipient_type":"individual",
+  EXPECT_EQ(json::parse(req->body), json::parse(R"({"messaging_product":"whatsapp","biz_opaque_callback_data":"c1-s1-k1","recipient_type":"individual",
       "to":"31612345678","type":"template","template":{"name":"herstel_uitnodiging",
       "language":{"policy":"deterministic","code":"nl"},
       "components":[{"type":"body","parameters":[{"type":"text","text":"Anna"},{"type":"text","text":"Rotterdam"}]}]}})"));
@@ -154,11 +154,11 @@ TEST(WhatsApp, SpecRateLimitExampleWithIsTransientFlag) {
   EXPECT_EQ(flagged.reason, "whatsapp 12345: m (d)");
 }
 
-TEST(WhatsApp, NoAnswerAndServerErrorsAreTransient) {
+TEST(WhatsApp, RefusedIsTransientServerErrorsWithoutAGraphCodeAmbiguous) {
   TransportResponse none;
   none.transport_error = "Connection refused";
-  EXPECT_EQ(WhatsAppConnector(config()).parse_send(none).reason, "whatsapp: no answer: Connection refused");
-  EXPECT_EQ(WhatsAppConnector(config()).parse_send(answer(503, "")).verdict, SendVerdict::transient);
+  EXPECT_EQ(WhatsAppConnector(config()).parse_send(none).reason, "whatsapp: not sent: Connection refused");
+  EXPECT_EQ(WhatsAppConnector(config()).parse_send(answer(503, "")).verdict, SendVerdict::ambiguous);
 }
 
 TEST(WhatsApp, HubSignatureValidTamperedWrongKeyMissing) {
@@ -197,7 +197,7 @@ TEST(WhatsApp, StatusWebhooksIncludingFailedReEngagement) {
     "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
     "statuses":[
       {"id":"wamid.A","status":"sent","timestamp":"1750000000","recipient_id":"31612345678"},
-      {"id":"wamid.A","status":"delivered","timestamp":"1750000001","recipient_id":"31612345678"},
+      {"id":"wamid.A","status":"delivered","timestamp":"1750000001","recipient_id":"31612345678","biz_opaque_callback_data":"c1-s0-k7"},
       {"id":"wamid.A","status":"read","timestamp":"1750000002","recipient_id":"31612345678"},
       {"id":"wamid.B","status":"failed","timestamp":"1750000003","recipient_id":"31612345678",
        "errors":[{"code":131047,"title":"Re-engagement message","message":"Re-engagement message",
@@ -207,6 +207,8 @@ TEST(WhatsApp, StatusWebhooksIncludingFailedReEngagement) {
   ASSERT_EQ(events->statuses.size(), 4u);
   EXPECT_EQ(events->statuses[0].state, DeliveryState::sent);
   EXPECT_EQ(events->statuses[1].state, DeliveryState::delivered);
+  EXPECT_EQ(events->statuses[1].client_ref, "c1-s0-k7");  // our biz_opaque_callback_data, echoed
+  EXPECT_EQ(events->statuses[0].client_ref, "");
   EXPECT_EQ(events->statuses[2].state, DeliveryState::read);
   EXPECT_EQ(events->statuses[3].provider_id, "wamid.B");
   EXPECT_EQ(events->statuses[3].state, DeliveryState::undelivered);

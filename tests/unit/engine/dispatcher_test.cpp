@@ -369,6 +369,61 @@ TEST_F(Dispatch, ASlowProviderDoesNotHoldBackAFastOne) {
   EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::sent);
 }
 
+// It may have reached the provider: never sent again by the engine, whatever happens next.
+TEST_F(Dispatch, AnAmbiguousAnswerMakesTheRowUnknownAndIsNeverRetried) {
+  auto a = person(1);
+  sms.script.push_back({channels::SendVerdict::ambiguous, {}, "twilio 502: HTTP 502", std::nullopt});
+  launch(campaign_yaml("amb", one_step("[sms, email]") + "  - id: two\n    after: 1d\n    channels: [sms]\n    template: second\n"));
+  run(clock.now() + 30 * 24h);
+  EXPECT_EQ(sms.sends.size(), 1u);
+  EXPECT_EQ(email.sends.size(), 0u) << "no fallback either: the person may have the SMS";
+  auto r = row(1, 0, a);
+  EXPECT_EQ(r.status, storage::MessageStatus::unknown);
+  EXPECT_EQ(r.reason, "ambiguous: twilio 502: HTTP 502");
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(row(1, 1, a).status, storage::MessageStatus::waiting);
+  EXPECT_EQ(dispatcher().stats().unknown, 1u);
+}
+
+// After a kill -9 few rows should stay `sending` whose answer had come back: an outcome is
+// committed within Dispatcher::kCommitInterval of arriving, while other sends are still out.
+TEST_F(Dispatch, OutcomesAreCommittedWithinTheCommitIntervalWhileOthersAreInFlight) {
+  sms.deferred = true;
+  auto a = person(1, false), b = person(2, false), c = person(3, false);
+  launch(campaign_yaml("commit", one_step("[sms]")));
+  dispatcher().run_due(clock.now());
+  ASSERT_EQ(sms.pending.size(), 3u);
+  const auto t0 = clock.now();
+  sms.complete_next();  // a answers; b and c are still out
+  EXPECT_EQ(dispatcher().flush_due(), t0 + engine::Dispatcher::kCommitInterval);
+  // The live scheduler's timer fires by then even though nothing else happens.
+  EXPECT_LE(engine::timer_wait({.now = t0, .next_due = std::nullopt, .flush_due = dispatcher().flush_due(),
+                                .in_flight = dispatcher().in_flight(), .max_idle_poll = Millis(5000)}),
+            engine::Dispatcher::kCommitInterval);
+  EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::sending) << "buffered for the group commit";
+  clock.advance(engine::Dispatcher::kCommitInterval);
+  sms.complete_next();  // b's answer arrives when a's is due: both are committed
+  EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::sent);
+  EXPECT_EQ(row(1, 0, b).status, storage::MessageStatus::sent);
+  EXPECT_FALSE(dispatcher().flush_due().has_value());
+  clock.advance(Millis(30));
+  sms.complete_next();  // the last one: nothing else in flight, committed at once
+  EXPECT_EQ(row(1, 0, c).status, storage::MessageStatus::sent);
+}
+
+TEST_F(Dispatch, WhileSendsAreOutTheSchedulerLooksAtLeastEveryCommitInterval) {
+  const auto t0 = clock.now();
+  auto wait = [&](std::size_t in_flight, std::optional<core::TimePoint> due, std::optional<core::TimePoint> flush) {
+    return engine::timer_wait({.now = t0, .next_due = due, .flush_due = flush, .in_flight = in_flight,
+                               .max_idle_poll = Millis(5000)});
+  };
+  EXPECT_EQ(wait(0, std::nullopt, std::nullopt), Millis(5000));
+  EXPECT_EQ(wait(0, t0 + Millis(700), std::nullopt), Millis(700));
+  EXPECT_EQ(wait(3, std::nullopt, std::nullopt), engine::Dispatcher::kCommitInterval);
+  EXPECT_EQ(wait(3, std::nullopt, t0 + Millis(40)), Millis(40));
+  EXPECT_EQ(wait(0, std::nullopt, t0 - Millis(5)), Millis(0));
+}
+
 TEST_F(Dispatch, LeasesOfACrashedPredecessorRunOutWhileTheEngineRuns) {
   auto a = person(1);
   launch(campaign_yaml("crash", one_step()));

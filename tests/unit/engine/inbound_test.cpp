@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/inbound.h"
+#include "engine/message_composer.h"
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
@@ -172,6 +173,75 @@ TEST_F(Inbound, AnErasedPersonWritingAgainIsNotRelinkedAndLeavesNoText) {
                     "OR provider_message_id IN ('SM1', 'SM2', 'SM3', 'SM4', 'SM5')"),
             0);
   EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events"), 0);
+}
+
+// A send whose answer was lost (ambiguous, or a crash before the commit) is `unknown`; the
+// provider's status callback carries our reference and settles it, and the next step follows.
+TEST_F(Inbound, AStatusCallbackWithOurReferenceSettlesAnUnknownRowAndTheNextStepFollows) {
+  auto a = person(1);
+  sms.script.push_back({channels::SendVerdict::ambiguous, {}, "twilio: no answer after the request was sent: timed out",
+                        std::nullopt});
+  launch(campaign_yaml("ref", one_step("[sms]") + "  - id: two\n    after: 2d\n    channels: [sms]\n    template: second\n"));
+  run(clock.now());
+  ASSERT_EQ(sms.sends.size(), 1u);
+  ASSERT_EQ(row(1, 0, a).status, storage::MessageStatus::unknown);
+  EXPECT_EQ(row(1, 0, a).reason, "ambiguous: twilio: no answer after the request was sent: timed out");
+  EXPECT_EQ(row(1, 1, a).status, storage::MessageStatus::waiting) << "later steps wait for the decision";
+
+  engine::InboundProcessor inbound(*db, clock, config, &sms);
+  channels::StatusUpdate someone_else{.provider_id = "SMx", .state = channels::DeliveryState::delivered,
+                                      .client_ref = "c1-s0-k" + std::to_string(a + 1)};
+  EXPECT_FALSE(inbound.handle_status("sms", someone_else).take());
+  channels::StatusUpdate garbage{.provider_id = "SMy", .state = channels::DeliveryState::delivered,
+                                 .client_ref = "reply-17"};
+  EXPECT_FALSE(inbound.handle_status("sms", garbage).take());
+  EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::unknown);
+
+  channels::StatusUpdate report{.provider_id = "SM42", .state = channels::DeliveryState::delivered,
+                                .client_ref = sms.sends[0].client_ref};
+  EXPECT_TRUE(inbound.handle_status("sms", report).take());
+  auto settled = row(1, 0, a);
+  EXPECT_EQ(settled.status, storage::MessageStatus::delivered);
+  EXPECT_EQ(settled.provider_id, "SM42");
+  EXPECT_EQ(settled.reason,
+            "settled by a status callback (was unknown: ambiguous: twilio: no answer after the request was sent: timed out)");
+  // Later reports find it by the provider id as usual; the reminder is due two days on.
+  report.state = channels::DeliveryState::read;
+  report.client_ref.clear();
+  EXPECT_TRUE(inbound.handle_status("sms", report).take());
+  EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::read);
+  EXPECT_EQ(row(1, 1, a).status, storage::MessageStatus::queued);
+  run();
+  EXPECT_EQ(sms.sends.size(), 2u);
+  EXPECT_EQ(sms.sends[1].client_ref, "c1-s1-k" + std::to_string(a));
+}
+
+// A status callback never resurrects a row that is not `unknown` by reference: a failed row
+// stays failed, a queued retry stays queued.
+TEST_F(Inbound, AReferenceOnlySettlesUnknownRows) {
+  auto a = person(1);
+  sms.script.push_back(permanent_outcome());
+  launch(campaign_yaml("ref2", one_step("[sms]")));
+  run();
+  ASSERT_EQ(row(1, 0, a).status, storage::MessageStatus::failed);
+  engine::InboundProcessor inbound(*db, clock, config, &sms);
+  channels::StatusUpdate report{.provider_id = "SM1", .state = channels::DeliveryState::delivered,
+                                .client_ref = sms.sends[0].client_ref};
+  EXPECT_FALSE(inbound.handle_status("sms", report).take());
+  EXPECT_EQ(row(1, 0, a).status, storage::MessageStatus::failed);
+}
+
+TEST(ClientRef, RoundTripsAndRefusesAnythingElse) {
+  EXPECT_EQ(engine::make_client_ref({12, 1, 345}), "c12-s1-k345");
+  auto r = engine::parse_client_ref("c12-s1-k345");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->campaign_id, 12);
+  EXPECT_EQ(r->step, 1);
+  EXPECT_EQ(r->contact_id, 345);
+  for (const char* bad : {"", "c", "c1-s1-k", "c1-s-k1", "c01-s1-k1", "c1-s1-k1x", "reply-1", "digest-x", "c1-k1-s1",
+                          "c-1-s1-k1", "c99999999999999999999-s1-k1"}) {
+    EXPECT_FALSE(engine::parse_client_ref(bad)) << bad;
+  }
 }
 
 }  // namespace

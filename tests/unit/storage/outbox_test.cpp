@@ -154,6 +154,56 @@ TEST_F(OutboxTest, RedriveQueuesUnknownRows) {
   EXPECT_EQ(sql_int("SELECT count(*) FROM message_events WHERE detail = 'redriven by operator'"), 3);
 }
 
+// The operator sees why rows are in doubt before resending them: an ambiguous answer (recorded
+// by the dispatcher with its reason) or a lease that ran out after a crash.
+TEST_F(OutboxTest, UnknownReasonsSayWhyRowsAreInDoubt) {
+  auto c = campaign("herstel");
+  auto other = campaign("ander");
+  launch(c, 1, {anna, bram}, now());
+  launch(other, 1, {anna}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 3u);
+  MessageOutcome amb;
+  amb.id = claimed[0].id;
+  amb.status = MessageStatus::unknown;
+  amb.channel = "sms";
+  amb.attempts = 1;
+  amb.reason = "ambiguous: twilio 502: HTTP 502";
+  outbox.record({amb}, now()).take();
+  clock.advance(hours(1));
+  EXPECT_EQ(outbox.expire_leases(now()).take(), 2);
+  using Reasons = std::vector<std::pair<std::string, std::int64_t>>;
+  EXPECT_EQ(outbox.unknown_reasons(std::nullopt, {}),
+            (Reasons{{"lease expired while sending", 2}, {"ambiguous: twilio 502: HTTP 502", 1}}));
+  EXPECT_EQ(outbox.unknown_reasons(c, {}),
+            (Reasons{{"ambiguous: twilio 502: HTTP 502", 1}, {"lease expired while sending", 1}}));
+  EXPECT_EQ(outbox.unknown_reasons(std::nullopt, {claimed[0].id}), (Reasons{{"ambiguous: twilio 502: HTTP 502", 1}}));
+  EXPECT_EQ(outbox.redrive(std::nullopt, {}, now()).take(), 3);
+  EXPECT_TRUE(outbox.unknown_reasons(std::nullopt, {}).empty());
+}
+
+// A status callback settles only an `unknown` row, and says what it was unknown for.
+TEST_F(OutboxTest, SettleUnknownTakesTheReportedStatusOnlyFromUnknown) {
+  auto c = campaign("herstel");
+  launch(c, 2, {anna, bram}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  outbox.record({sent(claimed[1].id, "SM2")}, now()).take();
+  clock.advance(hours(1));
+  ASSERT_EQ(outbox.expire_leases(now()).take(), 1);
+  EXPECT_FALSE(outbox.settle_unknown(c, 0, bram, "SM9", MessageStatus::delivered, "", now()).take())
+      << "bram's row is sent, not unknown";
+  auto settled = outbox.settle_unknown(c, 0, anna, "SM1", MessageStatus::delivered, "", now()).take();
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->status, MessageStatus::delivered);
+  EXPECT_EQ(outbox.get(claimed[0].id)->provider_id, "SM1");
+  EXPECT_EQ(outbox.get(claimed[0].id)->reason, "settled by a status callback (was unknown: lease expired while sending)");
+  EXPECT_EQ(outbox.get(claimed[0].id)->sent_at, now());
+  EXPECT_FALSE(outbox.settle_unknown(c, 0, anna, "SM1", MessageStatus::read, "", now()).take()) << "only once";
+  EXPECT_TRUE(outbox.activate_step(c, anna, 1, now() + hours(24), std::nullopt, now()).take());
+  EXPECT_FALSE(outbox.activate_step(c, anna, 1, now() + hours(24), std::nullopt, now()).take());
+}
+
 TEST_F(OutboxTest, ReleaseReturnsClaimedRowsToTheQueue) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
