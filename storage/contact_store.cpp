@@ -193,6 +193,12 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
         "reason = CASE WHEN status IN ('waiting','queued') THEN 'erased' ELSE NULL END, "
         "status = CASE WHEN status IN ('waiting','queued') THEN 'suppressed' ELSE status END WHERE contact_id = ?1",
         "UPDATE responses SET text = '', urn = '', provider_message_id = 'erased:' || id WHERE contact_id = ?1",
+        // A follow-up's free reply and an error report's text are about the person; a follow-up
+        // still waiting has nobody left to ask.
+        "UPDATE followups SET comment = NULL, provider_id = NULL, "
+        "skip_reason = CASE WHEN status = 'pending' THEN 'erased' ELSE skip_reason END, "
+        "status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END WHERE contact_id = ?1",
+        "UPDATE error_reports SET description = NULL, resolution = NULL WHERE contact_id = ?1",
         // Case notes are free text about the person; an open case has nobody left to help.
         "UPDATE case_events SET note = NULL WHERE case_id IN (SELECT id FROM cases WHERE contact_id = ?1)",
         "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) "

@@ -341,6 +341,54 @@ CREATE TABLE notices(
 );
 CREATE INDEX notices_due ON notices(due_at) WHERE status = 'pending';
 )sql",
+      // 8: listening back (issue 12), the shared contract between its parts:
+      //  - followups: the one "did it help?" question per case (UNIQUE case_id is the at-most-one
+      //    guarantee). comment is the person's free reply: personal data, erased with the person;
+      //  - error_reports: "FOUT" from the person or a report by staff; an open report stops every
+      //    message to that person until a coordinator resolves it (the contactability policy reads it);
+      //  - cases.handler_name: the named person at the municipality ("a face, not a system").
+      R"sql(
+CREATE TABLE followups(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  municipality_code TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('closed', 'stalled')),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'answered', 'skipped')),
+  skip_reason TEXT,
+  channel TEXT,
+  provider_id TEXT,
+  due_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER,
+  answered_at INTEGER,
+  score INTEGER CHECK (score BETWEEN 1 AND 5),
+  comment TEXT
+);
+CREATE INDEX followups_due ON followups(due_at) WHERE status = 'pending';
+CREATE INDEX followups_municipality ON followups(municipality_code, created_at);
+
+CREATE TABLE error_reports(
+  id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts(id),
+  municipality_code TEXT,
+  case_id INTEGER REFERENCES cases(id),
+  reporter_kind TEXT NOT NULL,
+  reporter TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('wrong_person', 'wrong_letter', 'wrong_municipality', 'other')),
+  description TEXT,
+  status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+  opened_at INTEGER NOT NULL,
+  sla_due_at INTEGER NOT NULL,
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  resolution TEXT
+);
+CREATE INDEX error_reports_open ON error_reports(contact_id) WHERE status = 'open';
+CREATE INDEX error_reports_municipality ON error_reports(municipality_code, opened_at);
+
+ALTER TABLE cases ADD COLUMN handler_name TEXT;
+)sql",
   };
   return kMigrations;
 }
