@@ -15,6 +15,7 @@
 #include "core/urn.h"
 #include "services/campaign_desk.h"
 #include "services/people.h"
+#include "services/redrive.h"
 #include "storage/audit_log.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
@@ -280,18 +281,9 @@ int cmd_messages_list(AppContext& ctx, const std::string& status, const std::str
 
 int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
                          const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  std::optional<std::int64_t> cid;
-  if (!campaign.empty()) cid = storage::CampaignStore(*ctx.db).find(campaign).take().id;
-  if (!cid && ids.empty()) fail(core::Error::invalid("name the messages to resend: --campaign KEY or --id N", "redrive"));
-  storage::Outbox outbox(*ctx.db);
-  // Why each was in doubt, read before redrive overwrites the reason.
-  const auto reasons = outbox.unknown_reasons(cid, ids);
-  auto n = outbox.redrive(cid, ids, ctx.clock->now()).take();
-  ctx.audit(actor, "messages.redrive", campaign.empty() ? "messages" : "campaign:" + campaign, "outreach",
-            std::to_string(n) + " unknown messages queued again");
-  out << n << " unknown message(s) queued again by " << actor << "\n";
-  for (const auto& [reason, count] : reasons) out << "  " << count << " unknown because: " << reason << "\n";
+  auto r = services::Redrive(*ctx.db, *ctx.clock).messages(ctx.actor(actor), campaign, ids).take();
+  out << r.queued << " unknown message(s) queued again by " << actor << "\n";
+  for (const auto& [reason, count] : r.reasons) out << "  " << count << " unknown because: " << reason << "\n";
   return 0;
 }
 
