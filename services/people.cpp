@@ -74,6 +74,7 @@ core::Status People::erase(const Actor& actor, std::int64_t contact_id) {
     if (auto c = contacts.get(contact_id); !c) return c.error();
     storage::SuppressionList suppressions(db_, config_.suppression_key);
     if (auto st = contacts.erase(contact_id, suppressions, clock_.now()); !st) return st;
+    db_.truncate_wal_after_commit();
     return AuditTrail(db_, clock_).record(actor, "contacts.erase", subject(contact_id), "erasure");
   });
 }

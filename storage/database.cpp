@@ -1,5 +1,7 @@
 #include "storage/database.h"
 
+#include <spdlog/spdlog.h>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -151,6 +153,29 @@ core::Status Database::migrate() {
 
 core::Status Database::transaction(const std::function<core::Status()>& fn) { return transaction({}, fn); }
 
+void Database::truncate_wal_after_commit() {
+  if (depth_ > 0) {
+    truncate_wal_ = true;
+  } else {
+    truncate_wal();
+  }
+}
+
+void Database::truncate_wal() {
+  truncate_wal_ = false;
+  if (read_only_ || path_ == ":memory:") return;
+  try {
+    db_->setBusyTimeout(250);  // a reader mid-snapshot holds it up: do not stall the writer for long
+    SQLite::Statement cp(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    const bool busy = cp.executeStep() && cp.getColumn(0).getInt() != 0;
+    db_->setBusyTimeout(5000);
+    if (busy) spdlog::info("database: the write-ahead log is still in use; erased pages leave it at the next checkpoint");
+  } catch (const std::exception& e) {
+    db_->setBusyTimeout(5000);
+    spdlog::warn("database: checkpoint after erasure failed: {}", e.what());
+  }
+}
+
 core::Status Database::set_max_size(std::int64_t bytes) {
   if (bytes <= 0) return {};
   try {
@@ -205,6 +230,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     ~Reset() {
       db.what_.clear();
       db.full_.reset();
+      db.truncate_wal_ = false;
     }
   } reset{*this};
   try {
@@ -219,6 +245,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     if (!st && is_full_error(st.error())) return full_error(what_, path_);
     if (!st) return st;  // tx destructor rolls back
     tx.commit();
+    if (truncate_wal_) truncate_wal();
     return {};
   } catch (const core::ErrorException& e) {
     if (full_) return *full_;

@@ -68,6 +68,13 @@ class Database {
   core::Status transaction(const std::function<core::Status()>& fn);
   core::Status transaction(std::string_view what, const std::function<core::Status()>& fn);
 
+  // Erasure must not stop at the database file: with WAL, page images holding erased text stay in
+  // the -wal file (and unchanged in the main file) until a checkpoint copies the zeroed pages
+  // back and resets the log. Asks for a TRUNCATE checkpoint once the outermost transaction
+  // commits (at once when none runs); it waits at most 250 ms for readers and otherwise leaves
+  // it to the next checkpoint. Nothing happens when the transaction rolls back.
+  void truncate_wal_after_commit();
+
   // Caps the database at `bytes` (PRAGMA max_page_count, per connection; 0 = no cap): a write
   // past it fails like a full disk, so an operator can keep the database from filling the disk.
   core::Status set_max_size(std::int64_t bytes);
@@ -89,6 +96,8 @@ class Database {
   int depth_ = 0;
   std::string what_;                // label of the outermost transaction running
   std::optional<core::Error> full_;  // set when a write inside the running transaction hit SQLITE_FULL
+  bool truncate_wal_ = false;        // truncate_wal_after_commit() asked during the running transaction
+  void truncate_wal();
   struct Cached;
   std::map<std::string, std::unique_ptr<Cached>> cache_;
 };
