@@ -51,21 +51,31 @@ core::Result<std::int64_t> file_error_report(storage::Database& db, const Engine
   return id;
 }
 
+core::Result<PersonReport> file_person_report(storage::Database& db, const EngineConfig& config, std::int64_t contact_id,
+                                              const std::string& reporter, storage::ErrorKind kind,
+                                              const std::string& description, core::TimePoint now) {
+  auto existing = storage::ErrorReportStore(db).open_by(contact_id, reporter);
+  if (!existing) return existing.error();
+  if (*existing) return PersonReport{**existing, false};
+  storage::ErrorReport draft;
+  draft.contact_id = contact_id;
+  draft.reporter_kind = "person";
+  draft.reporter = reporter;
+  draft.kind = kind;
+  draft.description = description;
+  auto id = file_error_report(db, config, draft, now);
+  if (!id) return id.error();
+  return PersonReport{*id, true};
+}
+
 core::Result<std::int64_t> report_error_from_reply(storage::Database& db, const EngineConfig& config,
                                                    const storage::Contact& contact, const std::string& channel,
                                                    std::int64_t response_id, core::TimePoint at) {
   const std::string reporter = "inbound:" + channel;
-  auto existing = storage::ErrorReportStore(db).open_by(contact.id, reporter);
-  if (!existing) return existing.error();
-  if (*existing) return **existing;
-  storage::ErrorReport draft;
-  draft.contact_id = contact.id;
-  draft.reporter_kind = "person";
-  draft.reporter = reporter;
-  draft.kind = storage::ErrorKind::other;
-  draft.description = "reply " + std::to_string(response_id);
-  auto id = file_error_report(db, config, draft, at);
-  if (!id) return id.error();
+  auto filed = file_person_report(db, config, contact.id, reporter, storage::ErrorKind::other,
+                                  "reply " + std::to_string(response_id), at);
+  if (!filed) return filed.error();
+  if (!filed->created) return filed->id;
   storage::AuditRecord rec;
   rec.at = at;
   rec.actor = reporter;
@@ -73,9 +83,9 @@ core::Result<std::int64_t> report_error_from_reply(storage::Database& db, const 
   rec.subject = "contact:" + std::to_string(contact.id);
   rec.purpose = "error-report";
   rec.request_id = "response-" + std::to_string(response_id);
-  rec.detail = "error_report=" + std::to_string(*id);
+  rec.detail = "error_report=" + std::to_string(filed->id);
   if (auto a = storage::AuditLog(db).append(rec); !a) return a.error();
-  return id;
+  return filed->id;
 }
 
 }  // namespace outreach::engine

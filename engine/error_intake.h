@@ -28,9 +28,20 @@ struct EngineConfig;
 core::Result<std::int64_t> file_error_report(storage::Database& db, const EngineConfig& config,
                                              storage::ErrorReport draft, core::TimePoint now);
 
-// The person's own report by reply on `channel`: reporter "inbound:<channel>", kind "other", the
-// response id in the description. A second one while the first is still open adds nothing (its
-// id is returned). One audit record (actor "inbound:<channel>", action "error_reports.open").
+// The person's own report (a reply, or the page their e-mail links to): `reporter` names where it
+// came from ("inbound:sms", "unsubscribe:<message id>"), reporter_kind "person". A second one from
+// the same place while the first is open adds nothing: its id comes back with created = false.
+struct PersonReport {
+  std::int64_t id = 0;
+  bool created = false;
+};
+core::Result<PersonReport> file_person_report(storage::Database& db, const EngineConfig& config, std::int64_t contact_id,
+                                              const std::string& reporter, storage::ErrorKind kind,
+                                              const std::string& description, core::TimePoint now);
+
+// A FOUT / ERROR reply on `channel`: file_person_report with kind "other" and the response id as
+// the description, and (when it is new) one audit record (actor "inbound:<channel>", action
+// "error_reports.open").
 core::Result<std::int64_t> report_error_from_reply(storage::Database& db, const EngineConfig& config,
                                                    const storage::Contact& contact, const std::string& channel,
                                                    std::int64_t response_id, core::TimePoint at);

@@ -84,21 +84,10 @@ core::Result<std::int64_t> ErrorReports::report_by_person(std::int64_t contact_i
   if (!contact || contact->erased) return core::Error::not_found("no such contact", "contact_id");
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    auto existing = storage::ErrorReportStore(db_).open_by(contact_id, origin);
-    if (!existing) return existing.error();
-    if (*existing) {
-      id = **existing;
-      return {};
-    }
-    storage::ErrorReport draft;
-    draft.contact_id = contact_id;
-    draft.reporter_kind = "person";
-    draft.reporter = origin;
-    draft.kind = *kind;
-    draft.description = description;
-    auto opened = engine::file_error_report(db_, config_, draft, clock_.now());
-    if (!opened) return opened.error();
-    id = *opened;
+    auto filed = engine::file_person_report(db_, config_, contact_id, origin, *kind, description, clock_.now());
+    if (!filed) return filed.error();
+    id = filed->id;
+    if (!filed->created) return {};
     Actor person{origin, PrincipalKind::operator_, {}, request_id, "web"};
     return AuditTrail(db_, clock_).record(person, "error_reports.open", subject(contact_id), kPurpose,
                                           "error_report=" + std::to_string(id) + " kind=" + kind_text);
