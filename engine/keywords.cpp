@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <stdexcept>
+
 #include "core/text_fold.h"
 
 namespace outreach::engine {
