@@ -258,6 +258,21 @@ TEST_F(Cli, AnErrorReportIsQueuedForCoordinatorsAndResolvedOnce) {
   EXPECT_NE(fout.out.find("replied: Dank u voor uw melding."), std::string::npos) << fout.out;
 }
 
+TEST_F(Cli, DemoShowsAnErrorReportStoppingMessagesUntilResolved) {
+  auto r = run("demo");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string part = r.out.substr(r.out.find("== Errors in the process"));
+  EXPECT_NE(part.find("rotterdam.wijkteam reported error 1 (wrong_letter)"), std::string::npos) << part;
+  EXPECT_NE(part.find("error report 2 opened, confirmed with"), std::string::npos) << part;
+  EXPECT_NE(part.find("2 error report(s), 0 overdue"), std::string::npos) << part;
+  // Both people are refused while their reports are open; the first is contactable once resolved.
+  const auto first_check = part.find(": error_report");
+  ASSERT_NE(first_check, std::string::npos) << part;
+  EXPECT_NE(part.find(": error_report", first_check + 1), std::string::npos) << part;
+  EXPECT_NE(part.find("error report 1 resolved"), std::string::npos) << part;
+  EXPECT_NE(part.rfind(": none\n"), std::string::npos) << part;
+}
+
 TEST_F(Cli, ABadKeywordFileIsRefusedWithFileLineAndField) {
   write("keywords.yaml", "languages:\n  nl:\n    stop: [STOP]\n    stopp: [STOPPEN]\n");
   auto config = write("outreach.yaml", "keywords: keywords.yaml\n");
