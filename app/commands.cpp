@@ -133,9 +133,11 @@ int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream
   services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto report = desk.validate(text, file);
   print_report_lines(report.errors, "error: ", out);
-  print_report_lines(report.warnings, "warning: ", out);
+  print_report_lines(report.warnings, "", out);  // a warning's text says "warning:" after its place
   if (!report.sms.empty()) out << "SMS encoding and segments per template and language:\n";
   print_report_lines(report.sms, "  ", out);
+  if (!report.readability.empty()) out << "Readability per template and language:\n";
+  print_report_lines(report.readability, "  ", out);
   out << (report.ok ? "campaign is valid\n" : "campaign has " + std::to_string(report.errors.size()) + " error(s)\n");
   return report.ok ? 0 : 1;
 }
@@ -165,6 +167,10 @@ int cmd_campaign_preview(AppContext& ctx, const std::string& key, const std::str
   table("by language", p.by_language);
   table("by first channel", p.by_channel);
   table("suppressed, by reason", p.suppressed_by_reason);
+  print_report_lines(p.errors, "  error: ", out);
+  print_report_lines(p.warnings, "  ", out);
+  if (!p.readability.empty()) out << "  readability per template and language:\n";
+  print_report_lines(p.readability, "    ", out);
   for (const auto& s : p.samples) {
     out << "  --- sample: " << s.channel << " in " << s.language << " (contact " << s.contact_id << ")\n";
     if (!s.subject.empty() && s.channel == "email") out << "  subject: " << s.subject << "\n";
