@@ -4,6 +4,7 @@
 //   GET  /u/{token}       a page in the person's language (nl, en; others nl) with a button that
 //                         POSTs; it changes nothing itself, since mail scanners prefetch links
 //   POST /u/{token}/undo  grants again what the one-click withdrawal took
+//   (the ask page also offers POST /u/{token}/error: "not meant for me", api/error_report_routes.cpp)
 // A bad token, an unknown message or an erased person: 404 exactly like an unknown path. The use
 // case, its transaction and its audit record are in services/unsubscribe.h.
 
@@ -61,7 +62,14 @@ Response page(Page which, const services::UnsubscribeState& s, const std::string
   };
   std::string body;
   switch (which) {
-    case Page::ask: body = std::string("<p>") + t.ask + "</p>" + form(unsubscribe_action, t.ask_button); break;
+    case Page::ask:
+      body = std::string("<p>") + t.ask + "</p>" + form(unsubscribe_action, t.ask_button);
+      // Not meant for this person at all: an error report (api/error_report_routes.cpp).
+      body += "<form method=\"post\" action=\"" + unsubscribe_action + "/error\"><input type=\"hidden\" name=\"kind\" "
+              "value=\"wrong_person\"><button type=\"submit\">" +
+              (s.language == "en" ? "Not meant for you? Report an error" : "Niet voor u bedoeld? Meld een fout") +
+              "</button></form>";
+      break;
     case Page::unsubscribed:
       body = std::string("<p>") + t.done + "</p>" + (s.can_undo ? form(undo_action, t.undo_button) : std::string());
       break;

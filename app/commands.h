@@ -3,6 +3,7 @@
 // core::ErrorException for bad input or refused actions (main prints it and exits 1).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -10,9 +11,13 @@
 #include <vector>
 
 #include "app/app_context.h"
+#include "storage/error_report_store.h"
 
 namespace outreach::engine {
 class AuditCheckpointer;
+}
+namespace CLI {
+class App;
 }
 
 namespace outreach::app {
@@ -74,6 +79,15 @@ struct ServeOptions {
 };
 int cmd_serve(AppContext& ctx, const ServeOptions& options, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+int cmd_errors_report(AppContext& ctx, std::int64_t contact, const std::string& kind, const std::string& description,
+                      const std::string& actor, std::ostream& out);
+int cmd_errors_list(AppContext& ctx, const storage::ErrorReportFilter& filter, const std::string& actor, std::ostream& out);
+int cmd_errors_resolve(AppContext& ctx, std::int64_t id, const std::string& resolution, const std::string& actor,
+                       std::ostream& out);
+// The demo's error-report step (app/demo_errors.cpp).
+void demo_error_reports(AppContext& ctx, std::ostream& out);
+// `errors report|list|resolve` (app/error_commands.cpp): registers the subcommands; the chosen one sets `run`.
+void add_error_commands(CLI::App& cli, AppContext& ctx, std::function<int()>& run, std::ostream& out);
 
 // The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command
 // writes when it ends (when the log's head moved; a failure is printed, not thrown).

@@ -153,6 +153,42 @@ core::Status load_intermediaries(const YAML::Node& root, const std::string& path
 
 }  // namespace
 
+namespace {
+
+// `keywords: <file>` (relative to this configuration file's folder; without it the built-in
+// config/keywords.yaml, engine/keywords.h) and `error_reports: {sla_hours, notify}`, where notify
+// names an entry of `notifications`.
+core::Status load_listening_back(const YAML::Node& root, const std::string& path, engine::EngineConfig& e) {
+  if (auto k = root["keywords"]) {
+    std::filesystem::path file = k.as<std::string>();
+    if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
+    std::ifstream in(file);
+    if (!in) return core::Error::invalid("cannot read " + file.string(), at(path, k, "keywords"));
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed = engine::parse_keywords(text.str(), file.string());
+    if (!parsed) return parsed.error();
+    e.keywords = std::move(*parsed);
+  }
+  if (auto er = root["error_reports"]) {
+    if (auto h = er["sla_hours"]) {
+      const int hours = h.as<int>();
+      if (hours < 1 || hours > 24 * 60) return core::Error::invalid("expected 1 to 1440 hours", at(path, h, "error_reports.sla_hours"));
+      e.error_reports.sla_hours = hours;
+    }
+    if (auto n = er["notify"]) {
+      e.error_reports.notify_owner = n.as<std::string>();
+      if (!e.owner_notifications.count(e.error_reports.notify_owner)) {
+        return core::Error::invalid("no entry '" + e.error_reports.notify_owner + "' under notifications",
+                                    at(path, n, "error_reports.notify"));
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 core::Result<AppConfig> load_config(const std::string& path) {
   AppConfig cfg;
   cfg.engine = engine::sandbox_config();
@@ -344,6 +380,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
         e.owner_notifications[code] = std::move(n);
       }
     }
+    if (auto st = load_listening_back(root, path, e); !st) return st.error();
   } catch (const YAML::Exception& ex) {
     return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));
   }

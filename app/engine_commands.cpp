@@ -72,6 +72,7 @@ int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::stri
   if (r.keyword != engine::Keyword::none) out << ", keyword " << engine::to_string(r.keyword);
   if (!r.consent_change.empty()) out << ", " << r.consent_change;
   if (r.case_id) out << ", case " << *r.case_id << " opened";
+  if (r.error_report_id) out << ", error report " << *r.error_report_id << " open";
   out << "\n";
   if (!r.reply_text.empty()) out << "replied: " << r.reply_text << "\n";
   return 0;

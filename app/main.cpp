@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
      [&] { return app::cmd_audit_checkpoint(ctx, out); });
   on(audit->add_subcommand("export", "CSV for an auditor"), [&] { return app::cmd_audit_export(ctx, out); });
 
+  app::add_error_commands(cli, ctx, run, out);
+
   bool force = false;
   auto* backup = cli.add_subcommand("backup", "consistent online copy of the database (and its secret) into FILE");
   backup->add_option("FILE", file)->required();

@@ -49,7 +49,7 @@ struct PersonFacts {
   bool erased = false;
   bool do_not_contact = false;
   bool suppressed = false;    // an address is on the suppression list
-  bool error_report = false;  // an open error report (issue 12); false until that lands
+  bool error_report = false;  // an open error report (storage/error_report_store.h)
   // purpose -> current consent state; purposes without events are absent.
   std::map<std::string, storage::ConsentState> consent;
 };

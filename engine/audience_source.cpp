@@ -9,6 +9,7 @@
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
+#include "storage/error_report_store.h"
 #include "storage/response_store.h"
 #include "storage/suppression_list.h"
 
@@ -75,6 +76,8 @@ core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, st
   f.erased = contact->erased;
   f.do_not_contact = contact->do_not_contact;
   f.suppressed = any_suppressed(suppression, *contact);
+  auto reported = storage::ErrorReportStore(db).has_open(contact_id);
+  f.error_report = !reported || *reported;  // a table that cannot be read blocks: never contact on a doubt
   f.consent = storage::ConsentLedger(db).states(contact_id);
   return f;
 }
@@ -132,6 +135,8 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
       if (s.withdrawn_anywhere()) withdrawals[id].consent[purpose] = s;
     });
   }
+  // Open error reports block like the rest; a table that cannot be read blocks everyone.
+  auto reported = storage::ErrorReportStore(db).open_contacts();
   std::unordered_set<std::int64_t> responders;
   storage::ResponseStore(db).for_each_responder([&](std::int64_t id) { responders.insert(id); });
 
@@ -152,6 +157,7 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
     facts.contact_id = contact.id;
     facts.do_not_contact = contact.do_not_contact;
     facts.suppressed = any_suppressed(suppression, contact);
+    facts.error_report = !reported || reported->count(contact.id) > 0;
     c.blocked = campaigns::blocked(facts);
     batch.push_back(std::move(c));
     if (batch.size() >= chunk) {

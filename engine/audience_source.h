@@ -33,7 +33,7 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
                               const std::function<void(const std::vector<campaigns::Candidate>&)>& fn);
 
 // What the contactability policy decides on for one contact, read now: erased, do-not-contact,
-// consent per purpose, and whether an address is on the suppression list (`suppression` null:
+// consent per purpose, an open error report, and whether an address is on the suppression list (`suppression` null:
 // not asked). not_found when no contact has the id.
 core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, std::int64_t contact_id,
                                                        const storage::SuppressionList* suppression);

@@ -13,6 +13,7 @@
 #include "channels/provider_settings.h"
 #include "core/clock.h"
 #include "core/urn.h"
+#include "engine/keywords.h"
 #include "engine/policy/circuit_breaker.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/token_bucket.h"
@@ -31,11 +32,12 @@ struct ChannelConfig {
   std::size_t max_in_flight = 64;
 };
 
-struct KeywordConfig {
-  std::vector<std::string> stop = {"STOP", "STOPPEN", "AFMELDEN", "UNSUBSCRIBE", "DUR", "STOPP"};
-  std::vector<std::string> yes = {"JA", "YES", "EVET", "NAAM", "SI", "TAK"};
-  std::vector<std::string> undo = {"START"};
-  std::vector<std::string> help = {"HULP", "HELP", "INFO", "YARDIM"};
+// Error reports (services/error_reports.h): a coordinator resolves an open report within
+// `sla_hours`; past that it is listed as overdue. When `notify_owner` names an entry of
+// EngineConfig::owner_notifications, each new report is also a notice to it (storage/notice_queue.h).
+struct ErrorReportRules {
+  int sla_hours = 48;
+  std::string notify_owner;
 };
 
 // Where the Escalator tells a case's new owner about an escalation (engine/escalation_notifier.h):
@@ -80,7 +82,8 @@ struct EngineConfig {
   int case_sla_working_days = 5;  // a municipality acknowledges a case within this many working days
   int hub_sla_working_days = 5;   // then the regional hub
   std::string national_fallback = "national";
-  KeywordConfig keywords;
+  KeywordConfig keywords = default_keywords();  // config/keywords.yaml unless outreach.yaml names another
+  ErrorReportRules error_reports;
   // Promise and readability checks of campaign templates; their SLA is case_sla_working_days.
   campaigns::PlainLanguageRules plain_language = campaigns::PlainLanguageRules::defaults();
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cctype>
 
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
@@ -11,6 +9,7 @@
 #include "core/text_encoding.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
+#include "engine/error_intake.h"
 #include "engine/message_composer.h"
 #include "engine/sender.h"
 #include "net/metrics.h"
@@ -28,42 +27,6 @@
 namespace outreach::engine {
 namespace {
 
-// Folds the accented Latin letters people type on phones onto ASCII; other bytes are dropped.
-std::string fold_accents(const std::string& s) {
-  static const std::pair<const char*, char> kFold[] = {
-      {"á", 'A'}, {"à", 'A'}, {"ä", 'A'}, {"â", 'A'}, {"Á", 'A'}, {"À", 'A'}, {"Ä", 'A'}, {"Â", 'A'},
-      {"é", 'E'}, {"è", 'E'}, {"ë", 'E'}, {"ê", 'E'}, {"É", 'E'}, {"È", 'E'}, {"Ë", 'E'}, {"Ê", 'E'},
-      {"í", 'I'}, {"ì", 'I'}, {"ï", 'I'}, {"î", 'I'}, {"ı", 'I'}, {"İ", 'I'}, {"Í", 'I'}, {"Ï", 'I'},
-      {"ó", 'O'}, {"ò", 'O'}, {"ö", 'O'}, {"ô", 'O'}, {"Ó", 'O'}, {"Ö", 'O'}, {"ú", 'U'}, {"ù", 'U'},
-      {"ü", 'U'}, {"û", 'U'}, {"Ú", 'U'}, {"Ü", 'U'}, {"ş", 'S'}, {"Ş", 'S'}, {"ç", 'C'}, {"Ç", 'C'},
-      {"ğ", 'G'}, {"Ğ", 'G'}, {"ñ", 'N'}, {"Ñ", 'N'}};
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (std::isalnum(c)) out.push_back(static_cast<char>(std::toupper(c)));
-      else if (std::isspace(c)) out.push_back(' ');
-      ++i;
-      continue;
-    }
-    bool matched = false;
-    for (const auto& [from, to] : kFold) {
-      std::size_t n = std::char_traits<char>::length(from);
-      if (s.compare(i, n, from) == 0) {
-        out.push_back(to);
-        i += n;
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) ++i;
-  }
-  return out;
-}
-
-constexpr const char* kStopConfirmationNl =
-    "U bent afgemeld en krijgt geen berichten meer van ons. Toch weer berichten? Stuur START.";
-
 std::vector<core::Urn> addresses_of(const storage::Contact& c) {
   std::vector<core::Urn> out;
   for (const auto& a : c.addresses) out.push_back(a.urn);
@@ -72,37 +35,9 @@ std::vector<core::Urn> addresses_of(const storage::Contact& c) {
 
 }  // namespace
 
-const char* to_string(Keyword k) {
-  switch (k) {
-    case Keyword::none: return "";
-    case Keyword::stop: return "stop";
-    case Keyword::yes: return "yes";
-    case Keyword::undo: return "start";
-    case Keyword::help: return "help";
-  }
-  return "";
-}
-
-std::string normalise_keyword(const std::string& text) {
-  std::string folded = fold_accents(text);
-  auto b = folded.find_first_not_of(' ');
-  if (b == std::string::npos) return {};
-  auto e = folded.find_last_not_of(' ');
-  return folded.substr(b, e - b + 1);
-}
-
 Keyword classify_keyword(const std::string& text, const EngineConfig& config) {
   // The whole message must be the keyword (a sentence that mentions "stop" is a question, not an opt-out).
-  const std::string word = normalise_keyword(text);
-  auto in = [&](const std::vector<std::string>& list) {
-    return std::any_of(list.begin(), list.end(), [&](const std::string& k) { return normalise_keyword(k) == word; });
-  };
-  if (word.empty()) return Keyword::none;
-  if (in(config.keywords.stop)) return Keyword::stop;
-  if (in(config.keywords.undo)) return Keyword::undo;
-  if (in(config.keywords.yes)) return Keyword::yes;
-  if (in(config.keywords.help)) return Keyword::help;
-  return Keyword::none;
+  return config.keywords.classify(text);
 }
 
 core::TimePoint add_working_days(core::TimePoint from, int days) {
@@ -156,7 +91,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
       }
     }
   }
-  result.keyword = classify_keyword(message.text, config_);
+  result.keyword = config_.keywords.classify(message.text);
 
   std::string reply;
   auto st = db_.transaction([&]() -> core::Status {
@@ -189,7 +124,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
       // STOP is honoured even now (the entry stays, an erasure entry stays as it is) and confirmed.
       if (auto st = suppressions.add({message.from}, "opted_out", at); !st) return st;
       result.consent_change = "suppressed";
-      reply = kStopConfirmationNl;
+      reply = config_.keywords.reply(Keyword::stop, "nl");
       return {};
     }
     if (!contact) return {};  // an unknown sender is recorded, nothing more
@@ -216,9 +151,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
         // an import or on another contact, even after an erasure.
         if (auto sup = suppressions.add(addresses_of(*contact), "opted_out", at); !sup) return sup;
         result.consent_change = "withdrew " + purpose;
-        reply = contact->language == "nl" || contact->language.empty()
-                    ? kStopConfirmationNl
-                    : "You are unsubscribed and will get no more messages from us. Changed your mind? Send START.";
+        reply = config_.keywords.reply(Keyword::stop, contact->language);
         break;
       }
       case Keyword::undo: {
@@ -227,6 +160,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
         if (auto rec = ledger.record(ev); !rec) return rec.error();
         if (auto sup = suppressions.remove_opted_out(addresses_of(*contact)); !sup) return sup.error();
         result.consent_change = "granted " + purpose;
+        reply = config_.keywords.reply(Keyword::undo, contact->language);
         break;
       }
       case Keyword::yes: {
@@ -245,19 +179,21 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
           // Say what happens next: someone who said yes should not wonder whether it arrived.
           auto m = storage::MunicipalityStore(db_).get(contact->municipality);
           const std::string town = m ? m->name : contact->municipality;
-          reply = contact->language == "nl" || contact->language.empty()
-                      ? "Dank u. Wij geven uw naam en nummer door aan de gemeente " + town +
-                            ". Zij nemen contact met u op."
-                      : "Thank you. We will pass your name and number to the municipality of " + town +
-                            ". They will contact you.";
+          reply = config_.keywords.reply(Keyword::yes, contact->language, town);
         }
         break;
       }
       case Keyword::help:
-        reply = contact->language == "nl" || contact->language.empty()
-                    ? "Wij helpen u graag. Bel gratis 0800-1234 (ma-vr 9-17 uur) of antwoord met uw vraag."
-                    : "We are happy to help. Call 0800-1234 free of charge (Mon-Fri 9-17) or reply with your question.";
+        reply = config_.keywords.reply(Keyword::help, contact->language);
         break;
+      case Keyword::error: {  // the person reports an error: nothing more goes to them until resolved
+        auto id = report_error_from_reply(db_, config_, *contact, channel, result.response_id, at);
+        if (!id) return id.error();
+        result.error_report_id = *id;
+        reply = config_.keywords.reply(Keyword::error, contact->language);
+        break;
+      }
+      case Keyword::no:
       case Keyword::none: break;
     }
     return {};

@@ -1,14 +1,18 @@
 #pragma once
 // The one path every inbound message takes, whether it came from a provider webhook, the IMAP
 // mailbox or `outreach simulate reply`: record it once, attach it to the contact and the campaign
-// it answers, and act on keywords (case- and accent-insensitive):
+// it answers, and act on keywords (configured per language, engine/keywords.h; matched after
+// Unicode folding, core/text_fold.h), confirmed in the person's language (nl when it has none):
 //   STOP and friends  withdraw the campaign's consent purpose on every channel and put all the
 //                     person's addresses on the suppression list ("opted_out"), confirmed by one reply;
 //   START             undoes a STOP (grants the purpose again, removes the "opted_out" entries of the
 //                     person's addresses; an erasure entry is never lifted);
 //   JA / YES / EVET   grants what the message asked for (share:<municipality>) and opens a case for
 //                     the contact's municipality with its SLA;
-//   HULP / HELP       an information reply.
+//   HULP / HELP       an information reply;
+//   FOUT / ERROR      the person reports an error: an open error report (storage/error_report_store.h)
+//                     that stops every message to them until a coordinator resolves it;
+//   NEE / NO          recorded as the answer, nothing else.
 // A reply of any kind stops later "unless: responded" steps (the dispatcher checks at send time).
 // A message from a suppressed address (storage/suppression_list.h) that belongs to no live contact
 // (the person opted out and was erased, say) creates or re-links no contact and keeps no text: the
@@ -29,6 +33,7 @@
 #include "channels/connector.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "engine/keywords.h"
 
 namespace outreach::storage {
 class Database;
@@ -43,9 +48,6 @@ namespace outreach::engine {
 struct EngineConfig;
 class Sender;
 
-enum class Keyword { none, stop, yes, undo, help };
-const char* to_string(Keyword k);
-
 struct InboundResult {
   bool duplicate = false;  // this provider message id was recorded before: nothing else happened
   std::int64_t response_id = 0;
@@ -54,6 +56,7 @@ struct InboundResult {
   Keyword keyword = Keyword::none;
   std::string consent_change;  // "withdrew outreach", "granted share:GM0599", or empty
   std::optional<std::int64_t> case_id;
+  std::optional<std::int64_t> error_report_id;  // FOUT / ERROR: the open report about the person
   std::string reply_text;  // the confirmation or information sent back, if any
 };
 
@@ -86,8 +89,7 @@ class InboundProcessor {
   net::MetricsRegistry* metrics_ = nullptr;
 };
 
-// Upper-cases and strips accents and punctuation: " Stóp! " -> "STOP".
-std::string normalise_keyword(const std::string& text);
+// The configured keyword a whole message is (engine/keywords.h): config.keywords.classify(text).
 Keyword classify_keyword(const std::string& text, const EngineConfig& config);
 
 // `days` working days (Mon-Fri) after `from`, at the same time of day (UTC calendar).

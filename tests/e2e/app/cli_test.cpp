@@ -233,6 +233,59 @@ TEST_F(Cli, MunicipalityCannotExportAnotherMunicipalitysList) {
       << "CSV starts with a BOM for Excel, with the API's columns";
 }
 
+TEST_F(Cli, AnErrorReportIsQueuedForCoordinatorsAndResolvedOnce) {
+  setup_reference();
+  auto csv = write("p.csv", "name,phone,language,municipality,tags,consent\nSanne,0612340001,nl,GM0599,herstel,outreach\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  auto opened = run("errors report 1 --kind wrong_person --description 'Niet de bedoelde persoon' --as amira");
+  ASSERT_EQ(opened.code, 0) << opened.err;
+  EXPECT_EQ(opened.out, "error report 1 opened: nothing is sent to contact 1 until a coordinator resolves it (due within 48 h)\n");
+  auto queue = run("errors list --status open --as amira");
+  ASSERT_EQ(queue.code, 0) << queue.err;
+  EXPECT_NE(queue.out.find("wrong_person"), std::string::npos) << queue.out;
+  EXPECT_NE(queue.out.find("1 error report(s), 0 overdue"), std::string::npos) << queue.out;
+  EXPECT_EQ(run("errors list --as joost").err, "outreach: 'joost' (approver) may not read the error report queue\n");
+  ASSERT_EQ(run("errors resolve 1 --resolution 'Nummer hoort bij iemand anders; adres verwijderd' --as amira").code, 0);
+  auto again = run("errors resolve 1 --resolution again --as amira");
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(again.err, "outreach: id: error report 1 is resolved already\n");
+  auto bad = run("errors report 1 --kind typo --as amira");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_EQ(bad.err, "outreach: kind: unknown kind 'typo' (expected wrong_person, wrong_letter, wrong_municipality or other)\n");
+  // The person themselves: FOUT in a reply opens a report of their own and is confirmed.
+  auto fout = run("simulate reply --from tel:+31612340001 --text ' Fout! '");
+  ASSERT_EQ(fout.code, 0) << fout.err;
+  EXPECT_NE(fout.out.find("(contact 1), keyword error, error report 2 open"), std::string::npos) << fout.out;
+  EXPECT_NE(fout.out.find("replied: Dank u voor uw melding."), std::string::npos) << fout.out;
+}
+
+TEST_F(Cli, DemoShowsAnErrorReportStoppingMessagesUntilResolved) {
+  auto r = run("demo");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string part = r.out.substr(r.out.find("== Errors in the process"));
+  EXPECT_NE(part.find("rotterdam.wijkteam reported error 1 (wrong_letter)"), std::string::npos) << part;
+  EXPECT_NE(part.find("error report 2 opened, confirmed with"), std::string::npos) << part;
+  EXPECT_NE(part.find("2 error report(s), 0 overdue"), std::string::npos) << part;
+  // Both people are refused while their reports are open; the first is contactable once resolved.
+  const auto first_check = part.find(": error_report");
+  ASSERT_NE(first_check, std::string::npos) << part;
+  EXPECT_NE(part.find(": error_report", first_check + 1), std::string::npos) << part;
+  EXPECT_NE(part.find("error report 1 resolved"), std::string::npos) << part;
+  EXPECT_NE(part.rfind(": none\n"), std::string::npos) << part;
+}
+
+TEST_F(Cli, ABadKeywordFileIsRefusedWithFileLineAndField) {
+  write("keywords.yaml", "languages:\n  nl:\n    stop: [STOP]\n    stopp: [STOPPEN]\n");
+  auto config = write("outreach.yaml", "keywords: keywords.yaml\n");
+  auto r = run("--config '" + config + "' municipalities load");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "outreach: " + (dir_ / "keywords.yaml").string() +
+                       ":4: languages.nl.stopp: unknown keyword kind (expected stop, start, yes, no, help, error, replies)\n");
+  auto missing = run("--config '" + write("outreach.yaml", "keywords: nowhere.yaml\n") + "' municipalities load");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("outreach.yaml:1: keywords: cannot read "), std::string::npos) << missing.err;
+}
+
 TEST_F(Cli, ImportDetectsWindows1252AndReportsTheEncoding) {
   setup_reference();
   // What Dutch Excel writes: Windows-1252, ';' separated.

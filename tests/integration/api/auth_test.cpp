@@ -51,6 +51,9 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/campaigns/nope/resume", {"coord", "ops"}},
       {"POST", "/v1/campaigns/nope/cancel", {"coord", "ops"}},
       {"DELETE", "/v1/contacts/999", {"coord"}},
+      {"POST", "/v1/error-reports", {"coord", "vol1", "inter", "gm0599", "rijnmond", "national"}},
+      {"GET", "/v1/error-reports", {"coord"}},
+      {"POST", "/v1/error-reports/999/resolve", {"coord"}},
   };
   // Every bearer route of the router is in the table.
   std::set<std::string> patterns;

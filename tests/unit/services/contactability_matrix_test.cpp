@@ -1,5 +1,5 @@
 // The promise, tested on every path: whoever said STOP (on any channel), never agreed, asked not
-// to be contacted, was erased, has a suppressed address or lives outside the actor's scope is
+// to be contacted, was erased, has a suppressed address, has an open error report or lives outside the actor's scope is
 // never contacted, handed out, listed, exported or previewed. Each case runs one path for one
 // reason with a control person beside them, so a path that hands out nobody fails too.
 
@@ -12,6 +12,7 @@
 #include "services/response_lists.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
+#include "storage/error_report_store.h"
 #include "storage/response_store.h"
 #include "storage/suppression_list.h"
 #include "tests/support/actors.h"
@@ -22,7 +23,9 @@ namespace {
 
 using storage::PrincipalKind;
 
-enum class Reason { stop_sms, stop_email, stop_whatsapp, no_consent, do_not_contact, erased, suppressed, out_of_scope };
+enum class Reason {
+  stop_sms, stop_email, stop_whatsapp, no_consent, do_not_contact, erased, suppressed, out_of_scope, error_report
+};
 enum class Path { launch, send_time, assign, held_list, municipality_list, export_list, cases, preview };
 
 const char* name(Reason r) {
@@ -35,6 +38,7 @@ const char* name(Reason r) {
     case Reason::erased: return "Erased";
     case Reason::suppressed: return "SuppressedAddress";
     case Reason::out_of_scope: return "OutOfScope";
+    case Reason::error_report: return "OpenErrorReport";
   }
   return "?";
 }
@@ -67,6 +71,7 @@ std::string launch_reason(Reason r) {
     case Reason::erased: return "";  // erased people are not candidates at all
     case Reason::suppressed: return "suppressed_address";
     case Reason::out_of_scope: return "";
+    case Reason::error_report: return "error_report";
   }
   return "";
 }
@@ -130,6 +135,17 @@ class Matrix : public EngineTest, public ::testing::WithParamInterface<Case> {
             .take();
         break;
       case Reason::out_of_scope: break;  // lives in GM0606, outside the actors' scope
+      case Reason::error_report: {  // somebody reported an error about them; nobody resolved it yet
+        storage::ErrorReport r;
+        r.contact_id = id;
+        r.reporter_kind = "municipality";
+        r.reporter = "rotterdam";
+        r.kind = storage::ErrorKind::wrong_person;
+        r.opened_at = clock.now();
+        r.sla_due_at = clock.now() + std::chrono::hours(48);
+        storage::ErrorReportStore(*db).open(r).take();
+        break;
+      }
     }
   }
 
@@ -247,7 +263,8 @@ std::vector<Case> all_cases() {
   for (Path p : {Path::launch, Path::send_time, Path::assign, Path::held_list, Path::municipality_list,
                  Path::export_list, Path::cases, Path::preview}) {
     for (Reason r : {Reason::stop_sms, Reason::stop_email, Reason::stop_whatsapp, Reason::no_consent,
-                     Reason::do_not_contact, Reason::erased, Reason::suppressed, Reason::out_of_scope}) {
+                     Reason::do_not_contact, Reason::erased, Reason::suppressed, Reason::out_of_scope,
+                     Reason::error_report}) {
       if (applies(p, r)) out.push_back({p, r});
     }
   }
