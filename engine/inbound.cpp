@@ -11,6 +11,8 @@
 #include "core/text_encoding.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
+#include "engine/followup_answers.h"
+#include "engine/followup_message.h"
 #include "engine/message_composer.h"
 #include "engine/sender.h"
 #include "net/metrics.h"
@@ -250,6 +252,10 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
                             ". Zij nemen contact met u op."
                       : "Thank you. We will pass your name and number to the municipality of " + town +
                             ". They will contact you.";
+          if (auto c = storage::CaseStore(db_).get(*case_id); c && !c->handler_name.empty()) {
+            reply += " " + handler_sentence(contact->language == "nl" || contact->language.empty() ? "nl" : "en", town,
+                                            c->handler_name);
+          }
         }
         break;
       }
@@ -258,7 +264,16 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
                     ? "Wij helpen u graag. Bel gratis 0800-1234 (ma-vr 9-17 uur) of antwoord met uw vraag."
                     : "We are happy to help. Call 0800-1234 free of charge (Mon-Fri 9-17) or reply with your question.";
         break;
-      case Keyword::none: break;
+      case Keyword::none: {
+        // Not a keyword: perhaps the answer to a follow-up (engine/followup_answers.h).
+        auto answer = answer_followup(db_, config_, *contact, message.text, at);
+        if (!answer) return answer.error();
+        if (*answer) {
+          result.followup_id = (*answer)->followup_id;
+          reply = (*answer)->reply;
+        }
+        break;
+      }
     }
     return {};
   });
