@@ -395,7 +395,8 @@ ALTER TABLE cases ADD COLUMN handler_name TEXT;
       //    reached the person and no answer says so: never resent by the engine (as the outbox).
       //    status stays 'pending' meanwhile, so `sent` counts only sends the provider accepted;
       //  - followups.reopened_at: when a low score or a complaint reopened the case;
-      //  - campaign_reviews: a parent-panel member's comments on one campaign version.
+      //  - campaign_reviews: a parent-panel member's comments on one campaign version, with the hash
+      //    of the text reviewed (a draft edited after a rejection keeps its number, not its review).
       R"sql(
 ALTER TABLE followups ADD COLUMN delivery TEXT CHECK (delivery IN ('sending', 'unknown'));
 ALTER TABLE followups ADD COLUMN lease_until INTEGER;
@@ -408,6 +409,7 @@ CREATE TABLE campaign_reviews(
   id INTEGER PRIMARY KEY,
   campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
   version INTEGER NOT NULL,
+  source_sha256 TEXT NOT NULL,
   reviewer TEXT NOT NULL,
   comment TEXT NOT NULL,
   at INTEGER NOT NULL
