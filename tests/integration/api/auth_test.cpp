@@ -51,6 +51,11 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/campaigns/nope/resume", {"coord", "ops"}},
       {"POST", "/v1/campaigns/nope/cancel", {"coord", "ops"}},
       {"DELETE", "/v1/contacts/999", {"coord"}},
+      {"GET", "/v1/cases/999/followups", M},
+      {"GET", "/v1/municipalities/GM0599/followups", M},
+      {"POST", "/v1/cases/999/handler", M},
+      {"GET", "/v1/campaigns/nope/reviews", {"coord", "approver", "ops"}},
+      {"POST", "/v1/campaigns/nope/reviews", {}},  // parent_panel only
   };
   // Every bearer route of the router is in the table.
   std::set<std::string> patterns;
