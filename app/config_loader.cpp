@@ -13,6 +13,7 @@
 #include "app/followup_config_loader.h"
 #include "channels/connector_factory.h"
 #include "channels/email_connector.h"
+#include "app/plain_language_config.h"
 #include "channels/webhook_connector.h"
 
 namespace outreach::app {
@@ -242,6 +243,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
     if (auto f = root["followup"]) {
       if (auto st = load_followup_config(f, path, e.followup); !st) return st.error();
     }
+    if (auto st = load_plain_language(root["plain_language"], path, e.plain_language); !st) return st.error();
     if (auto chans = root["channels"]) {
       e.channels.clear();
       for (const auto& kv : chans) {
