@@ -2,6 +2,7 @@
 // launch, pause, resume, status with the funnel) and erasure of a person.
 
 #include "api/errors.h"
+#include "api/panel_review_json.h"
 #include "api/route_util.h"
 #include "api/router.h"
 #include "core/json_text.h"
@@ -61,7 +62,12 @@ Response campaign_status(ApiContext& ctx, Call& call) {
   if (!ctx.desk) return desk_missing();
   auto s = ctx.desk->status(actor_of(call), call.param("key"));
   if (!s) return fail(s.error());
-  return json_response(core::json_text(status_json(*s)));
+  json out = status_json(*s);
+  // What the parents' panel said about this version: the approver reads it before approving.
+  if (auto r = services::PanelReviews(*ctx.db, *ctx.clock).state(actor_of(call), call.param("key"))) {
+    out["panel_review"] = panel_review_json(*r);
+  }
+  return json_response(core::json_text(out));
 }
 
 Response campaign_preview(ApiContext& ctx, Call& call) {

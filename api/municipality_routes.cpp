@@ -126,7 +126,8 @@ json case_json(const storage::Case& c) {
           {"opened_at", core::format_utc(c.opened_at)},
           {"sla_due_at", opt_time(c.sla_due_at)},
           {"acknowledged_at", opt_time(c.acknowledged_at)},
-          {"closed_at", opt_time(c.closed_at)}};
+          {"closed_at", opt_time(c.closed_at)},
+          {"handler_name", c.handler_name.empty() ? json(nullptr) : json(c.handler_name)}};
 }
 
 Response list_cases(ApiContext& ctx, Call& call) {

@@ -124,5 +124,6 @@ void add_intermediary_routes(Router& router);
 void add_coordinator_routes(Router& router);
 void add_unsubscribe_routes(Router& router);
 void add_error_report_routes(Router& router);
+void add_followup_routes(Router& router);  // api/followup_routes.cpp
 
 }  // namespace outreach::api

@@ -1,4 +1,5 @@
 #include "app/commands.h"
+#include "app/followup_commands.h"
 
 #include <unistd.h>
 
@@ -228,6 +229,7 @@ void print_funnel(AppContext& ctx, const std::string& key, std::ostream& out) {
 int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std::ostream& out) {
   if (!json) {
     print_funnel(ctx, key, out);
+    print_panel_review(ctx, key, out);  // what the parents' panel said, for the approver
     return 0;
   }
   services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
@@ -245,6 +247,7 @@ int cmd_campaign_status(AppContext& ctx, const std::string& key, bool json, std:
     j["posts"].push_back({{"id", p.id}, {"channel", p.channel}, {"status", p.status},
                           {"provider_post_id", p.provider_post_id}});
   }
+  j["panel_review"] = panel_review_ordered_json(ctx, key);
   out << core::json_text(j) << "\n";
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/followup_config_loader.h"
 #include "channels/connector_factory.h"
 #include "channels/email_connector.h"
 #include "app/plain_language_config.h"
@@ -274,6 +275,9 @@ core::Result<AppConfig> load_config(const std::string& path) {
       if (c["sla_working_days"]) e.case_sla_working_days = c["sla_working_days"].as<int>();
       if (c["hub_sla_working_days"]) e.hub_sla_working_days = c["hub_sla_working_days"].as<int>();
       if (c["national_fallback"]) e.national_fallback = c["national_fallback"].as<std::string>();
+    }
+    if (auto f = root["followup"]) {
+      if (auto st = load_followup_config(f, path, e.followup); !st) return st.error();
     }
     if (auto st = load_plain_language(root["plain_language"], path, e.plain_language); !st) return st.error();
     if (auto chans = root["channels"]) {

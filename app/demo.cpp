@@ -6,6 +6,7 @@
 #include <random>
 
 #include "app/commands.h"
+#include "app/demo_followups.h"
 #include "services/contact_import.h"
 #include "app/reference_data.h"
 #include "services/campaign_desk.h"
@@ -156,6 +157,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
   out << "; owned by the national fallback: " << case_store.for_owner(ctx.config.engine.national_fallback).size()
       << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   demo_error_reports(ctx, out);
+  demo_followups(ctx, clock, sandbox, inbound, out);
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
       << " sandbox list --as amira.coordinator` shows the messages and the page post, `posts list` the post's id.\n";
   checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);

@@ -29,6 +29,7 @@
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
 #include "engine/escalation_notifier.h"
+#include "engine/followup_job.h"
 #include "net/http_server.h"
 #include "net/metrics.h"
 #include "engine/engine_config.h"
@@ -297,6 +298,10 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
   escalator.start(ioc);
+  // "Did it help?": one question per closed (or stalled) case, counted in the frequency cap.
+  engine::FollowupJob followups(*ctx.db, *ctx.clock, config, channels->senders());
+  followups.set_on_sent([&dispatcher](std::int64_t contact, core::TimePoint at) { dispatcher.note_send(contact, at); });
+  followups.start(ioc);
   if (mailbox) mailbox->start();
   checkpointer->start(ioc);
 
@@ -306,6 +311,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
     escalator.stop();
+    followups.stop();
     if (notifier) notifier->stop();
     checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.

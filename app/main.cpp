@@ -8,6 +8,7 @@
 
 #include "app/app_context.h"
 #include "app/commands.h"
+#include "app/followup_commands.h"
 #include "app/log_setup.h"
 
 int main(int argc, char** argv) {
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
   status->add_option("KEY", key)->required();
   status->add_flag("--json", json);
   on(status, [&] { return app::cmd_campaign_status(ctx, key, json, out); });
+
+  app::add_followup_commands(cli, *campaign, ctx, run, actor, out);  // app/followup_commands.h
 
   auto* messages = cli.add_subcommand("messages", "the outbox")->require_subcommand(1);
   std::string status_filter;

@@ -105,6 +105,9 @@ struct Campaign {
   std::string reply_number;     // where STOP replies go; may be empty for e-mail-only campaigns
   std::string consent_purpose;  // "outreach": a send on channel c needs consent "outreach:c"
   std::string asks_for;         // what a JA reply grants: "share", "peer-contact" or "" (nothing)
+  // A member of the parents' panel must review (comment on) the submitted version before an
+  // approver may approve it (services/campaign_desk.h).
+  bool review_by_parent_panel = false;
   Audience audience;
   SendWindow send_window;
   std::vector<Step> steps;

@@ -275,8 +275,8 @@ void read_templates(Reader& r, const YAML::Node& n, Campaign& c) {
 
 void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   r.mapping(root, "",
-            {"campaign", "name", "sender", "reply_number", "consent_purpose", "asks_for", "audience",
-             "send_window", "steps", "posts", "partials", "templates"},
+            {"campaign", "name", "sender", "reply_number", "consent_purpose", "asks_for", "review_by_parent_panel",
+             "audience", "send_window", "steps", "posts", "partials", "templates"},
             {"campaign", "name", "sender", "consent_purpose", "audience", "steps", "templates"});
   r.text(root, "campaign", "", c.key);
   r.text(root, "name", "", c.name);
@@ -284,6 +284,10 @@ void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   r.text(root, "reply_number", "", c.reply_number);
   r.text(root, "consent_purpose", "", c.consent_purpose);
   r.text(root, "asks_for", "", c.asks_for);
+  if (auto v = r.scalar(root["review_by_parent_panel"], "review_by_parent_panel")) {
+    if (*v == "true") c.review_by_parent_panel = true;
+    else if (*v != "false") r.error(root["review_by_parent_panel"], "review_by_parent_panel", "expected true or false, got '" + *v + "'");
+  }
   if (root["audience"]) read_audience(r, root["audience"], c.audience);
   if (root["send_window"]) read_send_window(r, root["send_window"], c.send_window);
   if (root["steps"]) read_steps(r, root["steps"], c.steps);

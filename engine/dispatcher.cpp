@@ -14,6 +14,7 @@
 #include "engine/policy/frequency_cap.h"
 #include "engine/intermediary_routing.h"
 #include "engine/message_composer.h"
+#include "engine/provider_opt_out.h"
 #include "net/metrics.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/send_window.h"
@@ -100,6 +101,8 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
 Dispatcher::~Dispatcher() = default;
 
 std::optional<core::TimePoint> Dispatcher::next_due() const { return outbox_.next_due(); }
+
+void Dispatcher::note_send(std::int64_t contact_id, core::TimePoint at) { impl_->cap.record(contact_id, at); }
 
 int Dispatcher::run_due(core::TimePoint now) {
   if (!claiming_) return 0;
@@ -375,23 +378,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           break;
         case channels::SendVerdict::opted_out: {
           br.record_success(at);  // the provider works; the person said no
-          storage::ConsentEvent ev;
-          ev.contact_id = a->m.contact_id;
-          ev.purpose = a->campaign->consent_purpose;
-          ev.channel = channel;
-          ev.action = storage::ConsentAction::withdraw;
-          ev.source = "provider_opt_out";
-          ev.collector = "engine";
-          ev.at = at;
-          ev.origin_form = r.reason;
-          if (auto rec = storage::ConsentLedger(db_).record(ev); !rec) spdlog::error("consent withdraw: {}", rec.error().what());
-          // The address stays suppressed even if it later turns up for someone else (or after erasure).
-          if (auto addr = core::Urn::trusted(to)) {
-            storage::SuppressionList suppressions(db_, config_.suppression_key);
-            if (auto st = suppressions.add({*addr}, "opted_out", at); !st) {
-              spdlog::error("suppress opted-out address of message {}: {}", a->m.id, st.error().what());
-            }
-          }
+          record_provider_opt_out(db_, config_.suppression_key, a->m.contact_id, a->campaign->consent_purpose, channel, to,
+                                  r.reason, at, "message " + std::to_string(a->m.id));
           o.status = MessageStatus::failed;
           o.reason = "opted out at provider: " + r.reason;
           ++stats_.failed;

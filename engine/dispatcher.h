@@ -88,6 +88,8 @@ class Dispatcher {
   void stop_claiming() { claiming_ = false; }
   bool claiming() const { return claiming_; }
   const DispatchStats& stats() const { return stats_; }
+  // Counts a message sent outside the outbox (a follow-up) against the contact's frequency cap.
+  void note_send(std::int64_t contact_id, core::TimePoint at);
 
  private:
   struct Impl;

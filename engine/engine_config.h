@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/urn.h"
 #include "engine/keywords.h"
+#include "engine/followup_config.h"
 #include "engine/policy/circuit_breaker.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/token_bucket.h"
@@ -102,6 +103,7 @@ struct EngineConfig {
   std::vector<IntermediaryConfig> intermediaries;
   DigestPolicy digest;
   std::optional<channels::EmailSettings> digest_smtp;
+  FollowupConfig followup;  // "did it help?" (engine/followup_job.h)
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.

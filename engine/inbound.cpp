@@ -10,6 +10,8 @@
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
 #include "engine/error_intake.h"
+#include "engine/followup_answers.h"
+#include "engine/followup_message.h"
 #include "engine/message_composer.h"
 #include "engine/sender.h"
 #include "net/metrics.h"
@@ -180,6 +182,10 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
           auto m = storage::MunicipalityStore(db_).get(contact->municipality);
           const std::string town = m ? m->name : contact->municipality;
           reply = config_.keywords.reply(Keyword::yes, contact->language, town);
+          if (auto c = storage::CaseStore(db_).get(*case_id); c && !c->handler_name.empty()) {
+            reply += " " + handler_sentence(contact->language == "nl" || contact->language.empty() ? "nl" : "en", town,
+                                            c->handler_name);
+          }
         }
         break;
       }
@@ -193,8 +199,17 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
         reply = config_.keywords.reply(Keyword::error, contact->language);
         break;
       }
-      case Keyword::no:
-      case Keyword::none: break;
+      case Keyword::no: break;
+      case Keyword::none: {
+        // Not a keyword: perhaps the answer to a follow-up (engine/followup_answers.h).
+        auto answer = answer_followup(db_, config_, *contact, message.text, at);
+        if (!answer) return answer.error();
+        if (*answer) {
+          result.followup_id = (*answer)->followup_id;
+          reply = (*answer)->reply;
+        }
+        break;
+      }
     }
     return {};
   });

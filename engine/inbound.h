@@ -57,6 +57,7 @@ struct InboundResult {
   std::string consent_change;  // "withdrew outreach", "granted share:GM0599", or empty
   std::optional<std::int64_t> case_id;
   std::optional<std::int64_t> error_report_id;  // FOUT / ERROR: the open report about the person
+  std::optional<std::int64_t> followup_id;  // the follow-up this reply answered (engine/followup_answers.h)
   std::string reply_text;  // the confirmation or information sent back, if any
 };
 

@@ -18,6 +18,7 @@
 #include "storage/post_store.h"
 #include "storage/suppression_list.h"
 #include "services/audit_trail.h"
+#include "services/panel_reviews.h"
 #include "services/plain_language_check.h"
 
 namespace outreach::services {
@@ -213,6 +214,7 @@ core::Status CampaignDesk::approve(const Actor& actor, const std::string& key) {
   if (auto st = require_kind(actor, {PrincipalKind::approver, PrincipalKind::parent_panel}, "approve campaigns"); !st) {
     return st;
   }
+  if (auto st = require_panel_review(db_, actor, key); !st) return st;  // services/panel_reviews.h
   return transition(actor, key, "approved");
 }
 core::Status CampaignDesk::reject(const Actor& actor, const std::string& key, const std::string& reason) {

@@ -2,6 +2,7 @@
 
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
+#include "services/followups.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 
@@ -114,6 +115,9 @@ core::Result<storage::Case> ResponseLists::set_case_status(const Actor& actor, s
   }
   auto st = db_.transaction([&]() -> core::Status {
     if (auto s = store.set_status(case_id, status, actor.name, clock_.now(), note); !s) return s;
+    if (status == "closed") {  // one "did it help?" question per case (services/followups.h)
+      if (auto s = schedule_followup_on_close(db_, config_, *c, clock_.now()); !s) return s;
+    }
     return AuditTrail(db_, clock_).record(actor, "cases." + status, "case:" + std::to_string(case_id), kPurpose);
   });
   if (!st) return st.error();

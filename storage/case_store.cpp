@@ -12,7 +12,7 @@ int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t));
 
 constexpr const char* kSelect =
     "SELECT id, contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, opened_at, sla_due_at, "
-    "acknowledged_at, closed_at FROM cases";
+    "acknowledged_at, closed_at, coalesce(handler_name, '') FROM cases";
 
 Case read_case(SQLite::Statement& st) {
   Case c;
@@ -27,6 +27,7 @@ Case read_case(SQLite::Statement& st) {
   if (auto v = optional_int64(st.getColumn(8))) c.sla_due_at = core::from_millis(*v);
   if (auto v = optional_int64(st.getColumn(9))) c.acknowledged_at = core::from_millis(*v);
   if (auto v = optional_int64(st.getColumn(10))) c.closed_at = core::from_millis(*v);
+  c.handler_name = st.getColumn(11).getString();
   return c;
 }
 
@@ -182,6 +183,59 @@ core::Status CaseStore::escalate(std::int64_t id, const std::string& status, con
     add_event(db_.sql(), id, now, "system", status, owner_code, reason);
     return {};
   });
+}
+
+core::Status CaseStore::set_handler(std::int64_t id, const std::string& handler_name, const std::string& actor,
+                                    core::TimePoint now) {
+  return db_.transaction([&]() -> core::Status {
+    auto c = get(id);
+    if (!c) return c.error();
+    SQLite::Statement up(db_.sql(), "UPDATE cases SET handler_name = ?, updated_at = ? WHERE id = ?");
+    bind_text_or_null(up, 1, handler_name);
+    up.bind(2, ms(now));
+    up.bind(3, static_cast<int64_t>(id));
+    up.exec();
+    // The event says that the handler changed, not who: the name stays in one place.
+    add_event(db_.sql(), id, now, actor, c->status, c->owner_code, handler_name.empty() ? "handler cleared" : "handler named");
+    return {};
+  });
+}
+
+core::Result<std::int64_t> CaseStore::reopen(std::int64_t id, core::TimePoint sla_due, const std::string& actor,
+                                             core::TimePoint now, const std::string& note) {
+  std::int64_t open_id = id;
+  auto st = db_.transaction([&]() -> core::Status {
+    auto c = get(id);
+    if (!c) return c.error();
+    if (c->status == "open" && c->owner_kind == "municipality") {
+      add_event(db_.sql(), id, now, actor, "open", c->owner_code, note);
+      return {};
+    }
+    SQLite::Statement other(db_.sql(),
+                            "SELECT id, owner_code FROM cases WHERE contact_id = ? AND municipality_code = ? "
+                            "AND status <> 'closed' AND id <> ?");
+    other.bind(1, static_cast<int64_t>(c->contact_id));
+    other.bind(2, c->municipality);
+    other.bind(3, static_cast<int64_t>(id));
+    if (c->status == "closed" && other.executeStep()) {
+      open_id = other.getColumn(0).getInt64();
+      add_event(db_.sql(), open_id, now, actor, "open", other.getColumn(1).getString(), note);
+      return {};
+    }
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
+                         "sla_due_at = ?, acknowledged_at = NULL, closed_at = NULL, owner_notified_at = ?, "
+                         "updated_at = ? WHERE id = ?");
+    up.bind(1, ms(sla_due));
+    up.bind(2, ms(now));
+    up.bind(3, ms(now));
+    up.bind(4, static_cast<int64_t>(id));
+    up.exec();
+    add_event(db_.sql(), id, now, actor, "open", c->municipality, note);
+    return {};
+  });
+  if (!st) return st.error();
+  return open_id;
 }
 
 std::vector<Case> CaseStore::for_owner(const std::string& owner_code) const {

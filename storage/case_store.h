@@ -31,6 +31,7 @@ struct Case {
   std::optional<core::TimePoint> sla_due_at;
   std::optional<core::TimePoint> acknowledged_at;
   std::optional<core::TimePoint> closed_at;
+  std::string handler_name;  // the named person at the municipality ("a face"); empty when none
 };
 
 struct CaseEvent {
@@ -68,6 +69,15 @@ class CaseStore {
   core::Status escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
                         const std::string& owner_code, std::optional<core::TimePoint> sla_due, core::TimePoint now,
                         const std::string& reason);
+  // Names the person handling the case (empty clears it), with a case event. Any state.
+  core::Status set_handler(std::int64_t id, const std::string& handler_name, const std::string& actor,
+                           core::TimePoint now);
+  // Back to `open` for the case's own municipality (a low follow-up score or a complaint), with a
+  // new SLA; the owner counts as told (the caller queues its own notice). When the person has
+  // another case open for that municipality meanwhile, that one stays and gets the event instead.
+  // Returns the id of the case that is open now.
+  core::Result<std::int64_t> reopen(std::int64_t id, core::TimePoint sla_due, const std::string& actor,
+                                    core::TimePoint now, const std::string& note);
   std::vector<Case> for_owner(const std::string& owner_code) const;
   std::vector<Case> for_contact(std::int64_t contact_id) const;
   std::vector<CaseEvent> history(std::int64_t id) const;

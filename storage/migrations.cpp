@@ -389,6 +389,33 @@ CREATE INDEX error_reports_municipality ON error_reports(municipality_code, open
 
 ALTER TABLE cases ADD COLUMN handler_name TEXT;
 )sql",
+      // 9: follow-ups on the wire and the parent panel's reviews (issue 12 parts 1 and 5):
+      //  - followups.delivery: NULL while waiting or done; 'sending' while a send is in flight (with
+      //    lease_until, committed before the request leaves); 'unknown' when the send may have
+      //    reached the person and no answer says so: never resent by the engine (as the outbox).
+      //    status stays 'pending' meanwhile, so `sent` counts only sends the provider accepted;
+      //  - followups.reopened_at: when a low score or a complaint reopened the case;
+      //  - campaign_reviews: a parent-panel member's comments on one campaign version, with the hash
+      //    of the text reviewed (a draft edited after a rejection keeps its number, not its review).
+      R"sql(
+ALTER TABLE followups ADD COLUMN delivery TEXT CHECK (delivery IN ('sending', 'unknown'));
+ALTER TABLE followups ADD COLUMN lease_until INTEGER;
+ALTER TABLE followups ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE followups ADD COLUMN delivery_reason TEXT;
+ALTER TABLE followups ADD COLUMN reopened_at INTEGER;
+CREATE INDEX followups_contact ON followups(contact_id, status);
+
+CREATE TABLE campaign_reviews(
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+  version INTEGER NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  reviewer TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX campaign_reviews_version ON campaign_reviews(campaign_id, version, id);
+)sql",
   };
   return kMigrations;
 }

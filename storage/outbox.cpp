@@ -475,7 +475,9 @@ std::map<std::string, std::int64_t> Outbox::count_by_status() const {
 
 void Outbox::for_each_send_since(core::TimePoint since,
                                  const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
-  SQLite::Statement st(db_.sql(), "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ? ORDER BY sent_at");
+  // Follow-ups (storage/followup_store.h) count against the same per-person cap.
+  SQLite::Statement st(db_.sql(), "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ?1 "
+                                  "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
   st.bind(1, ms(since));
   while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
 }

@@ -176,7 +176,8 @@ class Outbox {
   std::int64_t count(std::int64_t campaign_id) const;
   // Rows per status over every campaign ("queued" -> 120, ...); statuses with no rows are absent.
   std::map<std::string, std::int64_t> count_by_status() const;
-  // (contact, sent_at) of every send since `since`: seeds the per-contact frequency cap.
+  // (contact, sent_at) of every send since `since`, follow-ups included: seeds the per-contact
+  // frequency cap.
   void for_each_send_since(core::TimePoint since,
                            const std::function<void(std::int64_t, core::TimePoint)>& fn) const;
 

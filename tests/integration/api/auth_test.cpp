@@ -54,6 +54,11 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/error-reports", {"coord", "vol1", "inter", "gm0599", "rijnmond", "national"}},
       {"GET", "/v1/error-reports", {"coord"}},
       {"POST", "/v1/error-reports/999/resolve", {"coord"}},
+      {"GET", "/v1/cases/999/followups", M},
+      {"GET", "/v1/municipalities/GM0599/followups", M},
+      {"POST", "/v1/cases/999/handler", M},
+      {"GET", "/v1/campaigns/nope/reviews", {"coord", "approver", "ops"}},
+      {"POST", "/v1/campaigns/nope/reviews", {}},  // parent_panel only
   };
   // Every bearer route of the router is in the table.
   std::set<std::string> patterns;
