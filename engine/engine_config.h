@@ -15,6 +15,7 @@
 #include "engine/policy/circuit_breaker.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/token_bucket.h"
+#include "engine/safety_net_config.h"
 
 namespace outreach::engine {
 
@@ -96,6 +97,8 @@ struct EngineConfig {
   std::vector<IntermediaryConfig> intermediaries;
   DigestPolicy digest;
   std::optional<channels::EmailSettings> digest_smtp;
+  ScorecardConfig scorecards;  // issue 12: small-count suppression
+  SafetyNetConfig safety_net;  // issue 12: rules per region, delegations (engine/safety_net.h)
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.
