@@ -223,9 +223,12 @@ TEST_F(ScorecardsTest, SmallCountsAreShownAsLessThanTheThreshold) {
   const ScorecardRow& r = s.rows[0];
   EXPECT_EQ(s.small_count_threshold, 5);
   EXPECT_FALSE(r.at(Figure::people_known).suppressed);
-  EXPECT_FALSE(r.at(Figure::followups_sent).suppressed);
-  // Rotterdam's 7 cases are hidden too: the region shows 8, and 8 - 7 would be Schiedam's one case.
+  EXPECT_FALSE(r.at(Figure::people_answered).suppressed);
+  EXPECT_FALSE(r.at(Figure::people_asked_for_help).suppressed);
+  // Rotterdam's 7 cases are hidden too: the region shows 8, Vlaardingen 0, and 8 - 7 would be
+  // Schiedam's one case (the same for its 10 follow-ups beside Schiedam's 2).
   EXPECT_TRUE(r.at(Figure::cases_opened).suppressed);
+  EXPECT_TRUE(r.at(Figure::followups_sent).suppressed);
   for (Figure f : {Figure::cases_routed, Figure::cases_in_contact, Figure::sla_breaches, Figure::escalations,
                    Figure::score_1, Figure::score_3, Figure::error_reports_opened, Figure::error_reports_past_sla})
     EXPECT_TRUE(r.at(f).suppressed) << figure_name(f);
