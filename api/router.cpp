@@ -351,6 +351,7 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   add_intermediary_routes(*router);
   add_coordinator_routes(*router);
   add_unsubscribe_routes(*router);
+  add_scorecard_routes(*router);
   return router;
 }
 

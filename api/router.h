@@ -123,5 +123,6 @@ void add_volunteer_routes(Router& router);
 void add_intermediary_routes(Router& router);
 void add_coordinator_routes(Router& router);
 void add_unsubscribe_routes(Router& router);
+void add_scorecard_routes(Router& router);  // scorecards and the safety net (issue 12)
 
 }  // namespace outreach::api

@@ -13,6 +13,7 @@
 #include "channels/connector_factory.h"
 #include "channels/email_connector.h"
 #include "channels/webhook_connector.h"
+#include "app/safety_net_config.h"
 
 namespace outreach::app {
 
@@ -342,6 +343,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
         e.owner_notifications[code] = std::move(n);
       }
     }
+    if (auto st = parse_scorecard_and_safety_net(root, path, e); !st) return st.error();
   } catch (const YAML::Exception& ex) {
     return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));
   }

@@ -26,6 +26,7 @@
 #include "engine/digest_recovery.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
+#include "engine/safety_net.h"
 #include "engine/escalation_notifier.h"
 #include "net/http_server.h"
 #include "net/metrics.h"
@@ -312,6 +313,8 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
   escalator.start(ioc);
+  engine::SafetyNet safety_net(*ctx.db, *ctx.clock, config);  // issue 12: flags, routes, delegations
+  safety_net.start(ioc);
   if (mailbox) mailbox->start();
   checkpointer->start(ioc);
 
@@ -321,6 +324,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
     escalator.stop();
+    safety_net.stop();
     if (notifier) notifier->stop();
     checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.

@@ -112,6 +112,20 @@ std::optional<double> percentile_hours(std::vector<std::int64_t> v, double p) {
   return one_decimal_hours(static_cast<double>(v[rank - 1]));
 }
 
+core::Status parse_scorecard_period(const std::string& from, const std::string& to, core::TimePoint now,
+                                    ScorecardRequest& request) {
+  const char* kExpected = "expected an ISO date (YYYY-MM-DD) or UTC time (YYYY-MM-DDTHH:MM:SSZ)";
+  request.to = now;
+  if (!to.empty()) {
+    if (!core::parse_utc(to, request.to)) return core::Error::invalid(kExpected, "to");
+    if (to.size() == 10) request.to += std::chrono::hours(24);
+  }
+  request.from = request.to - std::chrono::hours(24 * 30);
+  if (!from.empty() && !core::parse_utc(from, request.from)) return core::Error::invalid(kExpected, "from");
+  if (request.from >= request.to) return core::Error::invalid("the period must end after it starts", "to");
+  return {};
+}
+
 Scorecards::Scorecards(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
                        PendingAudit* pending)
     : db_(db), clock_(clock), config_(config), pending_(pending) {}

@@ -79,6 +79,11 @@ struct ScorecardRequest {
   core::TimePoint to{};
 };
 
+// The period both clients accept: ISO dates or UTC times; a date-only `to` includes that whole
+// day; `to` defaults to `now`, `from` to 30 days before `to`. Errors name the field.
+core::Status parse_scorecard_period(const std::string& from, const std::string& to, core::TimePoint now,
+                                    ScorecardRequest& request);
+
 // `db`, `clock` and `config` must outlive the service. On a reader connection pass `pending`
 // (services/audit_trail.h).
 class Scorecards {
