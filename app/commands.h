@@ -71,6 +71,8 @@ struct ServeOptions {
 };
 int cmd_serve(AppContext& ctx, const ServeOptions& options, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+// The demo's scorecard table and safety-net flag (app/demo_scorecards.cpp).
+void demo_scorecards_and_safety_net(AppContext& ctx, core::TimePoint start, std::ostream& out);
 
 // The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command
 // writes when it ends (when the log's head moved; a failure is printed, not thrown).
