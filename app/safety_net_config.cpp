@@ -45,6 +45,26 @@ core::Status duration(const YAML::Node& n, const std::string& field, const Where
   return {};
 }
 
+// n[key], when present, into `out`; at least `min`.
+core::Status whole_number(const YAML::Node& n, const char* key, int min, const std::string& field, const Where& where,
+                          int& out) {
+  if (!n[key]) return {};
+  out = n[key].as<int>();
+  if (out < min)
+    return core::Error::invalid(min == 0 ? "expected 0 (off) or more" : "expected at least " + std::to_string(min),
+                                where(n[key], field + "." + key));
+  return {};
+}
+
+// n["route_to"], when present, into `out`.
+core::Status route_field(const YAML::Node& n, const std::string& field, const Where& where, engine::RouteTo& out) {
+  if (!n["route_to"]) return {};
+  auto rt = route_to(n["route_to"], field + ".route_to", where);
+  if (!rt) return rt.error();
+  out = *rt;
+  return {};
+}
+
 // Overrides the fields `n` names in `rules` (which start as the defaults).
 core::Status rules_block(const YAML::Node& n, const std::string& field, const Where& where, engine::SafetyNetRules& rules) {
   if (auto st = known_keys(n, {"unacknowledged_past_sla", "no_active_outreach"}, field, where); !st) return st;
@@ -57,24 +77,14 @@ core::Status rules_block(const YAML::Node& n, const std::string& field, const Wh
     if (u["window"]) {
       if (auto st = duration(u["window"], f + ".window", where, r.window); !st) return st;
     }
-    if (u["min_count"]) {
-      r.min_count = u["min_count"].as<int>();
-      if (r.min_count < 0) return core::Error::invalid("expected 0 (off) or more", where(u["min_count"], f + ".min_count"));
-    }
+    if (auto st = whole_number(u, "min_count", 0, f, where, r.min_count); !st) return st;
     if (u["min_share"]) {
       r.min_share = u["min_share"].as<double>();
       if (!(r.min_share > 0 && r.min_share <= 1))
         return core::Error::invalid("expected a share in (0, 1]", where(u["min_share"], f + ".min_share"));
     }
-    if (u["min_due"]) {
-      r.min_due = u["min_due"].as<int>();
-      if (r.min_due < 1) return core::Error::invalid("expected at least 1", where(u["min_due"], f + ".min_due"));
-    }
-    if (u["route_to"]) {
-      auto rt = route_to(u["route_to"], f + ".route_to", where);
-      if (!rt) return rt.error();
-      r.route = *rt;
-    }
+    if (auto st = whole_number(u, "min_due", 1, f, where, r.min_due); !st) return st;
+    if (auto st = route_field(u, f, where, r.route); !st) return st;
   }
   if (auto o = n["no_active_outreach"]) {
     const std::string f = field + ".no_active_outreach";
@@ -84,15 +94,8 @@ core::Status rules_block(const YAML::Node& n, const std::string& field, const Wh
     if (o["quiet_for"]) {
       if (auto st = duration(o["quiet_for"], f + ".quiet_for", where, r.quiet_for); !st) return st;
     }
-    if (o["min_people"]) {
-      r.min_people = o["min_people"].as<int>();
-      if (r.min_people < 1) return core::Error::invalid("expected at least 1", where(o["min_people"], f + ".min_people"));
-    }
-    if (o["route_to"]) {
-      auto rt = route_to(o["route_to"], f + ".route_to", where);
-      if (!rt) return rt.error();
-      r.route = *rt;
-    }
+    if (auto st = whole_number(o, "min_people", 1, f, where, r.min_people); !st) return st;
+    if (auto st = route_field(o, f, where, r.route); !st) return st;
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "services/safety_net.h"
 
+#include <algorithm>
+
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
 #include "engine/safety_net.h"
