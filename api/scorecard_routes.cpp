@@ -15,8 +15,14 @@ using storage::PrincipalKind;
 
 namespace {
 
+// The kinds each service accepts at all (the services check the scope again, and alone decide it).
 const std::vector<PrincipalKind> kReaders = {PrincipalKind::municipality, PrincipalKind::regional_hub,
                                              PrincipalKind::national_fallback, PrincipalKind::coordinator};
+const std::vector<PrincipalKind> kFlagReaders = {PrincipalKind::regional_hub, PrincipalKind::national_fallback,
+                                                 PrincipalKind::coordinator};
+const std::vector<PrincipalKind> kTakeBack = {PrincipalKind::municipality, PrincipalKind::national_fallback,
+                                              PrincipalKind::coordinator};
+const std::vector<PrincipalKind> kDelegate = {PrincipalKind::municipality, PrincipalKind::coordinator};
 
 std::string query(const Request& r, const char* name) {
   auto it = r.query.find(name);
@@ -106,13 +112,13 @@ void add_scorecard_routes(Router& router) {
   ApiContext* ctx = &router.context();
   router.add({.method = "GET", .pattern = "/v1/scorecards", .kinds = kReaders,
               .handler = [ctx](Call& call) { return scorecards(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "GET", .pattern = "/v1/safety-net/flags", .kinds = kReaders,
+  router.add({.method = "GET", .pattern = "/v1/safety-net/flags", .kinds = kFlagReaders,
               .handler = [ctx](Call& call) { return flags(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "GET", .pattern = "/v1/safety-net/routes", .kinds = kReaders,
+  router.add({.method = "GET", .pattern = "/v1/safety-net/routes", .kinds = kFlagReaders,
               .handler = [ctx](Call& call) { return routes(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "POST", .pattern = "/v1/safety-net/municipalities/{code}/take-back", .kinds = kReaders,
+  router.add({.method = "POST", .pattern = "/v1/safety-net/municipalities/{code}/take-back", .kinds = kTakeBack,
               .handler = [ctx](Call& call) { return take_back(*ctx, call); }});
-  router.add({.method = "POST", .pattern = "/v1/safety-net/municipalities/{code}/delegate", .kinds = kReaders,
+  router.add({.method = "POST", .pattern = "/v1/safety-net/municipalities/{code}/delegate", .kinds = kDelegate,
               .handler = [ctx](Call& call) { return delegate(*ctx, call); }});
 }
 

@@ -51,6 +51,11 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/campaigns/nope/resume", {"coord", "ops"}},
       {"POST", "/v1/campaigns/nope/cancel", {"coord", "ops"}},
       {"DELETE", "/v1/contacts/999", {"coord"}},
+      {"GET", "/v1/scorecards?municipality=GM0599", {"gm0599", "rijnmond", "national", "coord"}},
+      {"GET", "/v1/safety-net/flags", {"rijnmond", "national", "coord"}},
+      {"GET", "/v1/safety-net/routes", {"rijnmond", "national", "coord"}},
+      {"POST", "/v1/safety-net/municipalities/GM0999/take-back", {"gm0599", "national", "coord"}},
+      {"POST", "/v1/safety-net/municipalities/GM0999/delegate", {"gm0599", "coord"}},
   };
   // Every bearer route of the router is in the table.
   std::set<std::string> patterns;
