@@ -8,6 +8,7 @@
 #include "api/route_util.h"
 #include "api/router.h"
 #include "core/csv_writer.h"
+#include "services/response_export.h"
 #include "core/json_text.h"
 #include "services/response_lists.h"
 #include "storage/case_store.h"
@@ -23,32 +24,6 @@ namespace {
 const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
                                                PrincipalKind::national_fallback};
 constexpr int kCsvPage = 500;
-constexpr core::CsvFormat kCsvFormat{.separator = ',', .bom = true};
-
-json response_json(const storage::SharedResponse& s) {
-  const auto& r = s.response;
-  json j = {{"id", r.id},
-            {"received_at", core::format_utc(r.received_at)},
-            {"channel", r.channel},
-            {"contact_id", r.contact_id ? json(*r.contact_id) : json(nullptr)},
-            {"name", s.name},
-            {"language", s.language},
-            {"phone", s.phone},
-            {"email", s.email},
-            {"text", r.text},
-            {"keyword", r.keyword},
-            {"case_id", s.case_id ? json(s.case_id) : json(nullptr)},
-            {"case_status", s.case_status}};
-  return j;
-}
-
-// One row of the CSV list; core::CsvWriter quotes and neutralises formulas.
-std::string csv_row(const core::CsvWriter& csv, const storage::SharedResponse& s) {
-  const auto& r = s.response;
-  return csv.row({std::to_string(r.id), core::format_utc(r.received_at), r.channel,
-                  r.contact_id ? std::to_string(*r.contact_id) : std::string(), s.name, s.language, s.phone, s.email,
-                  r.text, r.keyword, s.case_id ? std::to_string(s.case_id) : std::string(), s.case_status});
-}
 
 bool wants_csv(const Request& request, std::string& format_error) {
   auto it = request.query.find("format");
@@ -92,7 +67,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
     auto page = lists->page(actor, q);
     if (!page) return fail(page.error());
     json items = json::array();
-    for (const auto& s : page->rows) items.push_back(response_json(s));
+    for (const auto& s : page->rows) items.push_back(services::response_json(s));
     json body = {{"municipality", code},
                  {"items", std::move(items)},
                  {"next_after", page->more ? json(page->next_after) : json(nullptr)}};
@@ -111,11 +86,10 @@ Response list_responses(ApiContext& ctx, Call& call) {
   Response r;
   r.content_type = "text/csv; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".csv\"");
-  r.stream = [state, lists, actor, csv = core::CsvWriter(kCsvFormat)]() -> std::optional<std::string> {
+  r.stream = [state, lists, actor, csv = core::CsvWriter(services::kResponseCsv)]() -> std::optional<std::string> {
     if (state->stage == 0) {
       state->stage = 1;
-      return csv.start() + csv.row({"id", "received_at", "channel", "contact_id", "name", "language", "phone",
-                                    "email", "text", "keyword", "case_id", "case_status"});
+      return csv.start() + csv.row(services::response_columns());
     }
     if (state->stage == 2) return std::nullopt;
     int page = kCsvPage;
@@ -127,7 +101,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
       state->stage = 2;
       return std::nullopt;
     }
-    for (const auto& s : got->rows) chunk += csv_row(csv, s);
+    for (const auto& s : got->rows) chunk += csv.row(services::response_fields(s));
     state->q.after_id = got->next_after;
     const int rows = static_cast<int>(got->rows.size());
     if (state->remaining > 0) {

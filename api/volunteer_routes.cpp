@@ -165,6 +165,8 @@ Response contact_log(ApiContext& ctx, Call& call) {
   json out = {{"id", recorded->contact_log_id}, {"contact_id", contact_id},
               {"consent_events", recorded->consent_events}};
   if (recorded->case_id) out["case_id"] = *recorded->case_id;
+  // The volunteer must learn that the consent they collected was not recorded, and why.
+  if (!recorded->consent_refused.empty()) out["consent_refused"] = recorded->consent_refused;
   return json_response(core::json_text(out), 201);
 }
 

@@ -35,13 +35,6 @@ void print_report_lines(const std::vector<std::string>& lines, const char* prefi
 
 }  // namespace
 
-void require_actor(AppContext& ctx, const std::string& actor) {
-  if (actor.empty()) fail(core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
-  auto p = storage::PrincipalStore(*ctx.db).find(actor);
-  if (!p) fail(core::Error::forbidden("'" + actor + "' is not a known principal", "--as"));
-  if (p->revoked) fail(core::Error::forbidden("principal '" + actor + "' is revoked", "--as"));
-}
-
 int cmd_init(AppContext& ctx, std::ostream& out) {
   out << "database " << ctx.db_path << " ready (schema version " << ctx.db->schema_version() << ")\n";
   return 0;
@@ -54,11 +47,10 @@ int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, 
 }
 
 int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
+  const services::Actor who = ctx.actor(actor);
   auto text = read_file(file).take();
   services::ImportOptions opts;
   opts.file_name = file;
-  opts.collector = actor;
   const bool tty = isatty(STDERR_FILENO);
   if (tty) {
     opts.progress = [](std::size_t done, std::size_t total) {
@@ -72,10 +64,7 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
   }
   storage::SuppressionList suppressions(*ctx.db, ctx.secret->derive("suppression"));
   opts.suppressions = &suppressions;
-  auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
-  ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
-            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected, " +
-                std::to_string(report.suppressed.size()) + " suppressed");
+  auto report = services::import_contacts(who, *ctx.db, *ctx.clock, text, std::move(opts)).take();
   out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << ", suppressed "
       << report.suppressed.size() << " (file encoding " << report.encoding << ")\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";

@@ -15,9 +15,11 @@
 #include "api/context.h"
 #include "api/router.h"
 #include "core/csv_writer.h"
+#include "core/json_text.h"
 #include "core/log_context.h"
 #include "core/text_encoding.h"
 #include "services/campaign_desk.h"
+#include "services/response_export.h"
 #include "services/response_lists.h"
 #include "services/unsubscribe.h"
 #include "engine/audit_checkpointer.h"
@@ -83,11 +85,8 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
-  const core::CsvWriter csv({.separator = ',', .bom = true});
-  if (format == "csv") {
-    out << csv.start() << csv.row({"response_id", "received_at", "name", "language", "phone", "email", "channel",
-                                   "keyword", "text", "case_id", "case_status"});
-  }
+  const core::CsvWriter csv(services::kResponseCsv);
+  if (format == "csv") out << csv.start() << csv.row(services::response_columns());
   if (format == "json") out << "[";
   bool first = true;
   std::int64_t total = 0;
@@ -97,24 +96,9 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
       ++total;
       const auto& r = s.response;
       if (format == "csv") {
-        out << csv.row({std::to_string(r.id), core::format_utc(r.received_at), s.name, s.language, s.phone, s.email,
-                        r.channel, r.keyword, r.text, s.case_id ? std::to_string(s.case_id) : std::string(),
-                        s.case_status});
+        out << csv.row(services::response_fields(s));
       } else if (format == "json") {
-        auto j = [](const std::string& raw) {
-          const std::string v = core::repair_utf8(raw);
-          std::string o = "\"";
-          for (char c : v) {
-            if (c == '"' || c == '\\') o += '\\';
-            if (static_cast<unsigned char>(c) < 0x20) { o += "\\u00" + std::string(c < 16 ? "0" : "1") + "0123456789abcdef"[c & 15]; continue; }
-            o += c;
-          }
-          return o + "\"";
-        };
-        out << (first ? "" : ",") << "\n  {\"response_id\":" << r.id << ",\"received_at\":" << j(core::format_utc(r.received_at))
-            << ",\"name\":" << j(s.name) << ",\"language\":" << j(s.language) << ",\"phone\":" << j(s.phone)
-            << ",\"email\":" << j(s.email) << ",\"channel\":" << j(r.channel) << ",\"keyword\":" << j(r.keyword)
-            << ",\"text\":" << j(r.text) << ",\"case_id\":" << s.case_id << ",\"case_status\":" << j(s.case_status) << "}";
+        out << (first ? "" : ",") << "\n  " << core::json_text(services::response_json(s));
       } else {
         out << "  " << std::setw(4) << r.id << "  " << core::format_utc(r.received_at).substr(0, 16) << "  "
             << std::left << std::setw(24) << s.name << std::setw(4) << s.language << std::setw(14) << s.phone

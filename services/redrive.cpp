@@ -3,6 +3,7 @@
 #include "services/audit_trail.h"
 #include "storage/campaign_store.h"
 #include "storage/database.h"
+#include "storage/notice_queue.h"
 #include "storage/outbox.h"
 #include "storage/post_store.h"
 
@@ -55,6 +56,25 @@ core::Result<std::int64_t> Redrive::posts(const Actor& actor, const std::string&
     return AuditTrail(db_, clock_).record(actor, "posts.redrive", "campaign:" + campaign_key, "outreach",
                                           std::to_string(n) + " unknown page post(s) queued again" +
                                               (post_key.empty() ? "" : " (" + post_key + ")"));
+  });
+  if (!st) return st.error();
+  return n;
+}
+
+core::Result<std::int64_t> Redrive::notices(const Actor& actor, const std::vector<std::int64_t>& ids) {
+  if (auto st = require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::operator_}, "send notices again"); !st) {
+    return st.error();
+  }
+  if (ids.empty()) return core::Error::invalid("name the notices to send again by id", "redrive");
+  std::int64_t n = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    auto changed = storage::NoticeQueue(db_).redrive(ids, clock_.now());
+    if (!changed) return changed.error();
+    n = *changed;
+    std::string list;
+    for (auto id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+    return AuditTrail(db_, clock_).record(actor, "notices.redrive", "notices:" + list, "outreach",
+                                          std::to_string(n) + " notice(s) queued again");
   });
   if (!st) return st.error();
   return n;

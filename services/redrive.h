@@ -1,6 +1,6 @@
 #pragma once
-// Resending what is in doubt, on purpose. A message or page post whose send may have reached the
-// provider is `unknown` and the engine never retries it (README "Delivery guarantees"); a
+// Resending what is in doubt, on purpose. A message, page post or notice whose send may have reached
+// its receiver is `unknown` and the engine never retries it (README "Delivery guarantees"); a
 // coordinator or operator who has checked decides to send it again. The change and its audit
 // record commit together.
 // `db` and `clock` must outlive the desk.
@@ -36,6 +36,9 @@ class Redrive {
                                         const std::vector<std::int64_t>& ids);
   // The unknown page posts of a campaign, or only `post_key` of it. Returns how many.
   core::Result<std::int64_t> posts(const Actor& actor, const std::string& campaign_key, const std::string& post_key);
+  // Case and escalation notices that are `unknown` (in flight at a crash, the receiver cannot
+  // dedupe) or `failed`, by id, after the operator checked with the receiver. Returns how many.
+  core::Result<std::int64_t> notices(const Actor& actor, const std::vector<std::int64_t>& ids);
 
  private:
   storage::Database& db_;

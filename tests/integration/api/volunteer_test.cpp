@@ -2,6 +2,7 @@
 // that they only touch people assigned to them.
 
 #include "storage/contact_log_store.h"
+#include "storage/suppression_list.h"
 #include "tests/integration/api/api_fixture.h"
 
 namespace outreach::test {
@@ -60,6 +61,7 @@ TEST_F(VolunteerTest, LogForAssignedPersonRecordsConsentAsVolunteer) {
   Reply r = post("/v1/contact-logs", "vol1", log_for(alice_));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.j()["consent_events"].size(), 2u);
+  EXPECT_FALSE(r.j().contains("consent_refused")) << r.body;
   storage::ConsentLedger ledger(*db_);
   EXPECT_TRUE(ledger.has_consent(alice_, "share:GM0599", "sms"));
   auto history = ledger.history(alice_);
@@ -78,6 +80,20 @@ TEST_F(VolunteerTest, LogForAssignedPersonRecordsConsentAsVolunteer) {
   ASSERT_EQ(list.j()["items"].size(), 1u) << list.body;
   EXPECT_EQ(list.j()["items"][0]["name"], "Alice Rotterdam");
   EXPECT_EQ(list.j()["items"][0]["channel"], "volunteer");
+}
+
+TEST_F(VolunteerTest, ConsentFromAPersonWhoOptedOutIsNotRecordedAndTheVolunteerIsToldWhy) {
+  assign("vol1", {{"count", 1}, {"municipality", "GM0599"}});
+  // Alice's number went onto the suppression list after she was assigned (a STOP elsewhere).
+  storage::SuppressionList(*db_, config_.suppression_key)
+      .add({core::Urn::phone("+31612340001").take()}, "opted_out", clock_.now())
+      .take();
+  const auto before = count("consent_events");
+  Reply r = post("/v1/contact-logs", "vol1", log_for(alice_));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.j()["consent_events"].size(), 0u);
+  EXPECT_EQ(r.j()["consent_refused"], "suppressed") << r.body;
+  EXPECT_EQ(count("consent_events"), before) << "only the person can undo a STOP";
 }
 
 TEST_F(VolunteerTest, LogForPersonNotAssignedIs403AndNothingWritten) {

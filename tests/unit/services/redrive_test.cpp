@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/notice_queue.h"
 #include "tests/support/actors.h"
 #include "tests/support/engine_fixture.h"
 
@@ -51,6 +52,35 @@ TEST_F(RedriveTest, NothingNamedIsRefusedAndAnUnknownCampaignIsNotFound) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, core::ErrorCode::not_found);
   EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE status = 'unknown'"), 2);
+}
+
+TEST_F(RedriveTest, ANoticeInDoubtIsSentAgainOnlyByAnAuditedDecision) {
+  storage::NoticeQueue q(*db);
+  storage::Notice n;
+  n.delivery_id = "case-1-opened";
+  n.case_id = 1;
+  n.event = "case.opened";
+  n.owner = "GM0599";
+  n.payload = "{}";
+  n.receiver_dedupes = false;
+  n.due_at = clock.now();
+  ASSERT_TRUE(q.enqueue(n, clock.now()));
+  const auto id = q.get("case-1-opened").take().id;
+  ASSERT_TRUE(q.mark_sending(id, clock.now()).take());
+  ASSERT_EQ(q.recover(clock.now()).take().unknown, 1);
+
+  auto refused = redrive().notices(actor_as("gm", storage::PrincipalKind::municipality, "GM0599"), {id});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::forbidden);
+  EXPECT_EQ(q.get("case-1-opened").take().status, storage::NoticeStatus::unknown);
+
+  auto r = redrive().notices(test::actor("amira"), {id});
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(*r, 1);
+  EXPECT_EQ(q.get("case-1-opened").take().status, storage::NoticeStatus::pending);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log WHERE action = 'notices.redrive' AND actor = 'amira' AND subject = 'notices:" +
+                    std::to_string(id) + "'"),
+            1);
 }
 
 }  // namespace
