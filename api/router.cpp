@@ -353,6 +353,7 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   add_unsubscribe_routes(*router);
   add_error_report_routes(*router);
   add_followup_routes(*router);
+  add_scorecard_routes(*router);
   return router;
 }
 

@@ -125,5 +125,6 @@ void add_coordinator_routes(Router& router);
 void add_unsubscribe_routes(Router& router);
 void add_error_report_routes(Router& router);
 void add_followup_routes(Router& router);  // api/followup_routes.cpp
+void add_scorecard_routes(Router& router);  // scorecards and the safety net (issue 12)
 
 }  // namespace outreach::api

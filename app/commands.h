@@ -88,6 +88,8 @@ int cmd_errors_resolve(AppContext& ctx, std::int64_t id, const std::string& reso
 void demo_error_reports(AppContext& ctx, std::ostream& out);
 // `errors report|list|resolve` (app/error_commands.cpp): registers the subcommands; the chosen one sets `run`.
 void add_error_commands(CLI::App& cli, AppContext& ctx, std::function<int()>& run, std::ostream& out);
+// The demo's scorecard table and safety-net flag (app/demo_scorecards.cpp).
+void demo_scorecards_and_safety_net(AppContext& ctx, core::TimePoint start, std::ostream& out);
 
 // The configured audit checkpointer (app/audit_commands.cpp), and the checkpoint an engine command
 // writes when it ends (when the log's head moved; a failure is printed, not thrown).

@@ -15,6 +15,7 @@
 #include "channels/email_connector.h"
 #include "app/plain_language_config.h"
 #include "channels/webhook_connector.h"
+#include "app/safety_net_config.h"
 
 namespace outreach::app {
 
@@ -385,6 +386,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
       }
     }
     if (auto st = load_listening_back(root, path, e); !st) return st.error();
+    if (auto st = parse_scorecard_and_safety_net(root, path, e); !st) return st.error();
   } catch (const YAML::Exception& ex) {
     return core::Error::invalid(ex.msg, path + ":" + std::to_string(ex.mark.line + 1));
   }

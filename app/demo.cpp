@@ -158,6 +158,7 @@ int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out) {
       << " (SLA " << ctx.config.engine.case_sla_working_days << " working days, then the hub, then the fallback)\n";
   demo_error_reports(ctx, out);
   demo_followups(ctx, clock, sandbox, inbound, out);
+  demo_scorecards_and_safety_net(ctx, start, out);  // issue 12: scorecards, the safety net
   out << "\nEverything above went to the sandbox outbox: `outreach --db " << ctx.db_path
       << " sandbox list --as amira.coordinator` shows the messages and the page post, `posts list` the post's id.\n";
   checkpoint_audit_log(ctx, *make_audit_checkpointer(ctx), out);

@@ -28,6 +28,7 @@
 #include "engine/digest_recovery.h"
 #include "engine/dispatcher.h"
 #include "engine/escalation.h"
+#include "engine/safety_net.h"
 #include "engine/escalation_notifier.h"
 #include "engine/followup_job.h"
 #include "net/http_server.h"
@@ -302,6 +303,8 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   engine::FollowupJob followups(*ctx.db, *ctx.clock, config, channels->senders());
   followups.set_on_sent([&dispatcher](std::int64_t contact, core::TimePoint at) { dispatcher.note_send(contact, at); });
   followups.start(ioc);
+  engine::SafetyNet safety_net(*ctx.db, *ctx.clock, config);  // issue 12: flags, routes, delegations
+  safety_net.start(ioc);
   if (mailbox) mailbox->start();
   checkpointer->start(ioc);
 
@@ -312,6 +315,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     server.stop();
     escalator.stop();
     followups.stop();
+    safety_net.stop();
     if (notifier) notifier->stop();
     checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.

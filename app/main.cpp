@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/followup_commands.h"
 #include "app/log_setup.h"
+#include "app/scorecard_commands.h"
 
 int main(int argc, char** argv) {
   using namespace outreach;
@@ -166,6 +167,8 @@ int main(int argc, char** argv) {
   exp->add_option("--format", format, "csv, json or table")->capture_default_str();
   with_actor(exp);
   on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, out); });
+
+  app::add_scorecard_commands(cli, ctx, run, out);  // scorecard, safety-net (issue 12)
 
   auto* principals = cli.add_subcommand("principals", "who may use the API")->require_subcommand(1);
   std::string name, kind, scope;

@@ -18,6 +18,7 @@
 #include "engine/policy/circuit_breaker.h"
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/token_bucket.h"
+#include "engine/safety_net_config.h"
 
 namespace outreach::engine {
 
@@ -104,6 +105,8 @@ struct EngineConfig {
   DigestPolicy digest;
   std::optional<channels::EmailSettings> digest_smtp;
   FollowupConfig followup;  // "did it help?" (engine/followup_job.h)
+  ScorecardConfig scorecards;  // issue 12: small-count suppression
+  SafetyNetConfig safety_net;  // issue 12: rules per region, delegations (engine/safety_net.h)
 };
 
 // {sms: tel, email: mailto, whatsapp: whatsapp, intermediary: intermediary}, all through the sandbox.

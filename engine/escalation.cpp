@@ -52,7 +52,8 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
     auto m = municipalities.get(c.municipality);
     std::string fallback = m.ok() && !m->fallback_owner.empty() ? m->fallback_owner : config_.national_fallback;
     std::string hub;
-    if (c.status == "open" && m.ok() && !m->region_code.empty()) {
+    // Only a case its municipality owned goes to the hub; one routed to the hub goes on to the fallback.
+    if (c.status == "open" && c.owner_kind == "municipality" && m.ok() && !m->region_code.empty()) {
       auto region = municipalities.region(m->region_code);
       if (region.ok() && !region->hub_code.empty() && region->hub_code != c.municipality) hub = region->hub_code;
     }

@@ -5,7 +5,8 @@
 //                                SLA (EngineConfig::hub_sla_working_days); straight to the fallback
 //                                when the municipality has no region or is the hub itself;
 //   escalated_hub, SLA passed -> escalated_fallback, owned by the municipality's fallback owner
-//                                (no further SLA).
+//                                (no further SLA); so does an open case that a route
+//                                (storage/case_routes.h) gave to the hub when it was opened.
 // Each move is one transaction with its audit record (actor "escalation", reason
 // no_municipal_action).
 // With a notifier set (set_notifier), each move is notified to the new owner inside the move's

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "storage/case_routes.h"
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -73,19 +74,27 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
       id = find.getColumn(0).getInt64();
       return {};
     }
+    // The one place a new case's owner is chosen: the municipality, unless its new cases are
+    // routed to its hub or the national fallback (storage/case_routes.h; no SLA at the fallback).
+    auto route = CaseRoutes(db_).active(municipality);
+    if (!route) return route.error();
+    const std::string owner_kind = *route ? (*route)->owner_kind : "municipality";
+    const std::string owner_code = *route ? (*route)->owner_code : municipality;
     SQLite::Statement ins(db_.sql(),
                           "INSERT INTO cases(contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, "
-                          "opened_at, sla_due_at, updated_at) VALUES(?, ?, ?, 'open', 'municipality', ?, ?, ?, ?)");
+                          "opened_at, sla_due_at, updated_at, routed_by) VALUES(?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)");
     ins.bind(1, static_cast<int64_t>(contact_id));
     ins.bind(2, municipality);
     bind_optional(ins, 3, campaign_id);
-    ins.bind(4, municipality);
-    ins.bind(5, ms(now));
-    ins.bind(6, ms(sla_due));
-    ins.bind(7, ms(now));
+    ins.bind(4, owner_kind);
+    ins.bind(5, owner_code);
+    ins.bind(6, ms(now));
+    if (owner_kind == "fallback") ins.bind(7); else ins.bind(7, ms(sla_due));
+    ins.bind(8, ms(now));
+    if (*route) ins.bind(9, (*route)->reason); else ins.bind(9);
     ins.exec();
     id = db_.sql().getLastInsertRowid();
-    add_event(db_.sql(), id, now, actor, "open", municipality, {});
+    add_event(db_.sql(), id, now, actor, "open", owner_code, *route ? "routed:" + (*route)->reason : std::string());
     return {};
   });
   if (!st) return st.error();

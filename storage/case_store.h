@@ -52,7 +52,9 @@ class CaseStore {
   // Cases per status ("open" -> 3, ...); statuses with no cases are absent.
   std::map<std::string, std::int64_t> count_by_status() const;
 
-  // Opens a case owned by the municipality, or returns the id of the one already open.
+  // Opens a case owned by the municipality, or by whoever its active route names (its hub, with
+  // `sla_due`, or the national fallback, without SLA: storage/case_routes.h), or returns the id of
+  // the one already open.
   core::Result<std::int64_t> open(std::int64_t contact_id, const std::string& municipality,
                                   std::optional<std::int64_t> campaign_id, core::TimePoint now,
                                   core::TimePoint sla_due, const std::string& actor);

@@ -416,6 +416,49 @@ CREATE TABLE campaign_reviews(
 );
 CREATE INDEX campaign_reviews_version ON campaign_reviews(campaign_id, version, id);
 )sql",
+      "-- 10: reserved for issue 12 (unused: keywords and error reports needed no schema of their own)",
+      // 11: the safety net (issue 12 part 3, engine/safety_net.h) and scorecard indexes:
+      //  - safety_flags: a rule that fired for a municipality, with its evidence (aggregate counts
+      //    only, no person); at most one open flag per (municipality, rule);
+      //  - case_routes: where a municipality's NEW cases go instead of to itself (its hub or the
+      //    national fallback), because a rule fired (safety_net) or it delegated (delegated); at
+      //    most one active route per municipality; lifted when the municipality takes its cases back;
+      //  - cases.routed_by: set when a case was opened for someone else by such a route;
+      //  - indexes for the scorecards (storage/scorecard_store.h) and case histories.
+      R"sql(
+CREATE TABLE safety_flags(
+  id INTEGER PRIMARY KEY,
+  municipality_code TEXT NOT NULL,
+  rule TEXT NOT NULL CHECK (rule IN ('unacknowledged_past_sla', 'no_active_outreach')),
+  status TEXT NOT NULL CHECK (status IN ('open', 'cleared')),
+  evidence TEXT NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('flag_only', 'route_hub', 'route_fallback')),
+  raised_at INTEGER NOT NULL,
+  checked_at INTEGER NOT NULL,
+  cleared_at INTEGER,
+  cleared_by TEXT,
+  cleared_reason TEXT
+);
+CREATE UNIQUE INDEX safety_flags_one_open ON safety_flags(municipality_code, rule) WHERE status = 'open';
+
+CREATE TABLE case_routes(
+  id INTEGER PRIMARY KEY,
+  municipality_code TEXT NOT NULL,
+  owner_kind TEXT NOT NULL CHECK (owner_kind IN ('hub', 'fallback')),
+  owner_code TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('safety_net', 'delegated')),
+  flag_id INTEGER REFERENCES safety_flags(id),
+  set_by TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  lifted_at INTEGER,
+  lifted_by TEXT
+);
+CREATE UNIQUE INDEX case_routes_active ON case_routes(municipality_code) WHERE lifted_at IS NULL;
+
+ALTER TABLE cases ADD COLUMN routed_by TEXT;
+CREATE INDEX cases_municipality_opened ON cases(municipality_code, opened_at);
+CREATE INDEX case_events_case ON case_events(case_id, status);
+)sql",
   };
   return kMigrations;
 }

@@ -533,4 +533,46 @@ TEST_F(CliConfig, RunSendsAnIntermediaryDigestThroughTheConfiguredProvider) {
   EXPECT_NE(list.out.find(digest["batch_id"].get<std::string>()), std::string::npos) << list.out;
 }
 
+
+// Issue 12 parts 2 and 3: the demo's scorecard and safety-net flag, the CLI's scope and formats.
+TEST_F(Cli, DemoShowsTheRijnmondScorecardAndASafetyNetFlag) {
+  auto r = run("demo");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("GM0599 Rotterdam                    111       97       49       31       31       15        8        8"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("= Rijnmond                          300      258      116       66       66       15       26       26"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("rotterdam.wijkteam asks for Schiedam's scorecard: municipality: this scorecard is outside your scope"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("flag 1: GM0599 unacknowledged_past_sla -> route_fallback"), std::string::npos);
+  EXPECT_NE(r.out.find("takes its cases back: new cases no longer go to national, 8 unacknowledged case(s) back"),
+            std::string::npos);
+  EXPECT_EQ(run("audit verify").code, 0);
+}
+
+TEST_F(Cli, ScorecardIsScopedAndSpeaksCsvAndJson) {
+  setup_reference();
+  ASSERT_EQ(run("principals add schiedam --kind municipality --scope GM0606").code, 0);
+  auto own = run("scorecard --municipality GM0606 --from 2026-01-01 --to 2026-12-31 --format json --as schiedam");
+  ASSERT_EQ(own.code, 0) << own.err;
+  EXPECT_NE(own.out.find("\"code\":\"GM0606\""), std::string::npos) << own.out;
+  auto other = run("scorecard --municipality GM0599 --as schiedam");
+  EXPECT_EQ(other.code, 1);
+  EXPECT_EQ(other.err, "outreach: municipality: this scorecard is outside your scope\n");
+  auto csv = run("scorecard --all --format csv --as amira");
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\r\nregion,rijnmond,"), std::string::npos);
+  EXPECT_EQ(run("scorecard --as amira").code, 2);  // a scope is required
+  EXPECT_EQ(run("scorecard --municipality GM0599 --from 2026-13-01 --as amira").err,
+            "outreach: from: expected an ISO date (YYYY-MM-DD) or UTC time (YYYY-MM-DDTHH:MM:SSZ)\n");
+  auto bad = write("bad.yaml", "safety_net:\n  defaults:\n    unacknowledged_past_sla: {min_share: 2}\n");
+  auto refused = run("--config '" + bad + "' safety-net check");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("bad.yaml:3: safety_net.defaults.unacknowledged_past_sla.min_share: expected a share in (0, 1]"),
+            std::string::npos) << refused.err;
+  auto check = run("safety-net check");
+  ASSERT_EQ(check.code, 0) << check.err;
+  EXPECT_NE(check.out.find("safety net: 0 flag(s) raised"), std::string::npos) << check.out;
+}
+
 }  // namespace

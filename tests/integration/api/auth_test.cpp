@@ -59,6 +59,11 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"POST", "/v1/cases/999/handler", M},
       {"GET", "/v1/campaigns/nope/reviews", {"coord", "approver", "ops"}},
       {"POST", "/v1/campaigns/nope/reviews", {}},  // parent_panel only
+      {"GET", "/v1/scorecards?municipality=GM0599", {"gm0599", "rijnmond", "national", "coord"}},
+      {"GET", "/v1/safety-net/flags", {"rijnmond", "national", "coord"}},
+      {"GET", "/v1/safety-net/routes", {"rijnmond", "national", "coord"}},
+      {"POST", "/v1/safety-net/municipalities/GM0999/take-back", {"gm0599", "national", "coord"}},
+      {"POST", "/v1/safety-net/municipalities/GM0999/delegate", {"gm0599", "coord"}},
   };
   // Every bearer route of the router is in the table.
   std::set<std::string> patterns;
