@@ -151,6 +151,11 @@ core::Status Database::migrate() {
 
 core::Status Database::transaction(const std::function<core::Status()>& fn) { return transaction({}, fn); }
 
+namespace {
+// Savepoint statements are prepared once per connection: a group commit opens several per request.
+void run_cached(Database& db, const std::string& sql) { db.cached(sql)->exec(); }
+}  // namespace
+
 core::Status Database::set_max_size(std::int64_t bytes) {
   if (bytes <= 0) return {};
   try {
@@ -175,16 +180,16 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     if (full_) return *full_;
     const std::string name = "sp" + std::to_string(depth_);
     try {
-      db_->exec("SAVEPOINT " + name);
+      run_cached(*this, "SAVEPOINT " + name);
       Depth depth(depth_);
       core::Status st = fn();
       if (!st && is_full_error(st.error())) throw SQLite::Exception("database or disk is full", SQLITE_FULL);
       if (!st) {
-        db_->exec("ROLLBACK TO " + name);
-        db_->exec("RELEASE " + name);
+        run_cached(*this, "ROLLBACK TO " + name);
+        run_cached(*this, "RELEASE " + name);
         return st;
       }
-      db_->exec("RELEASE " + name);
+      run_cached(*this, "RELEASE " + name);
       return {};
     } catch (const std::exception& e) {
       if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, path_);
