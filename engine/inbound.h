@@ -29,6 +29,7 @@
 #include "channels/connector.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "engine/campaign_cache.h"
 
 namespace outreach::storage {
 class Database;
@@ -84,6 +85,7 @@ class InboundProcessor {
   Sender* replies_;
   std::map<std::string, Sender*> reply_senders_;
   net::MetricsRegistry* metrics_ = nullptr;
+  CampaignCache campaigns_;  // the campaign a reply answers, parsed once per stored version
 };
 
 // Upper-cases and strips accents and punctuation: " Stóp! " -> "STOP".
