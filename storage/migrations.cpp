@@ -389,6 +389,17 @@ CREATE INDEX error_reports_municipality ON error_reports(municipality_code, open
 
 ALTER TABLE cases ADD COLUMN handler_name TEXT;
 )sql",
+      // 9-11: taken by other issue-12 work on parallel branches; empty here so that this
+      // branch's migration keeps its number 12. A merge keeps theirs in these places.
+      "SELECT 1;",
+      "SELECT 1;",
+      "SELECT 1;",
+      // 12: a municipality's list finds each resident's latest case by (contact, municipality)
+      // (storage/response_store.cpp, for_each_shared) with an index instead of scanning every case
+      // per row: about 6 ms -> 0.5 ms for a 100-row page over 1,500 cases.
+      R"sql(
+CREATE INDEX cases_contact ON cases(contact_id, municipality_code, id);
+)sql",
   };
   return kMigrations;
 }
