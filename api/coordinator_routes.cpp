@@ -36,7 +36,7 @@ Response save_campaign(ApiContext& ctx, Call& call) {
     return json_response(core::json_text(body), 400);
   }
   if (!id) return fail(id.error());
-  json out = {{"id", *id}, {"warnings", report.warnings}, {"sms", report.sms}};
+  json out = {{"id", *id}, {"warnings", report.warnings}, {"sms", report.sms}, {"readability", report.readability}};
   return json_response(core::json_text(out), 201);
 }
 
@@ -85,7 +85,10 @@ Response campaign_preview(ApiContext& ctx, Call& call) {
               {"by_channel", p->by_channel},
               {"suppressed_by_reason", p->suppressed_by_reason},
               {"samples", std::move(samples)},
-              {"posts", std::move(posts)}};
+              {"posts", std::move(posts)},
+              {"errors", p->errors},
+              {"warnings", p->warnings},
+              {"readability", p->readability}};
   return json_response(core::json_text(out));
 }
 

@@ -23,6 +23,11 @@ Response error_response(const core::Error& e) {
     spdlog::error("api: {}", e.what());
     return json_response(net::json_error_body("internal", "internal error"), 500);
   }
+  if (e.code == core::ErrorCode::transient && e.message.rfind("database full", 0) == 0) {
+    // Where the database lives is the operator's business, not a client's: the log names it.
+    spdlog::error("api: {}", e.what());
+    return json_response(net::json_error_body("transient", "database full: nothing was written; try again later"), 503);
+  }
   if (e.code == core::ErrorCode::forbidden) return forbidden();
   if (e.code == core::ErrorCode::unauthorized) return unauthorized(e.message);
   return json_response(net::json_error_body(core::to_string(e.code), e.message, e.where), http_status(e.code));

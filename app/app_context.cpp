@@ -4,7 +4,6 @@
 #include <random>
 
 #include "storage/audit_checkpoint.h"
-#include "storage/audit_log.h"
 #include "storage/principal_store.h"
 
 namespace outreach::app {
@@ -47,19 +46,6 @@ services::Actor AppContext::actor(const std::string& as) const {
 
 services::Actor AppContext::local_operator() const {
   return services::Actor{"cli:operator", storage::PrincipalKind::operator_, {}, cli_request_id(), "cli"};
-}
-
-void AppContext::audit(const std::string& actor, const std::string& action, const std::string& subject,
-                       const std::string& purpose, const std::string& detail) {
-  storage::AuditRecord r;
-  r.at = clock->now();
-  r.actor = actor;
-  r.action = action;
-  r.subject = subject;
-  r.purpose = purpose;
-  r.request_id = "cli-" + std::to_string(std::random_device{}());
-  r.detail = detail;
-  storage::AuditLog(*db).append(r).take();
 }
 
 }  // namespace outreach::app

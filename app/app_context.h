@@ -29,9 +29,6 @@ struct AppContext {
   services::Actor actor(const std::string& as) const;
   // Whoever runs a command that reads no personal data (status, validate): the local operator.
   services::Actor local_operator() const;
-  // Appends an audit record for a CLI action that read or changed personal data.
-  void audit(const std::string& actor, const std::string& action, const std::string& subject,
-             const std::string& purpose, const std::string& detail = {});
 };
 
 }  // namespace outreach::app

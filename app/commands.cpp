@@ -15,6 +15,7 @@
 #include "core/urn.h"
 #include "services/campaign_desk.h"
 #include "services/people.h"
+#include "services/redrive.h"
 #include "storage/audit_log.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
@@ -34,13 +35,6 @@ void print_report_lines(const std::vector<std::string>& lines, const char* prefi
 
 }  // namespace
 
-void require_actor(AppContext& ctx, const std::string& actor) {
-  if (actor.empty()) fail(core::Error::invalid("say who you are with --as NAME (a principal added with `outreach principals add`)", "--as"));
-  auto p = storage::PrincipalStore(*ctx.db).find(actor);
-  if (!p) fail(core::Error::forbidden("'" + actor + "' is not a known principal", "--as"));
-  if (p->revoked) fail(core::Error::forbidden("principal '" + actor + "' is revoked", "--as"));
-}
-
 int cmd_init(AppContext& ctx, std::ostream& out) {
   out << "database " << ctx.db_path << " ready (schema version " << ctx.db->schema_version() << ")\n";
   return 0;
@@ -53,11 +47,10 @@ int cmd_municipalities_load(AppContext& ctx, const std::string& municipalities, 
 }
 
 int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
+  const services::Actor who = ctx.actor(actor);
   auto text = read_file(file).take();
   services::ImportOptions opts;
   opts.file_name = file;
-  opts.collector = actor;
   const bool tty = isatty(STDERR_FILENO);
   if (tty) {
     opts.progress = [](std::size_t done, std::size_t total) {
@@ -71,10 +64,7 @@ int cmd_contacts_import(AppContext& ctx, const std::string& file, const std::str
   }
   storage::SuppressionList suppressions(*ctx.db, ctx.secret->derive("suppression"));
   opts.suppressions = &suppressions;
-  auto report = services::import_contacts(*ctx.db, text, opts, ctx.clock->now()).take();
-  ctx.audit(actor, "contacts.import", "file:" + file, "outreach",
-            std::to_string(report.imported) + " imported, " + std::to_string(report.rejected.size()) + " rejected, " +
-                std::to_string(report.suppressed.size()) + " suppressed");
+  auto report = services::import_contacts(who, *ctx.db, *ctx.clock, text, std::move(opts)).take();
   out << "imported " << report.imported << " contacts, rejected " << report.rejected.size() << ", suppressed "
       << report.suppressed.size() << " (file encoding " << report.encoding << ")\n";
   for (const auto& r : report.rejected) out << "  " << file << ":" << r.line << ": " << r.reason << "\n";
@@ -133,9 +123,11 @@ int cmd_campaign_validate(AppContext& ctx, const std::string& file, std::ostream
   services::CampaignDesk desk(*ctx.db, *ctx.clock, ctx.config.engine);
   auto report = desk.validate(text, file);
   print_report_lines(report.errors, "error: ", out);
-  print_report_lines(report.warnings, "warning: ", out);
+  print_report_lines(report.warnings, "", out);  // a warning's text says "warning:" after its place
   if (!report.sms.empty()) out << "SMS encoding and segments per template and language:\n";
   print_report_lines(report.sms, "  ", out);
+  if (!report.readability.empty()) out << "Readability per template and language:\n";
+  print_report_lines(report.readability, "  ", out);
   out << (report.ok ? "campaign is valid\n" : "campaign has " + std::to_string(report.errors.size()) + " error(s)\n");
   return report.ok ? 0 : 1;
 }
@@ -165,6 +157,10 @@ int cmd_campaign_preview(AppContext& ctx, const std::string& key, const std::str
   table("by language", p.by_language);
   table("by first channel", p.by_channel);
   table("suppressed, by reason", p.suppressed_by_reason);
+  print_report_lines(p.errors, "  error: ", out);
+  print_report_lines(p.warnings, "  ", out);
+  if (!p.readability.empty()) out << "  readability per template and language:\n";
+  print_report_lines(p.readability, "    ", out);
   for (const auto& s : p.samples) {
     out << "  --- sample: " << s.channel << " in " << s.language << " (contact " << s.contact_id << ")\n";
     if (!s.subject.empty() && s.channel == "email") out << "  subject: " << s.subject << "\n";
@@ -274,18 +270,9 @@ int cmd_messages_list(AppContext& ctx, const std::string& status, const std::str
 
 int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
                          const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  std::optional<std::int64_t> cid;
-  if (!campaign.empty()) cid = storage::CampaignStore(*ctx.db).find(campaign).take().id;
-  if (!cid && ids.empty()) fail(core::Error::invalid("name the messages to resend: --campaign KEY or --id N", "redrive"));
-  storage::Outbox outbox(*ctx.db);
-  // Why each was in doubt, read before redrive overwrites the reason.
-  const auto reasons = outbox.unknown_reasons(cid, ids);
-  auto n = outbox.redrive(cid, ids, ctx.clock->now()).take();
-  ctx.audit(actor, "messages.redrive", campaign.empty() ? "messages" : "campaign:" + campaign, "outreach",
-            std::to_string(n) + " unknown messages queued again");
-  out << n << " unknown message(s) queued again by " << actor << "\n";
-  for (const auto& [reason, count] : reasons) out << "  " << count << " unknown because: " << reason << "\n";
+  auto r = services::Redrive(*ctx.db, *ctx.clock).messages(ctx.actor(actor), campaign, ids).take();
+  out << r.queued << " unknown message(s) queued again by " << actor << "\n";
+  for (const auto& [reason, count] : r.reasons) out << "  " << count << " unknown because: " << reason << "\n";
   return 0;
 }
 

@@ -38,10 +38,13 @@ int cmd_messages_list(AppContext& ctx, const std::string& status, const std::str
 int cmd_messages_redrive(AppContext& ctx, const std::string& campaign, const std::vector<std::int64_t>& ids,
                          const std::string& actor, std::ostream& out);
 int cmd_sandbox_list(AppContext& ctx, int limit, const std::string& actor, std::ostream& out);
-// Page posts of one campaign (or all), optionally only those in `status`.
-// Throws unless `actor` names a known, unrevoked principal (commands that change things say who).
-void require_actor(AppContext& ctx, const std::string& actor);
 
+// The notice queue, newest first (optionally one status); and sending `unknown`/`failed` ones again.
+int cmd_notices_list(AppContext& ctx, const std::string& status, int limit, std::ostream& out);
+int cmd_notices_redrive(AppContext& ctx, const std::vector<std::int64_t>& ids, const std::string& actor,
+                        std::ostream& out);
+
+// Page posts of one campaign (or all), optionally only those in `status`.
 int cmd_posts_list(AppContext& ctx, const std::string& campaign, const std::string& status, std::ostream& out);
 // Queues `unknown` posts again after the operator checked the page: one (`post`) or all of a campaign.
 int cmd_posts_redrive(AppContext& ctx, const std::string& campaign, const std::string& post, const std::string& actor,

@@ -12,6 +12,7 @@
 
 #include "channels/connector_factory.h"
 #include "channels/email_connector.h"
+#include "app/plain_language_config.h"
 #include "channels/webhook_connector.h"
 
 namespace outreach::app {
@@ -238,6 +239,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
       if (c["hub_sla_working_days"]) e.hub_sla_working_days = c["hub_sla_working_days"].as<int>();
       if (c["national_fallback"]) e.national_fallback = c["national_fallback"].as<std::string>();
     }
+    if (auto st = load_plain_language(root["plain_language"], path, e.plain_language); !st) return st.error();
     if (auto chans = root["channels"]) {
       e.channels.clear();
       for (const auto& kv : chans) {

@@ -120,6 +120,16 @@ int main(int argc, char** argv) {
   with_actor(redrive);
   on(redrive, [&] { return app::cmd_messages_redrive(ctx, key, ids, actor, out); });
 
+  auto* notices = cli.add_subcommand("notices", "case and escalation notices waiting, sent or in doubt")->require_subcommand(1);
+  auto* nlist = notices->add_subcommand("list", "notices, newest first");
+  nlist->add_option("--status", status_filter, "pending, sending, delivered, failed, unknown");
+  nlist->add_option("--limit", limit)->capture_default_str();
+  on(nlist, [&] { return app::cmd_notices_list(ctx, status_filter, limit, out); });
+  auto* nredrive = notices->add_subcommand("redrive", "send 'unknown' or 'failed' notices again, after checking with the receiver");
+  nredrive->add_option("--id", ids)->required();
+  with_actor(nredrive);
+  on(nredrive, [&] { return app::cmd_notices_redrive(ctx, ids, actor, out); });
+
   auto* posts = cli.add_subcommand("posts", "a campaign's page posts (generic, no personal data)")->require_subcommand(1);
   auto* plist = posts->add_subcommand("list", "page posts with their state and the page's post id");
   plist->add_option("--campaign", key);

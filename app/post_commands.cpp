@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "services/campaign_desk.h"
+#include "services/redrive.h"
 #include "storage/campaign_store.h"
 #include "storage/post_store.h"
 
@@ -45,12 +46,7 @@ int cmd_posts_list(AppContext& ctx, const std::string& campaign, const std::stri
 
 int cmd_posts_redrive(AppContext& ctx, const std::string& campaign, const std::string& post,
                       const std::string& actor, std::ostream& out) {
-  require_actor(ctx, actor);
-  if (campaign.empty()) throw core::ErrorException(core::Error::invalid("name the campaign: --campaign KEY", "redrive"));
-  const auto id = storage::CampaignStore(*ctx.db).find(campaign).take().id;
-  auto n = storage::PostStore(*ctx.db).redrive(id, post, ctx.clock->now()).take();
-  ctx.audit(actor, "posts.redrive", "campaign:" + campaign, "outreach",
-            std::to_string(n) + " unknown page post(s) queued again" + (post.empty() ? "" : " (" + post + ")"));
+  auto n = services::Redrive(*ctx.db, *ctx.clock).posts(ctx.actor(actor), campaign, post).take();
   out << n << " unknown page post(s) queued again by " << actor << "\n";
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "campaigns/plain_language.h"
 #include "channels/imap_mailbox.h"
 #include "channels/intermediary_connector.h"
 #include "channels/provider_settings.h"
@@ -80,6 +81,8 @@ struct EngineConfig {
   int hub_sla_working_days = 5;   // then the regional hub
   std::string national_fallback = "national";
   KeywordConfig keywords;
+  // Promise and readability checks of campaign templates; their SLA is case_sla_working_days.
+  campaigns::PlainLanguageRules plain_language = campaigns::PlainLanguageRules::defaults();
   std::string public_base_url = "http://127.0.0.1:8080";  // for unsubscribe links and webhooks
   // ServerSecret::derive("suppression"), set by the composition root: the key of the suppression list
   // (storage/suppression_list.h). Empty: STOP handling and suppression checks fail with an error.

@@ -10,6 +10,7 @@
 #include "campaigns/campaign_parser.h"
 #include "campaigns/campaign_validator.h"
 #include "campaigns/message_lint.h"
+#include "campaigns/plain_language.h"
 #include "campaigns/template_renderer.h"
 #include "core/text_encoding.h"
 
@@ -40,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   check_findings(lint(c, context.channels));
   (void)sms_report(c);
+  static const PlainLanguageRules rules = PlainLanguageRules::defaults();
+  check_findings(promise_findings(c, rules));
+  check_findings(readability_findings(c, readability(c, {}, rules.b1), rules.b1));
   const bool utf8 = core::is_valid_utf8(text);
   RenderVars vars = sample_vars(c);
   for (const auto& [id, languages] : c.templates) {

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git ca-certificates
   libboost-dev libboost-system-dev libcurl4-openssl-dev libkainjow-mustache-dev libsqlitecpp-dev
   libsqlite3-dev libgtest-dev libgmock-dev libphonenumber-dev libprotobuf-dev libicu-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libssl-dev libhowardhinnant-date-dev
+  libyaml-cpp-dev libhyphen-dev hyphen-nl hyphen-en-us nlohmann-json3-dev libcli11-dev libssl-dev libhowardhinnant-date-dev
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).

@@ -18,6 +18,7 @@
 #include "storage/post_store.h"
 #include "storage/suppression_list.h"
 #include "services/audit_trail.h"
+#include "services/plain_language_check.h"
 
 namespace outreach::services {
 namespace {
@@ -75,6 +76,9 @@ ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std:
       auto lint = campaigns::lint(*parsed.campaign, ctx.channels);
       findings.insert(findings.end(), lint.begin(), lint.end());
       for (const auto& r : campaigns::sms_report(*parsed.campaign)) report.sms.push_back(sms_line(r));
+      auto plain = check_plain_language(*parsed.campaign, config_);
+      findings.insert(findings.end(), plain.findings.begin(), plain.findings.end());
+      report.readability = std::move(plain.readability);
     }
   }
   for (const auto& f : findings) {
@@ -153,6 +157,15 @@ core::Result<PreviewReport> CampaignDesk::preview(const Actor& actor, const std:
       }
     }
   });
+  // What the approver weighs besides the samples: the version's lint, promises and readability.
+  for (const auto& f : campaigns::lint(*campaign, kinds)) {
+    (f.severity == campaigns::Finding::error ? report.errors : report.warnings).push_back(f.str());
+  }
+  auto plain = check_plain_language(*campaign, config_);
+  for (const auto& f : plain.findings) {
+    (f.severity == campaigns::Finding::error ? report.errors : report.warnings).push_back(f.str());
+  }
+  report.readability = std::move(plain.readability);
   for (const auto& post : campaign->posts) {
     auto rendered = campaigns::render_post(*campaign, post);
     report.posts.push_back({post.id, post.channel, post.language, post.after,

@@ -32,6 +32,8 @@ struct ValidationReport {
   std::vector<std::string> warnings;
   // One line per (template, language): "first_contact nl: GSM-7, 148 chars, 1 segment"
   std::vector<std::string> sms;
+  // One line per (template, language): "first_contact nl: 9.5 words/sentence, 4% long words, Flesch-Douma 72"
+  std::vector<std::string> readability;
 };
 
 struct PreviewSample {
@@ -61,6 +63,11 @@ struct PreviewReport {
   std::map<std::string, int> suppressed_by_reason;
   std::vector<PreviewSample> samples;  // one per (first channel, language)
   std::vector<PostPreview> posts;      // in file order
+  // The stored version's lint, promise and readability findings ("file:line: field: message"),
+  // and one readability line per (template, language), for the approver.
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+  std::vector<std::string> readability;
 };
 
 struct LaunchReport {

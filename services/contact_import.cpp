@@ -1,5 +1,7 @@
 #include "services/contact_import.h"
 
+#include "services/audit_trail.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -167,6 +169,28 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
     return {};
   });
   if (!st) return st.error().within(options.file_name);
+  return report;
+}
+
+core::Result<ImportReport> import_contacts(const Actor& actor, storage::Database& db, const core::Clock& clock,
+                                           const std::string& csv_text, ImportOptions options) {
+  if (auto st = require_kind(actor, {storage::PrincipalKind::coordinator, storage::PrincipalKind::operator_},
+                             "import contacts");
+      !st) {
+    return st.error();
+  }
+  options.collector = actor.name;
+  ImportReport report;
+  auto st = db.transaction([&]() -> core::Status {
+    auto r = import_contacts(db, csv_text, options, clock.now());
+    if (!r) return r.error();
+    report = std::move(*r);
+    return AuditTrail(db, clock).record(actor, "contacts.import", "file:" + options.file_name, "outreach",
+                                        std::to_string(report.imported) + " imported, " +
+                                            std::to_string(report.rejected.size()) + " rejected, " +
+                                            std::to_string(report.suppressed.size()) + " suppressed");
+  });
+  if (!st) return st.error();
   return report;
 }
 

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "services/actor.h"
 
 namespace outreach::storage {
 class Database;
@@ -54,5 +55,10 @@ struct ImportOptions {
 // Errors (whole-file problems such as an unknown column) name the file and line; then nothing is imported.
 core::Result<ImportReport> import_contacts(storage::Database& db, const std::string& csv_text,
                                            const ImportOptions& options, core::TimePoint now);
+
+// The use case, for every client: a coordinator (or operator) imports a file, as its collector.
+// The rows and one audit record ("contacts.import", with counts only) commit together.
+core::Result<ImportReport> import_contacts(const Actor& actor, storage::Database& db, const core::Clock& clock,
+                                           const std::string& csv_text, ImportOptions options);
 
 }  // namespace outreach::services

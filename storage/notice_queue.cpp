@@ -48,6 +48,14 @@ const char* to_string(NoticeStatus s) {
   return "pending";
 }
 
+core::Result<NoticeStatus> parse_notice_status(const std::string& text) {
+  for (auto s : {NoticeStatus::pending, NoticeStatus::sending, NoticeStatus::delivered, NoticeStatus::failed,
+                 NoticeStatus::unknown}) {
+    if (text == to_string(s)) return s;
+  }
+  return core::Error::invalid("expected pending, sending, delivered, failed or unknown, got '" + text + "'", "status");
+}
+
 core::Result<bool> NoticeQueue::enqueue(const Notice& n, core::TimePoint now) {
   bool added = false;
   auto st = db_.transaction([&]() -> core::Status {
@@ -170,6 +178,39 @@ core::Result<Notice> NoticeQueue::get(const std::string& delivery_id) const {
   } catch (const std::exception& e) {
     return storage_error(e, "notice");
   }
+}
+
+core::Result<std::vector<Notice>> NoticeQueue::list(std::optional<NoticeStatus> status, int limit) const {
+  try {
+    SQLite::Statement st(db_.sql(), std::string("SELECT ") + kColumns +
+                                        " FROM notices WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
+    if (status) st.bind(1, to_string(*status)); else st.bind(1);
+    st.bind(2, limit);
+    std::vector<Notice> out;
+    while (st.executeStep()) out.push_back(read(st));
+    return out;
+  } catch (const std::exception& e) {
+    return storage_error(e, "list notices");
+  }
+}
+
+core::Result<std::int64_t> NoticeQueue::redrive(const std::vector<std::int64_t>& ids, core::TimePoint now) {
+  std::int64_t changed = 0;
+  auto st = db_.transaction([&]() -> core::Status {
+    SQLite::Statement up(db_.sql(),
+                         "UPDATE notices SET status = 'pending', attempts = 0, due_at = ?1, updated_at = ?1, "
+                         "last_error = 'sent again on purpose by an operator' "
+                         "WHERE id = ?2 AND status IN ('unknown', 'failed')");
+    for (auto id : ids) {
+      up.reset();
+      up.bind(1, ms(now));
+      up.bind(2, static_cast<int64_t>(id));
+      changed += up.exec();
+    }
+    return {};
+  });
+  if (!st) return st.error().within("redrive notices");
+  return changed;
 }
 
 std::map<std::string, std::int64_t> NoticeQueue::count_by_status() const {

@@ -30,6 +30,7 @@ class Database;
 
 enum class NoticeStatus { pending, sending, delivered, failed, unknown };
 const char* to_string(NoticeStatus s);
+core::Result<NoticeStatus> parse_notice_status(const std::string& text);
 
 struct Notice {
   std::int64_t id = 0;
@@ -72,6 +73,11 @@ class NoticeQueue {
   core::Result<NoticeRecovery> recover(core::TimePoint now);
 
   core::Result<Notice> get(const std::string& delivery_id) const;
+  // Newest first; all statuses when `status` is empty.
+  core::Result<std::vector<Notice>> list(std::optional<NoticeStatus> status, int limit) const;
+  // The operator's decision after checking with the receiver: the given `unknown` or `failed`
+  // notices become pending, due now, with their attempts reset. Returns how many changed.
+  core::Result<std::int64_t> redrive(const std::vector<std::int64_t>& ids, core::TimePoint now);
   std::map<std::string, std::int64_t> count_by_status() const;
 
  private:

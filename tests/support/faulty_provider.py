@@ -29,8 +29,9 @@ import struct
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from loopback_base import QuietHandler, serve
 
 NOT_ACCEPTED = {"503ra", "429", "503"}
 lock = threading.Lock()
@@ -38,22 +39,9 @@ state = {"faults": ["ok"], "keys": {}, "received": {}, "counter": 0, "requests":
 SLOW_MS = int(os.environ.get("SLOW_MS", "1500"))
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
+class Handler(QuietHandler):
     def _reply(self, code, body, content_type="application/json", extra=None):
-        data = body.encode() if isinstance(body, str) else body
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
+        super()._reply(code, body, content_type, extra)
 
     def _reset(self):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -134,17 +122,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._reply(500, "unknown fault " + fault, "text/plain")
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
-
-    def handle_error(self, request, client_address):
-        pass  # clients that time out leave broken connections behind: expected
-
-
 if __name__ == "__main__":
     if len(sys.argv) > 1:
         state["faults"] = [f for f in sys.argv[1].split(",") if f]
-    server = Server(("127.0.0.1", 0), Handler)
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve(Handler)

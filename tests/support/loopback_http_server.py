@@ -20,8 +20,9 @@ import re
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+from loopback_base import QuietHandler, serve
 
 lock = threading.Lock()
 stats = {"connections": 0, "requests": 0, "in_flight": 0, "max_in_flight": 0}
@@ -29,26 +30,10 @@ recorded = []
 feed_posts = [0]
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms ACK stalls
-
+class Handler(QuietHandler):
     def setup(self):
         super().setup()
         self.counted = False
-
-    def log_message(self, *args):
-        pass
-
-    def _reply(self, code, body, content_type="text/plain", extra=None):
-        data = body.encode() if isinstance(body, str) else body
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
 
     def _handle(self):
         url = urlparse(self.path)
@@ -109,20 +94,5 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # many connects at once must not overflow the listen backlog
-
-    def handle_error(self, request, client_address):
-        pass  # clients that time out and hang up are expected
-
-
-def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = Server(("127.0.0.1", port), Handler)
-    print(f"PORT {server.server_address[1]}", flush=True)
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    serve(Handler, int(sys.argv[1]) if len(sys.argv) > 1 else 0)

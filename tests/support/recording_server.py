@@ -11,20 +11,15 @@ a send and is not logged). Answers 201 {"sid": "SM<n>", "status": "queued"}.
 import json
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from loopback_base import QuietHandler, serve
 
 lock = threading.Lock()
 counter = [0]
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
+class Handler(QuietHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -42,24 +37,9 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(201, {"sid": sid, "status": "queued", "to": to})
 
     def _reply(self, code, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-
-    def handle_error(self, request, client_address):
-        pass  # a killed engine leaves broken connections behind: expected
+        super()._reply(code, json.dumps(obj), "application/json")
 
 
 if __name__ == "__main__":
     log = open(sys.argv[1], "a", encoding="utf-8")
-    server = Server(("127.0.0.1", 0), Handler)
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    serve(Handler)

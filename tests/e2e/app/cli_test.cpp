@@ -312,6 +312,27 @@ TEST_F(Cli, UsageErrorsExitTwoAndHelpExitsZero) {
 
 }  // namespace
 
+TEST_F(Cli, ValidateRefusesAnUnkeepablePromiseAndReportsReadability) {
+  setup_reference();
+  std::ifstream in(std::string(OUTREACH_SOURCE_DIR) + "/config/campaigns/herstel-rijnmond.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto ok = run("campaign validate config/campaigns/herstel-rijnmond.yaml");
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("Readability per template and language:\n  first_contact ar:"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("first_contact nl: "), std::string::npos);
+  EXPECT_NE(ok.out.find("Flesch-Douma"), std::string::npos) << ok.out;
+  // The sample's Dutch reminder promises a call within 2 working days; the case SLA is 5.
+  const std::string reminder = "  reminder:\n    nl:";
+  auto pos = text.find(reminder);
+  ASSERT_NE(pos, std::string::npos);
+  pos = text.find(">-\n", pos);
+  ASSERT_NE(pos, std::string::npos);
+  text.insert(pos + 3, "        De gemeente belt u binnen 2 werkdagen.\n");
+  auto r = run("campaign validate '" + write("promise.yaml", text) + "'");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("templates.reminder.nl.text: promises \"binnen 2 werkdagen\""), std::string::npos) << r.out;
+}
+
 namespace {
 
 class CliConfig : public Cli {
@@ -344,6 +365,22 @@ TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
             std::string::npos) << plain.err;
   EXPECT_EQ(with_base("https://outreach.example.org").code, 0);
   EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
+}
+
+TEST_F(CliConfig, PlainLanguageRulesAreCheckedWhenTheConfigIsLoaded) {
+  auto with = [&](const std::string& section) {
+    return load(write("outreach.yaml", "channels:\n  sms: {scheme: tel, provider: sandbox}\nplain_language:\n" + section));
+  };
+  auto bad_share = with("  max_long_word_share: 2\n");
+  EXPECT_EQ(bad_share.code, 1);
+  EXPECT_NE(bad_share.err.find("outreach.yaml:4: plain_language.max_long_word_share: expected a share between 0 and 1"),
+            std::string::npos) << bad_share.err;
+  auto bad_words = with("  certainty_words: [altijd]\n");
+  EXPECT_EQ(bad_words.code, 1);
+  EXPECT_NE(bad_words.err.find("outreach.yaml:4: plain_language.certainty_words: expected language: [words]"),
+            std::string::npos) << bad_words.err;
+  auto good = with("  certainty_words: {nl: [beslist]}\n  min_flesch_douma: 55\n");
+  EXPECT_EQ(good.code, 0) << good.err;
 }
 
 TEST_F(CliConfig, IntermediariesAreCheckedWhenTheConfigIsLoaded) {

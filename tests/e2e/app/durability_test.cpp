@@ -1,7 +1,7 @@
 // What survives a crash, a full database and a backup, with the real `outreach` binary:
 //   - kill -9 `serve` during a burst of signed webhooks: every webhook answered 2xx is recorded;
-//   - a database at its size cap (database_max_size, SQLITE_FULL): writes answer 503 naming the
-//     database, nothing is half-written, reads still answer, serve does not crash;
+//   - a database at its size cap (database_max_size, SQLITE_FULL): writes answer 503 (the log, not
+//     the client, names the database), nothing is half-written, reads still answer, serve does not crash;
 //   - `outreach backup FILE` during writes gives a consistent copy that `outreach` opens, with its
 //     secret and audit checkpoints beside it.
 #include <gtest/gtest.h>
@@ -196,8 +196,13 @@ TEST_F(Durability, AFullDatabaseRefusesWritesWith503NamingItAndKeepsServingReads
   }
   ASSERT_EQ(refused.status, 503) << refused.body;
   EXPECT_NE(refused.body.find("database full"), std::string::npos) << refused.body;
-  EXPECT_NE(refused.body.find(db_), std::string::npos) << "names the database file: " << refused.body;
+  EXPECT_EQ(refused.body.find(db_), std::string::npos) << "the client does not learn the path: " << refused.body;
   EXPECT_GT(acked.size(), 10u);
+  std::string log, line;  // serve logs on stdout
+  while (log.find("database or disk is full") == std::string::npos && p.read_line(line, std::chrono::seconds(5))) {
+    log += line + "\n";
+  }
+  EXPECT_NE(log.find(db_ + ": database or disk is full"), std::string::npos) << "the operator's log names the file: " << log;
 
   // Still serving: health, an authenticated read; and the next write is refused the same way.
   EXPECT_EQ(http("GET", base + "/healthz").status, 200);

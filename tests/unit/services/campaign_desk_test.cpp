@@ -91,5 +91,36 @@ TEST_F(Desk, AnInvalidCampaignIsRefusedWithTheFieldNamed) {
   EXPECT_FALSE(desk().status(test::actor("amira"), "bad")) << "nothing stored";
 }
 
+TEST_F(Desk, APromiseSoonerThanTheCaseSlaIsRefusedAndTheApproverSeesTheWarnings) {
+  config.case_sla_working_days = 5;
+  const auto yaml = campaign_yaml("promise", one_step());
+  const std::string greeting = "text: \"Beste {{name}}, ";
+  ASSERT_NE(yaml.find(greeting), std::string::npos) << yaml;
+  auto with = [&](const std::string& sentence) {
+    auto out = yaml;
+    out.insert(yaml.find(greeting) + greeting.size(), sentence);
+    return out;
+  };
+  // The first template's Dutch text gains a deadline the process cannot keep.
+  const auto promising = with("wij bellen u binnen 2 werkdagen. ");
+  auto report = desk().validate(promising, "promise.yaml");
+  EXPECT_FALSE(report.ok);
+  ASSERT_FALSE(report.errors.empty());
+  EXPECT_NE(report.errors.front().find("promises \"binnen 2 werkdagen\""), std::string::npos) << report.errors.front();
+  EXPECT_FALSE(desk().save(test::actor("amira"), promising, "promise.yaml")) << "an unkeepable promise is not saved";
+
+  // A word of certainty only warns: saved, and the approver's preview shows it with the readability.
+  const auto certain = with("wij helpen u altijd. ");
+  ASSERT_TRUE(desk().save(test::actor("amira"), certain, "promise.yaml"));
+  ASSERT_TRUE(desk().submit(test::actor("amira"), "promise"));
+  auto p = desk().preview(test::actor("joost"), "promise");
+  ASSERT_TRUE(p) << p.error().what();
+  bool warned = false;
+  for (const auto& w : p->warnings) warned = warned || w.find("\"altijd\" is a word of certainty") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_FALSE(p->readability.empty());
+  EXPECT_NE(p->readability.front().find("words/sentence"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace outreach::test

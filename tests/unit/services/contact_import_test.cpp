@@ -55,5 +55,26 @@ TEST_F(ContactImport, WithoutTheSuppressionListNothingIsImported) {
   EXPECT_EQ(storage::ContactStore(*db).count(), 0);
 }
 
+TEST_F(ContactImport, TheUseCaseIsACoordinatorsAndCommitsTheRowsWithOneAuditRecord) {
+  services::ImportOptions o;
+  o.file_name = "list.csv";
+  o.suppressions = &suppressions;
+  const auto volunteer = services::Actor{"vera", storage::PrincipalKind::volunteer, "GM0599", "test", "test"};
+  auto refused = services::import_contacts(volunteer, *db, clock, kList, o);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::forbidden);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contacts"), 0);
+
+  const auto amira = services::Actor{"amira", storage::PrincipalKind::coordinator, "", "test", "test"};
+  auto r = services::import_contacts(amira, *db, clock, kList, o);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->imported, 3);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contacts"), 3);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log WHERE action = 'contacts.import' AND actor = 'amira' "
+                    "AND subject = 'file:list.csv' AND detail = '3 imported, 1 rejected, 0 suppressed via=test'"),
+            1);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM consent_events WHERE collector <> 'amira'"), 0) << "the actor collected";
+}
+
 }  // namespace
 }  // namespace outreach::test

@@ -62,5 +62,34 @@ TEST_F(NoticeQueueTest, ARetryWaitsForItsTimeAndADeliveredNoticeIsNotDueAgain) {
   EXPECT_EQ(q.count_by_status()["delivered"], 1);
 }
 
+TEST_F(NoticeQueueTest, OnlyUnknownOrFailedNoticesCanBeSentAgainOnPurpose) {
+  NoticeQueue q(*db);
+  for (const char* id : {"delivered", "unknown", "failed", "pending"}) ASSERT_TRUE(q.enqueue(notice(id, false), clock.now()));
+  auto id_of = [&](const char* d) { return q.get(d).take().id; };
+  ASSERT_TRUE(q.mark_sending(id_of("delivered"), clock.now()).take());
+  ASSERT_TRUE(q.mark_delivered(id_of("delivered"), clock.now()));
+  ASSERT_TRUE(q.mark_sending(id_of("failed"), clock.now()).take());
+  ASSERT_TRUE(q.mark_failed(id_of("failed"), "410 gone", clock.now()));
+  ASSERT_TRUE(q.mark_sending(id_of("unknown"), clock.now()).take());
+  ASSERT_EQ(q.recover(clock.now()).take().unknown, 1);
+
+  EXPECT_EQ(q.list(NoticeStatus::unknown, 10).take().size(), 1u);
+  EXPECT_EQ(q.list(std::nullopt, 10).take().size(), 4u);
+  EXPECT_EQ(q.list(std::nullopt, 10).take().front().delivery_id, "pending") << "newest first";
+
+  clock.advance(std::chrono::minutes(5));
+  const auto n = q.redrive({id_of("delivered"), id_of("unknown"), id_of("failed"), id_of("pending"), 999}, clock.now());
+  ASSERT_TRUE(n) << n.error().what();
+  EXPECT_EQ(*n, 2) << "a delivered or pending notice is left alone";
+  EXPECT_EQ(q.get("delivered").take().status, NoticeStatus::delivered);
+  const auto again = q.get("unknown").take();
+  EXPECT_EQ(again.status, NoticeStatus::pending);
+  EXPECT_EQ(again.attempts, 0);
+  EXPECT_EQ(again.due_at, clock.now());
+  EXPECT_EQ(q.due(clock.now(), 10).take().size(), 3u);
+  EXPECT_EQ(parse_notice_status("unknown").take(), NoticeStatus::unknown);
+  EXPECT_FALSE(parse_notice_status("lost"));
+}
+
 }  // namespace
 }  // namespace outreach::storage
