@@ -74,9 +74,12 @@ CachedStatement::~CachedStatement() {
 
 CachedStatement Database::cached(const std::string& sql) {
   auto& slot = cache_[sql];
-  if (!slot) {
-    slot = std::make_unique<Cached>();
-    slot->statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  if (!slot || !slot->statement) {
+    // Prepared before it is kept: a statement that does not compile (a missing table) throws
+    // here and leaves no empty slot behind for the next call.
+    auto statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    if (!slot) slot = std::make_unique<Cached>();
+    slot->statement = std::move(statement);
   }
   if (slot->in_use) return CachedStatement(nullptr, std::make_unique<SQLite::Statement>(*db_, sql), nullptr);
   slot->in_use = true;
