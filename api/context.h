@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/error.h"
 
 namespace outreach::net {
 class MetricsRegistry;
@@ -48,8 +49,14 @@ class WorkLanes {
   virtual ~WorkLanes() = default;
   // On one of a small, fixed number of reader threads, each with its own read-only connection.
   virtual void read(std::function<void(ReadLane&)> work) = 0;
-  // On the engine's thread, which owns the one writing connection (ApiContext::db).
-  virtual void write(std::function<void()> work) = 0;
+  // On the engine's thread, which owns the one writing connection (ApiContext::db), in a group
+  // commit (storage/group_commit.h): writes posted close together share one transaction, each in
+  // a savepoint of its own (`work` returning an error rolls back only its own changes). `done`
+  // runs on the same thread after that transaction ended: ok only when what `work` wrote is
+  // committed, so an answer given from `done` never acknowledges what a crash could lose.
+  virtual void write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) = 0;
+  // On the engine's thread, outside any transaction (the next piece of a streamed answer).
+  virtual void post(std::function<void()> work) = 0;
 };
 
 struct ApiContext {

@@ -3,7 +3,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <any>
 #include <exception>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -228,7 +230,8 @@ Response Router::handle(const Request& request) {
     route_name = m.route->method + " " + m.route->pattern;
     Call call{request, std::move(m.params), nullptr, request_id, {}, {}, {}};
     call.db = ctx_.db;
-    response = serve(*m.route, call);
+    if (auto refused = prepare(*m.route, call)) response = std::move(*refused);
+    else response = serve(*m.route, call);
   }
   finish(response, request_id, route_name);
   return response;
@@ -252,20 +255,41 @@ void Router::handle_async(Request request, net::HttpResponder respond) {
 
   if (lane == Lane::inline_) {
     Call call{*req, *params, nullptr, request_id, {}, {}, {}};
-    Response response = serve(*route, call);
+    Response response;
+    if (auto refused = prepare(*route, call)) response = std::move(*refused);
+    else response = serve(*route, call);
     finish(response, request_id, route_name);
     return respond(std::move(response));
   }
   if (lane == Lane::writer) {
-    ctx_.lanes->write([this, req, params, route, route_name, request_id, respond] {
+    // The route's own preparation (a webhook's signature check and parsing) runs here, on the
+    // server's thread; only what needs the writing connection goes to the engine's thread.
+    auto prepared = std::make_shared<std::any>();
+    if (route->prepare) {
       Call call{*req, *params, nullptr, request_id, {}, {}, {}};
-      call.db = ctx_.db;
-      Response response = serve(*route, call);
-      keep_stream_on(response, [lanes = ctx_.lanes](std::function<void()> work) { lanes->write(std::move(work)); },
-                     request_id);
-      finish(response, request_id, route_name);
-      respond(std::move(response));
-    });
+      if (auto refused = prepare(*route, call)) {
+        finish(*refused, request_id, route_name);
+        return respond(std::move(*refused));
+      }
+      *prepared = std::move(call.prepared);
+    }
+    auto response = std::make_shared<Response>();
+    ctx_.lanes->write(
+        [this, req, params, route, request_id, prepared, response]() -> core::Status {
+          Call call{*req, *params, nullptr, request_id, {}, {}, {}};
+          call.db = ctx_.db;
+          call.prepared = std::move(*prepared);
+          *response = serve(*route, call);
+          keep_stream_on(*response, [lanes = ctx_.lanes](std::function<void()> work) { lanes->post(std::move(work)); },
+                         request_id);
+          return {};
+        },
+        [this, response, route_name, request_id, respond](const core::Status& committed) {
+          // Answered only now: a 2xx means what the route wrote is committed.
+          if (!committed && response->status < 400) *response = commit_failed(committed.error(), request_id);
+          finish(*response, request_id, route_name);
+          respond(std::move(*response));
+        });
     return;
   }
   ctx_.lanes->read([this, req, params, route, route_name, request_id, respond](ReadLane& reader) {
@@ -280,16 +304,39 @@ void Router::handle_async(Request request, net::HttpResponder respond) {
       return respond(std::move(response));
     }
     // What was read is given out only once its audit records are committed by the writer.
-    ctx_.lanes->write([this, pending, response = std::move(response), route_name, request_id, respond]() mutable {
-      core::LogScope scope("api", request_id);
-      if (auto st = services::append_pending(*ctx_.db, *pending); !st) {
-        spdlog::error("api audit of a read: {}", st.error().what());
-        response = error_response(core::Error::internal("audit: " + st.error().what()));
-      }
-      finish(response, request_id, route_name);
-      respond(std::move(response));
-    });
+    auto held = std::make_shared<Response>(std::move(response));
+    ctx_.lanes->write([this, pending] { return services::append_pending(*ctx_.db, *pending); },
+                      [this, held, route_name, request_id, respond](const core::Status& committed) {
+                        if (!committed) {
+                          core::LogScope scope("api", request_id);
+                          spdlog::error("api audit of a read: {}", committed.error().what());
+                          *held = error_response(core::Error::internal("audit: " + committed.error().what()));
+                        }
+                        finish(*held, request_id, route_name);
+                        respond(std::move(*held));
+                      });
   });
+}
+
+std::optional<Response> Router::prepare(const RouteSpec& route, Call& call) {
+  if (!route.prepare) return std::nullopt;
+  core::LogScope scope("api", call.request_id);
+  try {
+    return route.prepare(call);
+  } catch (const core::ErrorException& e) {
+    return error_response(e.error());
+  } catch (const std::exception& e) {
+    spdlog::error("api {} {}: {}", call.request.method, call.request.path, e.what());
+    return json_response(net::json_error_body("internal", "internal error"), 500);
+  }
+}
+
+Response Router::commit_failed(const core::Error& error, const std::string& request_id) {
+  core::LogScope scope("api", request_id);
+  spdlog::error("api: the transaction holding this request's writes failed: {}", error.what());
+  // A full database is transient (503: the caller tries again later); anything else is ours.
+  return error.code == core::ErrorCode::transient ? error_response(error)
+                                                  : error_response(core::Error::internal("commit: " + error.what()));
 }
 
 Response Router::run(const RouteSpec& route, Call& call) {

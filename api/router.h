@@ -16,14 +16,17 @@
 // Errors have one shape: {"error":{"code":...,"message":...,"field":...}} (api/errors.h).
 //
 // Where a route runs (handle_async, with ApiContext::lanes): `Lane::writer` (the default) on the
-// engine's thread with the writing connection; `Lane::reader` on a reader thread with a read-only
+// engine's thread with the writing connection, group-committed with the other writes posted at the
+// same time and answered only once that transaction committed (a failed commit answers 503/500); `Lane::reader` on a reader thread with a read-only
 // connection (Call::db), where the service's audit records collect in Call::pending_audit and are
 // appended by the writer before the answer leaves (a read whose record cannot be written is not
 // given out: 500); `Lane::inline_` for public routes that touch no database (health, the OpenAPI
 // document): on the server's own thread. Without lanes everything runs on the calling thread.
 
+#include <any>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,6 +57,8 @@ struct Call {
   // Reader lane: where the services leave audit records for the writer (null on the writer lane,
   // where they append at once).
   services::PendingAudit* pending_audit = nullptr;
+  // What the route's `prepare` step left for its handler (a webhook's parsed events).
+  std::any prepared;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
 };
@@ -71,6 +76,10 @@ struct RouteSpec {
   bool transactional = false;
   Handler handler;
   Lane lane = Lane::writer;  // where handle_async runs it (above); reader routes must not write
+  // Optional, for public routes: runs first, on the server's thread and without a database (a
+  // webhook's signature check and parsing), so the writer's thread only records. An answer it
+  // returns is final (the handler does not run); otherwise it leaves its result in Call::prepared.
+  std::function<std::optional<Response>(Call&)> prepare;
 };
 
 class Router {
@@ -95,6 +104,9 @@ class Router {
   std::string request_id_for(const Request& request) const;
   // Authenticates (through call.db) and runs the route; never throws.
   Response serve(const RouteSpec& route, Call& call);
+  // The route's prepare step, if any; never throws.
+  std::optional<Response> prepare(const RouteSpec& route, Call& call);
+  Response commit_failed(const core::Error& error, const std::string& request_id);
   Response run(const RouteSpec& route, Call& call);
   void finish(Response& response, const std::string& request_id, const std::string& route_name);
   void count(const std::string& route, int status);

@@ -1,8 +1,14 @@
 // Provider webhooks: no bearer token; the channel's connector verifies the signature before
-// anything is parsed or recorded. Inbound messages and status callbacks go to the engine's
+// anything is parsed or recorded. Verifying and parsing run on the server's thread (the route's
+// prepare step); only the recording goes to the writer, group-committed with other writes and
+// answered 2xx once committed. Inbound messages and status callbacks go to the engine's
 // InboundProcessor, which records a provider message id once (a redelivery answers 200 and is ignored).
 // A body with bytes that are not UTF-8 is repaired (U+FFFD) after the signature check, so a JSON
 // parser still reads it and the reply is recorded rather than lost.
+
+#include <any>
+#include <memory>
+#include <optional>
 
 #include "api/errors.h"
 #include "api/route_util.h"
@@ -16,9 +22,10 @@ namespace outreach::api {
 
 namespace {
 
-Response handle_webhook(ApiContext& ctx, Call& call) {
+// On the server's thread, before anything touches the database: the connector, the signature and
+// the parsing. Leaves the parsed events in call.prepared; answers a refusal or a handshake itself.
+std::optional<Response> prepare_webhook(ApiContext& ctx, Call& call) {
   const std::string& channel = call.param("channel");
-  call.actor = "webhook:" + channel;
   auto it = ctx.webhooks.find(channel);
   if (it == ctx.webhooks.end() || !it->second) {
     return json_response(net::json_error_body("not_found", "no webhook for this channel"), 404);
@@ -32,13 +39,29 @@ Response handle_webhook(ApiContext& ctx, Call& call) {
   auto events = connector.parse_webhook(webhook);
   if (!events) return fail(events.error());
 
-  if (events->reply_body) {  // verification handshake (WhatsApp / Messenger GET)
-    call.nothing_to_audit = true;
+  if (events->reply_body) {  // verification handshake (WhatsApp / Messenger GET): touches nobody
     Response r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = *events->reply_body;
     return r;
   }
+  call.prepared = std::make_shared<const channels::WebhookEvents>(std::move(*events));
+  return std::nullopt;
+}
+
+// On the writer's thread: records what prepare_webhook parsed.
+Response handle_webhook(ApiContext& ctx, Call& call) {
+  const std::string& channel = call.param("channel");
+  call.actor = "webhook:" + channel;
+  const auto* parsed = std::any_cast<std::shared_ptr<const channels::WebhookEvents>>(&call.prepared);
+  if (!parsed || !*parsed) {  // called without its prepare step (a caller of Router::serve alone)
+    if (auto answer = prepare_webhook(ctx, call)) {
+      call.nothing_to_audit = true;
+      return *answer;
+    }
+    parsed = std::any_cast<std::shared_ptr<const channels::WebhookEvents>>(&call.prepared);
+  }
+  const channels::WebhookEvents* events = parsed->get();
   if (!ctx.inbound) {
     return json_response(net::json_error_body("transient", "inbound processing not available"), 503);
   }
@@ -77,7 +100,8 @@ void add_webhook_routes(Router& router) {
   for (const char* method : {"POST", "GET"}) {
     router.add({.method = method, .pattern = "/v1/webhooks/{channel}", .is_public = true,
                 .audit_action = "responses.record", .purpose = "outreach", .subject = "webhook:{channel}",
-                .transactional = true, .handler = [ctx](Call& call) { return handle_webhook(*ctx, call); }});
+                .transactional = true, .handler = [ctx](Call& call) { return handle_webhook(*ctx, call); },
+                .prepare = [ctx](Call& call) { return prepare_webhook(*ctx, call); }});
   }
 }
 

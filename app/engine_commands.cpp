@@ -264,7 +264,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   // connections; writes posted to the engine's thread and their answers posted back (api/router.h).
   std::unique_ptr<ServeLanes> lanes;
   if (ctx.db->path() != ":memory:") {
-    lanes = ServeLanes::start(ctx.db->path(), serve_options.readers, ioc).take();
+    lanes = ServeLanes::start(ctx.db->path(), serve_options.readers, ioc, *ctx.db).take();
     api_ctx.lanes = lanes.get();
   }
   auto http_work = boost::asio::make_work_guard(http_ioc);

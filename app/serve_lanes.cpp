@@ -56,11 +56,13 @@ struct ServeLanes::Reader {
   }
 };
 
-ServeLanes::ServeLanes(boost::asio::io_context& writer) : writer_(writer) {}
+ServeLanes::ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db)
+    : writer_(writer), writer_db_(writer_db) {}
 
 core::Result<std::unique_ptr<ServeLanes>> ServeLanes::start(const std::string& db_path, int readers,
-                                                           boost::asio::io_context& writer) {
-  std::unique_ptr<ServeLanes> lanes(new ServeLanes(writer));
+                                                           boost::asio::io_context& writer,
+                                                           storage::Database& writer_db) {
+  std::unique_ptr<ServeLanes> lanes(new ServeLanes(writer, writer_db));
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto db = storage::Database::open_reader(db_path);
     if (!db) return db.error();
@@ -102,6 +104,15 @@ void ServeLanes::read(std::function<void(api::ReadLane&)> work) {
   best->post([best, work = std::move(work)] { work(*best->lane); });
 }
 
-void ServeLanes::write(std::function<void()> work) { boost::asio::post(writer_, std::move(work)); }
+void ServeLanes::write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) {
+  if (writes_.push(std::move(work), std::move(done))) boost::asio::post(writer_, [this] { drain(); });
+}
+
+void ServeLanes::drain() {
+  // One batch per turn, then the engine's other work gets its turn before the next batch.
+  if (writes_.drain(writer_db_).more) boost::asio::post(writer_, [this] { drain(); });
+}
+
+void ServeLanes::post(std::function<void()> work) { boost::asio::post(writer_, std::move(work)); }
 
 }  // namespace outreach::app

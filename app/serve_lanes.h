@@ -2,7 +2,9 @@
 // Where `serve` runs API work (api::WorkLanes): reads on a small, fixed pool of reader threads, each
 // with its own read-only SQLite connection (WAL lets them read the last committed state while the
 // one writer writes), and everything that writes on the engine's io_context thread, which owns the
-// writing connection. Work is queued per reader thread (bounded in practice by the number of open
+// writing connection. Writes are group-committed there (storage::GroupCommit): whatever was posted
+// while the previous batch ran goes into the next transaction, up to GroupCommit::kMaxBatch, and
+// the engine's own work (dispatcher, timers) runs between batches. Work is queued per reader thread (bounded in practice by the number of open
 // HTTP connections: one request each at a time); a reader takes the next item of its own queue.
 //
 // Lifetime: the writer io_context must outlive the lanes. The destructor stops the readers after
@@ -13,9 +15,14 @@
 
 #include "api/context.h"
 #include "core/error.h"
+#include "storage/group_commit.h"
 
 namespace boost::asio {
 class io_context;
+}
+
+namespace outreach::storage {
+class Database;
 }
 
 namespace outreach::app {
@@ -23,20 +30,25 @@ namespace outreach::app {
 class ServeLanes final : public api::WorkLanes {
  public:
   // Opens `readers` (>= 1) read-only connections to the database file and starts their threads.
+  // `writer_db` is the writing connection, owned by `writer`'s thread; both must outlive the lanes.
   static core::Result<std::unique_ptr<ServeLanes>> start(const std::string& db_path, int readers,
-                                                         boost::asio::io_context& writer);
+                                                         boost::asio::io_context& writer, storage::Database& writer_db);
   ~ServeLanes() override;
   ServeLanes(const ServeLanes&) = delete;
   ServeLanes& operator=(const ServeLanes&) = delete;
 
   void read(std::function<void(api::ReadLane&)> work) override;
-  void write(std::function<void()> work) override;
+  void write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) override;
+  void post(std::function<void()> work) override;
 
  private:
   struct Reader;
-  explicit ServeLanes(boost::asio::io_context& writer);
+  ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db);
+  void drain();
 
   boost::asio::io_context& writer_;
+  storage::Database& writer_db_;
+  storage::GroupCommit writes_;
   std::vector<std::unique_ptr<Reader>> readers_;
 };
 

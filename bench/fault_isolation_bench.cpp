@@ -1,13 +1,20 @@
 // Fault isolation, run by hand (bench/run.sh), never in CI. Prints one figure per line.
-//   fault_isolation_bench HEALTHY_URL FAULTY_URL [N] [RATE]
+//   fault_isolation_bench HEALTHY_URL FAULTY_COMMAND [N] [RATE]
 // The live engine (Scheduler on the system clock, ChannelSet with two Twilio channels) sends a
 // one-step campaign of N people (default 5000) through channel "sms2" to HEALTHY_URL (a local
 // nginx answering 201): first alone, then while a second campaign of N people goes through channel
-// "sms" to FAULTY_URL (tests/support/faulty_provider.py cycling 500, 502, 503, 504, 429, slow
-// answers past the 10 s timeout, resets, garbage and hang-ups). The figure is the healthy
+// "sms" to a fault server that FAULTY_COMMAND starts (a shell command that prints "PORT <n>" once
+// listening: tests/support/faulty_provider.py cycling 500, 502, 503, 504, 429, slow answers past
+// the 10 s timeout, resets, garbage and hang-ups). The fault server is started afresh for every
+// round and stopped after it, so rounds are independent: it has seen no keys (it faults only a
+// key's first request) and holds no slow answers or connections from the round before. The figure is the healthy
 // channel's throughput in both runs (its answers per second, first to last) and their ratio.
 // RATE (default unlimited) caps both channels' token buckets. Three alternating rounds; medians.
 #include <boost/asio/io_context.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -62,6 +69,51 @@ class Timed final : public engine::Sender {
 
  private:
   engine::Sender& inner_;
+};
+
+// One round's fault server: `sh -c COMMAND`, its "PORT <n>" line read from its stdout; stopped
+// (SIGTERM, then waited for) when the round ends.
+class FaultServer {
+ public:
+  explicit FaultServer(const std::string& command) {
+    int out[2];
+    if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::close(out[0]);
+      ::close(out[1]);
+      ::setpgid(0, 0);  // its own group: stopping it stops whatever the shell started
+      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string line;
+    char c = 0;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    if (line.rfind("PORT ", 0) != 0) {
+      stop();
+      throw std::runtime_error("fault server did not say its port: '" + line + "'");
+    }
+    url_ = "http://127.0.0.1:" + line.substr(5);
+  }
+  ~FaultServer() { stop(); }
+  FaultServer(const FaultServer&) = delete;
+  FaultServer& operator=(const FaultServer&) = delete;
+  const std::string& url() const { return url_; }
+
+ private:
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGTERM);
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  pid_t pid_ = -1;
+  std::string url_;
 };
 
 engine::EngineConfig config_for(const std::string& healthy, const std::string& faulty, double rate) {
@@ -146,8 +198,12 @@ int main(int argc, char** argv) {
     // Alternating rounds, medians: a 2-core machine shared with other work is noisy.
     std::vector<double> alone, beside;
     for (int round = 0; round < 3; ++round) {
-      alone.push_back(run(a[0], a[1], n, rate, false));
-      beside.push_back(run(a[0], a[1], n, rate, true));
+      {
+        FaultServer faulty(a[1]);  // unused alone; started so both runs of a round see the same machine
+        alone.push_back(run(a[0], faulty.url(), n, rate, false));
+      }
+      FaultServer faulty(a[1]);  // fresh: no keys seen, nothing pending from earlier runs
+      beside.push_back(run(a[0], faulty.url(), n, rate, true));
     }
     std::sort(alone.begin(), alone.end());
     std::sort(beside.begin(), beside.end());

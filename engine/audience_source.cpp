@@ -68,18 +68,49 @@ bool any_suppressed(const storage::SuppressionList* suppression, const storage::
 
 core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, std::int64_t contact_id,
                                                        const storage::SuppressionList* suppression) {
-  auto contact = storage::ContactStore(db).get(contact_id);
-  if (!contact) return contact.error();
-  campaigns::PersonFacts f;
-  f.contact_id = contact->id;
-  f.municipality = contact->municipality;
-  f.erased = contact->erased;
-  f.do_not_contact = contact->do_not_contact;
-  f.suppressed = any_suppressed(suppression, *contact);
-  auto reported = storage::ErrorReportStore(db).has_open(contact_id);
-  f.error_report = !reported || *reported;  // a table that cannot be read blocks: never contact on a doubt
-  f.consent = storage::ConsentLedger(db).states(contact_id);
-  return f;
+  auto all = load_people_facts(db, {contact_id}, suppression);
+  if (!all) return all.error();
+  auto it = all->find(contact_id);
+  if (it == all->end()) return core::Error::not_found("no contact with id " + std::to_string(contact_id));
+  return std::move(it->second);
+}
+
+core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
+    storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression) {
+  std::unordered_map<std::int64_t, campaigns::PersonFacts> out;
+  const auto contacts = storage::ContactStore(db).get_many(contact_ids);
+  if (contacts.empty()) return out;
+  // Every address of these people in one suppression query.
+  std::vector<core::Urn> urns;
+  for (const auto& c : contacts) {
+    for (const auto& a : c.addresses) urns.push_back(a.urn);
+  }
+  std::optional<std::vector<bool>> hits;
+  if (suppression != nullptr && !urns.empty()) {
+    auto h = suppression->suppressed(urns);
+    if (h) hits = std::move(*h);  // a list that cannot be read suppresses: never contact on a doubt
+  }
+  std::vector<std::int64_t> ids;
+  for (const auto& c : contacts) ids.push_back(c.id);
+  auto consent = storage::ConsentLedger(db).states_of(ids);
+  std::size_t next_urn = 0;
+  for (const auto& c : contacts) {
+    campaigns::PersonFacts f;
+    f.contact_id = c.id;
+    f.municipality = c.municipality;
+    f.erased = c.erased;
+    f.do_not_contact = c.do_not_contact;
+    if (suppression != nullptr && !c.addresses.empty()) {
+      f.suppressed = !hits;
+      for (std::size_t i = 0; i < c.addresses.size() && hits; ++i) f.suppressed = f.suppressed || (*hits)[next_urn + i];
+    }
+    next_urn += c.addresses.size();
+    auto reported = storage::ErrorReportStore(db).has_open(c.id);
+    f.error_report = !reported || *reported;  // a table that cannot be read blocks: never contact on a doubt
+    if (auto it = consent.find(c.id); it != consent.end()) f.consent = std::move(it->second);
+    out.emplace(c.id, std::move(f));
+  }
+  return out;
 }
 
 campaigns::ChannelKinds channel_kinds(const EngineConfig& config) {
@@ -88,16 +119,20 @@ campaigns::ChannelKinds channel_kinds(const EngineConfig& config) {
   return kinds;
 }
 
-core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, std::int64_t campaign_id, int version) {
-  storage::CampaignStore store(db);
-  auto v = store.version(campaign_id, version);
-  if (!v) return v.error();
-  auto parsed = campaigns::parse_campaign(v->source_text, v->source_path);
+core::Result<campaigns::Campaign> parse_campaign_version(const storage::CampaignVersion& v, int version) {
+  auto parsed = campaigns::parse_campaign(v.source_text, v.source_path);
   if (!parsed.ok()) {
     return core::Error::invalid("stored campaign version " + std::to_string(version) + " no longer parses: " +
                                 campaigns::format_findings(parsed.findings));
   }
   return std::move(*parsed.campaign);
+}
+
+core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, std::int64_t campaign_id, int version) {
+  storage::CampaignStore store(db);
+  auto v = store.version(campaign_id, version);
+  if (!v) return v.error();
+  return parse_campaign_version(*v, version);
 }
 
 void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,

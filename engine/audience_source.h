@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "campaigns/audience.h"
@@ -15,6 +16,7 @@
 namespace outreach::storage {
 class Database;
 class SuppressionList;
+struct CampaignVersion;
 }
 
 namespace outreach::engine {
@@ -25,6 +27,8 @@ campaigns::ChannelKinds channel_kinds(const EngineConfig& config);
 
 // Parses the YAML text of a stored version. Errors name the campaign and the first finding.
 core::Result<campaigns::Campaign> load_campaign_version(storage::Database& db, std::int64_t campaign_id, int version);
+// The same for a version already read (engine/campaign_cache.h).
+core::Result<campaigns::Campaign> parse_campaign_version(const storage::CampaignVersion& v, int version);
 
 // Calls fn with chunks of at most `chunk` candidates, in contact id order.
 void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& campaign,
@@ -37,6 +41,11 @@ void for_each_candidate_chunk(storage::Database& db, const campaigns::Campaign& 
 // not asked). not_found when no contact has the id.
 core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, std::int64_t contact_id,
                                                        const storage::SuppressionList* suppression);
+// The same facts for many people, read in a few queries whatever their number (a page of a list
+// decides about all its people at once); ids without a contact are absent. load_person_facts is
+// this for one id: there is one loader.
+core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
+    storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression);
 
 // One contact as a candidate, with consent as it stands now and the policy's blocking reason;
 // responded counts responses since `since`.

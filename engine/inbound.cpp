@@ -78,7 +78,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     suppressed_stranger = entry->has_value();
   }
   std::optional<storage::MessageRow> last;
-  std::optional<campaigns::Campaign> campaign;
+  std::shared_ptr<const campaigns::Campaign> campaign;
   int campaign_version = 0;
   if (contact) {
     result.contact_id = contact->id;
@@ -86,7 +86,7 @@ core::Result<InboundResult> InboundProcessor::handle(const std::string& channel,
     if (last) {
       result.campaign_id = last->campaign_id;
       if (auto rec = storage::CampaignStore(db_).get(last->campaign_id)) {
-        if (auto c = load_campaign_version(db_, rec->id, rec->version)) {
+        if (auto c = campaigns_.get(db_, rec->id, rec->version)) {
           campaign = std::move(*c);
           campaign_version = rec->version;
         }
@@ -248,16 +248,17 @@ core::Result<bool> InboundProcessor::settle_by_reference(const channels::StatusU
   const storage::MessageRow& row = **settled;
   spdlog::info("message {}: unknown -> {} by a status callback naming our reference", row.id, storage::to_string(row.status));
   // The step is done: the next one of this person becomes due, as after any send (Dispatcher).
-  auto campaign = load_campaign_version(db_, row.campaign_id, row.campaign_version);
-  if (!campaign) {
-    spdlog::warn("message {}: next step not activated: {}", row.id, campaign.error().what());
+  auto loaded = campaigns_.get(db_, row.campaign_id, row.campaign_version);
+  if (!loaded) {
+    spdlog::warn("message {}: next step not activated: {}", row.id, loaded.error().what());
     return true;
   }
+  const campaigns::Campaign& campaign = **loaded;
   const std::size_t next = static_cast<std::size_t>(row.step) + 1;
-  if (next < campaign->steps.size()) {
-    const auto due = campaigns::due_at(campaign->steps[next], at);
+  if (next < campaign.steps.size()) {
+    const auto due = campaigns::due_at(campaign.steps[next], at);
     if (auto st = outbox.activate_step(row.campaign_id, row.contact_id, static_cast<int>(next), due,
-                                       campaigns::expires_at(campaign->steps[next], due), clock_.now());
+                                       campaigns::expires_at(campaign.steps[next], due), clock_.now());
         !st) {
       return st.error();
     }

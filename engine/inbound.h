@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "engine/keywords.h"
+#include "engine/campaign_cache.h"
 
 namespace outreach::storage {
 class Database;
@@ -88,6 +89,7 @@ class InboundProcessor {
   Sender* replies_;
   std::map<std::string, Sender*> reply_senders_;
   net::MetricsRegistry* metrics_ = nullptr;
+  CampaignCache campaigns_;  // the campaign a reply answers, parsed once per stored version
 };
 
 // The configured keyword a whole message is (engine/keywords.h): config.keywords.classify(text).

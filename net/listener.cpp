@@ -33,6 +33,8 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    // Non-blocking, so that after each wake-up the backlog is drained without waiting (below).
+    if (!ec) acceptor_.non_blocking(true, ec);
     if (ec) {
       return core::Error{core::ErrorCode::transient, "cannot listen on " + shared_->options().address + ":" +
                                                          std::to_string(shared_->options().port) + ": " + ec.message(),
@@ -112,8 +114,26 @@ class TcpListener final : public Listener, public std::enable_shared_from_this<T
       error_code rec;
       int fd = socket.release(rec);
       if (!rec && fd >= 0) start_http_session(ioc_, fd, ipv6_, shared_);
+      accept_backlog();
     }
     do_accept();
+  }
+
+  // Takes the connections already waiting in the backlog at once (up to kAcceptBurst), instead of
+  // one per turn of the io_context: when a thousand clients connect together, a connection that
+  // waits for its accept behind every other handler would see its first request wait seconds.
+  void accept_backlog() {
+    constexpr int kAcceptBurst = 256;
+    for (int i = 0; i < kAcceptBurst && !shared_->stopping() && shared_->size() < shared_->options().max_connections;
+         ++i) {
+      error_code ec;
+      tcp::socket socket(ioc_);
+      acceptor_.accept(socket, ec);
+      if (ec) return;  // would_block: the backlog is empty; other errors: the async accept sees them
+      error_code rec;
+      int fd = socket.release(rec);
+      if (!rec && fd >= 0) start_http_session(ioc_, fd, ipv6_, shared_);
+    }
   }
 
   asio::io_context& ioc_;

@@ -54,12 +54,31 @@ core::Result<campaigns::PersonFacts> Contactability::facts(std::int64_t contact_
   return engine::load_person_facts(db_, contact_id, suppression_.get());
 }
 
+core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> Contactability::facts_of(
+    const std::vector<std::int64_t>& contact_ids) const {
+  return engine::load_people_facts(db_, contact_ids, suppression_.get());
+}
+
+campaigns::Verdict Contactability::decide(const Actor& actor, const campaigns::PersonFacts& facts,
+                                          const campaigns::Ask& ask) const {
+  if (!in_scope(actor, facts.municipality)) return campaigns::Verdict{campaigns::Refusal::out_of_scope};
+  return campaigns::decide(facts, ask);
+}
+
 core::Result<campaigns::Verdict> Contactability::check(const Actor& actor, std::int64_t contact_id,
                                                        const campaigns::Ask& ask) const {
   auto f = facts(contact_id);
   if (!f) return f.error();
-  if (!in_scope(actor, f->municipality)) return campaigns::Verdict{campaigns::Refusal::out_of_scope};
-  return campaigns::decide(*f, ask);
+  return decide(actor, *f, ask);
+}
+
+core::Result<std::unordered_map<std::int64_t, campaigns::Verdict>> Contactability::check_all(
+    const Actor& actor, const std::vector<std::int64_t>& contact_ids, const campaigns::Ask& ask) const {
+  auto all = facts_of(contact_ids);
+  if (!all) return all.error();
+  std::unordered_map<std::int64_t, campaigns::Verdict> out;
+  for (const auto& [id, f] : *all) out.emplace(id, decide(actor, f, ask));
+  return out;
 }
 
 }  // namespace outreach::services

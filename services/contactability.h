@@ -13,6 +13,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "campaigns/contactability.h"
 #include "core/error.h"
@@ -41,10 +43,21 @@ class Contactability {
 
   // The whole answer for one person: out_of_scope first, then the policy's reasons.
   core::Result<campaigns::Verdict> check(const Actor& actor, std::int64_t contact_id, const campaigns::Ask& ask) const;
-  // The facts alone (for callers that decide several asks about one person).
+  // The same answer for many people (a page of a list): their facts read in a few queries
+  // (engine::load_people_facts), then the same decision per person as check(). Ids without a
+  // contact are absent from the result.
+  core::Result<std::unordered_map<std::int64_t, campaigns::Verdict>> check_all(const Actor& actor,
+                                                                               const std::vector<std::int64_t>& contact_ids,
+                                                                               const campaigns::Ask& ask) const;
+  // The facts alone (for callers that decide several asks about one person), and for many people.
   core::Result<campaigns::PersonFacts> facts(std::int64_t contact_id) const;
+  core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> facts_of(
+      const std::vector<std::int64_t>& contact_ids) const;
+  // The decision on facts already read: out_of_scope first, then the policy's reasons.
+  campaigns::Verdict decide(const Actor& actor, const campaigns::PersonFacts& facts, const campaigns::Ask& ask) const;
 
  private:
+
   storage::Database& db_;
   std::unique_ptr<storage::SuppressionList> suppression_;
   std::map<std::string, std::string> region_of_;  // municipality -> region, read once

@@ -33,10 +33,19 @@ core::Status ResponseLists::open(const Actor& actor, const std::string& code, co
                                         "municipality:" + code, kPurpose, "format=" + format);
 }
 
-bool ResponseLists::shown(const Actor& actor, std::int64_t contact_id, const std::string& municipality) const {
-  auto verdict = policy_.check(actor, contact_id, {.use = campaigns::Use::list_for_municipality,
-                                                   .municipality = municipality});
-  return verdict && verdict->allowed();
+core::Result<ResponseLists::Verdicts> ResponseLists::verdicts_for(const Actor& actor,
+                                                                  const std::vector<storage::SharedResponse>& rows,
+                                                                  const std::string& municipality) const {
+  std::vector<std::int64_t> ids;
+  for (const auto& s : rows) {
+    if (s.response.contact_id) ids.push_back(*s.response.contact_id);
+  }
+  return policy_.check_all(actor, ids, {.use = campaigns::Use::list_for_municipality, .municipality = municipality});
+}
+
+bool ResponseLists::shown(const Verdicts& verdicts, std::int64_t contact_id) {
+  auto it = verdicts.find(contact_id);
+  return it != verdicts.end() && it->second.allowed();  // a person without a contact row is not shown
 }
 
 core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const storage::ResponseQuery& q) const {
@@ -48,15 +57,21 @@ core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const 
   int examined = 0;
   storage::ResponseQuery peek = q;
   peek.limit = q.limit + 1;  // one more than asked: is there a next page?
+  std::vector<storage::SharedResponse> candidates;
   storage::ResponseStore(db_).for_each_shared(peek, [&](const storage::SharedResponse& s) {
     if (examined++ == q.limit) {
       page.more = true;
       return;
     }
     page.next_after = s.response.id;
-    if (!s.response.contact_id || !shown(actor, *s.response.contact_id, q.municipality)) return;
-    page.rows.push_back(s);
+    if (s.response.contact_id) candidates.push_back(s);
   });
+  // The policy once for the page: everyone's facts in a few queries, the same decision per row.
+  auto verdicts = verdicts_for(actor, candidates, q.municipality);
+  if (!verdicts) return verdicts.error();
+  for (auto& s : candidates) {
+    if (shown(*verdicts, *s.response.contact_id)) page.rows.push_back(std::move(s));
+  }
   return page;
 }
 
@@ -91,9 +106,23 @@ core::Result<std::vector<storage::Case>> ResponseLists::cases(const Actor& actor
   std::vector<storage::Case> out;
   auto st = db_.transaction([&]() -> core::Status {
     AuditTrail trail(db_, clock_, pending_);
-    for (const auto& c : storage::CaseStore(db_).for_owner(owner)) {
+    std::vector<storage::Case> owned;
+    std::vector<std::int64_t> ids;
+    for (auto& c : storage::CaseStore(db_).for_owner(owner)) {
       if (c.owner_kind != kind) continue;
-      if (!shown(actor, c.contact_id, c.municipality)) continue;
+      ids.push_back(c.contact_id);
+      owned.push_back(std::move(c));
+    }
+    // Everyone's facts in a few queries; each case is asked about its own municipality.
+    auto facts = policy_.facts_of(ids);
+    if (!facts) return facts.error();
+    for (const auto& c : owned) {
+      auto f = facts->find(c.contact_id);
+      if (f == facts->end()) continue;
+      if (!policy_.decide(actor, f->second, {.use = campaigns::Use::list_for_municipality, .municipality = c.municipality})
+               .allowed()) {
+        continue;
+      }
       out.push_back(c);
       if (auto r = trail.record(actor, "cases.read", "case:" + std::to_string(c.id), kPurpose); !r) return r;
     }

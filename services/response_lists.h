@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -54,7 +55,10 @@ class ResponseLists {
   static std::string owner_kind(const Actor& actor);
 
  private:
-  bool shown(const Actor& actor, std::int64_t contact_id, const std::string& municipality) const;
+  using Verdicts = std::unordered_map<std::int64_t, campaigns::Verdict>;
+  core::Result<Verdicts> verdicts_for(const Actor& actor, const std::vector<storage::SharedResponse>& rows,
+                                      const std::string& municipality) const;
+  static bool shown(const Verdicts& verdicts, std::int64_t contact_id);
 
   storage::Database& db_;
   const core::Clock& clock_;

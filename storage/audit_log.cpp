@@ -48,7 +48,8 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
     AuditRecord r = in;
-    SQLite::Statement last(db_.sql(), "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    auto last_cached = db_.cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    SQLite::Statement& last = *last_cached;
     r.prev_hash = kGenesis;
     r.id = 1;
     if (last.executeStep()) {
@@ -56,9 +57,10 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
       r.prev_hash = last.getColumn(1).getString();
     }
     r.hash = audit_record_hash(r);
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, "
-                          "hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto ins_cached = db_.cached(
+        "INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, "
+        "hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& ins = *ins_cached;
     ins.bind(1, static_cast<int64_t>(r.id));
     ins.bind(2, static_cast<int64_t>(core::to_millis(r.at)));
     ins.bind(3, r.actor);

@@ -116,7 +116,8 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
 }
 
 core::Result<CampaignRecord> CampaignStore::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+  auto st_cached = db_.cached(std::string(kSelect) + " WHERE id = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no campaign with id " + std::to_string(id));
   return read_campaign(st);
@@ -130,9 +131,10 @@ core::Result<CampaignRecord> CampaignStore::find(const std::string& key) const {
 }
 
 core::Result<CampaignVersion> CampaignStore::version(std::int64_t campaign_id, int version) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT source_path, source_text, source_sha256, author, created_at, submitted_by, "
-                       "approved_by, approved_at FROM campaign_versions WHERE campaign_id = ? AND version = ?");
+  auto st_cached = db_.cached(
+      "SELECT source_path, source_text, source_sha256, author, created_at, submitted_by, "
+      "approved_by, approved_at FROM campaign_versions WHERE campaign_id = ? AND version = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(campaign_id));
   st.bind(2, version);
   if (!st.executeStep()) return core::Error::not_found("campaign version not found");

@@ -66,8 +66,9 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
                                            core::TimePoint sla_due, const std::string& actor) {
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement find(db_.sql(),
-                           "SELECT id FROM cases WHERE contact_id = ? AND municipality_code = ? AND status <> 'closed'");
+    auto find_cached = db_.cached(
+        "SELECT id FROM cases WHERE contact_id = ? AND municipality_code = ? AND status <> 'closed'");
+    SQLite::Statement& find = *find_cached;
     find.bind(1, static_cast<int64_t>(contact_id));
     find.bind(2, municipality);
     if (find.executeStep()) {
@@ -102,7 +103,8 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
 }
 
 core::Result<Case> CaseStore::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+  auto st_cached = db_.cached(std::string(kSelect) + " WHERE id = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no case with id " + std::to_string(id));
   return read_case(st);

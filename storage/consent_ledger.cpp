@@ -30,10 +30,11 @@ core::Result<std::int64_t> ConsentLedger::record(const ConsentEvent& e) {
   if (e.source.empty()) return core::Error::invalid("consent source is empty", "source");
   if (e.collector.empty()) return core::Error::invalid("consent collector is empty", "collector");
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO consent_events(contact_id, purpose, channel, action, source, text_id, "
-                         "text_version, language, collector, at, origin_message_id, origin_form) "
-                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto st_cached = db_.cached(
+        "INSERT INTO consent_events(contact_id, purpose, channel, action, source, text_id, "
+        "text_version, language, collector, at, origin_message_id, origin_form) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& st = *st_cached;
     st.bind(1, static_cast<int64_t>(e.contact_id));
     st.bind(2, e.purpose);
     st.bind(3, e.channel.empty() ? std::string("*") : e.channel);
@@ -71,13 +72,24 @@ ConsentState ConsentLedger::state(std::int64_t contact_id, const std::string& pu
 }
 
 std::map<std::string, ConsentState> ConsentLedger::states(std::int64_t contact_id) const {
-  std::map<std::string, ConsentState> out;
-  auto st = db_.cached("SELECT purpose, channel, id, action FROM consent_events WHERE contact_id = ? ORDER BY id");
-  st->bind(1, static_cast<int64_t>(contact_id));
+  auto all = states_of({contact_id});
+  auto it = all.find(contact_id);
+  return it == all.end() ? std::map<std::string, ConsentState>{} : std::move(it->second);
+}
+
+std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> ConsentLedger::states_of(
+    const std::vector<std::int64_t>& contact_ids) const {
+  std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> out;
+  if (contact_ids.empty()) return out;
+  // Events in id order per contact: the last one per (purpose, channel) is the current word.
+  auto st = db_.cached(
+      "SELECT contact_id, purpose, channel, id, action FROM consent_events "
+      "WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, id");
+  st->bind(1, id_list_json(contact_ids));
   while (st->executeStep()) {
-    out[st->getColumn(0).getString()].latest[st->getColumn(1).getString()] = {
-        st->getColumn(2).getInt64(),
-        st->getColumn(3).getString() == "grant" ? ConsentAction::grant : ConsentAction::withdraw};
+    out[st->getColumn(0).getInt64()][st->getColumn(1).getString()].latest[st->getColumn(2).getString()] = {
+        st->getColumn(3).getInt64(),
+        st->getColumn(4).getString() == "grant" ? ConsentAction::grant : ConsentAction::withdraw};
   }
   return out;
 }
@@ -120,7 +132,8 @@ ConsentEvent read_event(SQLite::Statement& st) {
 
 std::vector<ConsentEvent> ConsentLedger::history(std::int64_t contact_id) const {
   std::vector<ConsentEvent> out;
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
+  auto st_cached = db_.cached(std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(contact_id));
   while (st.executeStep()) out.push_back(read_event(st));
   return out;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ class ConsentLedger {
   ConsentState state(std::int64_t contact_id, const std::string& purpose) const;
   // Every purpose of the contact with its state (purposes without events are absent).
   std::map<std::string, ConsentState> states(std::int64_t contact_id) const;
+  // The same for many contacts in one query; contacts without events are absent.
+  std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> states_of(
+      const std::vector<std::int64_t>& contact_ids) const;
   // The purposes that have events, share:<code> ones included.
   std::vector<std::string> purposes() const;
   std::vector<ConsentEvent> history(std::int64_t contact_id) const;

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <set>
+#include <unordered_map>
 
 #include "storage/database.h"
 #include "storage/sql_util.h"
@@ -114,8 +115,41 @@ core::Result<Contact> ContactStore::get(std::int64_t id) const {
   return c;
 }
 
+std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids) const {
+  std::vector<Contact> out;
+  if (ids.empty()) return out;
+  const std::string list = id_list_json(ids);
+  std::unordered_map<std::int64_t, std::size_t> index;
+  {
+    auto st = db_.cached(std::string(kSelect) + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
+    st->bind(1, list);
+    while (st->executeStep()) {
+      out.push_back(read_contact(*st));
+      index[out.back().id] = out.size() - 1;
+    }
+  }
+  auto u = db_.cached(
+      "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN (SELECT value FROM json_each(?)) "
+      "ORDER BY contact_id, id");
+  u->bind(1, list);
+  while (u->executeStep()) {
+    auto it = index.find(u->getColumn(0).getInt64());
+    auto urn = core::Urn::trusted(u->getColumn(1).getString());
+    if (it != index.end() && urn) out[it->second].addresses.push_back({*urn, u->getColumn(2).getInt() != 0, u->getColumn(3).getString()});
+  }
+  auto t = db_.cached(
+      "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag");
+  t->bind(1, list);
+  while (t->executeStep()) {
+    auto it = index.find(t->getColumn(0).getInt64());
+    if (it != index.end()) out[it->second].tags.push_back(t->getColumn(1).getString());
+  }
+  return out;
+}
+
 core::Result<Contact> ContactStore::find_by_urn(const core::Urn& urn) const {
-  SQLite::Statement st(db_.sql(), "SELECT contact_id FROM contact_urns WHERE urn = ?");
+  auto st_cached = db_.cached("SELECT contact_id FROM contact_urns WHERE urn = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, urn.str());
   if (!st.executeStep()) return core::Error::not_found("no contact with address " + urn.str());
   return get(st.getColumn(0).getInt64());

@@ -76,9 +76,12 @@ CachedStatement::~CachedStatement() {
 
 CachedStatement Database::cached(const std::string& sql) {
   auto& slot = cache_[sql];
-  if (!slot) {
-    slot = std::make_unique<Cached>();
-    slot->statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  if (!slot || !slot->statement) {
+    // Prepared before it is kept: a statement that does not compile (a missing table) throws
+    // here and leaves no empty slot behind for the next call.
+    auto statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    if (!slot) slot = std::make_unique<Cached>();
+    slot->statement = std::move(statement);
   }
   if (slot->in_use) return CachedStatement(nullptr, std::make_unique<SQLite::Statement>(*db_, sql), nullptr);
   slot->in_use = true;
@@ -176,6 +179,11 @@ void Database::truncate_wal() {
   }
 }
 
+namespace {
+// Savepoint statements are prepared once per connection: a group commit opens several per request.
+void run_cached(Database& db, const std::string& sql) { db.cached(sql)->exec(); }
+}  // namespace
+
 core::Status Database::set_max_size(std::int64_t bytes) {
   if (bytes <= 0) return {};
   try {
@@ -200,16 +208,16 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     if (full_) return *full_;
     const std::string name = "sp" + std::to_string(depth_);
     try {
-      db_->exec("SAVEPOINT " + name);
+      run_cached(*this, "SAVEPOINT " + name);
       Depth depth(depth_);
       core::Status st = fn();
       if (!st && is_full_error(st.error())) throw SQLite::Exception("database or disk is full", SQLITE_FULL);
       if (!st) {
-        db_->exec("ROLLBACK TO " + name);
-        db_->exec("RELEASE " + name);
+        run_cached(*this, "ROLLBACK TO " + name);
+        run_cached(*this, "RELEASE " + name);
         return st;
       }
-      db_->exec("RELEASE " + name);
+      run_cached(*this, "RELEASE " + name);
       return {};
     } catch (const std::exception& e) {
       if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, path_);

@@ -68,7 +68,8 @@ constexpr const char* kSelect =
 }  // namespace
 
 core::Result<Municipality> MunicipalityStore::get(const std::string& code) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE code = ?");
+  auto st_cached = db_.cached(std::string(kSelect) + " WHERE code = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, code);
   if (!st.executeStep()) return core::Error::not_found("unknown municipality '" + code + "'");
   return read_municipality(st);
@@ -91,7 +92,8 @@ std::vector<Region> MunicipalityStore::regions() const {
 }
 
 core::Result<Region> MunicipalityStore::region(const std::string& code) const {
-  SQLite::Statement st(db_.sql(), "SELECT code, name, hub_code FROM regions WHERE code = ?");
+  auto st_cached = db_.cached("SELECT code, name, hub_code FROM regions WHERE code = ?");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, code);
   if (!st.executeStep()) return core::Error::not_found("unknown region '" + code + "'");
   return Region{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()};

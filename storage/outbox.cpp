@@ -439,8 +439,9 @@ std::optional<MessageRow> Outbox::find_by_provider_id(const std::string& provide
 }
 
 std::optional<MessageRow> Outbox::last_sent_to(std::int64_t contact_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectRow) +
-                                      " WHERE contact_id = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1");
+  auto st_cached = db_.cached(std::string(kSelectRow) +
+      " WHERE contact_id = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(contact_id));
   if (!st.executeStep()) return std::nullopt;
   return read_row(st);

@@ -119,7 +119,8 @@ core::Result<Principal> PrincipalStore::find(const std::string& name) const {
 core::Result<Principal> PrincipalStore::authenticate(const std::string& token) const {
   // Lookup by the hash of the presented token: the comparison happens on hashes inside the index,
   // so timing reveals nothing about stored tokens.
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE token_hash = ? AND revoked_at IS NULL");
+  auto st_cached = db_.cached(std::string(kSelect) + " WHERE token_hash = ? AND revoked_at IS NULL");
+  SQLite::Statement& st = *st_cached;
   st.bind(1, sha256_hex(token));
   if (token.empty() || !st.executeStep()) {
     return core::Error{core::ErrorCode::unauthorized, "missing or unknown bearer token", "Authorization"};

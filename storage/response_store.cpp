@@ -31,10 +31,11 @@ constexpr const char* kColumns =
 core::Result<std::optional<std::int64_t>> ResponseStore::record(const Response& r) {
   if (r.provider_message_id.empty()) return core::Error::invalid("provider message id is empty", "provider_message_id");
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO responses(contact_id, campaign_id, message_id, channel, urn, provider_message_id, "
-                         "text, keyword, received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                         "ON CONFLICT(channel, provider_message_id) DO NOTHING");
+    auto st_cached = db_.cached(
+        "INSERT INTO responses(contact_id, campaign_id, message_id, channel, urn, provider_message_id, "
+        "text, keyword, received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(channel, provider_message_id) DO NOTHING");
+    SQLite::Statement& st = *st_cached;
     bind_optional(st, 1, r.contact_id);
     bind_optional(st, 2, r.campaign_id);
     bind_optional(st, 3, r.message_id);

@@ -2,8 +2,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+
 #include "storage/database.h"
 #include "storage/server_secret.h"
+#include "storage/sql_util.h"
 
 namespace outreach::storage {
 namespace {
@@ -72,13 +75,31 @@ core::Result<std::optional<SuppressionEntry>> SuppressionList::find(const core::
 }
 
 core::Result<bool> SuppressionList::contains_any(const std::vector<core::Urn>& addresses) const {
-  for (const auto& a : addresses) {
-    auto entry = find(a);
-    if (!entry) return entry.error();
-    if (*entry) return true;
-  }
+  auto each = suppressed(addresses);
+  if (!each) return each.error();
+  return std::find(each->begin(), each->end(), true) != each->end();
+}
+
+core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<core::Urn>& addresses) const {
   if (key_.empty()) return no_key();
-  return false;
+  std::vector<std::string> hashes;
+  hashes.reserve(addresses.size());
+  for (const auto& a : addresses) hashes.push_back(hash(a));
+  std::vector<bool> out(addresses.size(), false);
+  if (addresses.empty()) return out;
+  try {
+    auto st = db_.cached("SELECT address_hash FROM suppressions WHERE address_hash IN (SELECT value FROM json_each(?))");
+    st->bind(1, text_list_json(hashes));
+    while (st->executeStep()) {
+      const std::string h = st->getColumn(0).getString();
+      for (std::size_t i = 0; i < hashes.size(); ++i) {
+        if (hashes[i] == h) out[i] = true;
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storage_error(e, "SuppressionList::suppressed");
+  }
 }
 
 std::int64_t SuppressionList::count() const {

@@ -50,6 +50,8 @@ class SuppressionList {
   core::Result<std::optional<SuppressionEntry>> find(const core::Urn& address) const;
   // Whether any of the addresses is suppressed.
   core::Result<bool> contains_any(const std::vector<core::Urn>& addresses) const;
+  // For each address (same order), whether it is suppressed: one query for all of them.
+  core::Result<std::vector<bool>> suppressed(const std::vector<core::Urn>& addresses) const;
   std::int64_t count() const;
 
  private:
