@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/text_encoding.h"
+
 namespace outreach::campaigns {
 namespace {
 
@@ -24,24 +26,6 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
   }
   i += len;
   return cp;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 char32_t fold(char32_t cp) {
@@ -78,7 +62,7 @@ bool is_address(std::string_view token) {
 std::string fold_case(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) append_utf8(out, fold(next_code_point(s, i)));
+  for (std::size_t i = 0; i < s.size();) core::append_utf8(out, fold(next_code_point(s, i)));
   return out;
 }
 
@@ -120,17 +104,17 @@ std::vector<Sentence> split_sentences(std::string_view text) {
       if (is_letter(cp)) {
         if (has_letter) word += pending;
         pending.clear();
-        append_utf8(word, fold(cp));
+        core::append_utf8(word, fold(cp));
         has_letter = true;
         stop = false;
       } else if (ends_sentence(cp)) {
         stop = true;
         pending.clear();
       } else if (cp == '-' || cp == '\'' || cp == 0x2019) {
-        append_utf8(pending, cp);
+        core::append_utf8(pending, cp);
       } else {
         pending.clear();
-        if (cp >= '0' && cp <= '9' && has_letter) append_utf8(word, cp);  // "b1", "gemeente2"
+        if (cp >= '0' && cp <= '9' && has_letter) core::append_utf8(word, cp);  // "b1", "gemeente2"
       }
     }
     if (has_letter && !is_address(token)) current.words.push_back(std::move(word));
