@@ -93,6 +93,8 @@ core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_peop
   std::vector<std::int64_t> ids;
   for (const auto& c : contacts) ids.push_back(c.id);
   auto consent = storage::ConsentLedger(db).states_of(ids);
+  // Open error reports are few: one query for the page, not one per person.
+  const auto reported = storage::ErrorReportStore(db).open_contacts();
   std::size_t next_urn = 0;
   for (const auto& c : contacts) {
     campaigns::PersonFacts f;
@@ -105,8 +107,7 @@ core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_peop
       for (std::size_t i = 0; i < c.addresses.size() && hits; ++i) f.suppressed = f.suppressed || (*hits)[next_urn + i];
     }
     next_urn += c.addresses.size();
-    auto reported = storage::ErrorReportStore(db).has_open(c.id);
-    f.error_report = !reported || *reported;  // a table that cannot be read blocks: never contact on a doubt
+    f.error_report = !reported || reported->count(c.id) > 0;  // unreadable: blocks, never contact on a doubt
     if (auto it = consent.find(c.id); it != consent.end()) f.consent = std::move(it->second);
     out.emplace(c.id, std::move(f));
   }
