@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libgtest-dev libgmock-dev libphonenumber-dev libprotobuf-dev libicu-dev
   libyaml-cpp-dev libhyphen-dev hyphen-nl hyphen-en-us nlohmann-json3-dev libcli11-dev libssl-dev libhowardhinnant-date-dev
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
+  libsodium-dev libxlsxwriter-dev
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).
 # OUTREACH_DEPS=build: only the build; =bench: the build and wrk (bench/serve_load.sh), no test servers.
@@ -16,6 +17,8 @@ if [[ "${OUTREACH_DEPS:-all}" == "bench" ]]; then
   packages+=(wrk)
 elif [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
   packages+=(python3-aiosmtpd dovecot-imapd nginx-light)
+  # The web pages are tested in a real browser: Debian's chromium driven by chromium-driver.
+  packages+=(chromium chromium-driver python3-selenium)
   # A machine may carry its own Node.js (with npm built in); only ask Debian when npm is absent.
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi
