@@ -161,12 +161,12 @@ std::vector<DiffLine> line_diff(const std::string& before, const std::string& af
         all.push_back({' ', static_cast<int>(i + 1), static_cast<int>(j + 1), a[i]});
         ++i;
         ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        all.push_back({'+', 0, static_cast<int>(j + 1), b[j]});
-        ++j;
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {  // removals first
         all.push_back({'-', static_cast<int>(i + 1), 0, a[i]});
         ++i;
+      } else {
+        all.push_back({'+', 0, static_cast<int>(j + 1), b[j]});
+        ++j;
       }
     }
   }

@@ -56,9 +56,12 @@ core::Result<PersonLookup> CampaignViews::lookup(const Actor& actor, const std::
   storage::ContactStore contacts(db_);
   PersonLookup out;
   std::int64_t id = 0;
+  bool erased = false;
   if (looks_like_id(who)) {
     id = std::stoll(who);
-    if (!contacts.get(id)) id = 0;
+    auto c = contacts.get(id);
+    if (!c) id = 0;
+    else erased = c->erased;
   } else {
     auto urn = who.find('@') != std::string::npos ? core::Urn::email(who) : core::Urn::phone(who);
     if (!urn) return core::Error::invalid("not a contact id, phone number or e-mail address", "who");
@@ -86,9 +89,12 @@ core::Result<PersonLookup> CampaignViews::lookup(const Actor& actor, const std::
   if (!cand) return cand.error();
   auto region_of = storage::MunicipalityStore(db_).region_of_all();
   auto sel = campaigns::select_audience(*campaign, {*cand}, region_of, kinds);
-  if (sel.included.empty()) {
-    // The policy's reason only: no name, address or text of someone it refuses.
-    out.reason = sel.suppressed.empty() ? "no_address" : campaigns::to_string(sel.suppressed.front().reason);
+  if (erased || sel.included.empty()) {
+    // The policy's reason only: no name, address or text of someone it refuses. An erased person
+    // is "erased" (the audience would call the tombstone do-not-contact).
+    out.reason = erased                   ? "erased"
+                 : sel.suppressed.empty() ? "no_address"
+                                          : campaigns::to_string(sel.suppressed.front().reason);
     if (auto st = trail.record(actor, "campaign.lookup", "contact:" + std::to_string(id), "outreach",
                                "campaign=" + key + " reason=" + out.reason);
         !st) {
