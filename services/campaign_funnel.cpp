@@ -69,6 +69,16 @@ CampaignViews::CampaignViews(storage::Database& db, const core::Clock& clock, co
 
 CampaignViews::~CampaignViews() = default;
 
+core::Result<std::vector<CampaignSummary>> CampaignViews::list(const Actor& actor) const {
+  if (auto st = require_reader(actor, "list campaigns"); !st) return st.error();
+  std::vector<CampaignSummary> out;
+  for (const auto& c : storage::CampaignStore(db_).list()) {
+    out.push_back({c.key, c.name, c.state, c.version, c.author, c.updated_at});
+  }
+  std::sort(out.begin(), out.end(), [](const CampaignSummary& a, const CampaignSummary& b) { return a.key < b.key; });
+  return out;
+}
+
 core::Result<CampaignFunnel> CampaignViews::funnel(const Actor& actor, const std::string& key) const {
   if (auto st = require_reader(actor, "read campaign funnels"); !st) return st.error();
   auto rec = storage::CampaignStore(db_).find(key);

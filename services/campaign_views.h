@@ -1,6 +1,7 @@
 #pragma once
 // What the coordinator's and the approver's pages read about a campaign, beside CampaignDesk's
 // status and preview (services/campaign_desk.h), for every client:
+//  - list: every campaign with its state and version;
 //  - funnel: the outbox per step x channel x municipality, with the stages a reader follows
 //    (in the outbox, sent, delivered, read) and the rows that stopped (failed, unknown, ...);
 //  - lookup: "who gets what, and why not" for one person, found by contact id, phone or e-mail.
@@ -38,6 +39,15 @@ struct EngineConfig;
 }
 
 namespace outreach::services {
+
+struct CampaignSummary {
+  std::string key;
+  std::string name;
+  std::string state;
+  int version = 0;
+  std::string author;
+  core::TimePoint updated_at{};
+};
 
 // One (step, channel, municipality) of the funnel. The stages nest: read <= delivered <= sent <= total.
 struct FunnelCellView {
@@ -167,6 +177,8 @@ class CampaignViews {
   CampaignViews(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config);
   ~CampaignViews();
 
+  // Every campaign with its state and current version, by key.
+  core::Result<std::vector<CampaignSummary>> list(const Actor& actor) const;
   core::Result<CampaignFunnel> funnel(const Actor& actor, const std::string& key) const;
   // `who`: a contact id ("42"), a phone number ("06 1234 5678", "+31...") or an e-mail address.
   // invalid_input (field "who") when it is none of these.

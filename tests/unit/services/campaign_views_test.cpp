@@ -55,6 +55,12 @@ TEST_F(CampaignViewsTest, TheFunnelIsCutByStepChannelAndMunicipalityAndAddsUpToT
   EXPECT_EQ(other->total, 1);
   EXPECT_EQ(other->sent, 1);
   EXPECT_GE(rotterdam_sms->sent, rotterdam_sms->delivered);
+  auto all = views().list(actor("joost"));
+  ASSERT_TRUE(all) << all.error().what();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].key, "f");
+  EXPECT_EQ((*all)[0].state, "running");
+  EXPECT_EQ((*all)[0].version, 1);
   auto refused = views().funnel(actor_as("vera", storage::PrincipalKind::volunteer, "GM0599"), "f");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::forbidden);
