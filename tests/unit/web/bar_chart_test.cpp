@@ -107,14 +107,15 @@ TEST(FunnelChart, OneChartPerStepAndOneGroupPerMunicipalityAndChannel) {
   b.channel = "";
   b.municipality_name = "Schiedam";
   f.cells = {a, b};
-  auto nl = funnel_charts(f, false);
+  auto nl = funnel_charts(f, FunnelChartText{});
   ASSERT_EQ(nl.size(), 2u);
   EXPECT_EQ(nl[0].groups.size(), 2u);
   EXPECT_EQ(nl[0].groups[0].label, "Rotterdam \u00b7 sms");
   EXPECT_EQ(nl[0].groups[1].label, "Schiedam \u00b7 nog geen kanaal");
   EXPECT_TRUE(nl[1].groups.empty());
   EXPECT_NE(render_bar_chart(nl[1]).find("Nog geen berichten in deze stap"), std::string::npos);
-  auto en = funnel_charts(f, true);
+  FunnelChartText english{"all", "sent", "delivered", "read", "no channel yet", "Funnel of step", "", "No messages"};
+  auto en = funnel_charts(f, english);
   EXPECT_NE(render_bar_chart(en[0]).find(">delivered 6<"), std::string::npos);
   EXPECT_NE(en[0].title.find("Funnel of step 1 (eerste)"), std::string::npos);
 }
