@@ -194,6 +194,19 @@ class CoordinatorAndApprover(unittest.TestCase):
         self.press(b, "Campagne starten")
         self.assertEqual(self.flash(b), "De campagne is gestart.")
         self.assertIn("Loopt", b.find_element(By.TAG_NAME, "main").text)
+        # The funnel on a wide screen, scrolled to the first chart (for the README's screenshot).
+        chart = b.find_element(By.CSS_SELECTOR, "svg[role=img]")
+        b.execute_script("arguments[0].closest('section').scrollIntoView()", chart)
+        self.site.check_page(b, "coordinator-funnel")
+
+        # The same page in English: the chart's words follow the page's language.
+        self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
+        self.open(b, "/campaigns/" + KEY)
+        chart = b.find_element(By.CSS_SELECTOR, "svg[role=img]")
+        self.assertTrue(chart.get_attribute("aria-label").startswith("Funnel of step 1"))
+        self.assertIn("Progress (funnel)", b.find_element(By.TAG_NAME, "main").text)
+        self.site.check_page(b, "coordinator-campaign-en")
+        self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
 
         self.open(b, "/coverage")
         self.assertEqual(self.h1(b), "Dekking per gemeente")
