@@ -99,6 +99,7 @@ PageResponse campaign_page(WebContext& ctx, PageRequest& r, const FormErrors& er
   words.title = text(r, "chart_title");
   words.description = text(r, "chart_description");
   words.empty = text(r, "chart_empty");
+  words.others = text(r, "chart_others");
   const auto charts = funnel_charts(*funnel, words);
   mstch::list steps;
   for (std::size_t i = 0; i < charts.size(); ++i) steps.push_back(step_data(r, *funnel, charts[i], i));

@@ -120,5 +120,29 @@ TEST(FunnelChart, OneChartPerStepAndOneGroupPerMunicipalityAndChannel) {
   EXPECT_NE(en[0].title.find("Funnel of step 1 (eerste)"), std::string::npos);
 }
 
+TEST(FunnelChart, AStepWithManyMunicipalitiesShowsTheLargestAndAddsUpTheRest) {
+  services::CampaignFunnel f;
+  f.key = "landelijk";
+  f.step_ids = {"eerste"};
+  for (int i = 0; i < 30; ++i) {
+    services::FunnelCellView c;
+    c.channel = "sms";
+    c.municipality_name = "Gemeente " + std::to_string(100 + i);
+    c.total = i + 1;  // Gemeente 129 is the largest
+    c.sent = i;
+    f.cells.push_back(c);
+  }
+  auto charts = funnel_charts(f, FunnelChartText{}, 12);
+  ASSERT_EQ(charts.size(), 1u);
+  const auto& groups = charts[0].groups;
+  ASSERT_EQ(groups.size(), 12u);
+  EXPECT_EQ(groups[0].label, "Gemeente 119 \u00b7 sms");  // the 11 largest, in name order
+  EXPECT_EQ(groups[10].label, "Gemeente 129 \u00b7 sms");
+  EXPECT_EQ(groups[11].label, "19 andere gemeenten en kanalen");
+  EXPECT_EQ(groups[11].bars[0].value, 19 * 20 / 2);  // totals 1..19
+  EXPECT_EQ(groups[11].bars[1].value, 18 * 19 / 2);  // sent 0..18
+  EXPECT_EQ(funnel_charts(f, FunnelChartText{}, 0)[0].groups.size(), 30u);  // 0: no limit
+}
+
 }  // namespace
 }  // namespace outreach::web
