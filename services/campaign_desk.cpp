@@ -47,14 +47,12 @@ std::string sms_line(const campaigns::SmsReport& r) {
 
 using storage::PrincipalKind;
 
-namespace {
 // Who may read a campaign's status and preview: the people who write, approve and run them.
-core::Status require_reader(const Actor& actor, std::string_view what) {
+core::Status require_campaign_reader(const Actor& actor, std::string_view what) {
   return require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::approver, PrincipalKind::parent_panel,
                               PrincipalKind::operator_},
                       what);
 }
-}  // namespace
 
 CampaignDesk::CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
     : db_(db), clock_(clock), config_(config) {
@@ -115,7 +113,7 @@ core::Result<std::int64_t> CampaignDesk::save(const Actor& actor, const std::str
 }
 
 core::Result<PreviewReport> CampaignDesk::preview(const Actor& actor, const std::string& key) {
-  if (auto st = require_reader(actor, "preview campaigns"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "preview campaigns"); !st) return st.error();
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();
@@ -322,7 +320,7 @@ int CampaignDesk::complete_finished(const Actor& actor) {
 }
 
 core::Result<CampaignStatus> CampaignDesk::status(const Actor& actor, const std::string& key) const {
-  if (auto st = require_reader(actor, "read campaign status"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "read campaign status"); !st) return st.error();
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -112,6 +113,10 @@ struct CampaignStatus {
   std::map<std::string, std::int64_t> by_status;
   std::vector<PostState> posts;  // page posts, apart from the outbox funnel
 };
+
+// Who may read a campaign's status, preview, funnel, changes and templates: coordinator, approver,
+// parent_panel, operator. Forbidden for the others, naming `what`.
+core::Status require_campaign_reader(const Actor& actor, std::string_view what);
 
 // The campaign use cases. Every method takes the acting principal and owns its role check, its
 // transaction and its audit record; the CLI and the API only authenticate, parse and format.

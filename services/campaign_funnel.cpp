@@ -6,6 +6,7 @@
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
+#include "services/campaign_desk.h"
 #include "services/campaign_views.h"
 #include "services/scorecards.h"
 #include "storage/campaign_store.h"
@@ -19,12 +20,6 @@ using storage::MessageStatus;
 using storage::PrincipalKind;
 
 namespace {
-
-core::Status require_reader(const Actor& actor, std::string_view what) {
-  return require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::approver, PrincipalKind::parent_panel,
-                              PrincipalKind::operator_},
-                      what);
-}
 
 void add(FunnelCellView& cell, MessageStatus status, std::int64_t n) {
   cell.total += n;
@@ -70,7 +65,7 @@ CampaignViews::CampaignViews(storage::Database& db, const core::Clock& clock, co
 CampaignViews::~CampaignViews() = default;
 
 core::Result<std::vector<CampaignSummary>> CampaignViews::list(const Actor& actor) const {
-  if (auto st = require_reader(actor, "list campaigns"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "list campaigns"); !st) return st.error();
   std::vector<CampaignSummary> out;
   for (const auto& c : storage::CampaignStore(db_).list()) {
     out.push_back({c.key, c.name, c.state, c.version, c.author, c.updated_at});
@@ -80,7 +75,7 @@ core::Result<std::vector<CampaignSummary>> CampaignViews::list(const Actor& acto
 }
 
 core::Result<CampaignFunnel> CampaignViews::funnel(const Actor& actor, const std::string& key) const {
-  if (auto st = require_reader(actor, "read campaign funnels"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "read campaign funnels"); !st) return st.error();
   auto rec = storage::CampaignStore(db_).find(key);
   if (!rec) return rec.error();
   CampaignFunnel out;

@@ -11,6 +11,7 @@
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
+#include "services/campaign_desk.h"
 #include "services/campaign_views.h"
 #include "services/plain_language_check.h"
 #include "storage/campaign_store.h"
@@ -21,12 +22,6 @@ namespace outreach::services {
 using storage::PrincipalKind;
 
 namespace {
-
-core::Status require_reader(const Actor& actor, std::string_view what) {
-  return require_kind(actor, {PrincipalKind::coordinator, PrincipalKind::approver, PrincipalKind::parent_panel,
-                              PrincipalKind::operator_},
-                      what);
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
@@ -186,7 +181,7 @@ std::vector<DiffLine> line_diff(const std::string& before, const std::string& af
 }
 
 core::Result<CampaignChanges> CampaignViews::changes(const Actor& actor, const std::string& key) const {
-  if (auto st = require_reader(actor, "read campaign changes"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "read campaign changes"); !st) return st.error();
   storage::CampaignStore store(db_);
   auto rec = store.find(key);
   if (!rec) return rec.error();
@@ -212,7 +207,7 @@ core::Result<CampaignChanges> CampaignViews::changes(const Actor& actor, const s
 }
 
 core::Result<std::vector<RenderedTemplate>> CampaignViews::templates(const Actor& actor, const std::string& key) const {
-  if (auto st = require_reader(actor, "read campaign templates"); !st) return st.error();
+  if (auto st = require_campaign_reader(actor, "read campaign templates"); !st) return st.error();
   auto rec = storage::CampaignStore(db_).find(key);
   if (!rec) return rec.error();
   auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);

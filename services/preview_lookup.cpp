@@ -4,6 +4,7 @@
 
 #include "campaigns/audience.h"
 #include "campaigns/template_renderer.h"
+#include "core/text.h"
 #include "engine/audience_source.h"
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
@@ -30,12 +31,6 @@ bool looks_like_id(const std::string& s) {
   return true;
 }
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 }  // namespace
 
 core::Result<PersonLookup> CampaignViews::lookup(const Actor& actor, const std::string& key, const std::string& who_raw) {
@@ -46,7 +41,7 @@ core::Result<PersonLookup> CampaignViews::lookup(const Actor& actor, const std::
   if (!rec) return rec.error();
   auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
   if (!campaign) return campaign.error();
-  const std::string who = trimmed(who_raw);
+  const std::string who = core::trimmed(who_raw);
   if (who.empty()) return core::Error::invalid("give a contact id, phone number or e-mail address", "who");
 
   std::unique_ptr<storage::SuppressionList> suppression;
