@@ -261,25 +261,38 @@ class Site:
         self.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
 
     @staticmethod
+    def _wait_replaced(b, old):
+        """Waits until `old` (the previous page's <html>) is gone and the next page has loaded.
+        Under load Chromium sometimes answers "Node with given id does not belong to the document"
+        instead of "stale element" for the old node: both mean the page was replaced."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def replaced(_):
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(b, 30).until(replaced)
+        WebDriverWait(b, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    @staticmethod
     def click_and_wait(b, element):
         """Clicks (a submit button, a link) and waits until the next page replaced this one."""
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         old = b.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(b, 20).until(expected_conditions.staleness_of(old))
+        Site._wait_replaced(b, old)
 
     @staticmethod
     def submit_and_wait(b, element):
         """Presses Enter on a focused control (keyboard only) and waits for the next page."""
-        from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         old = b.find_element(By.TAG_NAME, "html")
         element.send_keys(Keys.ENTER)
-        WebDriverWait(b, 20).until(expected_conditions.staleness_of(old))
+        Site._wait_replaced(b, old)
 
     def axe(self, b):
         """axe-core's violations (WCAG 2.1 A and AA) on the current page, as a list of dicts."""

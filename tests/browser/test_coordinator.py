@@ -19,9 +19,7 @@ import time
 import unittest
 
 from fixture import PASSWORD, SOURCE_DIR, Site, main
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 CAMPAIGN = os.path.join(SOURCE_DIR, "config", "campaigns", "herstel-rijnmond.yaml")
 KEY = "herstel-rijnmond"
@@ -42,23 +40,6 @@ class CoordinatorAndApprover(unittest.TestCase):
     def tearDownClass(cls):
         cls.site.__exit__(None, None, None)
 
-    @staticmethod
-    def click_and_wait(b, element):
-        """Clicks and waits until the next page replaced this one. Under load Chromium may answer
-        "Node with given id does not belong to the document" instead of "stale" for the old page's
-        node: both mean the page was replaced."""
-        old = b.find_element(By.TAG_NAME, "html")
-        element.click()
-
-        def replaced(_):
-            try:
-                old.is_enabled()
-                return False
-            except WebDriverException:
-                return True
-        WebDriverWait(b, 30).until(replaced)
-        WebDriverWait(b, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
     # A TOTP step is accepted once: a second sign-in waits for the next code.
     def sign_in(self, b, name):
         while self.site.totp(name) == self.last_code.get(name):
@@ -68,7 +49,7 @@ class CoordinatorAndApprover(unittest.TestCase):
         b.find_element(By.ID, "name").send_keys(name)
         b.find_element(By.ID, "password").send_keys(PASSWORD)
         b.find_element(By.ID, "code").send_keys(self.last_code[name])
-        self.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]"))
+        self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]"))
         self.assertNotIn("/sign-in", b.current_url, b.find_element(By.TAG_NAME, "main").text)
 
     def open(self, b, path):
@@ -83,7 +64,7 @@ class CoordinatorAndApprover(unittest.TestCase):
     def press(self, b, label):
         """Clicks the button with this text and waits for the next page."""
         button = b.find_element(By.XPATH, "//main//button[normalize-space(.)='%s']" % label)
-        self.click_and_wait(b, button)
+        self.site.click_and_wait(b, button)
 
     def test_1_coordinator_sees_the_funnel_looks_people_up_and_imports_contacts(self):
         b = self.site.browser("phone")
@@ -91,7 +72,7 @@ class CoordinatorAndApprover(unittest.TestCase):
         self.open(b, "/campaigns")
         self.assertEqual(self.h1(b), "Campagnes")
         self.site.check_page(b, "coordinator-campaigns")
-        self.click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "Hersteloperatie toeslagen"))
+        self.site.click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "Hersteloperatie toeslagen"))
         self.assertIn("Hersteloperatie toeslagen", self.h1(b))
         main_text = b.find_element(By.TAG_NAME, "main").text
         self.assertIn("Loopt", main_text)
@@ -109,7 +90,7 @@ class CoordinatorAndApprover(unittest.TestCase):
         self.site.check_page(b, "coordinator-campaign")
 
         # Preview and the per-person lookup: who gets what, and why not.
-        self.click_and_wait(b, b.find_element(By.LINK_TEXT, "Voorbeeld en opzoeken"))
+        self.site.click_and_wait(b, b.find_element(By.LINK_TEXT, "Voorbeeld en opzoeken"))
         self.site.check_page(b, "coordinator-preview")
         b.find_element(By.ID, "who").send_keys("06-12340001")
         self.press(b, "Opzoeken")
@@ -186,7 +167,7 @@ class CoordinatorAndApprover(unittest.TestCase):
         self.open(b, "/reviews")
         self.assertEqual(self.h1(b), "Beoordelen")
         self.site.check_page(b, "approver-list")
-        self.click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "Hersteloperatie toeslagen"))
+        self.site.click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "Hersteloperatie toeslagen"))
         main_text = b.find_element(By.TAG_NAME, "main").text
         self.assertIn("Veranderd sinds goedgekeurde versie 1", main_text)
         changes = b.find_element(By.ID, "changes").text
@@ -224,13 +205,13 @@ class CoordinatorAndApprover(unittest.TestCase):
         self.site.check_page(b, "coordinator-funnel")
 
         # The same page in English: the chart's words follow the page's language.
-        self.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
+        self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
         self.open(b, "/campaigns/" + KEY)
         chart = b.find_element(By.CSS_SELECTOR, "svg[role=img]")
         self.assertTrue(chart.get_attribute("aria-label").startswith("Funnel of step 1"))
         self.assertIn("Progress (funnel)", b.find_element(By.TAG_NAME, "main").text)
         self.site.check_page(b, "coordinator-campaign-en")
-        self.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
+        self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "a.lang-switch"))
 
         self.open(b, "/coverage")
         self.assertEqual(self.h1(b), "Dekking per gemeente")
