@@ -41,6 +41,10 @@ struct SignInRules {
   core::Millis throttle_window = std::chrono::minutes(15);
   int max_failures_per_principal = 5;
   int max_failures_per_address = 20;
+  // Only `outreach demo --serve` sets this, on its sandbox database: one-time links for every
+  // kind (no password, no second factor), so a newcomer can click through each role. Never read
+  // from configuration.
+  bool demo_links_for_every_kind = false;
 };
 
 struct PasswordAttempt {
