@@ -11,6 +11,7 @@
 #include "app/followup_commands.h"
 #include "app/log_setup.h"
 #include "app/scorecard_commands.h"
+#include "app/sign_in_commands.h"
 
 int main(int argc, char** argv) {
   using namespace outreach;
@@ -171,7 +172,7 @@ int main(int argc, char** argv) {
 
   app::add_scorecard_commands(cli, ctx, run, out);  // scorecard, safety-net (issue 12)
 
-  auto* principals = cli.add_subcommand("principals", "who may use the API")->require_subcommand(1);
+  auto* principals = cli.add_subcommand("principals", "who may use the API and the web pages")->require_subcommand(1);
   std::string name, kind, scope;
   auto* padd = principals->add_subcommand("add", "add a principal; prints its token once");
   padd->add_option("NAME", name)->required();
@@ -182,6 +183,7 @@ int main(int argc, char** argv) {
   prev2->add_option("NAME", name)->required();
   on(prev2, [&] { return app::cmd_principals_revoke(ctx, name, out); });
   on(principals->add_subcommand("list", "list principals"), [&] { return app::cmd_principals_list(ctx, out); });
+  app::add_sign_in_commands(*principals, ctx, run, out);  // web sign-in: set-password, reset-totp, sign-in-link
 
   auto* audit = cli.add_subcommand("audit", "the tamper-evident audit log")->require_subcommand(1);
   std::string checkpoint_file;
