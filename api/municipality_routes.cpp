@@ -11,7 +11,7 @@
 #include "services/response_export.h"
 #include "core/json_text.h"
 #include "services/response_lists.h"
-#include "services/response_xlsx.h"
+#include "services/response_files.h"
 #include "storage/municipality_store.h"
 #include "storage/response_store.h"
 

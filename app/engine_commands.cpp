@@ -23,7 +23,7 @@
 #include "services/campaign_desk.h"
 #include "services/response_export.h"
 #include "services/response_lists.h"
-#include "services/response_xlsx.h"
+#include "services/response_files.h"
 #include "services/unsubscribe.h"
 #include "engine/audit_checkpointer.h"
 #include "engine/channel_set.h"
@@ -91,8 +91,6 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
-  const core::CsvWriter csv(services::kResponseCsv);
-  if (format == "csv") out << csv.start() << csv.row(services::response_columns());
   if (format == "json") out << "[";
   bool first = true;
   std::int64_t total = 0;
@@ -101,9 +99,7 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
     for (const storage::SharedResponse& s : page.rows) {
       ++total;
       const auto& r = s.response;
-      if (format == "csv") {
-        out << csv.row(services::response_fields(s));
-      } else if (format == "json") {
+      if (format == "json") {
         out << (first ? "" : ",") << "\n  " << core::json_text(services::response_json(s));
       } else {
         out << "  " << std::setw(4) << r.id << "  " << core::format_utc(r.received_at).substr(0, 16) << "  "
@@ -134,11 +130,13 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
     if (!file) throw core::ErrorException(core::Error::invalid("cannot write '" + output + "'", "--output"));
   }
   std::ostream& to = output.empty() ? out : file;
-  if (format == "xlsx") {
+  if (format == "xlsx" || format == "csv") {  // the whole file, as the pages' download has it
     services::ResponseLists lists(*ctx.db, *ctx.clock, ctx.config.engine);
     storage::ResponseQuery q;
     q.municipality = municipality;
-    to << services::response_list_xlsx(lists, ctx.actor(actor), q).take();
+    to << (format == "xlsx" ? services::response_list_xlsx(lists, ctx.actor(actor), q)
+                            : services::response_list_csv(lists, ctx.actor(actor), q))
+              .take();
   } else {
     print_responses(ctx, ctx.actor(actor), municipality, format, to);
   }

@@ -1,8 +1,8 @@
-// The response list as an .xlsx workbook (services/response_xlsx.h), read back the way Excel would:
-// the zip's sheet XML, cell by cell. A phone number must be a text cell with exactly
+// The response list as a file (services/response_files.h): the .xlsx workbook read back the way
+// Excel would (the zip's sheet XML, cell by cell), and the CSV. A phone number must be a text cell with exactly
 // "+31612345678", and a reply beginning with "=" text, never a formula.
 
-#include "services/response_xlsx.h"
+#include "services/response_files.h"
 
 #include <gtest/gtest.h>
 
@@ -134,6 +134,19 @@ TEST_F(ResponseXlsxTest, OnlyPeopleThePolicyAllowsAndTheExportIsAudited) {
     exports += r.action == "responses.export" && r.detail.rfind("format=xlsx", 0) == 0 && r.subject == "municipality:GM0599";
   });
   EXPECT_EQ(exports, 2);
+}
+
+TEST_F(ResponseXlsxTest, TheCsvHasTheSameColumnsAndGuardsFormulas) {
+  shared_reply(1, "=1+1");
+  services::ResponseLists lists(*db, clock, config);
+  storage::ResponseQuery q;
+  q.municipality = "GM0599";
+  auto csv = services::response_list_csv(lists, clerk(), q);
+  ASSERT_TRUE(csv) << csv.error().what();
+  EXPECT_EQ(csv->substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_EQ(csv->substr(3, csv->find("\r\n") - 3),
+            "id,received_at,channel,contact_id,name,language,phone,email,text,keyword,case_id,case_status");
+  EXPECT_NE(csv->find(",Persoon 1,nl,'+31612340001,p1@example.nl,'=1+1,yes,,\r\n"), std::string::npos) << *csv;
 }
 
 TEST_F(ResponseXlsxTest, OutsideTheScopeNothingIsWritten) {

@@ -1,4 +1,4 @@
-#include "services/response_xlsx.h"
+#include "services/response_files.h"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "core/csv_writer.h"
 #include "services/response_export.h"
 
 namespace outreach::services {
@@ -140,7 +142,35 @@ class Sheet {
   lxw_row_t row_ = 0;
 };
 
+// Every row the policy lets through, page by page, to `write`.
+core::Status for_each_row(ResponseLists& lists, const Actor& actor, storage::ResponseQuery q, std::int64_t max_rows,
+                          const std::function<void(const storage::SharedResponse&)>& write) {
+  std::int64_t written = 0;
+  while (true) {
+    q.limit = kPage;
+    auto page = lists.page(actor, q);
+    if (!page) return page.error();
+    for (const auto& s : page->rows) {
+      if (max_rows > 0 && written == max_rows) return {};
+      write(s);
+      ++written;
+    }
+    if (!page->more) return {};
+    q.after_id = page->next_after;
+  }
+}
+
 }  // namespace
+
+core::Result<std::string> response_list_csv(ResponseLists& lists, const Actor& actor, storage::ResponseQuery q,
+                                            std::int64_t max_rows) {
+  if (auto st = lists.open(actor, q.municipality, "csv", true); !st) return st.error();
+  const core::CsvWriter csv(kResponseCsv);
+  std::string out = csv.start() + csv.row(response_columns());
+  auto st = for_each_row(lists, actor, q, max_rows, [&](const storage::SharedResponse& s) { out += csv.row(response_fields(s)); });
+  if (!st) return st.error();
+  return out;
+}
 
 core::Result<std::string> response_list_xlsx(ResponseLists& lists, const Actor& actor, storage::ResponseQuery q,
                                              std::int64_t max_rows) {
@@ -151,19 +181,8 @@ core::Result<std::string> response_list_xlsx(ResponseLists& lists, const Actor& 
     Sheet sheet(file.path());
     if (!sheet.ok()) return core::Error::internal(sheet.error(), "xlsx");
     sheet.header(response_columns());
-    std::int64_t written = 0;
-    while (true) {
-      q.limit = kPage;
-      auto page = lists.page(actor, q);
-      if (!page) return page.error();
-      for (const auto& s : page->rows) {
-        if (max_rows > 0 && written == max_rows) break;
-        sheet.row(response_fields(s));
-        ++written;
-      }
-      if (!page->more || (max_rows > 0 && written == max_rows)) break;
-      q.after_id = page->next_after;
-    }
+    auto st = for_each_row(lists, actor, q, max_rows, [&](const storage::SharedResponse& s) { sheet.row(response_fields(s)); });
+    if (!st) return st.error();
     if (!sheet.close()) return core::Error::internal("writing the workbook failed: " + sheet.error(), "xlsx");
   }
   std::ifstream in(file.path(), std::ios::binary);
