@@ -20,13 +20,13 @@ constexpr int kMaxExaminedPages = 20;
 
 core::Result<std::vector<std::string>> statuses_of(const std::string& state) {
   using V = std::vector<std::string>;
-  if (state.empty()) return V{};
+  if (state.empty() || state == "all") return V{};
   if (state == "active") return V{"open", "acknowledged", "in_contact", "escalated_hub", "escalated_fallback"};
   if (state == "waiting") return V{"open", "escalated_hub", "escalated_fallback"};
   for (const char* s : {"open", "acknowledged", "in_contact", "closed", "escalated_hub", "escalated_fallback"}) {
     if (state == s) return V{s};
   }
-  return core::Error::invalid("expected active, waiting, open, acknowledged, in_contact, closed, escalated_hub or "
+  return core::Error::invalid("expected all, active, waiting, open, acknowledged, in_contact, closed, escalated_hub or "
                               "escalated_fallback, not '" + state + "'",
                               "state");
 }

@@ -46,7 +46,7 @@ inline constexpr std::size_t kMaxCaseNote = 280;
 
 // What a case list shows. Errors name the field: state, municipality, name, limit.
 struct CaseFilter {
-  // "" every state; "active" every state but closed; "waiting" not picked up yet (open,
+  // "" or "all" every state; "active" every state but closed; "waiting" not picked up yet (open,
   // escalated_hub, escalated_fallback); or one status (open, acknowledged, in_contact, closed,
   // escalated_hub, escalated_fallback).
   std::string state;
