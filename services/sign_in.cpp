@@ -38,18 +38,22 @@ std::string to_hex(const unsigned char* data, std::size_t n) {
   return out;
 }
 
+// Argon2id of `password` at the rules' cost; empty when out of memory.
+std::string hash_password(const std::string& password, bool minimal) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(),
+                        minimal ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        minimal ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return {};
+  }
+  return out;
+}
+
 // A hash to verify against when the name is unknown, so that an unknown name costs the same time.
-const std::string& dummy_hash() {
-  static const std::string kHash = [] {
-    char out[crypto_pwhash_STRBYTES];
-    const std::string pw = random_token();
-    if (crypto_pwhash_str(out, pw.data(), pw.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-      throw std::runtime_error("crypto_pwhash_str: out of memory");
-    }
-    return std::string(out);
-  }();
-  return kHash;
+const std::string& dummy_hash(bool minimal) {
+  static const std::string kInteractive = hash_password(random_token(), false);
+  static const std::string kMinimal = hash_password(random_token(), true);
+  return minimal ? kMinimal : kInteractive;
 }
 
 bool password_matches(const std::string& hash, const std::string& password) {
@@ -120,11 +124,8 @@ core::Status SignIn::set_password(const Actor& actor, const std::string& name, c
                                     " bytes",
                                 "password");
   }
-  char hash[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return core::Error{core::ErrorCode::transient, "not enough memory to hash the password", "password"};
-  }
+  const std::string hash = hash_password(password, rules_.minimal_password_cost);
+  if (hash.empty()) return core::Error{core::ErrorCode::transient, "not enough memory to hash the password", "password"};
   return db_.transaction("a password", [&]() -> core::Status {
     auto p = storage::PrincipalStore(db_).find(name);
     if (!p) return p.error();
@@ -246,13 +247,13 @@ core::Result<SignedIn> SignIn::with_password(const PasswordAttempt& attempt) {
     return wrong();
   };
   if (!known) {
-    (void)password_matches(dummy_hash(), attempt.password);
+    (void)password_matches(dummy_hash(rules_.minimal_password_cost), attempt.password);
     return refuse("unknown");
   }
   auto creds = storage::CredentialStore(db_).credentials(p->id);
   if (!creds) return creds.error();
   if (creds->password_hash.empty()) {
-    (void)password_matches(dummy_hash(), attempt.password);
+    (void)password_matches(dummy_hash(rules_.minimal_password_cost), attempt.password);
     return refuse("no_password");
   }
   if (!password_matches(creds->password_hash, attempt.password)) return refuse("password");

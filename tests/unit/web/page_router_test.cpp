@@ -1,0 +1,137 @@
+// The page router's wrapping, without a server: signed-out requests go to the sign-in page, every
+// POST needs the CSRF token, every answer carries the security headers, a session cookie signs in.
+#include "web/page_router.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/engine_config.h"
+#include "tests/support/storage_fixture.h"
+#include "web/web.h"
+
+namespace outreach::test {
+namespace {
+
+using storage::PrincipalKind;
+
+class PageRouterTest : public StorageTest {
+ protected:
+  PageRouterTest() {
+    add_municipality("GM0599");
+    storage::PrincipalStore(*db).add("vera", PrincipalKind::volunteer, "GM0599", now()).take();
+    storage::PrincipalStore(*db).add("rotterdam", PrincipalKind::municipality, "GM0599", now()).take();
+    services::Actor op{"cli:operator", PrincipalKind::operator_, {}, "cli", "cli"};
+    services::SignIn(*db, clock, ctx.totp_key, ctx.sign_in_rules).set_password(op, "vera", "een-lang-wachtwoord").take();
+    ctx.db = db.get();
+    ctx.clock = &clock;
+    ctx.config = &config;
+    router = web::make_page_router(ctx);
+    router->add({.method = "GET", .pattern = "/only-clerks", .kinds = {PrincipalKind::municipality},
+                 .handler = [](web::PageRequest&) { return web::PageResponse{}; }});
+  }
+  net::HttpResponse get(const std::string& path, const std::string& cookie = {}) {
+    net::HttpRequest r{.method = "GET", .target = path, .path = path.substr(0, path.find('?'))};
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    r.remote_address = "127.0.0.1:5000";
+    return router->handle(r);
+  }
+  net::HttpResponse post(const std::string& path, const std::string& body, const std::string& cookie = {}) {
+    net::HttpRequest r{.method = "POST", .target = path, .path = path};
+    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    r.body = body;
+    r.remote_address = "127.0.0.1:5000";
+    return router->handle(r);
+  }
+  static std::string header(const net::HttpResponse& r, const std::string& name, int nth = 0) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == name && nth-- == 0) return v;
+    }
+    return {};
+  }
+  static std::string cookie_value(const net::HttpResponse& r, const std::string& name) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0) return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+    return {};
+  }
+  static std::string csrf_in(const std::string& html) {
+    auto at = html.find("name=\"_csrf\" value=\"");
+    if (at == std::string::npos) return {};
+    at += 20;
+    return html.substr(at, html.find('"', at) - at);
+  }
+  // Signs vera in through the form; returns the session cookie value.
+  std::string sign_in() {
+    auto form = get("/sign-in");
+    const std::string pre = cookie_value(form, web::kPreSessionCookie);
+    auto r = post("/sign-in", "_csrf=" + csrf_in(form.body) + "&name=vera&password=een-lang-wachtwoord&next=/",
+                  std::string(web::kPreSessionCookie) + "=" + pre);
+    EXPECT_EQ(r.status, 303);
+    return cookie_value(r, web::kSessionCookie);
+  }
+
+  engine::EngineConfig config;
+  web::WebContext ctx{.csrf_key = std::string(32, 'c'), .totp_key = std::string(32, 't'),
+                      .sign_in_rules = {.minimal_password_cost = true}};
+  std::unique_ptr<web::PageRouter> router;
+};
+
+TEST_F(PageRouterTest, SignedOutPagesRedirectToSignInAndKeepWhereTheyWereGoing) {
+  auto r = get("/only-clerks?page=2");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(header(r, "Location"), "/sign-in?next=%2Fonly-clerks%3Fpage%3D2");
+  EXPECT_EQ(get("/").status, 303);
+  EXPECT_EQ(post("/sign-out", "").status, 303);
+}
+
+TEST_F(PageRouterTest, EveryAnswerCarriesTheSecurityHeaders) {
+  for (const auto& r : {get("/sign-in"), get("/"), get("/no-such-page"), get("/static/site.css")}) {
+    EXPECT_EQ(header(r, "Content-Security-Policy"),
+              "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'");
+    EXPECT_EQ(header(r, "X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(header(r, "Referrer-Policy"), "no-referrer");
+  }
+  EXPECT_EQ(header(get("/sign-in"), "Cache-Control"), "no-store");
+  EXPECT_EQ(get("/no-such-page").status, 404);
+}
+
+TEST_F(PageRouterTest, APostWithoutTheCsrfTokenIsRefusedEvenWithTheRightPassword) {
+  auto form = get("/sign-in");
+  const std::string pre = std::string(web::kPreSessionCookie) + "=" + cookie_value(form, web::kPreSessionCookie);
+  EXPECT_EQ(post("/sign-in", "name=vera&password=een-lang-wachtwoord", pre).status, 403);
+  EXPECT_EQ(post("/sign-in", "_csrf=" + std::string(64, '0') + "&name=vera&password=een-lang-wachtwoord", pre).status, 403);
+  const std::string session = sign_in();
+  ASSERT_FALSE(session.empty());
+  const std::string cookie = std::string(web::kSessionCookie) + "=" + session;
+  EXPECT_EQ(post("/sign-out", "", cookie).status, 403) << "signed in, but no token";
+  auto home = get("/", cookie);
+  EXPECT_EQ(home.status, 200);
+  auto out = post("/sign-out", "_csrf=" + csrf_in(home.body), cookie);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(get("/", cookie).status, 303) << "signed out";
+}
+
+TEST_F(PageRouterTest, TheSessionCookieIsHttpOnlyStrictAndSecureOnlyBehindHttps) {
+  auto form = get("/sign-in");
+  const std::string pre = cookie_value(form, web::kPreSessionCookie);
+  auto r = post("/sign-in", "_csrf=" + csrf_in(form.body) + "&name=vera&password=een-lang-wachtwoord",
+                std::string(web::kPreSessionCookie) + "=" + pre);
+  std::string set;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Set-Cookie" && v.rfind("outreach_session=", 0) == 0) set = v;
+  }
+  EXPECT_NE(set.find("; Path=/; HttpOnly; SameSite=Strict"), std::string::npos) << set;
+  EXPECT_EQ(set.find("Secure"), std::string::npos) << "http base URL";
+  ctx.public_base_url = "https://outreach.example.nl";
+  EXPECT_NE(header(get("/sign-in"), "Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(PageRouterTest, ARouteForOtherKindsAnswers403) {
+  const std::string cookie = std::string(web::kSessionCookie) + "=" + sign_in();
+  EXPECT_EQ(get("/only-clerks", cookie).status, 403);
+  EXPECT_EQ(get("/", cookie).status, 200);
+}
+
+}  // namespace
+}  // namespace outreach::test
