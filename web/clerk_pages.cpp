@@ -3,9 +3,8 @@
 // case page with its actions (web/case_page.cpp). A client of services::CaseDesk and
 // services::ResponseLists, like the API's /v1/cases and /v1/municipalities/{code}/responses.
 
-#include <cctype>
-
 #include "channels/form_encoding.h"
+#include "core/text.h"
 #include "services/case_desk.h"
 #include "services/response_files.h"
 #include "services/response_lists.h"
@@ -29,13 +28,6 @@ std::string query(const PageRequest& r, const std::string& name) {
   return v ? *v : std::string();
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
-  return s.substr(start);
-}
-
 // The list's filters as the page reads them from its query: state "active" unless another is chosen.
 struct ListQuery {
   std::string state = "active";
@@ -48,8 +40,8 @@ struct ListQuery {
     ListQuery q;
     if (std::string s = query(r, "state"); !s.empty()) q.state = s;
     q.overdue = query(r, "overdue") == "1";
-    q.municipality = trimmed(query(r, "municipality"));
-    q.name = trimmed(query(r, "name"));
+    q.municipality = core::trimmed(query(r, "municipality"));
+    q.name = core::trimmed(query(r, "name"));
     const std::string after = query(r, "after");
     if (!after.empty() && after.size() < 19 && after.find_first_not_of("0123456789") == std::string::npos) {
       q.after = std::stoll(after);
@@ -129,7 +121,7 @@ PageResponse case_list(WebContext& ctx, PageRequest& r) {
 // GET /cases/download?municipality=GM0599&format=csv|xlsx: the response list as a file.
 PageResponse download(WebContext& ctx, PageRequest& r) {
   const std::string format = query(r, "format");
-  std::string code = trimmed(query(r, "municipality"));
+  std::string code = core::trimmed(query(r, "municipality"));
   if (code.empty() && r.actor->is(PrincipalKind::municipality)) code = r.actor->scope;
   if (code.empty() || (format != "csv" && format != "xlsx")) {
     ListQuery q = ListQuery::from(r);
