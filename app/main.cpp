@@ -214,6 +214,9 @@ int main(int argc, char** argv) {
   std::string data_dir = "config/data";
   auto* demo = cli.add_subcommand("demo", "run the sample campaign end to end on a fresh sandbox database");
   demo->add_option("--data", data_dir)->capture_default_str();
+  bool demo_serve = false;
+  demo->add_flag("--serve", demo_serve, "then keep serving the demo database and print a sign-in link per role");
+  demo->add_option("--listen", serve_options.listen, "with --serve: where the pages and the API listen")->capture_default_str();
   bool is_demo = false;
   demo->preparse_callback([&](std::size_t) { is_demo = true; });
 
@@ -232,7 +235,10 @@ int main(int argc, char** argv) {
     if (is_demo) {
       if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);
-      run = [&] { return app::cmd_demo(ctx, data_dir, out); };
+      run = [&] {
+        const int rc = app::cmd_demo(ctx, data_dir, out);
+        return rc != 0 || !demo_serve ? rc : app::cmd_demo_serve(ctx, serve_options, out);
+      };
     }
     ctx.open();
     return run ? run() : 2;

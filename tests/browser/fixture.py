@@ -92,6 +92,17 @@ def totp(secret_b32, at=None, step=30, digits=6):
     return str(code).zfill(digits)
 
 
+def _replaced(old):
+    """A wait condition: the page that held `old` is gone (stale, or its node left the document)."""
+    def check(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except Exception:  # StaleElementReference, or the inspector's "node does not belong to the document"
+            return True
+    return check
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -263,23 +274,21 @@ class Site:
     @staticmethod
     def click_and_wait(b, element):
         """Clicks (a submit button, a link) and waits until the next page replaced this one."""
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         old = b.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(b, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(b, 20).until(_replaced(old))
 
     @staticmethod
     def submit_and_wait(b, element):
         """Presses Enter on a focused control (keyboard only) and waits for the next page."""
-        from selenium.webdriver.support import expected_conditions
         from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         old = b.find_element(By.TAG_NAME, "html")
         element.send_keys(Keys.ENTER)
-        WebDriverWait(b, 20).until(expected_conditions.staleness_of(old))
+        WebDriverWait(b, 20).until(_replaced(old))
 
     def axe(self, b):
         """axe-core's violations (WCAG 2.1 A and AA) on the current page, as a list of dicts."""
