@@ -1,6 +1,7 @@
 #include "web/strings.h"
 
 #include <cctype>
+#include <initializer_list>
 
 namespace outreach::web {
 
@@ -234,7 +235,20 @@ const std::vector<std::string>& ui_languages() {
   return kLanguages;
 }
 
-const StringTable& strings(std::string_view lang) { return lang == "en" ? kEn : kNl; }
+namespace {
+// The shared table with the page groups' own tables (one file per audience) merged in.
+StringTable merged(const StringTable& base, std::initializer_list<const StringTable*> more) {
+  StringTable out = base;
+  for (const StringTable* t : more) out.insert(t->begin(), t->end());
+  return out;
+}
+}  // namespace
+
+const StringTable& strings(std::string_view lang) {
+  static const StringTable nl = merged(kNl, {&clerk_strings("nl")});
+  static const StringTable en = merged(kEn, {&clerk_strings("en")});
+  return lang == "en" ? en : nl;
+}
 
 const std::string& text(std::string_view lang, std::string_view key) {
   const StringTable& table = strings(lang);
