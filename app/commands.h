@@ -57,7 +57,7 @@ int cmd_posts_redrive(AppContext& ctx, const std::string& campaign, const std::s
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel,
                        std::ostream& out);
 int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
-                         const std::string& actor, std::ostream& out);
+                         const std::string& actor, const std::string& output, std::ostream& out);
 int cmd_principals_add(AppContext& ctx, const std::string& name, const std::string& kind, const std::string& scope,
                        std::ostream& out);
 int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out);
@@ -76,9 +76,12 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int readers = 2;       // reader threads (and read-only connections) for the API's reads
   int http_threads = 2;  // threads running the HTTP connections
+  bool demo_links = false;  // `demo --serve`: one-time sign-in links for every role (SignInRules)
 };
 int cmd_serve(AppContext& ctx, const ServeOptions& options, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+// After the demo: keeps serving its database with the real clock and prints a sign-in link per role.
+int cmd_demo_serve(AppContext& ctx, ServeOptions options, std::ostream& out);
 int cmd_errors_report(AppContext& ctx, std::int64_t contact, const std::string& kind, const std::string& description,
                       const std::string& actor, std::ostream& out);
 int cmd_errors_list(AppContext& ctx, const storage::ErrorReportFilter& filter, const std::string& actor, std::ostream& out);

@@ -162,12 +162,13 @@ int main(int argc, char** argv) {
   on(reply, [&] { return app::cmd_simulate_reply(ctx, from, text, channel, out); });
 
   auto* responses = cli.add_subcommand("responses", "responses of residents")->require_subcommand(1);
-  std::string municipality, format = "csv";
+  std::string municipality, format = "csv", output;
   auto* exp = responses->add_subcommand("export", "a municipality's response list (consented residents only)");
   exp->add_option("--municipality", municipality, "CBS code, e.g. GM0599")->required();
-  exp->add_option("--format", format, "csv, json or table")->capture_default_str();
+  exp->add_option("--format", format, "csv, json, table or xlsx")->capture_default_str();
+  exp->add_option("--output", output, "write to this file instead of standard output (required for xlsx)");
   with_actor(exp);
-  on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, out); });
+  on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, output, out); });
 
   app::add_scorecard_commands(cli, ctx, run, out);  // scorecard, safety-net (issue 12)
 
@@ -213,6 +214,9 @@ int main(int argc, char** argv) {
   std::string data_dir = "config/data";
   auto* demo = cli.add_subcommand("demo", "run the sample campaign end to end on a fresh sandbox database");
   demo->add_option("--data", data_dir)->capture_default_str();
+  bool demo_serve = false;
+  demo->add_flag("--serve", demo_serve, "then keep serving the demo database and print a sign-in link per role");
+  demo->add_option("--listen", serve_options.listen, "with --serve: where the pages and the API listen")->capture_default_str();
   bool is_demo = false;
   demo->preparse_callback([&](std::size_t) { is_demo = true; });
 
@@ -231,7 +235,10 @@ int main(int argc, char** argv) {
     if (is_demo) {
       if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);
-      run = [&] { return app::cmd_demo(ctx, data_dir, out); };
+      run = [&] {
+        const int rc = app::cmd_demo(ctx, data_dir, out);
+        return rc != 0 || !demo_serve ? rc : app::cmd_demo_serve(ctx, serve_options, out);
+      };
     }
     ctx.open();
     return run ? run() : 2;

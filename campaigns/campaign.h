@@ -116,6 +116,9 @@ struct Campaign {
   std::map<std::string, std::map<std::string, std::string>> partials;
   // template id -> language -> texts. Every template has "nl", the fallback language.
   std::map<std::string, std::map<std::string, TemplateText>> templates;
+  // What a volunteer says when approaching a person: language -> text, one point per line
+  // (optional; the volunteer's person page shows it in the UI language, else nl).
+  std::map<std::string, std::string> talking_points;
 
   // Where things came from, for findings: the file name and the place of each field path
   // ("steps[1].channels[0]" -> 23:17). Empty for campaigns built in code.

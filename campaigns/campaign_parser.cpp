@@ -276,7 +276,7 @@ void read_templates(Reader& r, const YAML::Node& n, Campaign& c) {
 void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   r.mapping(root, "",
             {"campaign", "name", "sender", "reply_number", "consent_purpose", "asks_for", "review_by_parent_panel",
-             "audience", "send_window", "steps", "posts", "partials", "templates"},
+             "audience", "send_window", "steps", "posts", "partials", "templates", "talking_points"},
             {"campaign", "name", "sender", "consent_purpose", "audience", "steps", "templates"});
   r.text(root, "campaign", "", c.key);
   r.text(root, "name", "", c.name);
@@ -294,6 +294,11 @@ void read_campaign(Reader& r, const YAML::Node& root, Campaign& c) {
   if (root["posts"]) read_posts(r, root["posts"], c.posts);
   if (root["partials"]) read_partials(r, root["partials"], c);
   if (root["templates"]) read_templates(r, root["templates"], c);
+  if (root["talking_points"]) {
+    for (const auto& [lang, text] : r.entries(root["talking_points"], "talking_points")) {
+      if (auto v = r.scalar(text, "talking_points." + lang)) c.talking_points[lang] = *v;
+    }
+  }
 }
 
 Finding at_mark(const std::string& file, const YAML::Mark& m, std::string message) {

@@ -1,5 +1,7 @@
 #include "services/assignments.h"
 
+#include <optional>
+
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
 #include "storage/assignment_store.h"
@@ -140,6 +142,28 @@ core::Status Assignments::release(const Actor& actor, std::int64_t contact_id) {
     return AuditTrail(db_, clock_).record(actor, "contacts.release", "contact:" + std::to_string(contact_id),
                                           "peer-contact");
   });
+}
+
+core::Result<AssignedPerson> Assignments::held_person(const Actor& actor, std::int64_t contact_id) {
+  if (auto st = require_field(actor); !st) return st.error();
+  std::optional<AssignedPerson> found;
+  auto st = db_.transaction([&]() -> core::Status {
+    if (auto e = expire(); !e) return e;
+    for (const auto& a : storage::AssignmentStore(db_).active_for(actor.name)) {
+      if (a.contact_id != contact_id) continue;
+      auto verdict = policy_.check(actor, a.contact_id, {.use = campaigns::Use::hand_to_volunteer});
+      if (!verdict) return verdict.error();
+      if (!verdict->allowed()) break;
+      auto p = person(a.contact_id, a.assigned_at);
+      if (!p) return p.error();
+      found = std::move(*p);
+      return AuditTrail(db_, clock_).record(actor, "contacts.read", "contact:" + std::to_string(contact_id), "peer-contact");
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  if (!found) return core::Error::forbidden("not assigned to you", "contact_id");
+  return std::move(*found);
 }
 
 core::Status Assignments::require_held(const Actor& actor, std::int64_t contact_id) {

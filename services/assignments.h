@@ -68,6 +68,10 @@ class Assignments {
   core::Status release(const Actor& actor, std::int64_t contact_id);
   // forbidden unless the actor holds the person now (for contact logs).
   core::Status require_held(const Actor& actor, std::int64_t contact_id);
+  // One person the actor holds now, as held() shows them (one audit record); forbidden "not
+  // assigned to you" when the actor does not hold them or they became blocked (whether or not
+  // they exist).
+  core::Result<AssignedPerson> held_person(const Actor& actor, std::int64_t contact_id);
 
  private:
   core::Status expire();

@@ -43,6 +43,10 @@ struct SignInRules {
   int max_failures_per_address = 20;
   // Argon2id at libsodium's minimum cost instead of "interactive" (64 MiB, ~0.1-0.3 s): tests only.
   bool minimal_password_cost = false;
+  // Only `outreach demo --serve` sets this, on its sandbox database: one-time links for every
+  // kind (no password, no second factor), so a newcomer can click through each role. Never read
+  // from configuration.
+  bool demo_links_for_every_kind = false;
 };
 
 struct PasswordAttempt {

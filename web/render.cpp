@@ -150,6 +150,16 @@ PageResponse show_error(const PageRequest& r, const core::Error& e) {
   return error_page(r, 500);
 }
 
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+  for (const auto& [name, value] : values) {
+    const std::string mark = "{{" + name + "}}";
+    for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at + value.size())) {
+      text.replace(at, mark.size(), value);
+    }
+  }
+  return text;
+}
+
 std::string new_form_key() {
   unsigned char bytes[16];
   randombytes_buf(bytes, sizeof bytes);

@@ -48,6 +48,9 @@ PageResponse show_error(const PageRequest& r, const core::Error& e);
 // UI text for the request's language (web/strings.h).
 const std::string& text(const PageRequest& r, std::string_view key);
 
+// `text` with each "{{name}}" replaced by its value (for strings with numbers in them).
+std::string fill(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+
 // A fresh idempotency key for a form (22 url-safe characters).
 std::string new_form_key();
 

@@ -1,6 +1,7 @@
 #include "web/strings.h"
 
 #include <cctype>
+#include <initializer_list>
 
 namespace outreach::web {
 
@@ -59,6 +60,64 @@ const StringTable kNl = {
     {"home_coordinator", "Bekijk campagnes, de voortgang en de dekking per gemeente."},
     {"home_approver", "Beoordeel campagnes die op goedkeuring wachten."},
     {"home_operator", "Voor beheerders zijn er geen pagina's: gebruik de opdrachtregel."},
+    // volunteer
+    {"vol_home_intro", "Dit zijn de mensen die u nu benadert. Kies iemand om het gesprek vast te leggen."},
+    {"vol_home_empty", "U heeft nu niemand. Vraag nieuwe mensen aan."},
+    {"vol_until", "tot"},
+    {"vol_request_title", "Mensen vragen"},
+    {"vol_request_intro", "Vraag mensen om te benaderen in uw gemeenten. U krijgt alleen mensen die toestemming gaven voor contact met een vrijwilliger."},
+    {"vol_request_count", "Hoeveel mensen?"},
+    {"vol_request_municipality", "Gemeente"},
+    {"vol_request_language", "Taal"},
+    {"vol_request_any", "Maakt niet uit"},
+    {"vol_request_held", "U heeft er nu {{held}} van de {{cap}}."},
+    {"vol_request_button", "Mensen vragen"},
+    {"vol_request_count_invalid", "Kies een aantal van 1 tot 25."},
+    {"flash_people_assigned", "Er zijn nieuwe mensen voor u klaargezet."},
+    {"flash_no_people", "Er zijn nu geen mensen die passen. Probeer een andere gemeente of taal, of probeer het later."},
+    {"person_language", "Taal"},
+    {"person_municipality", "Gemeente"},
+    {"person_addresses", "Contact"},
+    {"person_until", "Bij u tot"},
+    {"person_messages", "Wat wij stuurden"},
+    {"person_no_messages", "Deze persoon kreeg nog geen bericht van ons."},
+    {"person_talking_points", "Gesprekspunten"},
+    {"person_log_title", "Gesprek vastleggen"},
+    {"person_mode", "Hoe had u contact?"},
+    {"mode_visit", "Huisbezoek"},
+    {"mode_phone", "Telefoon"},
+    {"mode_whatsapp", "WhatsApp"},
+    {"mode_sms", "Sms"},
+    {"mode_email", "E-mail"},
+    {"mode_in_person", "Ergens anders persoonlijk"},
+    {"mode_other", "Anders"},
+    {"person_consent", "Toestemming"},
+    {"person_consent_text", "Lees deze tekst voor. Vink alleen aan waar de persoon ja op zegt."},
+    {"person_consent_version", "Tekst {{id}}, versie {{version}}, taal {{language}}"},
+    {"person_note", "Notitie (niet verplicht)"},
+    {"person_note_warning", "Schrijf niets op over gezondheid, afkomst of geloof. Hooguit 280 tekens."},
+    {"person_note_invalid", "De notitie is te lang: hooguit 280 tekens."},
+    {"person_follow_up", "Afspraak of terugbellen (niet verplicht)"},
+    {"person_outcome", "Hoe ging het? Kies de uitkomst om op te slaan."},
+    {"outcome_reached_wants_help", "Bereikt: wil hulp"},
+    {"outcome_reached_no_help", "Bereikt: geen hulp nodig"},
+    {"outcome_not_reached", "Niet bereikt"},
+    {"outcome_wrong_number", "Verkeerd nummer"},
+    {"outcome_asked_no_contact", "Wil geen contact meer"},
+    {"person_consent_invalid", "De toestemmingstekst is veranderd. Laad de pagina opnieuw en lees de nieuwe tekst voor."},
+    {"person_release", "Teruggeven"},
+    {"person_release_hint", "Geef deze persoon terug als u hem of haar niet gaat benaderen."},
+    {"person_my_logs", "Mijn eerdere gesprekken"},
+    {"flash_logged", "Het gesprek is vastgelegd."},
+    {"flash_logged_case", "Het gesprek is vastgelegd. De gemeente krijgt de hulpvraag."},
+    {"flash_released", "De persoon is teruggegeven."},
+    {"logs_title", "Mijn gesprekken"},
+    {"logs_intro", "De gesprekken die u vastlegde, nieuwste eerst."},
+    {"logs_empty", "U heeft nog geen gesprekken vastgelegd."},
+    {"logs_when", "Wanneer"},
+    {"logs_person", "Persoon"},
+    {"logs_outcome", "Uitkomst"},
+    {"logs_note", "Notitie"},
     // coordinator and approver pages (web/coordinator_*.cpp, web/approver_pages.cpp)
     {"chart_total", "totaal"},
     {"chart_sent", "verzonden"},
@@ -294,6 +353,63 @@ const StringTable kEn = {
     {"home_coordinator", "See campaigns, their progress and the coverage per municipality."},
     {"home_approver", "Review campaigns waiting for approval."},
     {"home_operator", "Operators have no pages: use the command line."},
+    {"vol_home_intro", "These are the people you are approaching now. Choose someone to record the conversation."},
+    {"vol_home_empty", "You have nobody right now. Ask for new people."},
+    {"vol_until", "until"},
+    {"vol_request_title", "Ask for people"},
+    {"vol_request_intro", "Ask for people to approach in your municipalities. You only get people who agreed to contact by a volunteer."},
+    {"vol_request_count", "How many people?"},
+    {"vol_request_municipality", "Municipality"},
+    {"vol_request_language", "Language"},
+    {"vol_request_any", "Any"},
+    {"vol_request_held", "You have {{held}} of {{cap}} now."},
+    {"vol_request_button", "Ask for people"},
+    {"vol_request_count_invalid", "Choose a number from 1 to 25."},
+    {"flash_people_assigned", "New people are ready for you."},
+    {"flash_no_people", "Nobody fits right now. Try another municipality or language, or try later."},
+    {"person_language", "Language"},
+    {"person_municipality", "Municipality"},
+    {"person_addresses", "Contact"},
+    {"person_until", "With you until"},
+    {"person_messages", "What we sent"},
+    {"person_no_messages", "This person has not had a message from us yet."},
+    {"person_talking_points", "Talking points"},
+    {"person_log_title", "Record the conversation"},
+    {"person_mode", "How did you have contact?"},
+    {"mode_visit", "Home visit"},
+    {"mode_phone", "Phone"},
+    {"mode_whatsapp", "WhatsApp"},
+    {"mode_sms", "SMS"},
+    {"mode_email", "E-mail"},
+    {"mode_in_person", "In person elsewhere"},
+    {"mode_other", "Other"},
+    {"person_consent", "Consent"},
+    {"person_consent_text", "Read this text out. Only tick what the person says yes to."},
+    {"person_consent_version", "Text {{id}}, version {{version}}, language {{language}}"},
+    {"person_note", "Note (optional)"},
+    {"person_note_warning", "Do not write anything about health, origin or religion. At most 280 characters."},
+    {"person_note_invalid", "The note is too long: at most 280 characters."},
+    {"person_follow_up", "Appointment or call back (optional)"},
+    {"person_outcome", "How did it go? Choose the outcome to save."},
+    {"outcome_reached_wants_help", "Reached: wants help"},
+    {"outcome_reached_no_help", "Reached: no help needed"},
+    {"outcome_not_reached", "Not reached"},
+    {"outcome_wrong_number", "Wrong number"},
+    {"outcome_asked_no_contact", "Asks not to be contacted"},
+    {"person_consent_invalid", "The consent text changed. Reload the page and read the new text out."},
+    {"person_release", "Give back"},
+    {"person_release_hint", "Give this person back if you are not going to approach them."},
+    {"person_my_logs", "My earlier conversations"},
+    {"flash_logged", "The conversation is recorded."},
+    {"flash_logged_case", "The conversation is recorded. The municipality gets the request for help."},
+    {"flash_released", "The person is given back."},
+    {"logs_title", "My conversations"},
+    {"logs_intro", "The conversations you recorded, newest first."},
+    {"logs_empty", "You have not recorded any conversations yet."},
+    {"logs_when", "When"},
+    {"logs_person", "Person"},
+    {"logs_outcome", "Outcome"},
+    {"logs_note", "Note"},
     // coordinator and approver pages (web/coordinator_*.cpp, web/approver_pages.cpp)
     {"chart_total", "all"},
     {"chart_sent", "sent"},
@@ -487,7 +603,20 @@ const std::vector<std::string>& ui_languages() {
   return kLanguages;
 }
 
-const StringTable& strings(std::string_view lang) { return lang == "en" ? kEn : kNl; }
+namespace {
+// The shared table with the page groups' own tables (one file per audience) merged in.
+StringTable merged(const StringTable& base, std::initializer_list<const StringTable*> more) {
+  StringTable out = base;
+  for (const StringTable* t : more) out.insert(t->begin(), t->end());
+  return out;
+}
+}  // namespace
+
+const StringTable& strings(std::string_view lang) {
+  static const StringTable nl = merged(kNl, {&clerk_strings("nl")});
+  static const StringTable en = merged(kEn, {&clerk_strings("en")});
+  return lang == "en" ? en : nl;
+}
 
 const std::string& text(std::string_view lang, std::string_view key) {
   const StringTable& table = strings(lang);

@@ -92,6 +92,33 @@ def totp(secret_b32, at=None, step=30, digits=6):
     return str(code).zfill(digits)
 
 
+def cookie_from(headers, name):
+    """The value a response's Set-Cookie headers give `name` (None when absent or deleted)."""
+    for key, value in headers:
+        if key.lower() == "set-cookie" and value.startswith(name + "="):
+            v = value.split(";", 1)[0][len(name) + 1:]
+            return v or None
+    return None
+
+
+def set_cookie_header(headers, name):
+    for key, value in headers:
+        if key.lower() == "set-cookie" and value.startswith(name + "="):
+            return value
+    return None
+
+
+def _replaced(old):
+    """A wait condition: the page that held `old` is gone (stale, or its node left the document)."""
+    def check(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except Exception:  # StaleElementReference, or the inspector's "node does not belong to the document"
+            return True
+    return check
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -214,6 +241,25 @@ class Site:
         status, _, text = self.http(method, path, body, headers)
         return status, (json.loads(text) if text.strip().startswith(("{", "[")) else None)
 
+    def http_sign_in(self, name, password=PASSWORD, code=None):
+        """Signs in through the form without a browser: (status, session cookie header or None, page).
+        The TOTP code is the current one for principals that have a secret, unless `code` is given."""
+        status, headers, page = self.http("GET", "/sign-in")
+        pre = cookie_from(headers, "outreach_pre")
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+        if code is None and name in self.totp_secrets:
+            code = self.totp(name)
+        body = urllib.parse.urlencode({"_csrf": csrf, "name": name, "password": password, "code": code or "", "next": "/"})
+        status, headers, page = self.http("POST", "/sign-in", body, {
+            "Cookie": "outreach_pre=" + pre, "Content-Type": "application/x-www-form-urlencoded"})
+        session = cookie_from(headers, "outreach_session")
+        return status, ("outreach_session=" + session) if session else None, page
+
+    def csrf_for(self, cookie, path="/"):
+        """The CSRF token the pages give this session."""
+        _, _, page = self.http("GET", path, headers={"Cookie": cookie})
+        return re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+
     def totp(self, name):
         return totp(self.totp_secrets[name])
 
@@ -261,38 +307,23 @@ class Site:
         self.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button"))
 
     @staticmethod
-    def _wait_replaced(b, old):
-        """Waits until `old` (the previous page's <html>) is gone and the next page has loaded.
-        Under load Chromium sometimes answers "Node with given id does not belong to the document"
-        instead of "stale element" for the old node: both mean the page was replaced."""
-        from selenium.common.exceptions import WebDriverException
-        from selenium.webdriver.support.ui import WebDriverWait
-
-        def replaced(_):
-            try:
-                old.is_enabled()
-                return False
-            except WebDriverException:
-                return True
-        WebDriverWait(b, 30).until(replaced)
-        WebDriverWait(b, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
-
-    @staticmethod
     def click_and_wait(b, element):
         """Clicks (a submit button, a link) and waits until the next page replaced this one."""
+        from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         old = b.find_element(By.TAG_NAME, "html")
         element.click()
-        Site._wait_replaced(b, old)
+        WebDriverWait(b, 20).until(_replaced(old))
 
     @staticmethod
     def submit_and_wait(b, element):
         """Presses Enter on a focused control (keyboard only) and waits for the next page."""
+        from selenium.webdriver.support.ui import WebDriverWait
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         old = b.find_element(By.TAG_NAME, "html")
         element.send_keys(Keys.ENTER)
-        Site._wait_replaced(b, old)
+        WebDriverWait(b, 20).until(_replaced(old))
 
     def axe(self, b):
         """axe-core's violations (WCAG 2.1 A and AA) on the current page, as a list of dicts."""

@@ -1,0 +1,116 @@
+#include "storage/field_visit_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/database.h"
+#include "storage/sql_util.h"
+
+namespace outreach::storage {
+
+namespace {
+
+template <typename Fn>
+auto guarded(const char* operation, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return storage_error(e, operation);
+  }
+}
+
+}  // namespace
+
+core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t contact_id) const {
+  return guarded("FieldVisitStore::sent_to", [&]() -> core::Result<std::vector<SentMessage>> {
+    SQLite::Statement st(db_.sql(),
+                         "SELECT id, campaign_id, campaign_version, step, coalesce(channel, ''), sent_at FROM messages "
+                         "WHERE contact_id = ? AND status IN ('sent', 'delivered', 'read') ORDER BY coalesce(sent_at, 0), id");
+    st.bind(1, static_cast<int64_t>(contact_id));
+    std::vector<SentMessage> out;
+    while (st.executeStep()) {
+      SentMessage m;
+      m.id = st.getColumn(0).getInt64();
+      m.campaign_id = st.getColumn(1).getInt64();
+      m.campaign_version = st.getColumn(2).getInt();
+      m.step = st.getColumn(3).getInt();
+      m.channel = st.getColumn(4).getString();
+      if (auto t = optional_int64(st.getColumn(5))) m.sent_at = core::from_millis(*t);
+      out.push_back(std::move(m));
+    }
+    return out;
+  });
+}
+
+core::Result<std::vector<ContactLog>> FieldVisitStore::logs_by(const std::string& collector, int limit) const {
+  return guarded("FieldVisitStore::logs_by", [&]() -> core::Result<std::vector<ContactLog>> {
+    SQLite::Statement st(db_.sql(),
+                         "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at "
+                         "FROM contact_logs WHERE collector = ? ORDER BY id DESC LIMIT ?");
+    st.bind(1, collector);
+    st.bind(2, limit);
+    std::vector<ContactLog> out;
+    while (st.executeStep()) {
+      ContactLog l;
+      l.id = st.getColumn(0).getInt64();
+      l.contact_id = st.getColumn(1).getInt64();
+      l.collector = st.getColumn(2).getString();
+      l.mode = st.getColumn(3).getString();
+      l.outcome = st.getColumn(4).getString();
+      l.follow_up = st.getColumn(5).getString();
+      l.note = st.getColumn(6).getString();
+      l.at = core::from_millis(st.getColumn(7).getInt64());
+      out.push_back(std::move(l));
+    }
+    return out;
+  });
+}
+
+core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
+    const std::vector<std::string>& scope_items) const {
+  return guarded("FieldVisitStore::municipalities_in", [&]() -> core::Result<std::vector<MunicipalityName>> {
+    SQLite::Statement st(db_.sql(),
+                         "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
+                         "json_each(?1)) OR region_code IN (SELECT value FROM json_each(?1))) ORDER BY name");
+    st.bind(1, text_list_json(scope_items));
+    std::vector<MunicipalityName> out;
+    while (st.executeStep()) out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
+    return out;
+  });
+}
+
+core::Result<std::vector<std::string>> FieldVisitStore::languages_in(const std::vector<std::string>& codes) const {
+  return guarded("FieldVisitStore::languages_in", [&]() -> core::Result<std::vector<std::string>> {
+    SQLite::Statement st(db_.sql(),
+                         "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
+                         "(SELECT value FROM json_each(?)) ORDER BY language");
+    st.bind(1, text_list_json(codes));
+    std::vector<std::string> out;
+    while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+    return out;
+  });
+}
+
+core::Result<std::optional<std::string>> FieldVisitStore::submission(const std::string& key) const {
+  return guarded("FieldVisitStore::submission", [&]() -> core::Result<std::optional<std::string>> {
+    auto st = db_.cached("SELECT result FROM form_submissions WHERE key = ?");
+    st->bind(1, key);
+    if (!st->executeStep()) return std::optional<std::string>{};
+    return std::optional<std::string>{st->getColumn(0).getString()};
+  });
+}
+
+core::Status FieldVisitStore::add_submission(const std::string& key, const std::string& actor, const std::string& action,
+                                             const std::string& result, core::TimePoint at) {
+  return guarded("FieldVisitStore::add_submission", [&]() -> core::Status {
+    auto st = db_.cached("INSERT INTO form_submissions(key, actor, action, result, at) VALUES(?, ?, ?, ?, ?)");
+    st->bind(1, key);
+    st->bind(2, actor);
+    st->bind(3, action);
+    st->bind(4, result);
+    st->bind(5, static_cast<int64_t>(core::to_millis(at)));
+    st->exec();
+    return {};
+  });
+}
+
+}  // namespace outreach::storage
