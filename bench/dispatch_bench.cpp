@@ -5,6 +5,10 @@
 //   dispatch_bench precision N     (d) how late a due message starts on the live Scheduler: p50/p99
 //   dispatch_bench dispatch-http DB URL  (b) due -> recorded through the Twilio connector over
 //                                  HttpTransport against URL (a local nginx answering 201)
+//   dispatch_bench http-ratio N [NGINX]  (b') in one run, against one private loopback nginx: the
+//                                  bare curl-multi loop (N POSTs, 64 in flight) and the full path
+//                                  (N contacts: claim, policy check, render, rate limit, Twilio
+//                                  connector, record) on SQLite; requests/s of both and the ratio
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "bench/bench_common.h"
+#include "bench/loopback_nginx.h"
 #include "services/campaign_desk.h"
 #include "engine/channel_set.h"
 #include "engine/dispatcher.h"
@@ -131,7 +136,8 @@ int dispatch(const std::string& path) {
   return 0;
 }
 
-int dispatch_http(const std::string& path, const std::string& url) {
+// Full path through the Twilio connector against `url`; returns messages sent per second.
+double run_dispatch_http(const std::string& path, const std::string& url) {
   auto db = storage::Database::open(path).take();
   core::ManualClock clock(core::from_millis(1'700'000'000'000 + 1000));
   auto config = bench_config();
@@ -168,6 +174,33 @@ int dispatch_http(const std::string& path, const std::string& url) {
   const auto& st = dispatcher.stats();
   std::printf("(b) dispatch via Twilio connector over HTTP: %llu sent, %llu failed in %.2f s = %.0f messages/s; load %s\n",
               static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed), s, st.sent / s,
+              bench::loadavg().c_str());
+  return st.sent / s;
+}
+
+int dispatch_http(const std::string& path, const std::string& url) {
+  run_dispatch_http(path, url);
+  return 0;
+}
+
+int http_ratio(long n, const std::string& nginx_binary) {
+  std::printf("http-ratio: %ld messages, 64 in flight, %u hardware threads; load before %s\n", n,
+              std::thread::hardware_concurrency(), bench::loadavg().c_str());
+  const auto dir = std::filesystem::temp_directory_path() / ("outreach-http-ratio-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "dispatch.db").string();
+  setup(n, path);
+  launch(path);
+  double bare = 0, full = 0;
+  {
+    bench::Nginx nginx(nginx_binary, bench::free_port());
+    bench::bare_multi(nginx.url(), static_cast<int>(std::min(n, 2000L)), 64);  // warm-up
+    bare = bench::bare_multi(nginx.url(), static_cast<int>(n), 64);
+    std::printf("bare curl multi loop: %.0f requests/s; load %s\n", bare, bench::loadavg().c_str());
+    full = run_dispatch_http(path, nginx.base_url());
+  }
+  std::filesystem::remove_all(dir);
+  std::printf("full path / bare loop: %.0f / %.0f = %.2f; load after %s\n", full, bare, full / bare,
               bench::loadavg().c_str());
   return 0;
 }
@@ -239,10 +272,12 @@ int main(int argc, char** argv) {
     if (a.size() == 2 && a[0] == "dispatch") return dispatch(a[1]);
     if (a.size() == 2 && a[0] == "precision") return precision(std::stol(a[1]));
     if (a.size() == 3 && a[0] == "dispatch-http") return dispatch_http(a[1], a[2]);
+    if ((a.size() == 2 || a.size() == 3) && a[0] == "http-ratio")
+      return http_ratio(std::stol(a[1]), a.size() == 3 ? a[2] : "/usr/sbin/nginx");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dispatch_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: dispatch_bench setup N DB | launch DB | dispatch DB | precision N\n");
+  std::fprintf(stderr, "usage: dispatch_bench setup N DB | launch DB | dispatch DB | precision N | dispatch-http DB URL | http-ratio N [NGINX]\n");
   return 2;
 }
