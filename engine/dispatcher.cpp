@@ -123,13 +123,33 @@ int Dispatcher::run_due(core::TimePoint now) {
   // One transaction around the batch: the sandbox's deliveries and the outcomes of sends that
   // complete at once commit together instead of one commit per message.
   impl_->in_batch = true;
+  bool read = false;  // the batch's people were read: from here on, rows are being handed out
   auto st = db_.transaction([&]() -> core::Status {
-    for (const auto& m : *claimed) process(m, now);
+    // The send-time re-check reads the whole batch at once, inside this transaction: what it reads
+    // is what holds when each message is handed to its channel, since nothing else writes between
+    // (this thread owns the writing connection, and the transaction keeps other processes out).
+    std::vector<std::int64_t> contact_ids;
+    contact_ids.reserve(claimed->size());
+    for (const auto& m : *claimed) contact_ids.push_back(m.contact_id);
+    auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
+    if (!people) return people.error().within("reading the claimed batch's contacts");
+    read = true;
+    for (const auto& m : *claimed) {
+      auto p = people->find(m.contact_id);
+      process(m, p == people->end() ? nullptr : &p->second, now);
+    }
     if (in_flight_ == 0) flush();
     return {};
   });
   impl_->in_batch = false;
   if (!st) spdlog::error("dispatching a batch: {}", st.error().what());
+  if (!read) {
+    // Nothing was checked, so nothing was sent: the rows go back to the queue, not to `unknown`.
+    std::vector<std::int64_t> ids;
+    for (const auto& m : *claimed) ids.push_back(m.id);
+    if (auto r = outbox_.release(ids, now); !r) spdlog::error("releasing an unread batch: {}", r.error().what());
+    return 0;
+  }
   if (in_flight_ == 0 || (flush_due() && now >= *flush_due())) flush();
   return static_cast<int>(claimed->size());
 }
@@ -178,7 +198,7 @@ void Dispatcher::finish_step(const Attempt& a, MessageOutcome& outcome, core::Ti
   outcome.next_step_expires = campaigns::expires_at(steps[next], *outcome.next_step_due);
 }
 
-void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) {
+void Dispatcher::process(const storage::ClaimedMessage& m, const PersonNow* person, core::TimePoint now) {
   auto key = std::make_pair(m.campaign_id, m.campaign_version);
   auto it = impl_->campaigns.find(key);
   if (it == impl_->campaigns.end()) {
@@ -217,16 +237,14 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
   a->launched_at = lc.launched_at;
   const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
 
-  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, impl_->suppression.get(), m.contact_id,
-                                  a->launched_at);
   auto final_outcome = [&](MessageStatus s, std::string reason) {
     out.status = s;
     out.reason = std::move(reason);
     finish_step(*a, out, now);
     buffer(std::move(out), clock_.now());
   };
-  if (!candidate) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
-  a->candidate = std::move(*candidate);
+  if (!person) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
+  a->candidate = candidate_of(*person, *a->campaign, impl_->kinds, a->launched_at);
   const auto& cand = a->candidate;
 
   if (cand.do_not_contact) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "do-not-contact"); }
