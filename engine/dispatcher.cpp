@@ -8,6 +8,7 @@
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
+#include "campaigns/template_renderer.h"
 #include "engine/audience_source.h"
 #include "engine/policy/circuit_breaker.h"
 #include "engine/engine_config.h"
@@ -34,6 +35,7 @@ using storage::MessageStatus;
 
 struct LoadedCampaign {
   std::shared_ptr<const campaigns::Campaign> campaign;
+  std::shared_ptr<campaigns::PreparedTemplates> templates;  // of `campaign`, parsed once
   std::optional<SendWindow> window;
   core::TimePoint launched_at{};
   std::string error;  // set when the stored version cannot be used
@@ -70,6 +72,7 @@ struct Dispatcher::Impl {
 struct Dispatcher::Attempt {
   storage::ClaimedMessage m;
   std::shared_ptr<const campaigns::Campaign> campaign;
+  std::shared_ptr<campaigns::PreparedTemplates> templates;
   core::TimePoint launched_at{};
   campaigns::Candidate candidate;
   std::size_t channel_index = 0;
@@ -208,6 +211,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, const PersonNow* pers
       lc.error = c.error().what();
     } else {
       lc.campaign = std::make_shared<const campaigns::Campaign>(std::move(*c));
+      lc.templates = std::make_shared<campaigns::PreparedTemplates>(*lc.campaign);
       const auto& w = lc.campaign->send_window;
       std::vector<std::string> days;
       for (auto d : w.days) days.emplace_back(campaigns::to_string(d));
@@ -234,6 +238,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, const PersonNow* pers
     return;
   }
   a->campaign = lc.campaign;
+  a->templates = lc.templates;
   a->launched_at = lc.launched_at;
   const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
 
@@ -333,7 +338,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
                                              .person = &a->candidate,
                                              .channel = channel,
                                              .intermediary = intermediary,
-                                             .now = now});
+                                             .now = now,
+                                             .templates = a->templates.get()});
     if (!composed) {
       out.status = MessageStatus::failed;
       out.channel = channel;
