@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
@@ -67,6 +68,7 @@ struct Dispatcher::Impl {
   std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
   core::TimePoint next_lease_check{};
   bool in_batch = false;  // inside run_due's loop: completions wait for the batch's group commit
+  std::set<std::int64_t> changed;  // contacts whose facts this engine changed during the batch
 };
 
 struct Dispatcher::Attempt {
@@ -137,7 +139,16 @@ int Dispatcher::run_due(core::TimePoint now) {
     auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
     if (!people) return people.error().within("reading the claimed batch's contacts");
     read = true;
+    impl_->changed.clear();
     for (const auto& m : *claimed) {
+      // A send of this batch that completed at once may have changed the person (an opt-out the
+      // provider reported): read them again, as they are now.
+      if (impl_->changed.erase(m.contact_id) > 0) {
+        auto again = load_people_now(db_, {m.contact_id}, impl_->suppression.get());
+        if (!again) return again.error().within("reading a contact again");
+        people->erase(m.contact_id);
+        people->merge(*again);
+      }
       auto p = people->find(m.contact_id);
       process(m, p == people->end() ? nullptr : &p->second, now);
     }
@@ -404,6 +415,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           br.record_success(at);  // the provider works; the person said no
           record_provider_opt_out(db_, config_.suppression_key, a->m.contact_id, a->campaign->consent_purpose, channel, to,
                                   r.reason, at, "message " + std::to_string(a->m.id));
+          impl_->changed.insert(a->m.contact_id);
           o.status = MessageStatus::failed;
           o.reason = "opted out at provider: " + r.reason;
           ++stats_.failed;
