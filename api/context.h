@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "net/work_lanes.h"
 
 namespace outreach::net {
 class MetricsRegistry;
@@ -35,29 +36,9 @@ class Unsubscribe;
 
 namespace outreach::api {
 
-// A reader thread's share of the work: its own read-only connection, and a way to run more work on
-// this same thread later (the next piece of a streamed answer reads through the same connection).
-struct ReadLane {
-  storage::Database& db;
-  std::function<void(std::function<void()>)> post;
-};
-
-// Where route work runs (app/ implements it for serve). Both calls return at once; the work runs
-// later on its thread, in the order posted per thread.
-class WorkLanes {
- public:
-  virtual ~WorkLanes() = default;
-  // On one of a small, fixed number of reader threads, each with its own read-only connection.
-  virtual void read(std::function<void(ReadLane&)> work) = 0;
-  // On the engine's thread, which owns the one writing connection (ApiContext::db), in a group
-  // commit (storage/group_commit.h): writes posted close together share one transaction, each in
-  // a savepoint of its own (`work` returning an error rolls back only its own changes). `done`
-  // runs on the same thread after that transaction ended: ok only when what `work` wrote is
-  // committed, so an answer given from `done` never acknowledges what a crash could lose.
-  virtual void write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) = 0;
-  // On the engine's thread, outside any transaction (the next piece of a streamed answer).
-  virtual void post(std::function<void()> work) = 0;
-};
+// Where route work runs: net/work_lanes.h (shared with the web pages).
+using ReadLane = net::ReadLane;
+using WorkLanes = net::WorkLanes;
 
 struct ApiContext {
   storage::Database* db = nullptr;  // the writer's connection

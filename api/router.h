@@ -115,9 +115,8 @@ class Router {
   std::vector<RouteSpec> routes_;
 };
 
-// Matches "/v1/cases/{id}" against "/v1/cases/7": true and params {"id": "7"}.
+// net::match_pattern and net::new_request_id (net/path_pattern.h), kept under the api's names.
 bool match_pattern(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params);
-// 16 random bytes as 32 hex characters.
 std::string new_request_id();
 
 // Every route of the api (api/*_routes.cpp), registered on one router.

@@ -76,9 +76,12 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int readers = 2;       // reader threads (and read-only connections) for the API's reads
   int http_threads = 2;  // threads running the HTTP connections
+  bool demo_links = false;  // `demo --serve`: one-time sign-in links for every role (SignInRules)
 };
 int cmd_serve(AppContext& ctx, const ServeOptions& options, std::ostream& out);
 int cmd_demo(AppContext& ctx, const std::string& data_dir, std::ostream& out);
+// After the demo: keeps serving its database with the real clock and prints a sign-in link per role.
+int cmd_demo_serve(AppContext& ctx, ServeOptions options, std::ostream& out);
 int cmd_errors_report(AppContext& ctx, std::int64_t contact, const std::string& kind, const std::string& description,
                       const std::string& actor, std::ostream& out);
 int cmd_errors_list(AppContext& ctx, const storage::ErrorReportFilter& filter, const std::string& actor, std::ostream& out);

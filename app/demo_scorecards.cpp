@@ -12,7 +12,7 @@ namespace outreach::app {
 void demo_scorecards_and_safety_net(AppContext& ctx, core::TimePoint start, std::ostream& out) {
   // The period runs to the end of the demo's last day, so what happened at its last moment counts.
   const core::TimePoint to = ctx.clock->now() + std::chrono::hours(24);
-  out << "\n== 8. Scorecards: Rijnmond from " << core::format_utc(start) << " to the end of today (as the coordinator)\n";
+  out << "\n== 9. Scorecards: Rijnmond from " << core::format_utc(start) << " to the end of today (as the coordinator)\n";
   services::ScorecardRequest req{.region = "rijnmond", .from = start, .to = to};
   auto card = services::Scorecards(*ctx.db, *ctx.clock, ctx.config.engine).read(ctx.actor("amira.coordinator"), req);
   if (!card) {
@@ -24,7 +24,7 @@ void demo_scorecards_and_safety_net(AppContext& ctx, core::TimePoint start, std:
                   .read(ctx.actor("rotterdam.wijkteam"), {.municipality = "GM0606", .from = start, .to = to});
   out << "rotterdam.wijkteam asks for Schiedam's scorecard: " << (mine ? "shown (wrong!)" : mine.error().what()) << "\n";
 
-  out << "\n== 9. The safety net (rules: README, The safety net)\n";
+  out << "\n== 10. The safety net (rules: README, The safety net)\n";
   engine::SafetyNet net(*ctx.db, *ctx.clock, ctx.config.engine);
   auto report = net.run_due(ctx.clock->now());
   out << "evaluated every municipality: " << report.raised << " flag(s) raised, " << report.routed

@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/serve_lanes.h"
+#include "app/serve_routing.h"
 #include "api/context.h"
 #include "api/router.h"
 #include "core/csv_writer.h"
@@ -44,6 +45,7 @@
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
+#include "web/web.h"
 
 namespace outreach::app {
 
@@ -251,6 +253,18 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     if (const auto* c = channels->intermediary(i.settings.key)) api_ctx.intermediaries[i.settings.key] = c;
   }
   auto router = api::make_router(api_ctx);
+  // The web pages at / (web/page.h), on the same server and the same lanes.
+  web::WebContext web_ctx;
+  web_ctx.db = ctx.db.get();
+  web_ctx.clock = ctx.clock.get();
+  web_ctx.config = &config;
+  web_ctx.public_base_url = config.public_base_url;
+  web_ctx.csrf_key = ctx.secret->derive("web-csrf");
+  web_ctx.totp_key = ctx.secret->derive("totp");
+  web_ctx.national_fallback = config.national_fallback;
+  web_ctx.case_sla_working_days = config.case_sla_working_days;
+  web_ctx.sign_in_rules.demo_links_for_every_kind = serve_options.demo_links;
+  auto pages = web::make_page_router(web_ctx);
   net::HttpServerOptions options;
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw core::ErrorException(core::Error::invalid("expected HOST:PORT, got '" + listen + "'", "--listen"));
@@ -266,9 +280,10 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   if (ctx.db->path() != ":memory:") {
     lanes = ServeLanes::start(ctx.db->path(), serve_options.readers, ioc, *ctx.db).take();
     api_ctx.lanes = lanes.get();
+    web_ctx.lanes = lanes.get();
   }
   auto http_work = boost::asio::make_work_guard(http_ioc);
-  net::HttpServer server(lanes ? http_ioc : ioc, options, api::async_http_handler(*router));
+  net::HttpServer server(lanes ? http_ioc : ioc, options, route_by_path(*router, *pages));
   server.start().take();
   std::vector<std::thread> http_threads;
   if (lanes) {
@@ -326,7 +341,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     };
     if (mailbox) mailbox->stop(stop_scheduler); else stop_scheduler();
   });
-  out << "engine running on " << ctx.db_path << ", HTTP API on http://" << options.address << ":" << server.port()
+  out << "engine running on " << ctx.db_path << ", HTTP API and pages on http://" << options.address << ":" << server.port()
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
   if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;

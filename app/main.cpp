@@ -11,6 +11,7 @@
 #include "app/followup_commands.h"
 #include "app/log_setup.h"
 #include "app/scorecard_commands.h"
+#include "app/sign_in_commands.h"
 
 int main(int argc, char** argv) {
   using namespace outreach;
@@ -170,7 +171,7 @@ int main(int argc, char** argv) {
 
   app::add_scorecard_commands(cli, ctx, run, out);  // scorecard, safety-net (issue 12)
 
-  auto* principals = cli.add_subcommand("principals", "who may use the API")->require_subcommand(1);
+  auto* principals = cli.add_subcommand("principals", "who may use the API and the web pages")->require_subcommand(1);
   std::string name, kind, scope;
   auto* padd = principals->add_subcommand("add", "add a principal; prints its token once");
   padd->add_option("NAME", name)->required();
@@ -181,6 +182,7 @@ int main(int argc, char** argv) {
   prev2->add_option("NAME", name)->required();
   on(prev2, [&] { return app::cmd_principals_revoke(ctx, name, out); });
   on(principals->add_subcommand("list", "list principals"), [&] { return app::cmd_principals_list(ctx, out); });
+  app::add_sign_in_commands(*principals, ctx, run, out);  // web sign-in: set-password, reset-totp, sign-in-link
 
   auto* audit = cli.add_subcommand("audit", "the tamper-evident audit log")->require_subcommand(1);
   std::string checkpoint_file;
@@ -211,6 +213,9 @@ int main(int argc, char** argv) {
   std::string data_dir = "config/data";
   auto* demo = cli.add_subcommand("demo", "run the sample campaign end to end on a fresh sandbox database");
   demo->add_option("--data", data_dir)->capture_default_str();
+  bool demo_serve = false;
+  demo->add_flag("--serve", demo_serve, "then keep serving the demo database and print a sign-in link per role");
+  demo->add_option("--listen", serve_options.listen, "with --serve: where the pages and the API listen")->capture_default_str();
   bool is_demo = false;
   demo->preparse_callback([&](std::size_t) { is_demo = true; });
 
@@ -229,7 +234,10 @@ int main(int argc, char** argv) {
     if (is_demo) {
       if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);
-      run = [&] { return app::cmd_demo(ctx, data_dir, out); };
+      run = [&] {
+        const int rc = app::cmd_demo(ctx, data_dir, out);
+        return rc != 0 || !demo_serve ? rc : app::cmd_demo_serve(ctx, serve_options, out);
+      };
     }
     ctx.open();
     return run ? run() : 2;

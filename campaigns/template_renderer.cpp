@@ -6,17 +6,14 @@
 #include <map>
 #include <set>
 
+#include "core/text.h"
+
 namespace outreach::campaigns {
 namespace {
 
 namespace mstch = kainjow::mustache;
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
+std::string trim(std::string_view s) { return core::trimmed(s); }
 
 const std::string* partial_text(const Campaign& c, const std::string& name, const std::string& lang) {
   auto p = c.partials.find(name);

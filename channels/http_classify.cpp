@@ -2,14 +2,13 @@
 
 #include <charconv>
 
+#include "core/text.h"
+
 namespace outreach::channels {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
+
 }  // namespace
 
 std::optional<std::chrono::milliseconds> retry_after_seconds(const Headers& headers) {

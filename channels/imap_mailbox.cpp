@@ -7,6 +7,7 @@
 #include "channels/email_connector.h"
 #include "channels/mime_message.h"
 #include "channels/signature.h"
+#include "core/text.h"
 
 namespace outreach::channels {
 namespace {
@@ -17,11 +18,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 std::string header_or_empty(const mime::Part& p, std::string_view name) {
   const std::string* v = p.header(name);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/text.h"
 #include "core/text_encoding.h"
 
 namespace outreach::channels::mime {
@@ -31,13 +32,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

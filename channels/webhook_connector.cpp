@@ -7,6 +7,7 @@
 #include "channels/http_classify.h"
 #include "channels/signature.h"
 #include "core/json_text.h"
+#include "core/text.h"
 
 namespace outreach::channels {
 namespace {
@@ -16,11 +17,7 @@ std::int64_t unix_seconds(core::TimePoint t) {
   return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 core::Error unauthorized(std::string_view header, std::string message) {
   return core::Error{core::ErrorCode::unauthorized, std::move(message), std::string(header)};

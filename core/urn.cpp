@@ -5,15 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace outreach::core {
 namespace {
 
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 bool is_atext(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
@@ -47,7 +43,7 @@ Result<UrnScheme> parse_urn_scheme(std::string_view text) {
 Result<std::string> normalise_phone(std::string_view raw, std::string_view default_region) {
   using i18n::phonenumbers::PhoneNumber;
   using i18n::phonenumbers::PhoneNumberUtil;
-  std::string text = trim(raw);
+  std::string text = trimmed(raw);
   if (text.empty()) return Error::invalid("phone number is empty");
   // "0031 6 ..." is common in the Netherlands; libphonenumber handles it via the NL IDD prefix.
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
@@ -65,7 +61,7 @@ Result<std::string> normalise_phone(std::string_view raw, std::string_view defau
 }
 
 Result<std::string> normalise_email(std::string_view raw) {
-  std::string text = trim(raw);
+  std::string text = trimmed(raw);
   if (text.empty()) return Error::invalid("e-mail address is empty");
   auto at = text.rfind('@');
   if (at == std::string::npos || at == 0 || at + 1 == text.size() ||
@@ -113,7 +109,7 @@ Result<Urn> Urn::email(std::string_view raw) {
 }
 
 Result<Urn> Urn::whatsapp(std::string_view raw, std::string_view region) {
-  std::string text = trim(raw);
+  std::string text = trimmed(raw);
   // Cloud API ids come without '+'; a bare digit string of international length is taken as such.
   if (!text.empty() && text[0] != '+' && text[0] != '0' &&
       std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
@@ -125,7 +121,7 @@ Result<Urn> Urn::whatsapp(std::string_view raw, std::string_view region) {
 }
 
 Result<Urn> Urn::page(std::string_view channel) {
-  std::string p = trim(channel);
+  std::string p = trimmed(channel);
   if (p.empty() || p.find_first_of(" \t\r\n:") != std::string::npos) {
     return Error::invalid("'" + std::string(channel) + "' is not a page channel name");
   }
@@ -147,7 +143,7 @@ Result<Urn> Urn::parse(std::string_view text, std::string_view region) {
     case UrnScheme::messenger:
     case UrnScheme::telegram:
     case UrnScheme::intermediary: {
-      std::string p = trim(path);
+      std::string p = trimmed(path);
       if (p.empty() || p.find_first_of(" \t\r\n") != std::string::npos) {
         return Error::invalid("'" + std::string(text) + "' has an empty or malformed identifier");
       }

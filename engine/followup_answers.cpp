@@ -6,6 +6,7 @@
 #include <cctype>
 #include <vector>
 
+#include "core/text.h"
 #include "engine/engine_config.h"
 #include "engine/followup_message.h"
 #include "engine/inbound.h"
@@ -25,11 +26,7 @@ std::string lower_ascii(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s, const char* chars = " \t\r\n") {
-  auto b = s.find_first_not_of(chars);
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(chars) - b + 1);
-}
+std::string trim(std::string_view s, std::string_view chars = " \t\r\n") { return core::trimmed(s, chars); }
 
 // Queues "case.reopened" for `owner` when it has a notification configured.
 core::Status queue_notice(storage::Database& db, const EngineConfig& config, std::int64_t case_id,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # All tests: installs what is missing (compiler, libraries and the loopback test servers: aiosmtpd,
-# dovecot, nginx, Prism), builds everything, and runs CTest (unit, integration, e2e).
+# dovecot, nginx, Prism, chromium + chromium-driver + selenium, axe-core), builds everything, and runs
+# CTest (unit, integration, e2e, browser; the browser tests run one at a time: RUN_SERIAL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

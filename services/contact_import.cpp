@@ -1,5 +1,6 @@
 #include "services/contact_import.h"
 
+#include "core/text.h"
 #include "services/audit_trail.h"
 
 #include <algorithm>
@@ -25,11 +26,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
+std::string trim(std::string_view s) { return core::trimmed(s, " \t"); }
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;

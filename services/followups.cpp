@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "core/text.h"
 #include "core/text_encoding.h"
 #include "engine/engine_config.h"
 #include "services/response_lists.h"
@@ -30,11 +31,8 @@ core::Status check_handler_name(const std::string& name) {
   return {};
 }
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
+std::string trim(std::string_view s) { return core::trimmed(s, " \t"); }
+
 }  // namespace
 
 core::Status schedule_followup_on_close(storage::Database& db, const engine::EngineConfig& config,

@@ -465,6 +465,57 @@ CREATE INDEX case_events_case ON case_events(case_id, status);
       R"sql(
 CREATE INDEX cases_contact ON cases(contact_id, municipality_code, id);
 )sql",
+      // 13: signing in to the web pages (services/sign_in.h, storage/credential_store.h):
+      //  - principals gain an Argon2id password hash and a TOTP secret sealed with a key derived
+      //    from the server secret (a database dump alone does not give the secret away), with the
+      //    last accepted time step (a code is never accepted twice);
+      //  - web_sessions: a session cookie's SHA-256 hash, with idle and absolute expiry and
+      //    revocation (sign-out; all of a principal's when its password is set);
+      //  - sign_in_links: one-time links for volunteers (hash only, short expiry, used once);
+      //  - sign_in_attempts: failures per key ("principal:NAME", "address:IP") for throttling;
+      //  - form_submissions: the idempotency key of each form a page posted, with what it
+      //    recorded, so a resubmitted or doubled post records nothing twice.
+      R"sql(
+ALTER TABLE principals ADD COLUMN password_hash TEXT;
+ALTER TABLE principals ADD COLUMN totp_sealed TEXT;
+ALTER TABLE principals ADD COLUMN totp_last_step INTEGER;
+
+CREATE TABLE web_sessions(
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  principal_id INTEGER NOT NULL REFERENCES principals(id),
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX web_sessions_principal ON web_sessions(principal_id) WHERE revoked_at IS NULL;
+
+CREATE TABLE sign_in_links(
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  principal_id INTEGER NOT NULL REFERENCES principals(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+
+CREATE TABLE sign_in_attempts(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  ok INTEGER NOT NULL CHECK (ok IN (0, 1))
+);
+CREATE INDEX sign_in_attempts_key ON sign_in_attempts(key, at);
+
+CREATE TABLE form_submissions(
+  key TEXT PRIMARY KEY,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  result TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+)sql",
   };
   return kMigrations;
 }

@@ -116,6 +116,13 @@ core::Result<Principal> PrincipalStore::find(const std::string& name) const {
   return read_principal(st);
 }
 
+core::Result<Principal> PrincipalStore::find_id(std::int64_t id) const {
+  auto st = db_.cached(std::string(kSelect) + " WHERE id = ?");
+  st->bind(1, static_cast<int64_t>(id));
+  if (!st->executeStep()) return core::Error::not_found("no principal " + std::to_string(id), "id");
+  return read_principal(*st);
+}
+
 core::Result<Principal> PrincipalStore::authenticate(const std::string& token) const {
   // Lookup by the hash of the presented token: the comparison happens on hashes inside the index,
   // so timing reveals nothing about stored tokens.

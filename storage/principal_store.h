@@ -48,6 +48,8 @@ class PrincipalStore {
                                 core::TimePoint now);
   core::Status revoke(const std::string& name, core::TimePoint now);
   core::Result<Principal> find(const std::string& name) const;
+  // By id, revoked or not; not_found when none.
+  core::Result<Principal> find_id(std::int64_t id) const;
   // The live principal whose token hashes to the stored hash; unauthorized otherwise.
   core::Result<Principal> authenticate(const std::string& token) const;
   std::vector<Principal> list() const;

@@ -7,16 +7,14 @@
 #include <cctype>
 #include <optional>
 
+#include "core/text.h"
+
 namespace outreach::engine {
 namespace {
 
 constexpr std::array<std::string_view, 7> kDayNames = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 std::optional<int> day_index(std::string_view name) {
   std::string lower;
