@@ -92,6 +92,22 @@ def totp(secret_b32, at=None, step=30, digits=6):
     return str(code).zfill(digits)
 
 
+def cookie_from(headers, name):
+    """The value a response's Set-Cookie headers give `name` (None when absent or deleted)."""
+    for key, value in headers:
+        if key.lower() == "set-cookie" and value.startswith(name + "="):
+            v = value.split(";", 1)[0][len(name) + 1:]
+            return v or None
+    return None
+
+
+def set_cookie_header(headers, name):
+    for key, value in headers:
+        if key.lower() == "set-cookie" and value.startswith(name + "="):
+            return value
+    return None
+
+
 def _replaced(old):
     """A wait condition: the page that held `old` is gone (stale, or its node left the document)."""
     def check(_driver):
@@ -224,6 +240,25 @@ class Site:
             headers["Content-Type"] = "application/json"
         status, _, text = self.http(method, path, body, headers)
         return status, (json.loads(text) if text.strip().startswith(("{", "[")) else None)
+
+    def http_sign_in(self, name, password=PASSWORD, code=None):
+        """Signs in through the form without a browser: (status, session cookie header or None, page).
+        The TOTP code is the current one for principals that have a secret, unless `code` is given."""
+        status, headers, page = self.http("GET", "/sign-in")
+        pre = cookie_from(headers, "outreach_pre")
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+        if code is None and name in self.totp_secrets:
+            code = self.totp(name)
+        body = urllib.parse.urlencode({"_csrf": csrf, "name": name, "password": password, "code": code or "", "next": "/"})
+        status, headers, page = self.http("POST", "/sign-in", body, {
+            "Cookie": "outreach_pre=" + pre, "Content-Type": "application/x-www-form-urlencoded"})
+        session = cookie_from(headers, "outreach_session")
+        return status, ("outreach_session=" + session) if session else None, page
+
+    def csrf_for(self, cookie, path="/"):
+        """The CSRF token the pages give this session."""
+        _, _, page = self.http("GET", path, headers={"Cookie": cookie})
+        return re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
 
     def totp(self, name):
         return totp(self.totp_secrets[name])
