@@ -15,12 +15,6 @@ using storage::PrincipalKind;
 
 namespace {
 
-const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
-                                               PrincipalKind::national_fallback};
-
-json opt_time(const std::optional<core::TimePoint>& t) { return t ? json(core::format_utc(*t)) : json(nullptr); }
-json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
 json case_json(const storage::Case& c) {
   return {{"id", c.id},
           {"contact_id", c.contact_id},
@@ -30,9 +24,9 @@ json case_json(const storage::Case& c) {
           {"owner_code", c.owner_code},
           {"routed_by", text_or_null(c.routed_by)},
           {"opened_at", core::format_utc(c.opened_at)},
-          {"sla_due_at", opt_time(c.sla_due_at)},
-          {"acknowledged_at", opt_time(c.acknowledged_at)},
-          {"closed_at", opt_time(c.closed_at)},
+          {"sla_due_at", time_or_null(c.sla_due_at)},
+          {"acknowledged_at", time_or_null(c.acknowledged_at)},
+          {"closed_at", time_or_null(c.closed_at)},
           {"outcome", text_or_null(c.outcome)},
           {"handler_name", text_or_null(c.handler_name)}};
 }
@@ -102,8 +96,8 @@ Response get_case(ApiContext& ctx, Call& call) {
   j["followup"] = nullptr;
   if (d->followup) {
     const auto& f = *d->followup;
-    j["followup"] = {{"status", f.status}, {"due_at", core::format_utc(f.due_at)}, {"sent_at", opt_time(f.sent_at)},
-                     {"answered_at", opt_time(f.answered_at)}, {"score", f.score ? json(*f.score) : json(nullptr)},
+    j["followup"] = {{"status", f.status}, {"due_at", core::format_utc(f.due_at)}, {"sent_at", time_or_null(f.sent_at)},
+                     {"answered_at", time_or_null(f.answered_at)}, {"score", f.score ? json(*f.score) : json(nullptr)},
                      {"comment", text_or_null(f.comment)}};
   }
   return json_response(core::json_text(j));
@@ -134,15 +128,15 @@ Response change_case(ApiContext& ctx, Call& call, const std::string& status) {
 void add_case_routes(Router& router) {
   ApiContext* ctx = &router.context();
   // services::CaseDesk checks ownership and the policy, and audits every read and change.
-  router.add({.method = "GET", .pattern = "/v1/cases", .kinds = kMunicipal,
+  router.add({.method = "GET", .pattern = "/v1/cases", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return list_cases(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "GET", .pattern = "/v1/cases/{id}", .kinds = kMunicipal,
+  router.add({.method = "GET", .pattern = "/v1/cases/{id}", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return get_case(*ctx, call); }, .lane = Lane::reader});
   const std::pair<const char*, const char*> kActions[] = {
       {"acknowledge", "acknowledged"}, {"in_contact", "in_contact"}, {"close", "closed"}};
   for (const auto& [verb, status] : kActions) {
     std::string st = status;
-    router.add({.method = "POST", .pattern = std::string("/v1/cases/{id}/") + verb, .kinds = kMunicipal,
+    router.add({.method = "POST", .pattern = std::string("/v1/cases/{id}/") + verb, .kinds = municipal_kinds(),
                 .handler = [ctx, st](Call& call) { return change_case(*ctx, call, st); }});
   }
 }

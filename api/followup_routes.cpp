@@ -17,11 +17,6 @@ using storage::PrincipalKind;
 
 namespace {
 
-const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
-                                               PrincipalKind::national_fallback};
-
-json opt_time(const std::optional<core::TimePoint>& t) { return t ? json(core::format_utc(*t)) : json(nullptr); }
-
 json followup_json(const storage::Followup& f) {
   return {{"id", f.id},
           {"case_id", f.case_id},
@@ -33,11 +28,11 @@ json followup_json(const storage::Followup& f) {
           {"delivery", f.delivery.empty() ? json(nullptr) : json(f.delivery)},
           {"channel", f.channel.empty() ? json(nullptr) : json(f.channel)},
           {"due_at", core::format_utc(f.due_at)},
-          {"sent_at", opt_time(f.sent_at)},
-          {"answered_at", opt_time(f.answered_at)},
+          {"sent_at", time_or_null(f.sent_at)},
+          {"answered_at", time_or_null(f.answered_at)},
           {"score", f.score ? json(*f.score) : json(nullptr)},
           {"comment", f.comment.empty() ? json(nullptr) : json(f.comment)},
-          {"reopened_at", opt_time(f.reopened_at)}};
+          {"reopened_at", time_or_null(f.reopened_at)}};
 }
 
 json items_json(const std::vector<storage::Followup>& rows) {
@@ -111,11 +106,11 @@ Response add_campaign_review(ApiContext& ctx, Call& call) {
 void add_followup_routes(Router& router) {
   ApiContext* ctx = &router.context();
   using K = PrincipalKind;
-  router.add({.method = "GET", .pattern = "/v1/cases/{id}/followups", .kinds = kMunicipal,
+  router.add({.method = "GET", .pattern = "/v1/cases/{id}/followups", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return case_followups(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/followups", .kinds = kMunicipal,
+  router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/followups", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return municipality_followups(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "POST", .pattern = "/v1/cases/{id}/handler", .kinds = kMunicipal,
+  router.add({.method = "POST", .pattern = "/v1/cases/{id}/handler", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return name_handler(*ctx, call); }});
   router.add({.method = "GET", .pattern = "/v1/campaigns/{key}/reviews",
               .kinds = {K::coordinator, K::approver, K::parent_panel, K::operator_},

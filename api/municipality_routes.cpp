@@ -21,8 +21,6 @@ using storage::PrincipalKind;
 
 namespace {
 
-const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, PrincipalKind::regional_hub,
-                                               PrincipalKind::national_fallback};
 constexpr int kCsvPage = 500;
 
 enum class Format { json, csv, xlsx };
@@ -136,7 +134,7 @@ Response list_responses(ApiContext& ctx, Call& call) {
 void add_municipality_routes(Router& router) {
   ApiContext* ctx = &router.context();
   // services::ResponseLists checks the scope and audits every read and change.
-  router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/responses", .kinds = kMunicipal,
+  router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/responses", .kinds = municipal_kinds(),
               .handler = [ctx](Call& call) { return list_responses(*ctx, call); }, .lane = Lane::reader});
 }
 

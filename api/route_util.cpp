@@ -135,4 +135,13 @@ services::Actor actor_of(const Call& call) {
   return services::Actor::from(*call.principal, call.request_id, "api");
 }
 
+const std::vector<storage::PrincipalKind>& municipal_kinds() {
+  static const std::vector<storage::PrincipalKind> kinds = {
+      storage::PrincipalKind::municipality, storage::PrincipalKind::regional_hub, storage::PrincipalKind::national_fallback};
+  return kinds;
+}
+
+json time_or_null(const std::optional<core::TimePoint>& t) { return t ? json(core::format_utc(*t)) : json(nullptr); }
+json text_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
 }  // namespace outreach::api

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,13 @@ core::Result<std::int64_t> int_param(const Request& request, const std::string& 
 // The request as a provider or partner signed it: `url` is public_base_url + target (signatures
 // cover the public URL).
 channels::WebhookRequest to_webhook_request(const std::string& public_base_url, const Request& request);
+
+// The kinds that read residents' lists and own cases: municipality, regional hub, national fallback.
+const std::vector<storage::PrincipalKind>& municipal_kinds();
+
+// A time as ISO UTC text, or null; a text, or null when empty.
+json time_or_null(const std::optional<core::TimePoint>& t);
+json text_or_null(const std::string& s);
 
 // Wraps a core::Error into the api's error response.
 Response fail(const core::Error& e);

@@ -20,7 +20,8 @@ class CaseStoreTest : public test::StorageTest {
   }
   core::Status set(std::int64_t id, const std::string& status) {
     clock.advance(hours(1));
-    return store.set_status(id, status, "gm0599-user", now());
+    // A case is closed with an outcome (storage/case_store.h).
+    return store.set_status(id, status, "gm0599-user", now(), {}, status == "closed" ? "helped" : "");
   }
   std::vector<std::string> statuses(std::int64_t id) {
     std::vector<std::string> out;
