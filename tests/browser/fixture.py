@@ -339,6 +339,16 @@ class Site:
             AXE_TAGS)
         return result
 
+    @staticmethod
+    def screenshot(b, path, max_height=1600):
+        """The whole page (up to max_height CSS pixels), not just the viewport, as PNG."""
+        metrics = b.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1}
+        shot = b.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
     def check_page(self, b, name, test=None):
         """Asserts 0 axe violations on the current page; saves $OUTREACH_SCREENSHOTS/NAME.png
         (phone screenshots get a "-phone" suffix)."""
@@ -346,7 +356,7 @@ class Site:
         if self.screenshots:
             os.makedirs(self.screenshots, exist_ok=True)
             suffix = "-phone" if getattr(b, "viewport", "") == "phone" else ""
-            b.save_screenshot(os.path.join(self.screenshots, name + suffix + ".png"))
+            self.screenshot(b, os.path.join(self.screenshots, name + suffix + ".png"))
         if violations:
             lines = []
             for v in violations:
