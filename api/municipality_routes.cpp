@@ -1,5 +1,5 @@
 // Municipality, regional hub and national fallback: the residents who asked for help and consented
-// to sharing (JSON with cursor paging, or CSV), their cases, and acting on a case.
+// to sharing (JSON with cursor paging, CSV, or XLSX). Their cases: api/case_routes.cpp.
 
 #include <memory>
 
@@ -11,7 +11,7 @@
 #include "services/response_export.h"
 #include "core/json_text.h"
 #include "services/response_lists.h"
-#include "storage/case_store.h"
+#include "services/response_files.h"
 #include "storage/municipality_store.h"
 #include "storage/response_store.h"
 
@@ -25,29 +25,36 @@ const std::vector<PrincipalKind> kMunicipal = {PrincipalKind::municipality, Prin
                                                PrincipalKind::national_fallback};
 constexpr int kCsvPage = 500;
 
-bool wants_csv(const Request& request, std::string& format_error) {
+enum class Format { json, csv, xlsx };
+
+// format=json|csv|xlsx wins over the Accept header.
+Format requested_format(const Request& request, std::string& format_error) {
   auto it = request.query.find("format");
   if (it != request.query.end()) {
-    if (it->second == "csv") return true;
-    if (it->second != "json") format_error = "expected 'json' or 'csv'";
-    return false;
+    if (it->second == "csv") return Format::csv;
+    if (it->second == "xlsx") return Format::xlsx;
+    if (it->second != "json") format_error = "expected 'json', 'csv' or 'xlsx'";
+    return Format::json;
   }
   const std::string* accept = request.header("Accept");
-  return accept && accept->find("text/csv") != std::string::npos;
+  if (accept && accept->find(services::kXlsxContentType) != std::string::npos) return Format::xlsx;
+  if (accept && accept->find("text/csv") != std::string::npos) return Format::csv;
+  return Format::json;
 }
 
 Response list_responses(ApiContext& ctx, Call& call) {
   const std::string& code = call.param("code");
   std::string format_error;
-  bool csv = wants_csv(call.request, format_error);
+  const Format format = requested_format(call.request, format_error);
   if (!format_error.empty()) return invalid_field("format", format_error);
+  const bool csv = format == Format::csv;
   auto since = time_param(call.request, "since", false);
   if (!since) return fail(since.error());
   auto until = time_param(call.request, "until", true);
   if (!until) return fail(until.error());
   auto after = int_param(call.request, "after", 0, 0, INT64_MAX);
   if (!after) return fail(after.error());
-  auto limit = int_param(call.request, "limit", csv ? 0 : 100, 1, ctx.max_page);
+  auto limit = int_param(call.request, "limit", format == Format::json ? 100 : 0, 1, ctx.max_page);
   if (!limit) return fail(limit.error());
 
   storage::ResponseQuery q;
@@ -60,6 +67,15 @@ Response list_responses(ApiContext& ctx, Call& call) {
   // call.pending_audit for the writer (api/router.h); the rules are the service's either way.
   auto lists = std::make_shared<services::ResponseLists>(*call.db, *ctx.clock, *ctx.config, call.pending_audit);
   const services::Actor actor = actor_of(call);
+  if (format == Format::xlsx) {  // a zip is written whole: built in the service, then sent
+    auto bytes = services::response_list_xlsx(*lists, actor, q, *limit);
+    if (!bytes) return fail(bytes.error());
+    Response r;
+    r.content_type = services::kXlsxContentType;
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"responses-" + code + ".xlsx\"");
+    r.body = std::move(*bytes);
+    return r;
+  }
   if (auto st = lists->open(actor, code, csv ? "csv" : "json", csv); !st) return fail(st.error());
 
   if (!csv) {
@@ -115,47 +131,6 @@ Response list_responses(ApiContext& ctx, Call& call) {
   return r;
 }
 
-json case_json(const storage::Case& c) {
-  auto opt_time = [](const std::optional<core::TimePoint>& t) { return t ? json(core::format_utc(*t)) : json(nullptr); };
-  return {{"id", c.id},
-          {"contact_id", c.contact_id},
-          {"municipality", c.municipality},
-          {"status", c.status},
-          {"owner_kind", c.owner_kind},
-          {"owner_code", c.owner_code},
-          {"opened_at", core::format_utc(c.opened_at)},
-          {"sla_due_at", opt_time(c.sla_due_at)},
-          {"acknowledged_at", opt_time(c.acknowledged_at)},
-          {"closed_at", opt_time(c.closed_at)},
-          {"handler_name", c.handler_name.empty() ? json(nullptr) : json(c.handler_name)}};
-}
-
-Response list_cases(ApiContext& ctx, Call& call) {
-  services::ResponseLists lists(*call.db, *ctx.clock, *ctx.config, call.pending_audit);
-  const services::Actor actor = actor_of(call);
-  auto cases = lists.cases(actor);
-  if (!cases) return fail(cases.error());
-  json items = json::array();
-  for (const auto& c : *cases) items.push_back(case_json(c));
-  return json_response(core::json_text(json{{"owner", lists.owner_code(actor)}, {"items", std::move(items)}}));
-}
-
-Response set_case_status(ApiContext& ctx, Call& call, const std::string& status) {
-  auto id = parse_id(call.param("id"));
-  if (!id) return invalid_field("id", "expected a positive integer");
-  std::string note;
-  if (!call.request.body.empty()) {
-    auto body = parse_json_object(call.request);
-    if (!body) return fail(body.error());
-    auto n = string_field(*body, "note", false, 280);
-    if (!n) return fail(n.error());
-    note = n->value_or("");
-  }
-  auto updated = services::ResponseLists(*ctx.db, *ctx.clock, *ctx.config).set_case_status(actor_of(call), *id, status, note);
-  if (!updated) return fail(updated.error());
-  return json_response(core::json_text(case_json(*updated)));
-}
-
 }  // namespace
 
 void add_municipality_routes(Router& router) {
@@ -163,15 +138,6 @@ void add_municipality_routes(Router& router) {
   // services::ResponseLists checks the scope and audits every read and change.
   router.add({.method = "GET", .pattern = "/v1/municipalities/{code}/responses", .kinds = kMunicipal,
               .handler = [ctx](Call& call) { return list_responses(*ctx, call); }, .lane = Lane::reader});
-  router.add({.method = "GET", .pattern = "/v1/cases", .kinds = kMunicipal,
-              .handler = [ctx](Call& call) { return list_cases(*ctx, call); }, .lane = Lane::reader});
-  const std::pair<const char*, const char*> kActions[] = {
-      {"acknowledge", "acknowledged"}, {"in_contact", "in_contact"}, {"close", "closed"}};
-  for (const auto& [verb, status] : kActions) {
-    std::string st = status;
-    router.add({.method = "POST", .pattern = std::string("/v1/cases/{id}/") + verb, .kinds = kMunicipal,
-                .handler = [ctx, st](Call& call) { return set_case_status(*ctx, call, st); }});
-  }
 }
 
 }  // namespace outreach::api

@@ -330,6 +330,7 @@ std::unique_ptr<Router> make_router(ApiContext& ctx) {
   auto router = std::make_unique<Router>(ctx);
   add_ops_routes(*router);
   add_municipality_routes(*router);
+  add_case_routes(*router);
   add_webhook_routes(*router);
   add_volunteer_routes(*router);
   add_intermediary_routes(*router);

@@ -129,6 +129,7 @@ net::AsyncHttpHandler async_http_handler(Router& router);
 // Route groups, one file per audience.
 void add_ops_routes(Router& router);
 void add_municipality_routes(Router& router);
+void add_case_routes(Router& router);  // api/case_routes.cpp
 void add_webhook_routes(Router& router);
 void add_volunteer_routes(Router& router);
 void add_intermediary_routes(Router& router);

@@ -57,7 +57,7 @@ int cmd_posts_redrive(AppContext& ctx, const std::string& campaign, const std::s
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel,
                        std::ostream& out);
 int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
-                         const std::string& actor, std::ostream& out);
+                         const std::string& actor, const std::string& output, std::ostream& out);
 int cmd_principals_add(AppContext& ctx, const std::string& name, const std::string& kind, const std::string& scope,
                        std::ostream& out);
 int cmd_principals_revoke(AppContext& ctx, const std::string& name, std::ostream& out);

@@ -10,7 +10,7 @@
 #include "engine/inbound.h"
 #include "engine/sender.h"
 #include "services/followups.h"
-#include "services/response_lists.h"
+#include "services/case_desk.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -26,14 +26,14 @@ void demo_followups(AppContext& ctx, core::ManualClock& clock, engine::Sender& s
   const auto& config = ctx.config.engine;
   const services::Actor team = ctx.actor("rotterdam.wijkteam");
   services::Followups followups(db, clock, config);
-  services::ResponseLists lists(db, clock, config);
+  services::CaseDesk desk(db, clock, config);
   storage::CaseStore cases(db);
   int named = 0, closed = 0;
   for (const auto& c : cases.for_owner("GM0599")) {
     if (c.status != "acknowledged") continue;
     // Every other case gets a face: the resident hears who handles it.
     if (closed % 2 == 0 && followups.name_handler(team, c.id, closed % 4 == 0 ? "Fatima" : "Daan")) ++named;
-    if (lists.set_case_status(team, c.id, "closed", "geholpen")) ++closed;
+    if (desk.change(team, c.id, {.status = "closed", .outcome = "helped", .note = "geholpen"})) ++closed;
   }
   out << "Rotterdam named a handler on " << named << " case(s) and closed " << closed << "; each closed case has "
       << "one follow-up, due " << std::chrono::duration_cast<std::chrono::hours>(config.followup.after_close).count()

@@ -1,5 +1,6 @@
 // Commands that run the engine: simulate reply, run, serve, and the response export.
 #include <csignal>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <random>
@@ -22,6 +23,7 @@
 #include "services/campaign_desk.h"
 #include "services/response_export.h"
 #include "services/response_lists.h"
+#include "services/response_files.h"
 #include "services/unsubscribe.h"
 #include "engine/audit_checkpointer.h"
 #include "engine/channel_set.h"
@@ -89,8 +91,6 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
   storage::ResponseQuery q;
   q.municipality = municipality;
   q.limit = 1000;
-  const core::CsvWriter csv(services::kResponseCsv);
-  if (format == "csv") out << csv.start() << csv.row(services::response_columns());
   if (format == "json") out << "[";
   bool first = true;
   std::int64_t total = 0;
@@ -99,9 +99,7 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
     for (const storage::SharedResponse& s : page.rows) {
       ++total;
       const auto& r = s.response;
-      if (format == "csv") {
-        out << csv.row(services::response_fields(s));
-      } else if (format == "json") {
+      if (format == "json") {
         out << (first ? "" : ",") << "\n  " << core::json_text(services::response_json(s));
       } else {
         out << "  " << std::setw(4) << r.id << "  " << core::format_utc(r.received_at).substr(0, 16) << "  "
@@ -119,11 +117,34 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
 }
 
 int cmd_responses_export(AppContext& ctx, const std::string& municipality, const std::string& format,
-                         const std::string& actor, std::ostream& out) {
-  if (format != "csv" && format != "json" && format != "table") {
-    throw core::ErrorException(core::Error::invalid("expected csv, json or table, got '" + format + "'", "--format"));
+                         const std::string& actor, const std::string& output, std::ostream& out) {
+  if (format != "csv" && format != "json" && format != "table" && format != "xlsx") {
+    throw core::ErrorException(core::Error::invalid("expected csv, json, table or xlsx, got '" + format + "'", "--format"));
   }
-  print_responses(ctx, ctx.actor(actor), municipality, format, out);
+  if (format == "xlsx" && output.empty()) {
+    throw core::ErrorException(core::Error::invalid("an .xlsx workbook goes to a file: add --output FILE", "--output"));
+  }
+  std::ofstream file;
+  if (!output.empty()) {
+    file.open(output, std::ios::binary | std::ios::trunc);
+    if (!file) throw core::ErrorException(core::Error::invalid("cannot write '" + output + "'", "--output"));
+  }
+  std::ostream& to = output.empty() ? out : file;
+  if (format == "xlsx" || format == "csv") {  // the whole file, as the pages' download has it
+    services::ResponseLists lists(*ctx.db, *ctx.clock, ctx.config.engine);
+    storage::ResponseQuery q;
+    q.municipality = municipality;
+    to << (format == "xlsx" ? services::response_list_xlsx(lists, ctx.actor(actor), q)
+                            : services::response_list_csv(lists, ctx.actor(actor), q))
+              .take();
+  } else {
+    print_responses(ctx, ctx.actor(actor), municipality, format, to);
+  }
+  if (!output.empty()) {
+    file.close();
+    if (!file) throw core::ErrorException(core::Error::invalid("cannot write '" + output + "'", "--output"));
+    out << "wrote " << output << "\n";
+  }
   return 0;
 }
 

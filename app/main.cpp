@@ -162,12 +162,13 @@ int main(int argc, char** argv) {
   on(reply, [&] { return app::cmd_simulate_reply(ctx, from, text, channel, out); });
 
   auto* responses = cli.add_subcommand("responses", "responses of residents")->require_subcommand(1);
-  std::string municipality, format = "csv";
+  std::string municipality, format = "csv", output;
   auto* exp = responses->add_subcommand("export", "a municipality's response list (consented residents only)");
   exp->add_option("--municipality", municipality, "CBS code, e.g. GM0599")->required();
-  exp->add_option("--format", format, "csv, json or table")->capture_default_str();
+  exp->add_option("--format", format, "csv, json, table or xlsx")->capture_default_str();
+  exp->add_option("--output", output, "write to this file instead of standard output (required for xlsx)");
   with_actor(exp);
-  on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, out); });
+  on(exp, [&] { return app::cmd_responses_export(ctx, municipality, format, actor, output, out); });
 
   app::add_scorecard_commands(cli, ctx, run, out);  // scorecard, safety-net (issue 12)
 

@@ -3,7 +3,7 @@
 #   bash bench/run.sh [contacts-for-dispatch (default 100000)] [contacts-for-launch (default 1000000)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh --target dispatch_bench http_bench fault_isolation_bench >/dev/null
+bash scripts/build.sh --target dispatch_bench http_bench fault_isolation_bench clerk_pages_bench >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 b=./build/bench/dispatch_bench
@@ -39,3 +39,6 @@ $b dispatch-http "$tmp/http.db" "http://127.0.0.1:$port"
 # starts the fault server afresh for every round, so rounds are independent.
 ./build/bench/fault_isolation_bench "http://127.0.0.1:$port" \
   "SLOW_MS=12000 python3 tests/support/faulty_provider.py ok,500,502,503,504,503ra,429,slow,reset,garbage,hangup" 10000
+
+# (f) The clerk's case list with 10,000 cases, through the page handler serve runs.
+./build/bench/clerk_pages_bench 10000 200 "$tmp/clerk.db"

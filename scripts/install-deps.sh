@@ -19,6 +19,8 @@ elif [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
   packages+=(python3-aiosmtpd dovecot-imapd nginx-light)
   # The web pages are tested in a real browser: Debian's chromium driven by chromium-driver.
   packages+=(chromium chromium-driver python3-selenium)
+  # The XLSX tests read the workbook back: an .xlsx is a zip.
+  packages+=(unzip)
   # A machine may carry its own Node.js (with npm built in); only ask Debian when npm is absent.
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi

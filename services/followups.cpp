@@ -5,7 +5,7 @@
 #include "core/text.h"
 #include "core/text_encoding.h"
 #include "engine/engine_config.h"
-#include "services/response_lists.h"
+#include "services/case_desk.h"
 #include "storage/database.h"
 
 namespace outreach::services {
@@ -105,7 +105,7 @@ core::Result<storage::Case> Followups::name_handler(const Actor& actor, std::int
   bool allowed = false;
   if (c) {
     if (actor.is(PrincipalKind::national_fallback)) {
-      allowed = c->owner_kind == "fallback" && c->owner_code == ResponseLists(db_, clock_, config_).owner_code(actor);
+      allowed = c->owner_kind == "fallback" && c->owner_code == CaseDesk(db_, clock_, config_).owner_code(actor);
     } else {
       allowed = may_see_case(actor, *c);
     }

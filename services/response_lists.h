@@ -1,6 +1,6 @@
 #pragma once
 // What municipalities, regional hubs and the national fallback read: the residents who asked for
-// help and consented to sharing with their municipality, and the cases they own. Every row passes
+// help and consented to sharing with their municipality (their cases: services/case_desk.h). Every row passes
 // the contactability policy at the moment it is read (a resident who said STOP, was erased or
 // withdrew sharing since is not shown); the list is opened once per request with an audit record
 // naming the purpose and the format, before any row is given out.
@@ -15,7 +15,6 @@
 #include "services/actor.h"
 #include "services/audit_trail.h"
 #include "services/contactability.h"
-#include "storage/case_store.h"
 #include "storage/response_store.h"
 
 namespace outreach::engine {
@@ -26,7 +25,7 @@ namespace outreach::services {
 
 // `db`, `clock` and `config` must outlive the service. On a reader connection pass `pending`: the
 // audit records of reads go there for the writer to append before the rows are given out
-// (services/audit_trail.h); set_case_status needs the writer.
+// (services/audit_trail.h).
 class ResponseLists {
  public:
   ResponseLists(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
@@ -43,16 +42,6 @@ class ResponseLists {
     bool more = false;  // q.limit rows were examined: there may be more
   };
   core::Result<Page> page(const Actor& actor, const storage::ResponseQuery& q) const;
-
-  // The cases the actor owns (municipality, hub or fallback), the policy applied; audited.
-  core::Result<std::vector<storage::Case>> cases(const Actor& actor);
-  // acknowledged, in_contact, closed; forbidden for a case the actor does not own (whether or not
-  // it exists). One transaction with its audit record.
-  core::Result<storage::Case> set_case_status(const Actor& actor, std::int64_t case_id, const std::string& status,
-                                              const std::string& note);
-  // The owner code and kind the actor owns cases as; empty for other kinds.
-  std::string owner_code(const Actor& actor) const;
-  static std::string owner_kind(const Actor& actor);
 
  private:
   using Verdicts = std::unordered_map<std::int64_t, campaigns::Verdict>;

@@ -11,9 +11,19 @@ namespace {
 
 int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t)); }
 
-constexpr const char* kSelect =
-    "SELECT id, contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, opened_at, sla_due_at, "
-    "acknowledged_at, closed_at, coalesce(handler_name, '') FROM cases";
+#define OUTREACH_CASE_COLUMNS                                                                                 \
+  "k.id, k.contact_id, k.municipality_code, k.campaign_id, k.status, k.owner_kind, k.owner_code, k.opened_at, " \
+  "k.sla_due_at, k.acknowledged_at, k.closed_at, coalesce(k.handler_name, ''), coalesce(k.outcome, ''), "      \
+  "coalesce(k.routed_by, '')"
+constexpr const char* kSelect = "SELECT " OUTREACH_CASE_COLUMNS " FROM cases k";
+// The case with the person's details: the first phone number and e-mail address, as the
+// municipality's response list shows them (storage/response_store.cpp).
+constexpr const char* kSelectRow =
+    "SELECT " OUTREACH_CASE_COLUMNS ", c.name, c.language, "
+    "(SELECT substr(urn, 5) FROM contact_urns WHERE contact_id = c.id AND scheme = 'tel' ORDER BY id LIMIT 1), "
+    "(SELECT substr(urn, 8) FROM contact_urns WHERE contact_id = c.id AND scheme = 'mailto' ORDER BY id LIMIT 1) "
+    "FROM cases k JOIN contacts c ON c.id = k.contact_id";
+#undef OUTREACH_CASE_COLUMNS
 
 Case read_case(SQLite::Statement& st) {
   Case c;
@@ -29,7 +39,29 @@ Case read_case(SQLite::Statement& st) {
   if (auto v = optional_int64(st.getColumn(9))) c.acknowledged_at = core::from_millis(*v);
   if (auto v = optional_int64(st.getColumn(10))) c.closed_at = core::from_millis(*v);
   c.handler_name = st.getColumn(11).getString();
+  c.outcome = st.getColumn(12).getString();
+  c.routed_by = st.getColumn(13).getString();
   return c;
+}
+
+CaseRow read_row(SQLite::Statement& st) {
+  CaseRow r;
+  r.c = read_case(st);
+  r.name = st.getColumn(14).getString();
+  r.language = st.getColumn(15).getString();
+  r.phone = st.getColumn(16).getString();
+  r.email = st.getColumn(17).getString();
+  return r;
+}
+
+// A LIKE pattern that matches `text` literally anywhere (a backslash escapes %, _ and itself).
+std::string like_anywhere(const std::string& text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "%";
 }
 
 bool allowed(const std::string& from, const std::string& to) {
@@ -48,18 +80,35 @@ bool may_escalate(const std::string& from, const std::string& to) {
 }
 
 void add_event(SQLite::Database& db, std::int64_t id, core::TimePoint at, const std::string& actor,
-               const std::string& status, const std::string& owner, const std::string& note) {
-  SQLite::Statement ev(db, "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) VALUES(?, ?, ?, ?, ?, ?)");
+               const std::string& status, const std::string& owner, const std::string& note,
+               const std::string& outcome = {}) {
+  SQLite::Statement ev(db,
+                       "INSERT INTO case_events(case_id, at, actor, status, owner_code, note, outcome) "
+                       "VALUES(?, ?, ?, ?, ?, ?, ?)");
   ev.bind(1, static_cast<int64_t>(id));
   ev.bind(2, ms(at));
   ev.bind(3, actor);
   ev.bind(4, status);
   ev.bind(5, owner);
   bind_text_or_null(ev, 6, note);
+  bind_text_or_null(ev, 7, outcome);
   ev.exec();
 }
 
 }  // namespace
+
+const std::vector<std::string>& case_outcomes() {
+  static const std::vector<std::string> outcomes = {"helped", "referred", "no_help_needed",
+                                                    "not_reached", "declined", "other"};
+  return outcomes;
+}
+
+bool is_case_outcome(const std::string& outcome) {
+  for (const auto& o : case_outcomes()) {
+    if (o == outcome) return true;
+  }
+  return false;
+}
 
 core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::string& municipality,
                                            std::optional<std::int64_t> campaign_id, core::TimePoint now,
@@ -111,7 +160,14 @@ core::Result<Case> CaseStore::get(std::int64_t id) const {
 }
 
 core::Status CaseStore::set_status(std::int64_t id, const std::string& status, const std::string& actor,
-                                   core::TimePoint now, const std::string& note) {
+                                   core::TimePoint now, const std::string& note, const std::string& outcome) {
+  if (status == "closed" && !is_case_outcome(outcome)) {
+    return core::Error::invalid(
+        "a case is closed with an outcome: helped, referred, no_help_needed, not_reached, declined or other" +
+            (outcome.empty() ? std::string() : ", not '" + outcome + "'"),
+        "outcome");
+  }
+  if (status != "closed" && !outcome.empty()) return core::Error::invalid("only a closed case has an outcome", "outcome");
   return db_.transaction([&]() -> core::Status {
     auto c = get(id);
     if (!c) return c.error();
@@ -119,21 +175,18 @@ core::Status CaseStore::set_status(std::int64_t id, const std::string& status, c
       return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
     }
     SQLite::Statement up(db_.sql(),
-                         "UPDATE cases SET status = ?, updated_at = ?, "
-                         "acknowledged_at = CASE WHEN ? = 'acknowledged' THEN ? ELSE acknowledged_at END, "
-                         "closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, "
-                         "sla_due_at = CASE WHEN ? IN ('acknowledged', 'in_contact', 'closed') THEN NULL ELSE sla_due_at END "
-                         "WHERE id = ?");
+                         "UPDATE cases SET status = ?1, updated_at = ?2, "
+                         "acknowledged_at = CASE WHEN ?1 = 'acknowledged' THEN ?2 ELSE acknowledged_at END, "
+                         "closed_at = CASE WHEN ?1 = 'closed' THEN ?2 ELSE closed_at END, "
+                         "outcome = CASE WHEN ?1 = 'closed' THEN ?3 ELSE outcome END, "
+                         "sla_due_at = CASE WHEN ?1 IN ('acknowledged', 'in_contact', 'closed') THEN NULL ELSE sla_due_at END "
+                         "WHERE id = ?4");
     up.bind(1, status);
     up.bind(2, ms(now));
-    up.bind(3, status);
-    up.bind(4, ms(now));
-    up.bind(5, status);
-    up.bind(6, ms(now));
-    up.bind(7, status);
-    up.bind(8, static_cast<int64_t>(id));
+    bind_text_or_null(up, 3, outcome);
+    up.bind(4, static_cast<int64_t>(id));
     up.exec();
-    add_event(db_.sql(), id, now, actor, status, c->owner_code, note);
+    add_event(db_.sql(), id, now, actor, status, c->owner_code, note, outcome);
     return {};
   });
 }
@@ -235,7 +288,7 @@ core::Result<std::int64_t> CaseStore::reopen(std::int64_t id, core::TimePoint sl
     }
     SQLite::Statement up(db_.sql(),
                          "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
-                         "sla_due_at = ?, acknowledged_at = NULL, closed_at = NULL, owner_notified_at = ?, "
+                         "sla_due_at = ?, acknowledged_at = NULL, closed_at = NULL, outcome = NULL, owner_notified_at = ?, "
                          "updated_at = ? WHERE id = ?");
     up.bind(1, ms(sla_due));
     up.bind(2, ms(now));
@@ -257,6 +310,46 @@ std::vector<Case> CaseStore::for_owner(const std::string& owner_code) const {
   return out;
 }
 
+core::Result<std::vector<CaseRow>> CaseStore::page(const CaseQuery& q) const {
+  try {
+    // Walks the owner's cases in id order from the cursor (index cases_owner_id), so LIMIT ends the
+    // scan after one page when the filters keep most rows.
+    auto st = db_.cached(std::string(kSelectRow) +
+                         " WHERE k.owner_code = ?1 AND k.owner_kind = ?2 AND k.id > ?3"
+                         " AND (?4 IS NULL OR (k.sla_due_at IS NOT NULL AND k.sla_due_at <= ?4))"
+                         " AND (?5 = '' OR k.municipality_code = ?5)"
+                         " AND (?6 = '' OR c.name LIKE ?6 ESCAPE '\\')"
+                         " AND (?7 = '' OR instr(?7, ',' || k.status || ',') > 0)"
+                         " ORDER BY k.id LIMIT ?8");
+    st->bind(1, q.owner_code);
+    st->bind(2, q.owner_kind);
+    st->bind(3, static_cast<int64_t>(q.after_id));
+    if (q.due_before) st->bind(4, ms(*q.due_before)); else st->bind(4);
+    st->bind(5, q.municipality);
+    st->bind(6, q.name_contains.empty() ? std::string() : like_anywhere(q.name_contains));
+    std::string statuses;
+    for (const auto& s : q.statuses) statuses += "," + s;
+    st->bind(7, statuses.empty() ? statuses : statuses + ",");
+    st->bind(8, q.limit);
+    std::vector<CaseRow> out;
+    while (st->executeStep()) out.push_back(read_row(*st));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return storage_error(e, "CaseStore::page");
+  }
+}
+
+core::Result<CaseRow> CaseStore::row(std::int64_t id) const {
+  try {
+    auto st = db_.cached(std::string(kSelectRow) + " WHERE k.id = ?");
+    st->bind(1, static_cast<int64_t>(id));
+    if (!st->executeStep()) return core::Error::not_found("no case with id " + std::to_string(id));
+    return read_row(*st);
+  } catch (const SQLite::Exception& e) {
+    return storage_error(e, "CaseStore::row");
+  }
+}
+
 std::vector<Case> CaseStore::for_contact(std::int64_t contact_id) const {
   SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
   st.bind(1, static_cast<int64_t>(contact_id));
@@ -266,12 +359,15 @@ std::vector<Case> CaseStore::for_contact(std::int64_t contact_id) const {
 }
 
 std::vector<CaseEvent> CaseStore::history(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), "SELECT at, actor, status, owner_code, coalesce(note, '') FROM case_events WHERE case_id = ? ORDER BY id");
+  SQLite::Statement st(db_.sql(),
+                       "SELECT at, actor, status, owner_code, coalesce(note, ''), coalesce(outcome, '') FROM case_events "
+                       "WHERE case_id = ? ORDER BY id");
   st.bind(1, static_cast<int64_t>(id));
   std::vector<CaseEvent> out;
   while (st.executeStep()) {
     out.push_back({core::from_millis(st.getColumn(0).getInt64()), st.getColumn(1).getString(),
-                   st.getColumn(2).getString(), st.getColumn(3).getString(), st.getColumn(4).getString()});
+                   st.getColumn(2).getString(), st.getColumn(3).getString(), st.getColumn(4).getString(),
+                   st.getColumn(5).getString()});
   }
   return out;
 }

@@ -4,6 +4,7 @@
 //   open -> acknowledged -> in_contact -> closed
 //   open -> escalated_hub -> escalated_fallback   (SLA missed; owner moves to the hub, then national)
 //   escalated_* -> acknowledged (by the new owner) ; anything but closed -> closed
+// A case is closed with an outcome (is_case_outcome), kept on the case and on the closing event.
 // Invariant: at most one case that is not closed per (contact, municipality).
 
 #include <cstdint>
@@ -19,6 +20,11 @@ namespace outreach::storage {
 
 class Database;
 
+// How a case ended: helped (support arranged), referred (to another organisation), no_help_needed,
+// not_reached, declined (the person wants no contact), other.
+bool is_case_outcome(const std::string& outcome);
+const std::vector<std::string>& case_outcomes();
+
 struct Case {
   std::int64_t id = 0;
   std::int64_t contact_id = 0;
@@ -32,6 +38,8 @@ struct Case {
   std::optional<core::TimePoint> acknowledged_at;
   std::optional<core::TimePoint> closed_at;
   std::string handler_name;  // the named person at the municipality ("a face"); empty when none
+  std::string outcome;       // set when closed (is_case_outcome); empty before, and after a reopen
+  std::string routed_by;     // why a new case went to the hub or fallback ("safety_net", "delegated"); empty
 };
 
 struct CaseEvent {
@@ -40,6 +48,29 @@ struct CaseEvent {
   std::string status;
   std::string owner_code;
   std::string note;
+  std::string outcome;  // on the event that closed the case
+};
+
+// One row of an owner's case list: the case and the person's details as stored (the caller
+// applies the contactability policy before showing any of it).
+struct CaseRow {
+  Case c;
+  std::string name;
+  std::string language;
+  std::string phone;  // first tel: address, without the scheme ("+31612345678"); empty when none
+  std::string email;  // first mailto: address; empty when none
+};
+
+// Filter for an owner's cases, in case id order from `after_id` (a keyset cursor).
+struct CaseQuery {
+  std::string owner_kind;  // municipality, hub, fallback
+  std::string owner_code;
+  std::vector<std::string> statuses;         // empty: every status
+  std::optional<core::TimePoint> due_before;  // only cases whose SLA ran out at this time
+  std::string municipality;                  // empty: every municipality
+  std::string name_contains;                 // empty: any name; otherwise a substring (ASCII case-insensitive)
+  std::int64_t after_id = 0;
+  int limit = 50;
 };
 
 // `db` must outlive the store.
@@ -59,9 +90,10 @@ class CaseStore {
                                   std::optional<std::int64_t> campaign_id, core::TimePoint now,
                                   core::TimePoint sla_due, const std::string& actor);
   core::Result<Case> get(std::int64_t id) const;
-  // acknowledged, in_contact or closed, by the current owner (checked by the caller).
+  // acknowledged, in_contact or closed, by the current owner (checked by the caller). `outcome`
+  // only with closed, where it is required (invalid_input naming "outcome" otherwise).
   core::Status set_status(std::int64_t id, const std::string& status, const std::string& actor,
-                          core::TimePoint now, const std::string& note = {});
+                          core::TimePoint now, const std::string& note = {}, const std::string& outcome = {});
   // Open cases whose owner was not told about them yet, oldest first (at most `limit`).
   std::vector<Case> opened_unnotified(int limit) const;
   // Records that the owner of case `id` was told about it.
@@ -81,6 +113,10 @@ class CaseStore {
   core::Result<std::int64_t> reopen(std::int64_t id, core::TimePoint sla_due, const std::string& actor,
                                     core::TimePoint now, const std::string& note);
   std::vector<Case> for_owner(const std::string& owner_code) const;
+  // One page of an owner's cases with the people's details (at most q.limit rows), in id order.
+  core::Result<std::vector<CaseRow>> page(const CaseQuery& q) const;
+  // One case with the person's details; not_found when there is none.
+  core::Result<CaseRow> row(std::int64_t id) const;
   std::vector<Case> for_contact(std::int64_t contact_id) const;
   std::vector<CaseEvent> history(std::int64_t id) const;
 

@@ -516,6 +516,15 @@ CREATE TABLE form_submissions(
   at INTEGER NOT NULL
 );
 )sql",
+      // 14: the clerk's case list and case page (services/case_desk.h):
+      //  - a case is closed with an outcome (storage/case_store.h, is_case_outcome), kept on the case
+      //    and on the closing event;
+      //  - the owner's list pages along the case id (keyset) without sorting all of its cases.
+      R"sql(
+ALTER TABLE cases ADD COLUMN outcome TEXT;
+ALTER TABLE case_events ADD COLUMN outcome TEXT;
+CREATE INDEX cases_owner_id ON cases(owner_code, id);
+)sql",
   };
   return kMigrations;
 }

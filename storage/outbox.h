@@ -99,6 +99,15 @@ struct FunnelCell {
   std::int64_t count = 0;
 };
 
+// The funnel cut by the contact's municipality (empty when the contact has none).
+struct MunicipalFunnelCell {
+  int step = 0;
+  std::string channel;  // empty while not attempted
+  std::string municipality;
+  MessageStatus status = MessageStatus::queued;
+  std::int64_t count = 0;
+};
+
 struct SandboxDelivery {
   std::int64_t id = 0;
   std::int64_t message_id = 0;
@@ -173,6 +182,10 @@ class Outbox {
   // The most recent message actually sent to this contact (to attach a reply to its campaign).
   std::optional<MessageRow> last_sent_to(std::int64_t contact_id) const;
   std::vector<FunnelCell> funnel(std::int64_t campaign_id) const;
+  // The same counts per municipality of the contact (storage/outbox_funnel.cpp).
+  std::vector<MunicipalFunnelCell> funnel_by_municipality(std::int64_t campaign_id) const;
+  // step -> status of one contact's rows in a campaign (none before launch).
+  std::map<int, MessageStatus> statuses_of(std::int64_t campaign_id, std::int64_t contact_id) const;
   std::int64_t count(std::int64_t campaign_id) const;
   // Rows per status over every campaign ("queued" -> 120, ...); statuses with no rows are absent.
   std::map<std::string, std::int64_t> count_by_status() const;

@@ -12,6 +12,9 @@ namespace outreach::web {
 
 using StringTable = std::map<std::string, std::string, std::less<>>;
 
+// A page group's own words, merged into strings() (same keys in every language).
+const StringTable& clerk_strings(std::string_view lang);  // web/clerk_strings.cpp
+
 // The languages the UI speaks, default first.
 const std::vector<std::string>& ui_languages();
 // The table for `lang` ("nl", "en"); the Dutch one for anything else.

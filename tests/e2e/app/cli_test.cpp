@@ -322,6 +322,29 @@ TEST_F(Cli, ResponsesExportNeutralisesAFormulaLikeTheApi) {
   EXPECT_TRUE(r.out.ends_with("\r\n"));
 }
 
+// The same list as an Excel workbook: the phone number a text cell, the formula text.
+TEST_F(Cli, ResponsesExportWritesAnXlsxWorkbookToAFile) {
+  OUTREACH_REQUIRE_TOOL(std::system("unzip -v >/dev/null 2>&1") == 0, "unzip is not installed (scripts/install-deps.sh)");
+  setup_reference();
+  ASSERT_EQ(run("principals add rotterdam --kind municipality --scope GM0599").code, 0);
+  auto csv = write("p.csv", "name,phone,municipality,consent\nSanne,0612345678,GM0599,share:GM0599\n");
+  ASSERT_EQ(run("contacts import '" + csv + "' --as amira").code, 0);
+  ASSERT_EQ(run("simulate reply --from tel:0612345678 --text '=1+1'").code, 0);
+  auto to_stdout = run("responses export --municipality GM0599 --format xlsx --as rotterdam");
+  EXPECT_EQ(to_stdout.code, 1);
+  EXPECT_NE(to_stdout.err.find("--output: an .xlsx workbook goes to a file: add --output FILE"), std::string::npos)
+      << to_stdout.err;
+  const std::string file = (dir_ / "gm0599.xlsx").string();
+  auto r = run("responses export --municipality GM0599 --format xlsx --output '" + file + "' --as rotterdam");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "wrote " + file + "\n");
+  const std::string sheet_file = (dir_ / "sheet1.xml").string();
+  ASSERT_EQ(std::system(("unzip -p '" + file + "' xl/worksheets/sheet1.xml >'" + sheet_file + "'").c_str()), 0);
+  const std::string sheet = slurp(sheet_file);
+  EXPECT_NE(sheet.find("<c r=\"G2\" t=\"inlineStr\"><is><t>+31612345678</t></is></c>"), std::string::npos) << sheet;
+  EXPECT_NE(sheet.find("<c r=\"I2\" t=\"inlineStr\"><is><t>=1+1</t></is></c>"), std::string::npos) << sheet;
+}
+
 TEST_F(Cli, AuditVerifyWithCheckpointsCatchesTruncationAndForgedCheckpoints) {
   setup_reference();
   auto csv = write("p.csv", "name,phone,language,municipality\nSanne,0612340001,nl,GM0599\n");

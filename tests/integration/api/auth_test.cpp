@@ -33,6 +33,7 @@ TEST_F(ApiTest, ScopeMatrix) {
       {"GET", "/metrics", {"ops"}},
       {"GET", "/v1/municipalities/GM0599/responses", M},
       {"GET", "/v1/cases", M},
+      {"GET", "/v1/cases/999", M},
       {"POST", "/v1/cases/999/acknowledge", M},
       {"POST", "/v1/cases/999/in_contact", M},
       {"POST", "/v1/cases/999/close", M},

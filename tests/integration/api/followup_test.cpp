@@ -12,7 +12,7 @@ TEST_F(ApiTest, AClosedCaseHasOneFollowupTheMunicipalityAndItsHubCanRead) {
   std::int64_t id = open_case(alice_, "GM0599");
   const std::string path = "/v1/cases/" + std::to_string(id);
   ASSERT_EQ(post(path + "/acknowledge", "gm0599", json::object()).status, 200);
-  ASSERT_EQ(post(path + "/close", "gm0599", json::object()).status, 200);
+  ASSERT_EQ(post(path + "/close", "gm0599", {{"outcome", "helped"}}).status, 200);
 
   Reply mine = get(path + "/followups", "gm0599");
   ASSERT_EQ(mine.status, 200) << mine.body;
@@ -31,7 +31,7 @@ TEST_F(ApiTest, AClosedCaseHasOneFollowupTheMunicipalityAndItsHubCanRead) {
   EXPECT_EQ(get("/v1/municipalities/GM0599/followups", "gm0363").status, 403);
   EXPECT_EQ(get("/v1/municipalities/GM0599/followups?limit=0", "gm0599").j()["error"]["field"], "limit");
   // Closing again changes nothing: still one follow-up.
-  EXPECT_EQ(post(path + "/close", "gm0599", json::object()).status, 409);
+  EXPECT_EQ(post(path + "/close", "gm0599", {{"outcome", "helped"}}).status, 409);
   EXPECT_EQ(count("followups"), 1);
   int reads = 0;
   storage::AuditLog(*db_).for_each([&](const storage::AuditRecord& a) { reads += a.action == "followups.read"; });

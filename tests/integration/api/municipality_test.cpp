@@ -1,4 +1,4 @@
-// Municipality endpoints: the shared list as JSON pages and CSV, filters, cases.
+// Municipality endpoints: the shared list as JSON pages, CSV and XLSX, filters, cases.
 
 #include "tests/integration/api/api_fixture.h"
 
@@ -97,7 +97,12 @@ TEST_F(ApiTest, OwnerAcknowledgesItsCaseOthersCannot) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.j()["status"], "acknowledged");
   EXPECT_EQ(post(path + "/in_contact", "gm0599", json::object()).j()["status"], "in_contact");
-  EXPECT_EQ(post(path + "/close", "gm0599", json::object()).j()["status"], "closed");
+  Reply no_outcome = post(path + "/close", "gm0599", json::object());
+  EXPECT_EQ(no_outcome.status, 400);
+  EXPECT_EQ(no_outcome.j()["error"]["field"], "outcome");
+  Reply closed = post(path + "/close", "gm0599", {{"outcome", "helped"}, {"note", "schuldhulp"}});
+  EXPECT_EQ(closed.j()["status"], "closed");
+  EXPECT_EQ(closed.j()["outcome"], "helped");
   EXPECT_EQ(post("/v1/cases/abc/close", "gm0599", json::object()).j()["error"]["field"], "id");
   EXPECT_TRUE(storage::AuditLog(*db_).verify().ok());
 }
@@ -108,6 +113,69 @@ TEST_F(ApiTest, CaseNoteTooLongIs400AndChangesNothing) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.j()["error"]["field"], "note");
   EXPECT_EQ(storage::CaseStore(*db_).get(id)->status, "open");
+}
+
+TEST_F(ApiTest, ResponsesAsXlsxAreAnAuditedWorkbook) {
+  add_shared_response(alice_, "GM0599", "=1+1", "SM-1");
+  Reply r = get("/v1/municipalities/GM0599/responses?format=xlsx", "gm0599");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(r.headers["content-disposition"], "attachment; filename=\"responses-GM0599.xlsx\"");
+  ASSERT_GE(r.body.size(), 4u);
+  EXPECT_EQ(r.body.substr(0, 4), std::string("PK\x03\x04", 4)) << "a zip";
+  Reply accepted = request("GET", "/v1/municipalities/GM0599/responses", token("gm0599"), {},
+                           {"Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"});
+  EXPECT_EQ(accepted.headers["content-type"], r.headers["content-type"]);
+  EXPECT_EQ(get("/v1/municipalities/GM0606/responses?format=xlsx", "gm0599").status, 403);
+  int exports = 0;
+  storage::AuditLog(*db_).for_each([&](const storage::AuditRecord& a) {
+    exports += a.action == "responses.export" && a.detail.rfind("format=xlsx", 0) == 0;
+  });
+  EXPECT_EQ(exports, 2);
+}
+
+TEST_F(ApiTest, CaseListCarriesThePeopleAndFilters) {
+  add_shared_response(alice_, "GM0599", "JA", "SM-1");
+  std::int64_t a = open_case(alice_, "GM0599");
+  std::int64_t b = open_case(bob_, "GM0599");
+  Reply list = get("/v1/cases?limit=1", "gm0599");
+  ASSERT_EQ(list.status, 200) << list.body;
+  json page = list.j();
+  EXPECT_EQ(page["owner"], "GM0599");
+  ASSERT_EQ(page["items"].size(), 1u);
+  EXPECT_EQ(page["items"][0]["id"], a);
+  EXPECT_EQ(page["items"][0]["name"], "Alice Rotterdam");
+  EXPECT_EQ(page["items"][0]["phone"], "+31612340001");
+  EXPECT_EQ(page["items"][0]["overdue"], false);
+  ASSERT_FALSE(page["next_after"].is_null());
+  Reply next = get("/v1/cases?limit=1&after=" + std::to_string(page["next_after"].get<std::int64_t>()), "gm0599");
+  EXPECT_EQ(next.j()["items"][0]["id"], b);
+  EXPECT_TRUE(next.j()["next_after"].is_null());
+  EXPECT_EQ(get("/v1/cases?name=bob", "gm0599").j()["items"].size(), 1u);
+  EXPECT_EQ(get("/v1/cases?state=closed", "gm0599").j()["items"].size(), 0u);
+  EXPECT_EQ(get("/v1/cases?state=lost", "gm0599").j()["error"]["field"], "state");
+  EXPECT_EQ(get("/v1/cases?overdue=maybe", "gm0599").j()["error"]["field"], "overdue");
+  EXPECT_EQ(get("/v1/cases?municipality=GM0363", "gm0599").status, 403);
+  EXPECT_EQ(get("/v1/cases", "coord").status, 403);
+}
+
+TEST_F(ApiTest, ACaseIsReadByItsOwnerOnly) {
+  add_shared_response(alice_, "GM0599", "JA graag", "SM-1");
+  std::int64_t id = open_case(alice_, "GM0599");
+  Reply mine = get("/v1/cases/" + std::to_string(id), "gm0599");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.j()["name"], "Alice Rotterdam");
+  ASSERT_EQ(mine.j()["replies"].size(), 1u);
+  EXPECT_EQ(mine.j()["replies"][0]["text"], "JA graag");
+  ASSERT_EQ(mine.j()["history"].size(), 1u);
+  EXPECT_EQ(mine.j()["history"][0]["status"], "open");
+  Reply theirs = get("/v1/cases/" + std::to_string(id), "gm0363");
+  Reply none = get("/v1/cases/" + std::to_string(id + 1000), "gm0363");
+  EXPECT_EQ(theirs.status, 404);
+  EXPECT_EQ(theirs.body.find("Alice"), std::string::npos);
+  EXPECT_EQ(theirs.j()["error"]["message"], "no case with id " + std::to_string(id));
+  EXPECT_EQ(none.status, 404);
+  EXPECT_EQ(get("/v1/cases/" + std::to_string(id), "rijnmond").status, 404) << "not escalated to the hub";
 }
 
 }  // namespace outreach::test

@@ -8,7 +8,7 @@
 #include "engine/followup_message.h"
 #include "engine/inbound.h"
 #include "services/followups.h"
-#include "services/response_lists.h"
+#include "services/case_desk.h"
 #include "storage/case_store.h"
 #include "storage/followup_store.h"
 #include "storage/municipality_store.h"
@@ -47,9 +47,9 @@ class FollowupTest : public EngineTest {
   }
   services::Actor rotterdam() { return actor_as("rotterdam", PrincipalKind::municipality, "GM0599"); }
   void close(std::int64_t case_id) {
-    services::ResponseLists lists(*db, clock, config);
-    ASSERT_TRUE(lists.set_case_status(rotterdam(), case_id, "acknowledged", ""));
-    auto closed = lists.set_case_status(rotterdam(), case_id, "closed", "geholpen");
+    services::CaseDesk desk(*db, clock, config);
+    ASSERT_TRUE(desk.change(rotterdam(), case_id, {.status = "acknowledged"}));
+    auto closed = desk.change(rotterdam(), case_id, {.status = "closed", .outcome = "helped", .note = "geholpen"});
     ASSERT_TRUE(closed) << closed.error().what();
   }
   engine::FollowupJob& job() {
@@ -247,8 +247,8 @@ TEST_F(FollowupTest, ALeaseThatRunsOutMakesTheSendUnknown) {
 TEST_F(FollowupTest, AStalledCaseIsAskedAfterTheConfiguredDays) {
   config.followup.stalled_after_days = 10;
   auto case_id = person_with_case();
-  services::ResponseLists lists(*db, clock, config);
-  ASSERT_TRUE(lists.set_case_status(rotterdam(), case_id, "acknowledged", ""));
+  services::CaseDesk desk(*db, clock, config);
+  ASSERT_TRUE(desk.change(rotterdam(), case_id, {.status = "acknowledged"}));
   clock.advance(std::chrono::hours(24 * 9));
   job().run_due(clock.now());
   EXPECT_EQ(sql_int("SELECT count(*) FROM followups"), 0);
@@ -257,7 +257,7 @@ TEST_F(FollowupTest, AStalledCaseIsAskedAfterTheConfiguredDays) {
   EXPECT_EQ(followup_sends(), 1u);
   EXPECT_EQ(followup_of(case_id).reason, "stalled");
   // Closing it later does not ask twice.
-  ASSERT_TRUE(lists.set_case_status(rotterdam(), case_id, "closed", ""));
+  ASSERT_TRUE(desk.change(rotterdam(), case_id, {.status = "closed", .outcome = "referred"}));
   EXPECT_EQ(sql_int("SELECT count(*) FROM followups"), 1);
 }
 

@@ -9,6 +9,7 @@
 
 #include "services/assignments.h"
 #include "services/contactability.h"
+#include "services/case_desk.h"
 #include "services/response_lists.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
@@ -247,11 +248,11 @@ TEST_P(Matrix, ThePersonIsNeverReached) {
     }
     case Path::cases: {
       apply(reason, p, 2);
-      services::ResponseLists lists(*db, clock, config);
-      auto cases = lists.cases(clerk());
+      services::CaseDesk desk(*db, clock, config);
+      auto cases = desk.list(clerk(), {});
       ASSERT_TRUE(cases) << cases.error().what();
       std::vector<std::int64_t> ids;
-      for (const auto& c : *cases) ids.push_back(c.contact_id);
+      for (const auto& item : cases->items) ids.push_back(item.row.c.contact_id);
       EXPECT_EQ(ids, std::vector<std::int64_t>{control});
       break;
     }
