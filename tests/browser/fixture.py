@@ -176,12 +176,13 @@ class Site:
         shutil.copy(os.path.join(SOURCE_DIR, "config", "keywords.yaml"), self.dir)
 
     def cli(self, *args, stdin=None, check=True):
-        """Runs `outreach --config C --db D ARGS...`; returns its stdout."""
+        """Runs `outreach --config C --db D ARGS...`; returns its stdout (with check=False, stdout and
+        stderr together, for asserting on a refusal)."""
         r = subprocess.run([BINARY, "--config", self.config, "--db", self.db] + list(args), input=stdin,
                            capture_output=True, text=True, cwd=SOURCE_DIR, timeout=120)
         if check and r.returncode != 0:
             raise AssertionError("outreach %s: exit %d\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
-        return r.stdout
+        return r.stdout if check else r.stdout + r.stderr
 
     def _seed(self):
         data = os.path.join(SOURCE_DIR, "config", "data")
@@ -364,6 +365,19 @@ class Site:
                 lines.append("%s: %s (%s)" % (v["id"], v["help"], "; ".join(targets)))
             raise AssertionError("axe on %s (%s): %d violation(s)\n  %s" % (name, b.current_url, len(violations),
                                                                           "\n  ".join(lines)))
+
+
+class SiteTest(unittest.TestCase):
+    """A test class whose cases share one Site (self.site), started once for the class."""
+    site_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.site = Site(**cls.site_options).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.site.__exit__(None, None, None)
 
 
 def main():
