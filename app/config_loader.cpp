@@ -229,6 +229,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
     auto& e = cfg.engine;
     if (auto eng = root["engine"]) {
       if (eng["claim_batch"]) e.claim_batch = eng["claim_batch"].as<int>();
+      if (eng["wire_thread"]) e.wire_thread = eng["wire_thread"].as<bool>();
       if (eng["lease"]) {
         auto d = parse_config_duration(eng["lease"].as<std::string>(), where(eng["lease"], "engine.lease"));
         if (!d) return d.error();

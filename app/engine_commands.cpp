@@ -168,7 +168,7 @@ int cmd_run(AppContext& ctx, std::ostream& out) {
   const auto& config = ctx.config.engine;
   // The channels serve uses: sandbox channels record at once; provider channels send over HTTP or
   // SMTP, and this waits for their answers before it records and exits.
-  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
+  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get(), config.wire_thread).take();
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders());
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
   auto settle = [&] {
@@ -211,7 +211,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
         << "(see `outreach messages list --status unknown`)\n";
   }
   const auto& config = ctx.config.engine;
-  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get()).take();
+  auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get(), config.wire_thread).take();
   net::MetricsRegistry metrics;
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());

@@ -32,7 +32,9 @@ trap 'kill $nginx_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 sleep 0.5
 $b setup "${1:-100000}" "$tmp/http.db"
 $b launch "$tmp/http.db" >/dev/null
-$b dispatch-http "$tmp/http.db" "http://127.0.0.1:$port"
+$b dispatch-http "$tmp/http.db" "http://127.0.0.1:$port" wire
+# (b') the full path beside the bare loop, in one run, against a private nginx of its own.
+$b http-ratio "${1:-100000}"
 
 # Fault isolation: a healthy channel (the nginx above) beside one whose provider misbehaves
 # (tests/support/faulty_provider.py; its slow answers outlast the 10 s transport timeout). The bench

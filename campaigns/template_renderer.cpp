@@ -104,11 +104,6 @@ class PartialExpansion {
   std::vector<std::string> stack_;
 };
 
-std::string render_one(mstch::mustache& tmpl, const mstch::data& data, bool escape) {
-  if (!escape) tmpl.set_custom_escape([](const std::string& s) { return s; });
-  return tmpl.render(data);
-}
-
 }  // namespace
 
 core::Status check_partials(const Campaign& c, const std::string& template_id, const std::string& language) {
@@ -165,8 +160,18 @@ std::string language_for(const Campaign& c, const std::string& template_id,
   return "nl";
 }
 
-core::Result<RenderedMessage> render(const Campaign& c, const std::string& template_id,
-                                     const std::string& language, const RenderVars& vars) {
+struct PreparedTemplate::Impl {
+  Impl(const std::string& s, const std::string& t, const std::string& h) : subject(s), text(t), html(h) {}
+  std::string language_used;
+  mstch::mustache subject, text, html;
+  mstch::data campaign_data{mstch::data::type::object};  // the campaign's variables and partials
+};
+
+PreparedTemplate::PreparedTemplate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PreparedTemplate::~PreparedTemplate() = default;
+
+core::Result<std::unique_ptr<PreparedTemplate>> PreparedTemplate::prepare(const Campaign& c, const std::string& template_id,
+                                                                          const std::string& language) {
   auto t = c.templates.find(template_id);
   if (t == c.templates.end()) {
     return core::Error::not_found("unknown template '" + template_id + "'", "templates");
@@ -179,30 +184,58 @@ core::Result<RenderedMessage> render(const Campaign& c, const std::string& templ
   const std::string field = "templates." + template_id + "." + lang;
 
   // Mustache's own syntax errors first (they name the place), then what check_partials refuses.
-  mstch::mustache subject{body->second.subject}, text{body->second.text}, html{body->second.html};
-  for (auto [tmpl, name] : {std::pair{&subject, ".subject"}, std::pair{&text, ".text"}, std::pair{&html, ".html"}}) {
+  auto impl = std::make_unique<Impl>(body->second.subject, body->second.text, body->second.html);
+  for (auto [tmpl, name] : {std::pair{&impl->subject, ".subject"}, std::pair{&impl->text, ".text"},
+                            std::pair{&impl->html, ".html"}}) {
     if (!tmpl->is_valid()) return core::Error::invalid("template syntax: " + tmpl->error_message(), field + name);
   }
   if (auto st = check_partials(c, template_id, lang); !st) return st.error();
 
-  mstch::data data{mstch::data::type::object};
+  impl->language_used = lang;
+  auto plain = [](const std::string& s) { return s; };
+  impl->subject.set_custom_escape(plain);
+  impl->text.set_custom_escape(plain);
+  mstch::data& data = impl->campaign_data;
   data.set("sender", c.sender);
   data.set("reply_number", c.reply_number);
   data.set("campaign_name", c.name);
-  for (const auto& [k, v] : vars) data.set(k, v);
   for (const auto& [name, texts] : c.partials) {
     if (const std::string* p = partial_text(c, name, lang)) {
       const std::string copy = *p;
       data.set(name, mstch::partial{[copy]() { return copy; }});
     }
   }
+  return std::unique_ptr<PreparedTemplate>(new PreparedTemplate(std::move(impl)));
+}
 
+RenderedMessage PreparedTemplate::render(const RenderVars& vars) {
+  // The person's variables over the campaign's: a var named like a campaign variable wins.
+  mstch::data person{mstch::data::type::object};
+  for (const auto& [k, v] : vars) person.set(k, v);
+  mstch::context<std::string> ctx(&impl_->campaign_data);
+  ctx.push(&person);
   RenderedMessage out;
-  out.language_used = lang;
-  out.subject = render_one(subject, data, false);
-  out.text = render_one(text, data, false);
-  out.html = render_one(html, data, true);
+  out.language_used = impl_->language_used;
+  out.subject = impl_->subject.render(ctx);
+  out.text = impl_->text.render(ctx);
+  out.html = impl_->html.render(ctx);
   return out;
+}
+
+core::Result<RenderedMessage> PreparedTemplates::render(const std::string& template_id, const std::string& language,
+                                                        const RenderVars& vars) {
+  auto key = std::make_pair(template_id, language);
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) it = prepared_.emplace(key, PreparedTemplate::prepare(campaign_, template_id, language)).first;
+  if (!it->second) return it->second.error();
+  return (*it->second)->render(vars);
+}
+
+core::Result<RenderedMessage> render(const Campaign& c, const std::string& template_id,
+                                     const std::string& language, const RenderVars& vars) {
+  auto prepared = PreparedTemplate::prepare(c, template_id, language);
+  if (!prepared) return prepared.error();
+  return (*prepared)->render(vars);
 }
 
 bool scan_template(std::string_view text, std::vector<TemplateTag>& tags, std::string* error) {

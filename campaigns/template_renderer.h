@@ -9,8 +9,10 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "campaigns/campaign.h"
@@ -33,6 +35,39 @@ struct RenderedMessage {
 // errors or partials check_partials() refuses, naming the field ("templates.x.nl.text").
 core::Result<RenderedMessage> render(const Campaign& campaign, const std::string& template_id,
                                      const std::string& language, const RenderVars& vars);
+
+// render() for one template in one language, with what does not depend on the person done once:
+// the language fallback, parsing the texts, checking the partials, the campaign's own variables.
+// render(campaign, id, lang, vars) is prepare(campaign, id, lang) then render(vars): the same
+// text, the same errors (from prepare). Not thread-safe (a parsed Mustache template keeps state
+// while it renders): one per thread. `campaign` must outlive it.
+class PreparedTemplate {
+ public:
+  static core::Result<std::unique_ptr<PreparedTemplate>> prepare(const Campaign& campaign, const std::string& template_id,
+                                                                 const std::string& language);
+  ~PreparedTemplate();
+  PreparedTemplate(const PreparedTemplate&) = delete;
+  PreparedTemplate& operator=(const PreparedTemplate&) = delete;
+  RenderedMessage render(const RenderVars& vars);
+
+ private:
+  struct Impl;
+  explicit PreparedTemplate(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// One campaign's templates, each prepared on first use (by template and asked language) and kept,
+// errors included. Same thread rule as PreparedTemplate; `campaign` must outlive it.
+class PreparedTemplates {
+ public:
+  explicit PreparedTemplates(const Campaign& campaign) : campaign_(campaign) {}
+  core::Result<RenderedMessage> render(const std::string& template_id, const std::string& language,
+                                       const RenderVars& vars);
+
+ private:
+  const Campaign& campaign_;
+  std::map<std::pair<std::string, std::string>, core::Result<std::unique_ptr<PreparedTemplate>>> prepared_;
+};
 
 // Partials nest at most this deep, and a text expanded through its partials stays this small:
 // partials that include each other twice per level would otherwise grow as 2^depth and hold the

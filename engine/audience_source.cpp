@@ -75,10 +75,14 @@ core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, st
   return std::move(it->second);
 }
 
-core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
-    storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression) {
+namespace {
+
+// The policy's facts for contacts already read: suppression, consent and open error reports in one
+// query each.
+std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of(storage::Database& db,
+                                                                  const std::vector<storage::Contact>& contacts,
+                                                                  const storage::SuppressionList* suppression) {
   std::unordered_map<std::int64_t, campaigns::PersonFacts> out;
-  const auto contacts = storage::ContactStore(db).get_many(contact_ids);
   if (contacts.empty()) return out;
   // Every address of these people in one suppression query.
   std::vector<core::Urn> urns;
@@ -112,6 +116,45 @@ core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_peop
     out.emplace(c.id, std::move(f));
   }
   return out;
+}
+
+}  // namespace
+
+core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
+    storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression) {
+  return facts_of(db, storage::ContactStore(db).get_many(contact_ids), suppression);
+}
+
+core::Result<PeopleNow> load_people_now(storage::Database& db, const std::vector<std::int64_t>& contact_ids,
+                                        const storage::SuppressionList* suppression) {
+  PeopleNow out;
+  auto contacts = storage::ContactStore(db).get_many(contact_ids);
+  auto facts = facts_of(db, contacts, suppression);
+  auto responses = storage::ResponseStore(db).latest_of(contact_ids);
+  for (auto& c : contacts) {
+    PersonNow p;
+    if (auto f = facts.find(c.id); f != facts.end()) p.facts = std::move(f->second);
+    if (auto r = responses.find(c.id); r != responses.end()) p.last_response = r->second;
+    const auto id = c.id;
+    p.contact = std::move(c);
+    out.emplace(id, std::move(p));
+  }
+  return out;
+}
+
+campaigns::Candidate candidate_of(const PersonNow& person, const campaigns::Campaign& campaign,
+                                  const campaigns::ChannelKinds& kinds, core::TimePoint since) {
+  campaigns::Candidate c = to_candidate(person.contact);
+  if (person.contact.erased) c.do_not_contact = true;
+  c.blocked = campaigns::blocked(person.facts);
+  static const storage::ConsentState kNone;
+  auto state = [&](const std::string& purpose) -> const storage::ConsentState& {
+    auto it = person.facts.consent.find(purpose);
+    return it == person.facts.consent.end() ? kNone : it->second;
+  };
+  fill_consent(c, state(campaign.consent_purpose), state("peer-contact"), kinds);
+  c.responded = person.last_response && *person.last_response >= since;
+  return c;
 }
 
 campaigns::ChannelKinds channel_kinds(const EngineConfig& config) {
@@ -208,17 +251,11 @@ core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const c
                                                   const campaigns::ChannelKinds& kinds,
                                                   const storage::SuppressionList* suppression,
                                                   std::int64_t contact_id, core::TimePoint since) {
-  auto contact = storage::ContactStore(db).get(contact_id);
-  if (!contact) return contact.error();
-  campaigns::Candidate c = to_candidate(*contact);
-  if (contact->erased) c.do_not_contact = true;
-  auto facts = load_person_facts(db, contact_id, suppression);
-  if (!facts) return facts.error();
-  c.blocked = campaigns::blocked(*facts);
-  storage::ConsentLedger ledger(db);
-  fill_consent(c, ledger.state(contact_id, campaign.consent_purpose), ledger.state(contact_id, "peer-contact"), kinds);
-  c.responded = storage::ResponseStore(db).has_responded(contact_id, since);
-  return c;
+  auto people = load_people_now(db, {contact_id}, suppression);
+  if (!people) return people.error();
+  auto it = people->find(contact_id);
+  if (it == people->end()) return core::Error::not_found("no contact with id " + std::to_string(contact_id));
+  return candidate_of(it->second, campaign, kinds, since);
 }
 
 }  // namespace outreach::engine

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "campaigns/campaign.h"
 #include "campaigns/channel_kinds.h"
 #include "core/error.h"
+#include "storage/contact_store.h"
 
 namespace outreach::storage {
 class Database;
@@ -47,8 +49,28 @@ core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, st
 core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
     storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression);
 
+// What the send-time re-check needs about one person, read for a whole claimed batch at once: the
+// contact, the contactability facts and when they last responded.
+struct PersonNow {
+  storage::Contact contact;
+  campaigns::PersonFacts facts;
+  std::optional<core::TimePoint> last_response;
+};
+using PeopleNow = std::unordered_map<std::int64_t, PersonNow>;
+
+// The people with these ids as they stand now, in a fixed number of queries whatever their number
+// (contacts with addresses and tags, suppression, consent, open error reports, latest responses);
+// ids without a contact are absent.
+core::Result<PeopleNow> load_people_now(storage::Database& db, const std::vector<std::int64_t>& contact_ids,
+                                        const storage::SuppressionList* suppression);
+
+// One person as a candidate of `campaign`: consent for its purpose per channel, the policy's
+// blocking reason, and responded when a response arrived at or after `since`.
+campaigns::Candidate candidate_of(const PersonNow& person, const campaigns::Campaign& campaign,
+                                  const campaigns::ChannelKinds& kinds, core::TimePoint since);
+
 // One contact as a candidate, with consent as it stands now and the policy's blocking reason;
-// responded counts responses since `since`.
+// responded counts responses since `since`. load_people_now and candidate_of for one id.
 core::Result<campaigns::Candidate> load_candidate(storage::Database& db, const campaigns::Campaign& campaign,
                                                   const campaigns::ChannelKinds& kinds,
                                                   const storage::SuppressionList* suppression,

@@ -4,6 +4,7 @@
 #include "net/curl_multi.h"
 #include "engine/engine_config.h"
 #include "net/http_transport.h"
+#include "net/wire_lane.h"
 #include "engine/intermediary_sender.h"
 #include "engine/sender.h"
 #include "storage/outbox.h"
@@ -11,9 +12,14 @@
 namespace outreach::engine {
 
 core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_context& ioc, storage::Outbox& outbox,
-                                                            const EngineConfig& config, const core::Clock* clock) {
+                                                            const EngineConfig& config, const core::Clock* clock,
+                                                            bool wire_thread) {
   std::unique_ptr<ChannelSet> set(new ChannelSet());
   set->multi_ = std::make_unique<net::CurlMulti>(ioc);
+  if (wire_thread) {
+    set->wire_ = std::make_unique<net::WireLane>(ioc);
+    set->wire_multi_ = std::make_unique<net::CurlMulti>(set->wire_->io());
+  }
   set->sandbox_ = std::make_unique<SandboxSender>(outbox);
   for (const auto& [name, ch] : config.channels) {
     if (ch.provider == "sandbox") continue;
@@ -31,11 +37,12 @@ core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_cont
     }
     auto connector = channels::make_connector(ch.settings);
     if (!connector) return connector.error().within("channels." + name);
-    auto transport = std::make_unique<net::HttpTransport>(*set->multi_, ch.max_in_flight);
-    set->senders_[name] = std::make_unique<ConnectorSender>(**connector, *transport);
+    auto transport = std::make_unique<net::HttpTransport>(set->wire_ ? *set->wire_multi_ : *set->multi_, ch.max_in_flight);
+    set->senders_[name] = std::make_unique<ConnectorSender>(**connector, *transport, set->wire_.get());
     set->connectors_[name] = std::move(*connector);
-    set->transports_[name] = std::move(transport);
+    (set->wire_ ? set->wire_transports_ : set->transports_)[name] = std::move(transport);
   }
+  if (set->wire_) set->wire_->start();
   for (const auto& [name, ch] : config.channels) {
     if (ch.provider == "sandbox") set->senders_.emplace(name, nullptr);
   }
@@ -43,9 +50,13 @@ core::Result<std::unique_ptr<ChannelSet>> ChannelSet::build(boost::asio::io_cont
 }
 
 ChannelSet::~ChannelSet() {
+  // The wire thread first: then nothing runs on the wire while its objects go.
+  if (wire_) wire_->stop();
   // Transports hold easy handles of the multi: destroy them first.
   senders_.clear();
   transports_.clear();
+  wire_transports_.clear();
+  wire_multi_.reset();
 }
 
 std::map<std::string, Sender*> ChannelSet::senders() const {

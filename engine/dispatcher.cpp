@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
+#include "campaigns/template_renderer.h"
 #include "engine/audience_source.h"
 #include "engine/policy/circuit_breaker.h"
 #include "engine/engine_config.h"
@@ -34,6 +36,7 @@ using storage::MessageStatus;
 
 struct LoadedCampaign {
   std::shared_ptr<const campaigns::Campaign> campaign;
+  std::shared_ptr<campaigns::PreparedTemplates> templates;  // of `campaign`, parsed once
   std::optional<SendWindow> window;
   core::TimePoint launched_at{};
   std::string error;  // set when the stored version cannot be used
@@ -65,11 +68,13 @@ struct Dispatcher::Impl {
   std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
   core::TimePoint next_lease_check{};
   bool in_batch = false;  // inside run_due's loop: completions wait for the batch's group commit
+  std::set<std::int64_t> changed;  // contacts whose facts this engine changed during the batch
 };
 
 struct Dispatcher::Attempt {
   storage::ClaimedMessage m;
   std::shared_ptr<const campaigns::Campaign> campaign;
+  std::shared_ptr<campaigns::PreparedTemplates> templates;
   core::TimePoint launched_at{};
   campaigns::Candidate candidate;
   std::size_t channel_index = 0;
@@ -123,13 +128,42 @@ int Dispatcher::run_due(core::TimePoint now) {
   // One transaction around the batch: the sandbox's deliveries and the outcomes of sends that
   // complete at once commit together instead of one commit per message.
   impl_->in_batch = true;
+  bool read = false;  // the batch's people were read: from here on, rows are being handed out
   auto st = db_.transaction([&]() -> core::Status {
-    for (const auto& m : *claimed) process(m, now);
+    // The send-time re-check reads the whole batch at once, inside this transaction: what it reads
+    // is what holds when each message is handed to its channel, since nothing else writes between
+    // (this thread owns the writing connection, and the transaction keeps other processes out).
+    std::vector<std::int64_t> contact_ids;
+    contact_ids.reserve(claimed->size());
+    for (const auto& m : *claimed) contact_ids.push_back(m.contact_id);
+    auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
+    if (!people) return people.error().within("reading the claimed batch's contacts");
+    read = true;
+    impl_->changed.clear();
+    for (const auto& m : *claimed) {
+      // A send of this batch that completed at once may have changed the person (an opt-out the
+      // provider reported): read them again, as they are now.
+      if (impl_->changed.erase(m.contact_id) > 0) {
+        auto again = load_people_now(db_, {m.contact_id}, impl_->suppression.get());
+        if (!again) return again.error().within("reading a contact again");
+        people->erase(m.contact_id);
+        people->merge(*again);
+      }
+      auto p = people->find(m.contact_id);
+      process(m, p == people->end() ? nullptr : &p->second, now);
+    }
     if (in_flight_ == 0) flush();
     return {};
   });
   impl_->in_batch = false;
   if (!st) spdlog::error("dispatching a batch: {}", st.error().what());
+  if (!read) {
+    // Nothing was checked, so nothing was sent: the rows go back to the queue, not to `unknown`.
+    std::vector<std::int64_t> ids;
+    for (const auto& m : *claimed) ids.push_back(m.id);
+    if (auto r = outbox_.release(ids, now); !r) spdlog::error("releasing an unread batch: {}", r.error().what());
+    return 0;
+  }
   if (in_flight_ == 0 || (flush_due() && now >= *flush_due())) flush();
   return static_cast<int>(claimed->size());
 }
@@ -178,7 +212,7 @@ void Dispatcher::finish_step(const Attempt& a, MessageOutcome& outcome, core::Ti
   outcome.next_step_expires = campaigns::expires_at(steps[next], *outcome.next_step_due);
 }
 
-void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) {
+void Dispatcher::process(const storage::ClaimedMessage& m, const PersonNow* person, core::TimePoint now) {
   auto key = std::make_pair(m.campaign_id, m.campaign_version);
   auto it = impl_->campaigns.find(key);
   if (it == impl_->campaigns.end()) {
@@ -188,6 +222,7 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
       lc.error = c.error().what();
     } else {
       lc.campaign = std::make_shared<const campaigns::Campaign>(std::move(*c));
+      lc.templates = std::make_shared<campaigns::PreparedTemplates>(*lc.campaign);
       const auto& w = lc.campaign->send_window;
       std::vector<std::string> days;
       for (auto d : w.days) days.emplace_back(campaigns::to_string(d));
@@ -214,19 +249,18 @@ void Dispatcher::process(const storage::ClaimedMessage& m, core::TimePoint now) 
     return;
   }
   a->campaign = lc.campaign;
+  a->templates = lc.templates;
   a->launched_at = lc.launched_at;
   const campaigns::Step& step = a->campaign->steps.at(static_cast<std::size_t>(m.step));
 
-  auto candidate = load_candidate(db_, *a->campaign, impl_->kinds, impl_->suppression.get(), m.contact_id,
-                                  a->launched_at);
   auto final_outcome = [&](MessageStatus s, std::string reason) {
     out.status = s;
     out.reason = std::move(reason);
     finish_step(*a, out, now);
     buffer(std::move(out), clock_.now());
   };
-  if (!candidate) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
-  a->candidate = std::move(*candidate);
+  if (!person) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "contact not found"); }
+  a->candidate = candidate_of(*person, *a->campaign, impl_->kinds, a->launched_at);
   const auto& cand = a->candidate;
 
   if (cand.do_not_contact) { ++stats_.suppressed; return final_outcome(MessageStatus::suppressed, "do-not-contact"); }
@@ -315,7 +349,8 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
                                              .person = &a->candidate,
                                              .channel = channel,
                                              .intermediary = intermediary,
-                                             .now = now});
+                                             .now = now,
+                                             .templates = a->templates.get()});
     if (!composed) {
       out.status = MessageStatus::failed;
       out.channel = channel;
@@ -380,6 +415,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
           br.record_success(at);  // the provider works; the person said no
           record_provider_opt_out(db_, config_.suppression_key, a->m.contact_id, a->campaign->consent_purpose, channel, to,
                                   r.reason, at, "message " + std::to_string(a->m.id));
+          impl_->changed.insert(a->m.contact_id);
           o.status = MessageStatus::failed;
           o.reason = "opted out at provider: " + r.reason;
           ++stats_.failed;

@@ -42,6 +42,7 @@ struct Campaign;
 namespace outreach::engine {
 
 struct EngineConfig;
+struct PersonNow;
 class Sender;
 
 struct DispatchStats {
@@ -94,7 +95,8 @@ class Dispatcher {
  private:
   struct Impl;
   struct Attempt;
-  void process(const storage::ClaimedMessage& m, core::TimePoint now);
+  // `person` is the contact as read for the claimed batch (null: no such contact).
+  void process(const storage::ClaimedMessage& m, const PersonNow* person, core::TimePoint now);
   void try_channel(std::shared_ptr<Attempt> a, std::size_t from_index);
   void finish_step(const Attempt& a, storage::MessageOutcome& outcome, core::TimePoint at);
   // Adds an outcome to the group commit; flushes when it is full or its oldest entry is due.

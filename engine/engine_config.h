@@ -77,6 +77,10 @@ struct EngineConfig {
   std::size_t frequency_cap_messages = 2;  // per contact across campaigns ...
   core::Millis frequency_cap_window{std::chrono::hours(24)};  // ... in this rolling window
   int claim_batch = 500;
+  // Provider transports (curl) on a thread of their own (engine::ChannelSet wire_thread), beside
+  // the engine's thread that claims, checks, renders and records. Off (the default) until it has
+  // been measured on an idle machine and run under ThreadSanitizer: everything on one thread.
+  bool wire_thread = false;
   core::Millis lease{std::chrono::minutes(5)};
   core::Millis max_idle_poll{std::chrono::seconds(1)};  // re-check for new work at least this often
   int assignment_cap = 25;                                      // people a volunteer holds at once

@@ -61,7 +61,8 @@ core::Result<channels::OutboundMessage> MessageComposer::compose(const StepMessa
                                 ? std::string()
                                 : public_base_url_ + "/u/" + storage::make_unsubscribe_token(m.message_id, unsubscribe_key_);
   if (m.intermediary) vars["intermediary_name"] = m.intermediary->settings.name;
-  auto rendered = campaigns::render(campaign, step.template_id, person.language, vars);
+  auto rendered = m.templates ? m.templates->render(step.template_id, person.language, vars)
+                              : campaigns::render(campaign, step.template_id, person.language, vars);
   if (!rendered) return rendered.error();
 
   channels::OutboundMessage msg{

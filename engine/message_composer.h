@@ -12,6 +12,7 @@
 
 #include "campaigns/audience.h"
 #include "campaigns/campaign.h"
+#include "campaigns/template_renderer.h"
 #include "channels/connector.h"
 #include "core/error.h"
 #include "engine/engine_config.h"
@@ -40,6 +41,9 @@ struct StepMessage {
   std::string channel;
   const IntermediaryConfig* intermediary = nullptr;  // set for a channel with provider intermediary
   core::TimePoint now{};
+  // The campaign's templates prepared once (the dispatcher keeps them per campaign version);
+  // null: rendered from scratch.
+  campaigns::PreparedTemplates* templates = nullptr;
 };
 
 class MessageComposer {

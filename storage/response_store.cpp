@@ -59,6 +59,18 @@ bool ResponseStore::has_responded(std::int64_t contact_id, core::TimePoint since
   return st->executeStep();
 }
 
+std::unordered_map<std::int64_t, core::TimePoint> ResponseStore::latest_of(
+    const std::vector<std::int64_t>& contact_ids) const {
+  std::unordered_map<std::int64_t, core::TimePoint> out;
+  if (contact_ids.empty()) return out;
+  auto st = db_.cached(
+      "SELECT contact_id, MAX(received_at) FROM responses WHERE contact_id IN (SELECT value FROM json_each(?)) "
+      "GROUP BY contact_id");
+  st->bind(1, id_list_json(contact_ids));
+  while (st->executeStep()) out.emplace(st->getColumn(0).getInt64(), core::from_millis(st->getColumn(1).getInt64()));
+  return out;
+}
+
 void ResponseStore::for_each_responder(const std::function<void(std::int64_t)>& fn) const {
   SQLite::Statement st(db_.sql(), "SELECT DISTINCT contact_id FROM responses WHERE contact_id IS NOT NULL ORDER BY contact_id");
   while (st.executeStep()) fn(st.getColumn(0).getInt64());

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -58,6 +59,9 @@ class ResponseStore {
   // Returns the new id, or nullopt when (channel, provider_message_id) was recorded before.
   core::Result<std::optional<std::int64_t>> record(const Response& r);
   bool has_responded(std::int64_t contact_id, core::TimePoint since) const;
+  // The latest response of each of these contacts, in one query (the dispatcher's claimed batch);
+  // contacts without a response are absent.
+  std::unordered_map<std::int64_t, core::TimePoint> latest_of(const std::vector<std::int64_t>& contact_ids) const;
   // Contacts with at least one response, in id order (audience exclusion "responded").
   void for_each_responder(const std::function<void(std::int64_t)>& fn) const;
   std::vector<Response> for_contact(std::int64_t contact_id) const;

@@ -102,6 +102,31 @@ TEST(TemplateRenderer, PartialCycleIsRefusedNotLoopedForever) {
   EXPECT_EQ(r.error().what(), "partials.a: partial 'a' includes itself");
 }
 
+TEST(TemplateRenderer, APreparedTemplateRendersManyPeopleAsRenderDoes) {
+  const Campaign c = campaign();
+  PreparedTemplates prepared(c);
+  const std::vector<RenderVars> people = {
+      vars(), {{"name", "Samira"}, {"first_name", "Samira"}, {"municipality_name", "Schiedam"}},
+      {{"name", "Piet"}, {"sender", "Iemand anders"}}, {}};
+  for (const std::string lang : {"nl", "en", "tr"}) {
+    for (const auto& v : people) {
+      auto once = render(c, "hello", lang, v);
+      auto again = prepared.render("hello", lang, v);
+      ASSERT_TRUE(once.ok() && again.ok());
+      EXPECT_EQ(again->language_used, once->language_used);
+      EXPECT_EQ(again->subject, once->subject);
+      EXPECT_EQ(again->text, once->text) << lang;
+      EXPECT_EQ(again->html, once->html) << "html is still escaped";
+    }
+  }
+  EXPECT_EQ(prepared.render("hello", "nl", {{"name", "Piet"}, {"sender", "Iemand anders"}})->html,
+            "<p>Beste Piet</p><p>Afzender: Iemand anders.</p>")
+      << "a person's variable wins over the campaign's";
+  auto unknown = prepared.render("nope", "nl", vars());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::not_found);
+}
+
 TEST(TemplateRenderer, ScanFindsEveryKindOfTag) {
   std::vector<TemplateTag> tags;
   std::string err;
