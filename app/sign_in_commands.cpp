@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "app/app_context.h"
+#include "core/urn.h"
 #include "services/sign_in.h"
+#include "storage/outbox.h"
 
 namespace outreach::app {
 
@@ -58,13 +61,46 @@ int reset_totp(AppContext& ctx, const std::string& name, std::ostream& out) {
   return 0;
 }
 
-int sign_in_link(AppContext& ctx, const std::string& name, std::ostream& out) {
+// The configured channel that reaches `to` (its scheme); it must be a sandbox channel: the CLI does
+// not run the engine's provider connectors, so a real send would need `serve`.
+std::string sandbox_channel_for(AppContext& ctx, const core::Urn& to) {
+  for (const auto& [name, ch] : ctx.config.engine.channels) {
+    if (ch.scheme != to.scheme()) continue;
+    if (ch.provider != "sandbox") {
+      throw core::ErrorException(core::Error::invalid(
+          "channel '" + name + "' uses provider " + ch.provider +
+              ": the CLI sends sign-in links through sandbox channels only; pass the printed link on yourself",
+          "--send-to"));
+    }
+    return name;
+  }
+  throw core::ErrorException(core::Error::invalid("no configured channel reaches " + to.str(), "--send-to"));
+}
+
+int sign_in_link(AppContext& ctx, const std::string& name, const std::string& send_to, std::ostream& out) {
+  std::optional<core::Urn> to;
+  std::string channel;
+  if (!send_to.empty()) {
+    to = core::Urn::parse(send_to).take();
+    channel = sandbox_channel_for(ctx, *to);
+  }
   auto token = sign_in_for(ctx).issue_link(ctx.local_operator(), name).take();
   std::string base = ctx.config.engine.public_base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  out << "sign-in link for " << name << " (works once, for "
-      << std::chrono::duration_cast<std::chrono::minutes>(services::SignInRules{}.link_ttl).count()
-      << " minutes):\n  " << base << "/sign-in/link/" << token << "\n";
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(services::SignInRules{}.link_ttl).count();
+  const std::string url = base + "/sign-in/link/" + token;
+  out << "sign-in link for " << name << " (works once, for " << minutes << " minutes):\n  " << url << "\n";
+  if (to) {
+    storage::SandboxDelivery d;
+    d.channel = channel;
+    d.urn = to->str();
+    d.language = "nl";
+    d.subject = "Aanmelden bij Outreach";
+    d.body = "Uw link om aan te melden (werkt een keer, " + std::to_string(minutes) + " minuten): " + url;
+    d.at = ctx.clock->now();
+    storage::Outbox(*ctx.db).record_sandbox(d).take();
+    out << "sent through the sandbox channel " << channel << " to " << to->str() << " (outreach sandbox list)\n";
+  }
   return 0;
 }
 
@@ -79,9 +115,11 @@ void add_sign_in_commands(CLI::App& principals, AppContext& ctx, std::function<i
   auto* totp = principals.add_subcommand("reset-totp", "a new TOTP second factor; prints the otpauth:// URI once");
   totp->add_option("NAME", *name)->required();
   on(totp, [&ctx, name, &out] { return reset_totp(ctx, *name, out); });
+  auto send_to = std::make_shared<std::string>();
   auto* link = principals.add_subcommand("sign-in-link", "a one-time web sign-in link for a volunteer");
   link->add_option("NAME", *name)->required();
-  on(link, [&ctx, name, &out] { return sign_in_link(ctx, *name, out); });
+  link->add_option("--send-to", *send_to, "also send it to this address (tel:, mailto:, ...) through its sandbox channel");
+  on(link, [&ctx, name, send_to, &out] { return sign_in_link(ctx, *name, *send_to, out); });
 }
 
 }  // namespace outreach::app

@@ -2,6 +2,9 @@
 // `outreach principals set-password|reset-totp|sign-in-link NAME`: the operator's side of signing
 // in to the web pages (services/sign_in.h). The password is read from standard input (a prompt
 // without echo on a terminal), never from the command line, where `ps` and shell history see it.
+// `sign-in-link NAME --send-to tel:+316...` also sends the link through the sandbox channel for that
+// address (recorded like every sandbox send: `outreach sandbox list`); provider channels are refused
+// from the CLI (the engine's connectors run in `serve`), so the operator passes the printed link on.
 
 #include <functional>
 #include <ostream>

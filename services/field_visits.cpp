@@ -184,7 +184,7 @@ core::Result<RecordedVisit> FieldVisits::record(const Actor& actor, const VisitR
 
 core::Result<std::vector<storage::ContactLog>> FieldVisits::my_logs(const Actor& actor, int limit) {
   if (!is_field(actor)) return require_kind(actor, {PrincipalKind::volunteer, PrincipalKind::intermediary}, "read contact logs").error();
-  auto logs = storage::FieldVisitStore(db_).logs_by(actor.name, limit);
+  auto logs = storage::ContactLogStore(db_).by_collector(actor.name, limit);
   if (!logs) return logs.error();
   if (auto a = AuditTrail(db_, clock_).record(actor, "contact_logs.read", "collector:" + actor.name, kPurpose,
                                               "rows=" + std::to_string(logs->size()));

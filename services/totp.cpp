@@ -4,8 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <cctype>
 #include <chrono>
+
+#include "channels/form_encoding.h"
 
 namespace outreach::services {
 
@@ -86,22 +87,8 @@ std::optional<std::string> base32_decode(std::string_view text) {
 }
 
 std::string otpauth_uri(std::string_view account, std::string_view secret, std::string_view issuer) {
-  auto escape = [](std::string_view s) {
-    std::string out;
-    static const char* kHex = "0123456789ABCDEF";
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
-    return out;
-  };
-  return "otpauth://totp/" + escape(issuer) + ":" + escape(account) + "?secret=" + base32_encode(secret) +
-         "&issuer=" + escape(issuer) + "&algorithm=SHA1&digits=6&period=30";
+  return "otpauth://totp/" + channels::percent_encode(issuer) + ":" + channels::percent_encode(account) + "?secret=" + base32_encode(secret) +
+         "&issuer=" + channels::percent_encode(issuer) + "&algorithm=SHA1&digits=6&period=30";
 }
 
 }  // namespace outreach::services

@@ -56,12 +56,13 @@ core::Result<std::int64_t> ContactLogStore::add(const ContactLog& log) {
   }
 }
 
-std::vector<ContactLog> ContactLogStore::for_contact(std::int64_t contact_id) const {
+namespace {
+
+constexpr const char* kSelectLog =
+    "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at FROM contact_logs";
+
+std::vector<ContactLog> read_logs(SQLite::Statement& st) {
   std::vector<ContactLog> out;
-  SQLite::Statement st(db_.sql(),
-                       "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at "
-                       "FROM contact_logs WHERE contact_id = ?1 ORDER BY id");
-  st.bind(1, static_cast<int64_t>(contact_id));
   while (st.executeStep()) {
     ContactLog l;
     l.id = st.getColumn(0).getInt64();
@@ -75,6 +76,25 @@ std::vector<ContactLog> ContactLogStore::for_contact(std::int64_t contact_id) co
     out.push_back(std::move(l));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<ContactLog> ContactLogStore::for_contact(std::int64_t contact_id) const {
+  SQLite::Statement st(db_.sql(), std::string(kSelectLog) + " WHERE contact_id = ?1 ORDER BY id");
+  st.bind(1, static_cast<int64_t>(contact_id));
+  return read_logs(st);
+}
+
+core::Result<std::vector<ContactLog>> ContactLogStore::by_collector(const std::string& collector, int limit) const {
+  try {
+    SQLite::Statement st(db_.sql(), std::string(kSelectLog) + " WHERE collector = ? ORDER BY id DESC LIMIT ?");
+    st.bind(1, collector);
+    st.bind(2, limit);
+    return read_logs(st);
+  } catch (const std::exception& e) {
+    return storage_error(e, "ContactLogStore::by_collector");
+  }
 }
 
 std::int64_t ContactLogStore::count() const {

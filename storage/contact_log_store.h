@@ -50,6 +50,8 @@ class ContactLogStore {
   // Checks mode, outcome and note length (invalid_input naming the field), then appends.
   core::Result<std::int64_t> add(const ContactLog& log);
   std::vector<ContactLog> for_contact(std::int64_t contact_id) const;
+  // One collector's logs, newest first, at most `limit`.
+  core::Result<std::vector<ContactLog>> by_collector(const std::string& collector, int limit) const;
   std::int64_t count() const;
 
   // Whether this report entry was recorded before (an intermediary may deliver a report twice).

@@ -10,20 +10,10 @@ namespace {
 
 std::int64_t ms(core::TimePoint t) { return static_cast<std::int64_t>(core::to_millis(t)); }
 
-// Runs `fn`, turning a SQLite exception into the store's error.
-template <typename Fn>
-auto guarded(const char* operation, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    return storage_error(e, operation);
-  }
-}
-
 }  // namespace
 
 core::Result<Credentials> CredentialStore::credentials(std::int64_t principal_id) const {
-  return guarded("CredentialStore::credentials", [&]() -> core::Result<Credentials> {
+  return guarded_store("CredentialStore::credentials", [&]() -> core::Result<Credentials> {
     auto st = db_.cached("SELECT password_hash, totp_sealed, totp_last_step FROM principals WHERE id = ?");
     st->bind(1, static_cast<int64_t>(principal_id));
     if (!st->executeStep()) return core::Error::not_found("no principal " + std::to_string(principal_id));
@@ -36,7 +26,7 @@ core::Result<Credentials> CredentialStore::credentials(std::int64_t principal_id
 }
 
 core::Status CredentialStore::set_password_hash(std::int64_t principal_id, const std::string& hash) {
-  return guarded("CredentialStore::set_password_hash", [&]() -> core::Status {
+  return guarded_store("CredentialStore::set_password_hash", [&]() -> core::Status {
     SQLite::Statement st(db_.sql(), "UPDATE principals SET password_hash = ? WHERE id = ?");
     st.bind(1, hash);
     st.bind(2, static_cast<int64_t>(principal_id));
@@ -46,7 +36,7 @@ core::Status CredentialStore::set_password_hash(std::int64_t principal_id, const
 }
 
 core::Status CredentialStore::set_totp(std::int64_t principal_id, const std::string& sealed) {
-  return guarded("CredentialStore::set_totp", [&]() -> core::Status {
+  return guarded_store("CredentialStore::set_totp", [&]() -> core::Status {
     SQLite::Statement st(db_.sql(), "UPDATE principals SET totp_sealed = ?, totp_last_step = NULL WHERE id = ?");
     st.bind(1, sealed);
     st.bind(2, static_cast<int64_t>(principal_id));
@@ -56,7 +46,7 @@ core::Status CredentialStore::set_totp(std::int64_t principal_id, const std::str
 }
 
 core::Result<bool> CredentialStore::use_totp_step(std::int64_t principal_id, std::int64_t step) {
-  return guarded("CredentialStore::use_totp_step", [&]() -> core::Result<bool> {
+  return guarded_store("CredentialStore::use_totp_step", [&]() -> core::Result<bool> {
     auto st = db_.cached(
         "UPDATE principals SET totp_last_step = ?1 WHERE id = ?2 AND (totp_last_step IS NULL OR totp_last_step < ?1)");
     st->bind(1, static_cast<int64_t>(step));
@@ -67,7 +57,7 @@ core::Result<bool> CredentialStore::use_totp_step(std::int64_t principal_id, std
 
 core::Status CredentialStore::add_session(const std::string& token_hash, std::int64_t principal_id,
                                           core::TimePoint now, core::TimePoint expires_at) {
-  return guarded("CredentialStore::add_session", [&]() -> core::Status {
+  return guarded_store("CredentialStore::add_session", [&]() -> core::Status {
     auto st = db_.cached(
         "INSERT INTO web_sessions(token_hash, principal_id, created_at, last_seen_at, expires_at) VALUES(?, ?, ?, ?, ?)");
     st->bind(1, token_hash);
@@ -81,7 +71,7 @@ core::Status CredentialStore::add_session(const std::string& token_hash, std::in
 }
 
 core::Result<WebSession> CredentialStore::session(const std::string& token_hash) const {
-  return guarded("CredentialStore::session", [&]() -> core::Result<WebSession> {
+  return guarded_store("CredentialStore::session", [&]() -> core::Result<WebSession> {
     auto st = db_.cached(
         "SELECT id, principal_id, created_at, last_seen_at, expires_at, revoked_at FROM web_sessions WHERE token_hash = ?");
     st->bind(1, token_hash);
@@ -98,7 +88,7 @@ core::Result<WebSession> CredentialStore::session(const std::string& token_hash)
 }
 
 core::Status CredentialStore::touch_session(std::int64_t session_id, core::TimePoint now) {
-  return guarded("CredentialStore::touch_session", [&]() -> core::Status {
+  return guarded_store("CredentialStore::touch_session", [&]() -> core::Status {
     auto st = db_.cached("UPDATE web_sessions SET last_seen_at = ? WHERE id = ?");
     st->bind(1, static_cast<int64_t>(ms(now)));
     st->bind(2, static_cast<int64_t>(session_id));
@@ -108,7 +98,7 @@ core::Status CredentialStore::touch_session(std::int64_t session_id, core::TimeP
 }
 
 core::Status CredentialStore::revoke_session(std::int64_t session_id, core::TimePoint now) {
-  return guarded("CredentialStore::revoke_session", [&]() -> core::Status {
+  return guarded_store("CredentialStore::revoke_session", [&]() -> core::Status {
     auto st = db_.cached("UPDATE web_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
     st->bind(1, static_cast<int64_t>(ms(now)));
     st->bind(2, static_cast<int64_t>(session_id));
@@ -118,7 +108,7 @@ core::Status CredentialStore::revoke_session(std::int64_t session_id, core::Time
 }
 
 core::Result<int> CredentialStore::revoke_sessions(std::int64_t principal_id, core::TimePoint now) {
-  return guarded("CredentialStore::revoke_sessions", [&]() -> core::Result<int> {
+  return guarded_store("CredentialStore::revoke_sessions", [&]() -> core::Result<int> {
     SQLite::Statement st(db_.sql(), "UPDATE web_sessions SET revoked_at = ? WHERE principal_id = ? AND revoked_at IS NULL");
     st.bind(1, static_cast<int64_t>(ms(now)));
     st.bind(2, static_cast<int64_t>(principal_id));
@@ -128,7 +118,7 @@ core::Result<int> CredentialStore::revoke_sessions(std::int64_t principal_id, co
 
 core::Status CredentialStore::add_link(const std::string& token_hash, std::int64_t principal_id, core::TimePoint now,
                                        core::TimePoint expires_at) {
-  return guarded("CredentialStore::add_link", [&]() -> core::Status {
+  return guarded_store("CredentialStore::add_link", [&]() -> core::Status {
     SQLite::Statement st(db_.sql(),
                          "INSERT INTO sign_in_links(token_hash, principal_id, created_at, expires_at) VALUES(?, ?, ?, ?)");
     st.bind(1, token_hash);
@@ -141,7 +131,7 @@ core::Status CredentialStore::add_link(const std::string& token_hash, std::int64
 }
 
 core::Result<std::int64_t> CredentialStore::use_link(const std::string& token_hash, core::TimePoint now) {
-  return guarded("CredentialStore::use_link", [&]() -> core::Result<std::int64_t> {
+  return guarded_store("CredentialStore::use_link", [&]() -> core::Result<std::int64_t> {
     SQLite::Statement st(db_.sql(),
                          "UPDATE sign_in_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 "
                          "RETURNING principal_id");
@@ -156,7 +146,7 @@ core::Result<std::int64_t> CredentialStore::use_link(const std::string& token_ha
 }
 
 core::Status CredentialStore::record_attempt(const std::string& key, core::TimePoint at, bool ok) {
-  return guarded("CredentialStore::record_attempt", [&]() -> core::Status {
+  return guarded_store("CredentialStore::record_attempt", [&]() -> core::Status {
     auto st = db_.cached("INSERT INTO sign_in_attempts(key, at, ok) VALUES(?, ?, ?)");
     st->bind(1, key);
     st->bind(2, static_cast<int64_t>(ms(at)));
@@ -167,7 +157,7 @@ core::Status CredentialStore::record_attempt(const std::string& key, core::TimeP
 }
 
 core::Result<int> CredentialStore::recent_failures(const std::string& key, core::TimePoint since) const {
-  return guarded("CredentialStore::recent_failures", [&]() -> core::Result<int> {
+  return guarded_store("CredentialStore::recent_failures", [&]() -> core::Result<int> {
     auto st = db_.cached(
         "SELECT count(*) FROM sign_in_attempts WHERE key = ?1 AND at >= ?2 AND ok = 0 AND id > "
         "coalesce((SELECT max(id) FROM sign_in_attempts WHERE key = ?1 AND ok = 1), 0)");

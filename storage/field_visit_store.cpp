@@ -7,21 +7,8 @@
 
 namespace outreach::storage {
 
-namespace {
-
-template <typename Fn>
-auto guarded(const char* operation, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    return storage_error(e, operation);
-  }
-}
-
-}  // namespace
-
 core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t contact_id) const {
-  return guarded("FieldVisitStore::sent_to", [&]() -> core::Result<std::vector<SentMessage>> {
+  return guarded_store("FieldVisitStore::sent_to", [&]() -> core::Result<std::vector<SentMessage>> {
     SQLite::Statement st(db_.sql(),
                          "SELECT id, campaign_id, campaign_version, step, coalesce(channel, ''), sent_at FROM messages "
                          "WHERE contact_id = ? AND status IN ('sent', 'delivered', 'read') ORDER BY coalesce(sent_at, 0), id");
@@ -41,33 +28,9 @@ core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t con
   });
 }
 
-core::Result<std::vector<ContactLog>> FieldVisitStore::logs_by(const std::string& collector, int limit) const {
-  return guarded("FieldVisitStore::logs_by", [&]() -> core::Result<std::vector<ContactLog>> {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at "
-                         "FROM contact_logs WHERE collector = ? ORDER BY id DESC LIMIT ?");
-    st.bind(1, collector);
-    st.bind(2, limit);
-    std::vector<ContactLog> out;
-    while (st.executeStep()) {
-      ContactLog l;
-      l.id = st.getColumn(0).getInt64();
-      l.contact_id = st.getColumn(1).getInt64();
-      l.collector = st.getColumn(2).getString();
-      l.mode = st.getColumn(3).getString();
-      l.outcome = st.getColumn(4).getString();
-      l.follow_up = st.getColumn(5).getString();
-      l.note = st.getColumn(6).getString();
-      l.at = core::from_millis(st.getColumn(7).getInt64());
-      out.push_back(std::move(l));
-    }
-    return out;
-  });
-}
-
 core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
     const std::vector<std::string>& scope_items) const {
-  return guarded("FieldVisitStore::municipalities_in", [&]() -> core::Result<std::vector<MunicipalityName>> {
+  return guarded_store("FieldVisitStore::municipalities_in", [&]() -> core::Result<std::vector<MunicipalityName>> {
     SQLite::Statement st(db_.sql(),
                          "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
                          "json_each(?1)) OR region_code IN (SELECT value FROM json_each(?1))) ORDER BY name");
@@ -79,7 +42,7 @@ core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
 }
 
 core::Result<std::vector<std::string>> FieldVisitStore::languages_in(const std::vector<std::string>& codes) const {
-  return guarded("FieldVisitStore::languages_in", [&]() -> core::Result<std::vector<std::string>> {
+  return guarded_store("FieldVisitStore::languages_in", [&]() -> core::Result<std::vector<std::string>> {
     SQLite::Statement st(db_.sql(),
                          "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
                          "(SELECT value FROM json_each(?)) ORDER BY language");
@@ -91,7 +54,7 @@ core::Result<std::vector<std::string>> FieldVisitStore::languages_in(const std::
 }
 
 core::Result<std::optional<std::string>> FieldVisitStore::submission(const std::string& key) const {
-  return guarded("FieldVisitStore::submission", [&]() -> core::Result<std::optional<std::string>> {
+  return guarded_store("FieldVisitStore::submission", [&]() -> core::Result<std::optional<std::string>> {
     auto st = db_.cached("SELECT result FROM form_submissions WHERE key = ?");
     st->bind(1, key);
     if (!st->executeStep()) return std::optional<std::string>{};
@@ -101,7 +64,7 @@ core::Result<std::optional<std::string>> FieldVisitStore::submission(const std::
 
 core::Status FieldVisitStore::add_submission(const std::string& key, const std::string& actor, const std::string& action,
                                              const std::string& result, core::TimePoint at) {
-  return guarded("FieldVisitStore::add_submission", [&]() -> core::Status {
+  return guarded_store("FieldVisitStore::add_submission", [&]() -> core::Status {
     auto st = db_.cached("INSERT INTO form_submissions(key, actor, action, result, at) VALUES(?, ?, ?, ?, ?)");
     st->bind(1, key);
     st->bind(2, actor);

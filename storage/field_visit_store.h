@@ -1,7 +1,6 @@
 #pragma once
 // What the volunteer's pages read and the idempotency keys of the forms they post
-// (services/field_visits.h owns the rules): the messages that reached one person, one collector's
-// contact logs, the municipalities and languages in a volunteer's scope, and form_submissions
+// (services/field_visits.h owns the rules): the messages that reached one person, the municipalities and languages in a volunteer's scope, and form_submissions
 // (migration 13). Errors are core::Error (storage_error for SQLite failures).
 
 #include <cstdint>
@@ -11,7 +10,6 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "storage/contact_log_store.h"
 
 namespace outreach::storage {
 
@@ -41,8 +39,6 @@ class FieldVisitStore {
 
   // Oldest first.
   core::Result<std::vector<SentMessage>> sent_to(std::int64_t contact_id) const;
-  // Newest first, at most `limit`.
-  core::Result<std::vector<ContactLog>> logs_by(const std::string& collector, int limit) const;
   // The municipalities named in `scope_items` (CBS codes) or in their regions (region codes),
   // by name.
   core::Result<std::vector<MunicipalityName>> municipalities_in(const std::vector<std::string>& scope_items) const;

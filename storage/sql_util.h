@@ -9,7 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "storage/database.h"
+
 namespace outreach::storage {
+
+// Runs `fn` (returning a core::Result or core::Status), turning a SQLite exception into the store's
+// error for `operation` (storage_error, storage/database.h): for stores whose every method returns
+// Result, reads included.
+template <typename Fn>
+auto guarded_store(const char* operation, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return storage_error(e, operation);
+  }
+}
 
 inline void bind_text_or_null(SQLite::Statement& st, int index, const std::string& value) {
   if (value.empty()) st.bind(index); else st.bind(index, value);

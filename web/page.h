@@ -39,8 +39,9 @@
 //      After a successful POST redirect: PageResponse::see_other("/path", "flash_key") shows the
 //      flash string once on the next page. Forms that record something carry an idempotency key
 //      (<input type="hidden" name="_key" value="{{form_key}}">, data from new_form_key()) and the
-//      service records it with the change (services/form_submissions.h), so a double post
-//      records once.
+//      service records it in the same transaction as the change (form_submissions, see
+//      services::FieldVisits::record), so a double post records once and answers the same.
+//      Strings with numbers: fill(text(r, "key"), {{"held", "3"}}) replaces {{held}}.
 //   5. Services: services::Actor comes signed in as r.actor (via "web", the request id set). A
 //      service error -> show_error(r, error) (web/render.h): 403/404 pages tell nothing about
 //      whether the thing exists; invalid_input names the field.
@@ -55,7 +56,9 @@
 //         site.sign_in(b, "vera")               # principals seeded: see fixture.py PRINCIPALS
 //         b.get(site.url("/"))
 //         site.check_page(b, "volunteer-home")  # axe (0 WCAG 2.1 A/AA violations) + screenshot
-//   Find elements by label text or id, never by position.
+//   Find elements by label text or id, never by position. site.click_and_wait(b, element) clicks and
+//   waits for the next page; site.http(...) / site.http_sign_in(name) test without a browser;
+//   site.api(method, path, name, payload) calls the JSON API with name's token.
 
 #include <cstdint>
 #include <map>

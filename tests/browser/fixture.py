@@ -176,12 +176,13 @@ class Site:
         shutil.copy(os.path.join(SOURCE_DIR, "config", "keywords.yaml"), self.dir)
 
     def cli(self, *args, stdin=None, check=True):
-        """Runs `outreach --config C --db D ARGS...`; returns its stdout."""
+        """Runs `outreach --config C --db D ARGS...`; returns its stdout (with check=False, stdout and
+        stderr together, for asserting on a refusal)."""
         r = subprocess.run([BINARY, "--config", self.config, "--db", self.db] + list(args), input=stdin,
                            capture_output=True, text=True, cwd=SOURCE_DIR, timeout=120)
         if check and r.returncode != 0:
             raise AssertionError("outreach %s: exit %d\n%s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
-        return r.stdout
+        return r.stdout if check else r.stdout + r.stderr
 
     def _seed(self):
         data = os.path.join(SOURCE_DIR, "config", "data")
@@ -339,6 +340,16 @@ class Site:
             AXE_TAGS)
         return result
 
+    @staticmethod
+    def screenshot(b, path, max_height=1600):
+        """The whole page (up to max_height CSS pixels), not just the viewport, as PNG."""
+        metrics = b.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1}
+        shot = b.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
     def check_page(self, b, name, test=None):
         """Asserts 0 axe violations on the current page; saves $OUTREACH_SCREENSHOTS/NAME.png
         (phone screenshots get a "-phone" suffix)."""
@@ -346,7 +357,7 @@ class Site:
         if self.screenshots:
             os.makedirs(self.screenshots, exist_ok=True)
             suffix = "-phone" if getattr(b, "viewport", "") == "phone" else ""
-            b.save_screenshot(os.path.join(self.screenshots, name + suffix + ".png"))
+            self.screenshot(b, os.path.join(self.screenshots, name + suffix + ".png"))
         if violations:
             lines = []
             for v in violations:
@@ -354,6 +365,19 @@ class Site:
                 lines.append("%s: %s (%s)" % (v["id"], v["help"], "; ".join(targets)))
             raise AssertionError("axe on %s (%s): %d violation(s)\n  %s" % (name, b.current_url, len(violations),
                                                                           "\n  ".join(lines)))
+
+
+class SiteTest(unittest.TestCase):
+    """A test class whose cases share one Site (self.site), started once for the class."""
+    site_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.site = Site(**cls.site_options).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.site.__exit__(None, None, None)
 
 
 def main():

@@ -7,22 +7,14 @@ import re
 import unittest
 import urllib.parse
 
-from fixture import PASSWORD, Site, cookie_from, main, set_cookie_header
+from fixture import PASSWORD, Site, SiteTest, cookie_from, main, set_cookie_header
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-class Security(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.site = Site().__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.__exit__(None, None, None)
-
+class Security(SiteTest):
     def signed_in(self, name):
         status, cookie, page = self.site.http_sign_in(name)
         self.assertEqual(status, 303, page)

@@ -1,21 +1,14 @@
 """Signing in, in a real browser: a volunteer with a password (phone and desktop), a coordinator
 with password + TOTP, a volunteer with a one-time link (which works once), signing out, and the
 language switch. axe on every page."""
+import re
 import unittest
 
-from fixture import Site, main
+from fixture import SiteTest, main
 from selenium.webdriver.common.by import By
 
 
-class SignIn(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.site = Site().__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.__exit__(None, None, None)
-
+class SignIn(SiteTest):
     def test_volunteer_signs_in_with_password_on_phone_and_desktop(self):
         for viewport in ("phone", "desktop"):
             b = self.site.browser(viewport)
@@ -65,6 +58,14 @@ class SignIn(unittest.TestCase):
         self.site.click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button"))
         self.assertIn("Deze link werkt niet meer", b.find_element(By.TAG_NAME, "main").text)
         b.quit()
+
+    def test_a_sign_in_link_goes_out_through_the_sandbox_channel(self):
+        out = self.site.cli("principals", "sign-in-link", "vera", "--send-to", "tel:+31612349999")
+        self.assertIn("sent through the sandbox channel sms to tel:+31612349999", out)
+        link = re.search(r"/sign-in/link/\S+", out).group(0)
+        self.assertIn(link, self.site.cli("sandbox", "list", "--as", "amira"))
+        refused = self.site.cli("principals", "sign-in-link", "amira", check=False)
+        self.assertIn("signs in with a password, not a link", refused)
 
     def test_sign_out_ends_the_session_and_the_language_switch_sticks(self):
         b = self.site.browser("desktop")

@@ -5,21 +5,13 @@ keyboard alone can fill in and send the log form, release and my logs. axe on ev
 import re
 import unittest
 
-from fixture import Site, main
+from fixture import SiteTest, main
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
 
 
-class Volunteer(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.site = Site().__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.site.__exit__(None, None, None)
-
+class Volunteer(SiteTest):
     def ask_for_people(self, b, count="3"):
         b.get(self.site.url("/people/request"))
         self.site.check_page(b, "volunteer-request")
