@@ -96,7 +96,10 @@ std::vector<ChangeItem> compare(const campaigns::Campaign& a, const campaigns::C
       for (const auto& [lang, t] : by_lang) langs.insert({id, lang});
     }
   }
-  for (const auto& [id, lang] : langs) {
+  for (const auto& key : langs) {
+    // Named copies, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+    const std::string& id = key.first;
+    const std::string& lang = key.second;
     auto get = [&](const campaigns::Campaign& c) -> const campaigns::TemplateText* {
       auto t = c.templates.find(id);
       if (t == c.templates.end()) return nullptr;
@@ -120,7 +123,9 @@ std::vector<ChangeItem> compare(const campaigns::Campaign& a, const campaigns::C
       for (const auto& [lang, text] : by_lang) partials.insert({name, lang});
     }
   }
-  for (const auto& [name, lang] : partials) {
+  for (const auto& key : partials) {
+    const std::string& name = key.first;
+    const std::string& lang = key.second;
     auto get = [&](const campaigns::Campaign& c) -> std::string {
       auto p = c.partials.find(name);
       if (p == c.partials.end()) return {};
