@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "services/assignments.h"
+#include "services/campaign_views.h"
 #include "services/contactability.h"
 #include "services/case_desk.h"
 #include "services/response_lists.h"
@@ -27,7 +28,7 @@ using storage::PrincipalKind;
 enum class Reason {
   stop_sms, stop_email, stop_whatsapp, no_consent, do_not_contact, erased, suppressed, out_of_scope, error_report
 };
-enum class Path { launch, send_time, assign, held_list, municipality_list, export_list, cases, preview };
+enum class Path { launch, send_time, assign, held_list, municipality_list, export_list, cases, preview, lookup };
 
 const char* name(Reason r) {
   switch (r) {
@@ -53,12 +54,13 @@ const char* name(Path p) {
     case Path::export_list: return "Export";
     case Path::cases: return "Cases";
     case Path::preview: return "Preview";
+    case Path::lookup: return "Lookup";
   }
   return "?";
 }
 // Campaign paths have an audience, not an actor's scope.
 bool applies(Path p, Reason r) {
-  const bool campaign_path = p == Path::launch || p == Path::send_time || p == Path::preview;
+  const bool campaign_path = p == Path::launch || p == Path::send_time || p == Path::preview || p == Path::lookup;
   return !(campaign_path && r == Reason::out_of_scope);
 }
 // The reason the policy gives (a coordinator's launch report names it).
@@ -202,6 +204,24 @@ TEST_P(Matrix, ThePersonIsNeverReached) {
       for (const auto& s : preview->samples) EXPECT_NE(s.contact_id, p);
       break;
     }
+    case Path::lookup: {
+      // "Who gets what, and why not": a refused person is answered with a reason code only.
+      apply(reason, p, 2);
+      auto y = campaign_yaml("m", one_step_all_channels());
+      ASSERT_TRUE(desk().save(actor("amira"), y, "m.yaml"));
+      services::CampaignViews views(*db, clock, config);
+      auto refused = views.lookup(actor("amira"), "m", std::to_string(p));
+      ASSERT_TRUE(refused) << refused.error().what();
+      EXPECT_FALSE(refused->included);
+      EXPECT_FALSE(refused->reason.empty());
+      EXPECT_EQ(refused->contact_id, 0);
+      EXPECT_TRUE(refused->name.empty());
+      EXPECT_TRUE(refused->steps.empty());
+      auto shown = views.lookup(actor("amira"), "m", std::to_string(control));
+      ASSERT_TRUE(shown) << shown.error().what();
+      EXPECT_TRUE(shown->included);
+      break;
+    }
     case Path::assign:
     case Path::held_list: {
       services::Assignments assignments(*db, clock, config, {.cap = 50, .ttl = std::chrono::hours(48)});
@@ -262,7 +282,7 @@ TEST_P(Matrix, ThePersonIsNeverReached) {
 std::vector<Case> all_cases() {
   std::vector<Case> out;
   for (Path p : {Path::launch, Path::send_time, Path::assign, Path::held_list, Path::municipality_list,
-                 Path::export_list, Path::cases, Path::preview}) {
+                 Path::export_list, Path::cases, Path::preview, Path::lookup}) {
     for (Reason r : {Reason::stop_sms, Reason::stop_email, Reason::stop_whatsapp, Reason::no_consent,
                      Reason::do_not_contact, Reason::erased, Reason::suppressed, Reason::out_of_scope,
                      Reason::error_report}) {
