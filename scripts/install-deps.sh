@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev libhyphen-dev hyphen-nl hyphen-en-us nlohmann-json3-dev libcli11-dev libssl-dev libhowardhinnant-date-dev
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
   libsodium-dev libxlsxwriter-dev
+  libpq-dev
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).
 # OUTREACH_DEPS=build: only the build; =bench: the build and wrk (bench/serve_load.sh), no test servers.
@@ -17,6 +18,9 @@ if [[ "${OUTREACH_DEPS:-all}" == "bench" ]]; then
   packages+=(wrk)
 elif [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
   packages+=(python3-aiosmtpd dovecot-imapd nginx-light)
+  # The stores are tested against a real PostgreSQL too (tests/support/postgres_server.h starts
+  # its own server in a temporary directory with /usr/lib/postgresql/15/bin/initdb and pg_ctl).
+  packages+=(postgresql-15)
   # The web pages are tested in a real browser: Debian's chromium driven by chromium-driver.
   packages+=(chromium chromium-driver python3-selenium)
   # The XLSX tests read the workbook back: an .xlsx is a zip.
