@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "storage/sql.h"
 
 namespace SQLite {
 class Database;
@@ -80,6 +81,11 @@ class Database {
   core::Status set_max_size(std::int64_t bytes);
 
   SQLite::Database& sql() { return *db_; }
+
+  // The backend this database runs on, for SQL that differs per dialect (storage/sql.h).
+  Dialect dialect() const;
+  // The backend's connection; Statement prepares on it.
+  Connection& connection();
 
   // The prepared statement for `sql`, compiled once per connection: hot point lookups (the
   // dispatcher reads a contact, its consent and responses for every message) skip the SQL
