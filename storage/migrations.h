@@ -8,5 +8,8 @@
 namespace outreach::storage {
 
 const std::vector<std::string>& migrations();
+// The same migrations for PostgreSQL (storage/migrations_postgres.cpp), numbered the same: the
+// two lists always have the same length.
+const std::vector<std::string>& postgres_migrations();
 
 }  // namespace outreach::storage
