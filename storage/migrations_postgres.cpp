@@ -90,7 +90,7 @@ BEGIN
   IF TG_OP = 'DELETE' AND (SELECT erased_at FROM contacts WHERE id = OLD.contact_id) IS NOT NULL THEN
     RETURN OLD;
   END IF;
-  RAISE EXCEPTION 'the consent ledger is append-only';
+  RAISE EXCEPTION 'the consent ledger is append-only' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
 FOR EACH ROW EXECUTE FUNCTION consent_events_append_only();
@@ -341,7 +341,7 @@ CREATE TABLE suppressions(
       R"sql(
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'the audit log is append-only';
+  RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

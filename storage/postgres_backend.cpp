@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,9 @@ namespace {
 // Type OIDs (src/include/catalog/pg_type.dat), the ones read differently from plain text.
 constexpr Oid kBoolOid = 16;
 constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
+constexpr Oid kFloat8Oid = 701;
 
 // Above this many prepared texts a connection drops them all (DEALLOCATE ALL) between
 // transactions and prepares again on demand: a store that builds its SQL cannot grow it forever.
@@ -95,19 +99,19 @@ class PgConnection;
 
 class PgStatement final : public StatementImpl {
  public:
-  PgStatement(PgConnection& conn, std::string text, std::string name, int params)
-      : conn_(conn), text_(std::move(text)), name_(std::move(name)), values_(static_cast<std::size_t>(params)) {}
+  PgStatement(PgConnection& conn, std::string text, int params)
+      : conn_(conn), text_(std::move(text)), values_(static_cast<std::size_t>(params)) {}
 
   void bind_null(int index) override { slot(index).reset(); }
-  void bind_int64(int index, std::int64_t value) override { slot(index) = Value{std::to_string(value), false}; }
+  void bind_int64(int index, std::int64_t value) override { slot(index) = Value{std::to_string(value), kInt8Oid}; }
   void bind_double(int index, double value) override {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.17g", value);
-    slot(index) = Value{buf, false};
+    slot(index) = Value{buf, kFloat8Oid};
   }
-  void bind_text(int index, std::string_view value) override { slot(index) = Value{std::string(value), false}; }
+  void bind_text(int index, const std::string& value) override { slot(index) = Value{value, kTextOid}; }
   void bind_blob(int index, const void* data, std::size_t size) override {
-    slot(index) = Value{std::string(static_cast<const char*>(data), size), true};
+    slot(index) = Value{std::string(static_cast<const char*>(data), size), kByteaOid};
   }
   int parameter_count() const override { return static_cast<int>(values_.size()); }
 
@@ -185,7 +189,7 @@ class PgStatement final : public StatementImpl {
  private:
   struct Value {
     std::string bytes;
-    bool binary = false;
+    Oid type = 0;  // bytea goes binary, the rest as text
   };
   std::optional<Value>& slot(int index) {
     if (index < 1 || index > static_cast<int>(values_.size()))
@@ -205,7 +209,6 @@ class PgStatement final : public StatementImpl {
 
   PgConnection& conn_;
   std::string text_;
-  std::string name_;
   std::vector<std::optional<Value>> values_;
   Result result_;
   int row_ = -1;
@@ -218,11 +221,12 @@ class PgConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::postgres; }
 
+  // Nothing goes to the server yet: a parameter's type is the type of the value bound to it
+  // (storage/sql.h), so the text is prepared at its first run, once per set of types.
   std::unique_ptr<StatementImpl> prepare(const std::string& sql) override {
     int params = 0;
     std::string text = postgres_placeholders(sql, &params);
-    std::string name = prepared_name(text);
-    return std::make_unique<PgStatement>(*this, std::move(text), std::move(name), params);
+    return std::make_unique<PgStatement>(*this, std::move(text), params);
   }
 
   void execute(const std::string& sql) override { simple(sql, "execute"); }
@@ -273,22 +277,50 @@ class PgConnection final : public Connection {
                    "database_max_size applies to SQLite only; cap a PostgreSQL database on the server (quota, tablespace)");
   }
 
-  // The server-side name of the prepared statement for `text`, preparing it on first use.
-  std::string prepared_name(const std::string& text) {
-    if (auto it = prepared_.find(text); it != prepared_.end()) return it->second;
+  // The server-side name of the statement prepared for `text` with parameters of `types` (0: a
+  // NULL), preparing it on first use. A NULL's type is the server's to infer; where it cannot
+  // (`?1 IS NULL OR status = ?1` with NULL bound), the NULLs are tried as text, then as bigint.
+  // A failed prepare inside a transaction would abort it: the trials run under a savepoint.
+  const std::string& prepared_name(const std::string& text, const std::vector<Oid>& types) {
+    std::string key = text;
+    key += '\x1f';
+    for (Oid t : types) key += std::to_string(t) + ",";
+    if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
     if (prepared_.size() >= kMaxPrepared && PQtransactionStatus(conn_) == PQTRANS_IDLE) {
       simple("DEALLOCATE ALL", "deallocate");
       prepared_.clear();
     }
     std::string name = "s" + std::to_string(++next_name_);
-    Result r(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
-    if (!succeeded(r.get())) throw_result_error(r.get(), conn_, "prepare");
-    prepared_.emplace(text, name);
-    return name;
-  }
-  bool still_prepared(const std::string& text, const std::string& name) const {
-    auto it = prepared_.find(text);
-    return it != prepared_.end() && it->second == name;
+    const bool has_null = std::find(types.begin(), types.end(), Oid{0}) != types.end();
+    const bool in_transaction = PQtransactionStatus(conn_) == PQTRANS_INTRANS;
+    std::vector<Oid> tried = types;
+    for (Oid null_as : {Oid{0}, kTextOid, kInt8Oid}) {
+      for (std::size_t i = 0; i < types.size(); ++i)
+        if (types[i] == 0) tried[i] = null_as;
+      const bool last = !has_null || null_as == kInt8Oid;
+      const bool guard = !last && in_transaction;
+      if (guard) simple("SAVEPOINT outreach_prepare", "prepare");
+      Result r(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(tried.size()), tried.data()));
+      if (succeeded(r.get())) {
+        if (guard) simple("RELEASE SAVEPOINT outreach_prepare", "prepare");
+        return prepared_.emplace(std::move(key), std::move(name)).first->second;
+      }
+      const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+      const std::string_view code = state ? state : "";
+      const bool type_problem = code == "42P18" || code == "42P08" || code == "42883" || code == "42804";
+      if (last || !type_problem) {
+        if (guard) {
+          PQclear(PQexec(conn_, "ROLLBACK TO SAVEPOINT outreach_prepare"));
+          PQclear(PQexec(conn_, "RELEASE SAVEPOINT outreach_prepare"));
+        }
+        throw_result_error(r.get(), conn_, "prepare");
+      }
+      if (guard) {
+        simple("ROLLBACK TO SAVEPOINT outreach_prepare", "prepare");
+        simple("RELEASE SAVEPOINT outreach_prepare", "prepare");
+      }
+    }
+    throw SqlError(SqlErrorKind::misuse, "cannot prepare a statement");  // not reached
   }
   PGconn* raw() { return conn_; }
 
@@ -300,23 +332,25 @@ class PgConnection final : public Connection {
 
   PGconn* conn_;
   bool read_only_;
-  std::map<std::string, std::string> prepared_;  // SQL text ($n placeholders) -> statement name
+  std::map<std::string, std::string> prepared_;  // SQL text ($n) and parameter types -> statement name
   std::uint64_t next_name_ = 0;
 };
 
 void PgStatement::run() {
-  if (!conn_.still_prepared(text_, name_)) name_ = conn_.prepared_name(text_);
   const int n = static_cast<int>(values_.size());
   std::vector<const char*> values(values_.size());
   std::vector<int> lengths(values_.size());
   std::vector<int> formats(values_.size());
+  std::vector<Oid> types(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) {
     if (!values_[i]) continue;
     values[i] = values_[i]->bytes.c_str();
     lengths[i] = static_cast<int>(values_[i]->bytes.size());
-    formats[i] = values_[i]->binary ? 1 : 0;
+    formats[i] = values_[i]->type == kByteaOid ? 1 : 0;
+    types[i] = values_[i]->type;
   }
-  result_.reset(PQexecPrepared(conn_.raw(), name_.c_str(), n, values.data(), lengths.data(), formats.data(), 0));
+  const std::string& name = conn_.prepared_name(text_, types);
+  result_.reset(PQexecPrepared(conn_.raw(), name.c_str(), n, values.data(), lengths.data(), formats.data(), 0));
   if (!succeeded(result_.get())) {
     Result failed = std::move(result_);
     throw_result_error(failed.get(), conn_.raw(), "statement");

@@ -3,10 +3,12 @@
 // storage/postgres_backend.cpp). One connection per Database, opened from a `postgresql://` URL
 // (libpq's URI syntax: host, port, user, password, database, ?sslmode=...).
 //
-//  - SQL keeps the stores' `?` / `?N` placeholders; they become `$n` (postgres_placeholders) and
-//    each text is prepared once per connection (PQprepare), whatever Statement asks for it.
-//  - Parameters go as text (integers, doubles and text as their text form), blobs as binary; the
-//    server infers each parameter's type from where it stands. Results come back as text and are
+//  - SQL keeps the stores' `?` / `?N` placeholders; they become `$n` (postgres_placeholders).
+//    A parameter's type is the type of the value bound (bigint, double precision, text, bytea;
+//    a NULL's the server infers, or text where it cannot), and each text is prepared once per
+//    connection and set of types (PQprepare) at its first run, whatever Statement asks for it:
+//    a text that does not compile fails there, not when the Statement is made.
+//  - Values go in their text form, blobs as binary. Results come back as text and are
 //    parsed on reading; a boolean reads as 1 or 0 (as SQLite gives for a comparison), bytea as
 //    its bytes.
 //  - A whole result is fetched when a statement runs: a store may run other statements while it
