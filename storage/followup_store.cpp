@@ -171,13 +171,14 @@ core::Result<std::int64_t> FollowupStore::expire_leases(core::TimePoint now) {
 }
 
 std::optional<Followup> FollowupStore::awaiting_answer(std::int64_t contact_id, core::TimePoint since) const {
-  Statement st(db_, std::string(kSelect) +
-                                      " WHERE contact_id = ? AND (status = 'sent' AND sent_at >= ? "
-                                      "OR status = 'pending' AND delivery = 'unknown') ORDER BY id DESC LIMIT 1");
-  st.bind(1, static_cast<int64_t>(contact_id));
-  st.bind(2, ms(since));
-  if (!st.executeStep()) return std::nullopt;
-  return read(st);
+  // Asked for every inbound reply, on the engine's thread: prepared once per connection.
+  auto st = db_.cached(std::string(kSelect) +
+                       " WHERE contact_id = ? AND (status = 'sent' AND sent_at >= ? "
+                       "OR status = 'pending' AND delivery = 'unknown') ORDER BY id DESC LIMIT 1");
+  st->bind(1, static_cast<int64_t>(contact_id));
+  st->bind(2, ms(since));
+  if (!st->executeStep()) return std::nullopt;
+  return read(*st);
 }
 
 core::Status FollowupStore::record_answer(std::int64_t id, std::optional<int> score, const std::string& comment,
