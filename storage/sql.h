@@ -13,10 +13,16 @@
 // stores used before there was a second backend.
 //
 // SQL text. Placeholders are `?` (numbered in order) or `?N` (explicitly numbered, the same number
-// may repeat); no named `:x` parameters. The PostgreSQL backend rewrites them to `$n`. Write SQL
+// may repeat); no named `:x` parameters, and one statement does not mix the two forms. The
+// PostgreSQL backend rewrites them to `$n`. A parameter's type is the type of the value bound
+// to it (int64, double, text, blob; NULL has none): a backend whose server infers parameter
+// types (PostgreSQL) passes these, since SQL such as `INSERT .. SELECT ?2, ...`, `?4 IS NULL OR`
+// or a parameter the text does not use gives the server nothing to infer a type from. Write SQL
 // that both dialects accept where one exists: `INSERT ... ON CONFLICT DO NOTHING` (not
 // `INSERT OR IGNORE`), `INSERT ... RETURNING id` (not a last-insert-rowid call), `coalesce`,
-// `CASE`, integer milliseconds for times. Where the dialects differ, write both texts beside each
+// `CASE WHEN .. THEN 1 ELSE 0 END` where a 0/1 is read or summed (PostgreSQL's comparisons are
+// booleans), `IS NOT DISTINCT FROM` (not `IS` between values), an alias on every subquery in FROM,
+// integer milliseconds for times. Where the dialects differ, write both texts beside each
 // other so a reader sees both, with `Sql`:
 //
 //   constexpr Sql kMembers{
@@ -153,7 +159,7 @@ class StatementImpl {
   virtual void bind_null(int index) = 0;
   virtual void bind_int64(int index, std::int64_t value) = 0;
   virtual void bind_double(int index, double value) = 0;
-  virtual void bind_text(int index, std::string_view value) = 0;
+  virtual void bind_text(int index, const std::string& value) = 0;
   virtual void bind_blob(int index, const void* data, std::size_t size) = 0;
   virtual int parameter_count() const = 0;
   virtual int exec() = 0;    // to the end; rows changed. Throws SqlError(misuse) if it returns a row
