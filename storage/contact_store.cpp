@@ -188,7 +188,7 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
     // Before anything goes: the addresses onto the suppression list, with the opt-out evidence
     // (latest event per (purpose, channel) a withdrawal, or do-not-contact) folded into the reason.
     Statement opted_out(db_,
-                        "SELECT (SELECT do_not_contact FROM contacts WHERE id = ?1) OR EXISTS("
+                        "SELECT (SELECT do_not_contact FROM contacts WHERE id = ?1) = 1 OR EXISTS("
                         "SELECT 1 FROM consent_events e WHERE e.contact_id = ?1 AND e.action = 'withdraw' "
                         "AND e.purpose NOT LIKE 'share:%' AND e.id = (SELECT max(x.id) FROM consent_events x "
                         "WHERE x.contact_id = ?1 AND x.purpose = e.purpose AND x.channel = e.channel))");

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "storage/migrations.h"
+#include "storage/postgres_backend.h"
 #include "storage/sqlite_backend.h"
 
 namespace outreach::storage {
@@ -103,10 +104,20 @@ Database::~Database() {
 }
 
 namespace {
+// `target` as messages show it: a PostgreSQL URL without its password.
+std::string shown(const std::string& target) {
+  return is_postgres_url(target) ? redact_postgres_url(target) : target;
+}
+
+// A database that cannot be reached is worth trying again later; anything else is the target's fault.
+core::ErrorCode open_failure(const std::exception& e) {
+  auto* se = dynamic_cast<const SqlError*>(&e);
+  return se && se->kind() == SqlErrorKind::busy ? core::ErrorCode::transient : core::ErrorCode::invalid_input;
+}
+
 // The backend for `target`: a postgresql:// URL or a SQLite path.
 std::unique_ptr<Connection> connect(const std::string& target, bool read_only) {
-  if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0)
-    throw std::runtime_error("this build has no PostgreSQL backend");
+  if (is_postgres_url(target)) return open_postgres(target, read_only);
   return open_sqlite(target, read_only);
 }
 }  // namespace
@@ -117,7 +128,7 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) 
     if (auto st = db->migrate(); !st) return st.error();
     return db;
   } catch (const std::exception& e) {
-    return core::Error::invalid(std::string("cannot open database: ") + e.what(), path);
+    return core::Error{open_failure(e), std::string("cannot open database: ") + e.what(), shown(path)};
   }
 }
 
@@ -128,13 +139,13 @@ core::Result<std::unique_ptr<Database>> Database::open_reader(const std::string&
     db->read_only_ = true;
     return db;
   } catch (const std::exception& e) {
-    return core::Error::invalid(std::string("cannot open database for reading: ") + e.what(), path);
+    return core::Error{open_failure(e), std::string("cannot open database for reading: ") + e.what(), shown(path)};
   }
 }
 
 SQLite::Database& Database::sqlite() {
   if (auto* db = sqlite_handle(*conn_)) return *db;
-  throw std::logic_error("Database::sqlite(): " + path_ + " is not a SQLite database");
+  throw std::logic_error("Database::sqlite(): " + shown(path_) + " is not a SQLite database");
 }
 
 void Database::exec(const std::string& sql) { conn_->execute(sql); }
@@ -180,7 +191,7 @@ core::Status Database::migrate() {
   if (current > static_cast<int>(steps.size())) {
     return core::Error::conflict("database schema version " + std::to_string(current) +
                                  " is newer than this program (" + std::to_string(steps.size()) + ")",
-                                 path_);
+                                 shown(path_));
   }
   for (int v = current; v < static_cast<int>(steps.size()); ++v) {
     try {
@@ -190,7 +201,7 @@ core::Status Database::migrate() {
       tx.commit();
     } catch (const std::exception& e) {
       return core::Error::internal(std::string("migration ") + std::to_string(v + 1) +
-                                   " failed: " + e.what(), path_);
+                                   " failed: " + e.what(), shown(path_));
     }
   }
   return {};
@@ -246,7 +257,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
       conn_->release(name);
       return {};
     } catch (const std::exception& e) {
-      if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, path_);
+      if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, shown(path_));
       try {
         conn_->rollback_to(name);
         conn_->release(name);
@@ -275,7 +286,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
       return fn();
     }();
     if (full_) return *full_;  // tx destructor rolls back what SQLite has not already
-    if (!st && is_full_error(st.error())) return full_error(what_, path_);
+    if (!st && is_full_error(st.error())) return full_error(what_, shown(path_));
     if (!st) return st;  // tx destructor rolls back
     tx.commit();
     if (truncate_wal_) truncate_wal();
@@ -284,7 +295,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     if (full_) return *full_;
     return e.error();
   } catch (const std::exception& e) {
-    if (is_full(e)) return full_error(what_, path_);
+    if (is_full(e)) return full_error(what_, shown(path_));
     return storage_error(e, "transaction");
   }
 }

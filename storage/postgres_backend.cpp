@@ -76,25 +76,6 @@ bool succeeded(const PGresult* r) {
 
 void ignore_notice(void*, const char*) {}
 
-// The URL without its password, for messages.
-std::string redact(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto at = url.find('@', scheme + 3);
-  const auto slash = url.find('/', scheme + 3);
-  std::string out = url;
-  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-    const auto colon = url.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) out = url.substr(0, colon + 1) + "***" + url.substr(at);
-  }
-  const auto pw = out.find("password=");
-  if (pw != std::string::npos) {
-    const auto end = out.find('&', pw);
-    out = out.substr(0, pw + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
-  }
-  return out;
-}
-
 class PgConnection;
 
 class PgStatement final : public StatementImpl {
@@ -359,6 +340,24 @@ void PgStatement::run() {
 
 }  // namespace
 
+std::string redact_postgres_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3);
+  const auto slash = url.find('/', scheme + 3);
+  std::string out = url;
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    const auto colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out = url.substr(0, colon + 1) + "***" + url.substr(at);
+  }
+  const auto pw = out.find("password=");
+  if (pw != std::string::npos) {
+    const auto end = out.find('&', pw);
+    out = out.substr(0, pw + 9) + "***" + (end == std::string::npos ? "" : out.substr(end));
+  }
+  return out;
+}
+
 std::unique_ptr<Connection> open_postgres(const std::string& url, bool read_only) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (!conn) throw SqlError(SqlErrorKind::other, "cannot allocate a PostgreSQL connection");
@@ -366,7 +365,7 @@ std::unique_ptr<Connection> open_postgres(const std::string& url, bool read_only
     std::string message = PQerrorMessage(conn);
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     PQfinish(conn);
-    throw SqlError(SqlErrorKind::busy, "cannot connect to " + redact(url) + ": " + message);
+    throw SqlError(SqlErrorKind::busy, "cannot connect to " + redact_postgres_url(url) + ": " + message);
   }
   PQsetNoticeProcessor(conn, ignore_notice, nullptr);
   auto owned = std::make_unique<PgConnection>(conn, read_only);

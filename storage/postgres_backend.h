@@ -35,6 +35,9 @@ namespace outreach::storage {
 // Whether `target` names a PostgreSQL database (postgresql:// or postgres://).
 bool is_postgres_url(std::string_view target);
 
+// `url` with its password (user:password@ or password=) replaced by ***, for messages and logs.
+std::string redact_postgres_url(const std::string& url);
+
 // Connects to `url`; a reader gets default_transaction_read_only. Throws SqlError (busy when the
 // server cannot be reached) with the URL's password left out of the message.
 std::unique_ptr<Connection> open_postgres(const std::string& url, bool read_only);

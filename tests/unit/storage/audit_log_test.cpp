@@ -1,18 +1,17 @@
 #include "storage/audit_log.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
-class AuditLogTest : public test::StorageTest {
+class AuditLogTest : public test::BackendStorageTest {
  protected:
   std::int64_t append(const std::string& subject, const std::string& detail = "") {
     AuditRecord r;
@@ -34,8 +33,9 @@ class AuditLogTest : public test::StorageTest {
   // What someone with write access to the database file can do: drop the append-only triggers and
   // change rows directly.
   void tamper(const std::string& sql) {
-    db->sqlite().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
-    db->sqlite().exec(sql);
+    db->exec(on_postgres() ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
+                           : "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
+    db->exec(sql);
   }
   std::string verify_error() {
     auto st = log.verify();
@@ -45,9 +45,9 @@ class AuditLogTest : public test::StorageTest {
   AuditLog log{*db};
 };
 
-TEST_F(AuditLogTest, EmptyLogVerifies) { EXPECT_EQ(verify_error(), "ok"); }
+TEST_P(AuditLogTest, EmptyLogVerifies) { EXPECT_EQ(verify_error(), "ok"); }
 
-TEST_F(AuditLogTest, AppendChainsRecords) {
+TEST_P(AuditLogTest, AppendChainsRecords) {
   auto start = now();
   EXPECT_EQ(append("contact:1", "x"), 1);
   EXPECT_EQ(append("contact:2"), 2);
@@ -64,7 +64,7 @@ TEST_F(AuditLogTest, AppendChainsRecords) {
   EXPECT_EQ(verify_error(), "ok");
 }
 
-TEST_F(AuditLogTest, RecordNeedsActorActionAndPurpose) {
+TEST_P(AuditLogTest, RecordNeedsActorActionAndPurpose) {
   AuditRecord r;
   r.actor = "rotterdam";
   r.action = "responses.export";
@@ -73,7 +73,7 @@ TEST_F(AuditLogTest, RecordNeedsActorActionAndPurpose) {
   EXPECT_EQ(id.error().what(), "audit: an audit record needs actor, action and purpose");
 }
 
-TEST_F(AuditLogTest, AppendJoinsTheCallersTransaction) {
+TEST_P(AuditLogTest, AppendJoinsTheCallersTransaction) {
   append("contact:1");
   auto st = db->transaction([&]() -> core::Status {
     append("contact:2");
@@ -85,21 +85,21 @@ TEST_F(AuditLogTest, AppendJoinsTheCallersTransaction) {
   EXPECT_EQ(verify_error(), "ok");
 }
 
-TEST_F(AuditLogTest, RowsCannotBeUpdatedOrDeleted) {
+TEST_P(AuditLogTest, RowsCannotBeUpdatedOrDeleted) {
   three();
   try {
-    db->sqlite().exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
+    db->exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
     ADD_FAILURE() << "UPDATE went through";
-  } catch (const SQLite::Exception& e) {
+  } catch (const storage::SqlError& e) {
     EXPECT_EQ(std::string(e.what()), "the audit log is append-only");
   }
-  EXPECT_THROW(db->sqlite().exec("DELETE FROM audit_log WHERE id = 3"), SQLite::Exception);
+  EXPECT_THROW(db->exec("DELETE FROM audit_log WHERE id = 3"), storage::SqlError);
   EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log"), 3);
   EXPECT_EQ(sql_text("SELECT subject FROM audit_log WHERE id = 2"), "contact:42");
   EXPECT_EQ(verify_error(), "ok");
 }
 
-TEST_F(AuditLogTest, HeadIsTheNewestRecordAndTheCount) {
+TEST_P(AuditLogTest, HeadIsTheNewestRecordAndTheCount) {
   EXPECT_EQ(log.head().id, 0);
   EXPECT_EQ(log.head().hash, audit_genesis_hash());
   three();
@@ -109,31 +109,31 @@ TEST_F(AuditLogTest, HeadIsTheNewestRecordAndTheCount) {
   EXPECT_EQ(head.hash, sql_text("SELECT hash FROM audit_log WHERE id = 3"));
 }
 
-TEST_F(AuditLogTest, VerifyDetectsEditedRecord) {
+TEST_P(AuditLogTest, VerifyDetectsEditedRecord) {
   three();
   tamper("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 2 was altered");
 }
 
-TEST_F(AuditLogTest, VerifyDetectsABrokenLink) {
+TEST_P(AuditLogTest, VerifyDetectsABrokenLink) {
   three();
   tamper("UPDATE audit_log SET prev_hash = (SELECT prev_hash FROM audit_log WHERE id = 2) WHERE id = 3");
   EXPECT_EQ(verify_error(), "audit_log: record 3 does not link to its predecessor");
 }
 
-TEST_F(AuditLogTest, VerifyDetectsDeletedRecord) {
+TEST_P(AuditLogTest, VerifyDetectsDeletedRecord) {
   three();
   tamper("DELETE FROM audit_log WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 2 is missing");
 }
 
-TEST_F(AuditLogTest, VerifyDetectsDeletedFirstRecord) {
+TEST_P(AuditLogTest, VerifyDetectsDeletedFirstRecord) {
   three();
   tamper("DELETE FROM audit_log WHERE id = 1");
   EXPECT_EQ(verify_error(), "audit_log: record 1 is missing");
 }
 
-TEST_F(AuditLogTest, VerifyDetectsInsertedRecord) {
+TEST_P(AuditLogTest, VerifyDetectsInsertedRecord) {
   three();
   // Squeezed in with the next free id and a copied link: its hash cannot match.
   tamper("INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash) "
@@ -142,7 +142,7 @@ TEST_F(AuditLogTest, VerifyDetectsInsertedRecord) {
   EXPECT_EQ(verify_error(), "audit_log: record 4 was altered");
 }
 
-TEST_F(AuditLogTest, VerifyDetectsRenumberedRecords) {
+TEST_P(AuditLogTest, VerifyDetectsRenumberedRecords) {
   three();
   // Moving a record to make room for an inserted one breaks the link of the next record.
   tamper("UPDATE audit_log SET id = 5 WHERE id = 3");
@@ -151,6 +151,8 @@ TEST_F(AuditLogTest, VerifyDetectsRenumberedRecords) {
                  "FROM audit_log WHERE id = 2");
   EXPECT_EQ(verify_error(), "audit_log: record 3 was altered");
 }
+
+OUTREACH_ON_EACH_BACKEND(AuditLogTest);
 
 }  // namespace
 }  // namespace outreach::storage

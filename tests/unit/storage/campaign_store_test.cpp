@@ -6,12 +6,12 @@
 #include <string>
 
 #include "storage/hashing.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
-class CampaignStoreTest : public test::StorageTest {
+class CampaignStoreTest : public test::BackendStorageTest {
  protected:
   SaveOutcome save(const std::string& text, const std::string& author = "coord") {
     clock.advance(std::chrono::minutes(1));
@@ -31,7 +31,7 @@ class CampaignStoreTest : public test::StorageTest {
   CampaignStore store{*db};
 };
 
-TEST_F(CampaignStoreTest, FirstSaveCreatesDraftVersionOne) {
+TEST_P(CampaignStoreTest, FirstSaveCreatesDraftVersionOne) {
   auto out = save("steps: [a]");
   EXPECT_TRUE(out.new_version);
   EXPECT_EQ(out.campaign.key, "herstel");
@@ -47,7 +47,7 @@ TEST_F(CampaignStoreTest, FirstSaveCreatesDraftVersionOne) {
   EXPECT_EQ(v.author, "coord");
 }
 
-TEST_F(CampaignStoreTest, SavingTheSameTextAgainChangesNothing) {
+TEST_P(CampaignStoreTest, SavingTheSameTextAgainChangesNothing) {
   auto first = save("steps: [a]");
   auto again = save("steps: [a]");
   EXPECT_FALSE(again.new_version);
@@ -55,7 +55,7 @@ TEST_F(CampaignStoreTest, SavingTheSameTextAgainChangesNothing) {
   EXPECT_EQ(again.campaign.updated_at, first.campaign.updated_at);
 }
 
-TEST_F(CampaignStoreTest, EditingADraftChangesItInPlace) {
+TEST_P(CampaignStoreTest, EditingADraftChangesItInPlace) {
   auto id = save("steps: [a]").campaign.id;
   auto out = save("steps: [a, b]", "other");
   EXPECT_TRUE(out.new_version);
@@ -65,7 +65,7 @@ TEST_F(CampaignStoreTest, EditingADraftChangesItInPlace) {
   EXPECT_FALSE(store.version(id, 2));
 }
 
-TEST_F(CampaignStoreTest, ChangingAnApprovedCampaignCreatesANewDraftVersion) {
+TEST_P(CampaignStoreTest, ChangingAnApprovedCampaignCreatesANewDraftVersion) {
   auto id = approved("steps: [a]");
   auto out = save("steps: [a, b]", "editor");
   EXPECT_TRUE(out.new_version);
@@ -85,7 +85,7 @@ TEST_F(CampaignStoreTest, ChangingAnApprovedCampaignCreatesANewDraftVersion) {
             "approved>draft v2 new version");
 }
 
-TEST_F(CampaignStoreTest, PausedCampaignChangesIntoANewVersion) {
+TEST_P(CampaignStoreTest, PausedCampaignChangesIntoANewVersion) {
   auto id = approved("steps: [a]");
   move(id, "approved", "running");
   move(id, "running", "paused");
@@ -94,7 +94,7 @@ TEST_F(CampaignStoreTest, PausedCampaignChangesIntoANewVersion) {
   EXPECT_EQ(out.campaign.version, 2);
 }
 
-TEST_F(CampaignStoreTest, RunningCampaignCannotChange) {
+TEST_P(CampaignStoreTest, RunningCampaignCannotChange) {
   auto id = approved("steps: [a]");
   move(id, "approved", "running");
   auto out = store.save("herstel", "Herstel Rijnmond", "campaigns/herstel.yaml", "steps: [b]", "coord", now());
@@ -107,7 +107,7 @@ TEST_F(CampaignStoreTest, RunningCampaignCannotChange) {
   EXPECT_FALSE(store.version(id, 2));
 }
 
-TEST_F(CampaignStoreTest, FinishedCampaignCannotChange) {
+TEST_P(CampaignStoreTest, FinishedCampaignCannotChange) {
   auto id = approved("steps: [a]");
   move(id, "approved", "cancelled");
   auto out = store.save("herstel", "Herstel Rijnmond", "", "steps: [b]", "coord", now());
@@ -115,7 +115,7 @@ TEST_F(CampaignStoreTest, FinishedCampaignCannotChange) {
   EXPECT_EQ(out.error().what(), "state: campaign 'herstel' is cancelled and can no longer change");
 }
 
-TEST_F(CampaignStoreTest, SetStateRecordsApprover) {
+TEST_P(CampaignStoreTest, SetStateRecordsApprover) {
   auto id = save("steps: [a]").campaign.id;
   move(id, "draft", "in_review", "author-1");
   move(id, "in_review", "approved", "privacy-officer");
@@ -129,7 +129,7 @@ TEST_F(CampaignStoreTest, SetStateRecordsApprover) {
             1);
 }
 
-TEST_F(CampaignStoreTest, FirstRunSetsLaunchTimeOnce) {
+TEST_P(CampaignStoreTest, FirstRunSetsLaunchTimeOnce) {
   auto id = approved("steps: [a]");
   move(id, "approved", "running");
   auto launched = now();
@@ -138,7 +138,7 @@ TEST_F(CampaignStoreTest, FirstRunSetsLaunchTimeOnce) {
   EXPECT_EQ(store.get(id)->launched_at, launched);
 }
 
-TEST_F(CampaignStoreTest, SetStateFromAStaleStateIsAConflict) {
+TEST_P(CampaignStoreTest, SetStateFromAStaleStateIsAConflict) {
   auto id = save("steps: [a]").campaign.id;
   auto st = store.set_state(id, "approved", "running", "coord", now());
   ASSERT_FALSE(st);
@@ -148,7 +148,7 @@ TEST_F(CampaignStoreTest, SetStateFromAStaleStateIsAConflict) {
   EXPECT_EQ(sql_int("SELECT count(*) FROM campaign_events"), 0);
 }
 
-TEST_F(CampaignStoreTest, FindAndListByKey) {
+TEST_P(CampaignStoreTest, FindAndListByKey) {
   auto id = save("steps: [a]").campaign.id;
   store.save("tweede", "Tweede", "", "x", "coord", now()).take();
   EXPECT_EQ(store.find("herstel")->id, id);
@@ -157,6 +157,8 @@ TEST_F(CampaignStoreTest, FindAndListByKey) {
   ASSERT_EQ(store.list().size(), 2u);
   EXPECT_EQ(store.list()[1].key, "tweede");
 }
+
+OUTREACH_ON_EACH_BACKEND(CampaignStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

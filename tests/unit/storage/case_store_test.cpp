@@ -6,14 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
 using std::chrono::hours;
 
-class CaseStoreTest : public test::StorageTest {
+class CaseStoreTest : public test::BackendStorageTest {
  protected:
   std::int64_t open_case(std::int64_t contact, const std::string& municipality = "GM0599") {
     return store.open(contact, municipality, std::nullopt, now(), now() + hours(72), "engine").take();
@@ -33,7 +33,7 @@ class CaseStoreTest : public test::StorageTest {
   std::int64_t anna = add_contact("Anna");
 };
 
-TEST_F(CaseStoreTest, OpenCaseIsOwnedByTheMunicipality) {
+TEST_P(CaseStoreTest, OpenCaseIsOwnedByTheMunicipality) {
   auto id = store.open(anna, "GM0599", std::nullopt, now(), now() + hours(72), "engine").take();
   auto c = store.get(id).take();
   EXPECT_EQ(c.contact_id, anna);
@@ -48,7 +48,7 @@ TEST_F(CaseStoreTest, OpenCaseIsOwnedByTheMunicipality) {
   EXPECT_EQ(store.get(99).error().what(), "no case with id 99");
 }
 
-TEST_F(CaseStoreTest, OneOpenCasePerContactAndMunicipality) {
+TEST_P(CaseStoreTest, OneOpenCasePerContactAndMunicipality) {
   auto first = open_case(anna);
   EXPECT_EQ(open_case(anna), first);
   add_municipality("GM0518");
@@ -60,7 +60,7 @@ TEST_F(CaseStoreTest, OneOpenCasePerContactAndMunicipality) {
   EXPECT_EQ(statuses(first), (std::vector<std::string>{"open@GM0599", "closed@GM0599"}));
 }
 
-TEST_F(CaseStoreTest, FollowsTheHappyPath) {
+TEST_P(CaseStoreTest, FollowsTheHappyPath) {
   auto id = open_case(anna);
   ASSERT_TRUE(set(id, "acknowledged"));
   auto c = store.get(id).take();
@@ -75,7 +75,7 @@ TEST_F(CaseStoreTest, FollowsTheHappyPath) {
                                                     "closed@GM0599"}));
 }
 
-TEST_F(CaseStoreTest, RefusesTransitionsOutsideTheStateMachine) {
+TEST_P(CaseStoreTest, RefusesTransitionsOutsideTheStateMachine) {
   auto id = open_case(anna);
   auto st = set(id, "in_contact");
   ASSERT_FALSE(st);
@@ -92,7 +92,7 @@ TEST_F(CaseStoreTest, RefusesTransitionsOutsideTheStateMachine) {
   EXPECT_EQ(set(42, "closed").error().what(), "no case with id 42");
 }
 
-TEST_F(CaseStoreTest, EscalationDueOnlyForUnacknowledgedCasesPastTheirSla) {
+TEST_P(CaseStoreTest, EscalationDueOnlyForUnacknowledgedCasesPastTheirSla) {
   auto bram = add_contact("Bram");
   auto cor = add_contact("Cor");
   auto late = open_case(anna);
@@ -112,7 +112,7 @@ TEST_F(CaseStoreTest, EscalationDueOnlyForUnacknowledgedCasesPastTheirSla) {
   EXPECT_EQ(due[1].id, fresh);
 }
 
-TEST_F(CaseStoreTest, EscalatesToTheHubThenToTheFallback) {
+TEST_P(CaseStoreTest, EscalatesToTheHubThenToTheFallback) {
   auto id = open_case(anna);
   clock.advance(hours(73));
   ASSERT_TRUE(store.escalate(id, "escalated_hub", "hub", "GM0599-hub", now() + hours(48), now(), "SLA missed"));
@@ -140,7 +140,7 @@ TEST_F(CaseStoreTest, EscalatesToTheHubThenToTheFallback) {
   EXPECT_EQ(store.history(id).back().owner_code, "national");
 }
 
-TEST_F(CaseStoreTest, EscalationGoesOnlyUpward) {
+TEST_P(CaseStoreTest, EscalationGoesOnlyUpward) {
   auto id = open_case(anna);
   ASSERT_TRUE(store.escalate(id, "escalated_fallback", "fallback", "national", std::nullopt, now(), "no region"));
   auto st = store.escalate(id, "escalated_hub", "hub", "GM0599", now(), now(), "x");
@@ -155,6 +155,8 @@ TEST_F(CaseStoreTest, EscalationGoesOnlyUpward) {
   EXPECT_EQ(store.get(id)->status, "escalated_fallback");
   EXPECT_EQ(store.history(id).size(), 2u);
 }
+
+OUTREACH_ON_EACH_BACKEND(CaseStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -1,20 +1,19 @@
 #include "storage/consent_ledger.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
 using std::chrono::hours;
 
-class ConsentLedgerTest : public test::StorageTest {
+class ConsentLedgerTest : public test::BackendStorageTest {
  protected:
   std::int64_t record(std::int64_t contact, const std::string& purpose, const std::string& channel,
                       ConsentAction action) {
@@ -31,8 +30,8 @@ class ConsentLedgerTest : public test::StorageTest {
   }
   std::string raw_error(const std::string& sql) {
     try {
-      db->sqlite().exec(sql);
-    } catch (const SQLite::Exception& e) {
+      db->exec(sql);
+    } catch (const storage::SqlError& e) {
       return e.what();
     }
     return "no error";
@@ -45,12 +44,12 @@ class ConsentLedgerTest : public test::StorageTest {
 constexpr auto grant = ConsentAction::grant;
 constexpr auto withdraw = ConsentAction::withdraw;
 
-TEST_F(ConsentLedgerTest, NoEventsMeansNoConsent) {
+TEST_P(ConsentLedgerTest, NoEventsMeansNoConsent) {
   EXPECT_FALSE(ledger.has_consent(anna, "outreach", "sms"));
   EXPECT_FALSE(ledger.state(anna, "outreach").withdrawn_anywhere());
 }
 
-TEST_F(ConsentLedgerTest, LatestEventOnChannelOrStarWins) {
+TEST_P(ConsentLedgerTest, LatestEventOnChannelOrStarWins) {
   record(anna, "outreach", "*", grant);
   EXPECT_TRUE(ledger.has_consent(anna, "outreach", "sms"));
   EXPECT_TRUE(ledger.has_consent(anna, "outreach", "email"));
@@ -72,7 +71,7 @@ TEST_F(ConsentLedgerTest, LatestEventOnChannelOrStarWins) {
   EXPECT_FALSE(ledger.has_consent(anna, "outreach", "sms"));
 }
 
-TEST_F(ConsentLedgerTest, PurposesAndContactsAreSeparate) {
+TEST_P(ConsentLedgerTest, PurposesAndContactsAreSeparate) {
   auto bram = add_contact("Bram");
   record(anna, "share:GM0599", "*", grant);
   EXPECT_TRUE(ledger.has_consent(anna, "share:GM0599", "*"));
@@ -80,7 +79,7 @@ TEST_F(ConsentLedgerTest, PurposesAndContactsAreSeparate) {
   EXPECT_FALSE(ledger.has_consent(bram, "share:GM0599", "*"));
 }
 
-TEST_F(ConsentLedgerTest, EventKeepsItsEvidence) {
+TEST_P(ConsentLedgerTest, EventKeepsItsEvidence) {
   ConsentEvent e;
   e.contact_id = anna;
   e.purpose = "share:GM0599";
@@ -110,7 +109,7 @@ TEST_F(ConsentLedgerTest, EventKeepsItsEvidence) {
   EXPECT_EQ(h.origin_form, "intake-2026");
 }
 
-TEST_F(ConsentLedgerTest, EventWithoutEvidenceIsRefused) {
+TEST_P(ConsentLedgerTest, EventWithoutEvidenceIsRefused) {
   ConsentEvent e;
   e.contact_id = anna;
   e.purpose = "outreach";
@@ -127,7 +126,7 @@ TEST_F(ConsentLedgerTest, EventWithoutEvidenceIsRefused) {
   EXPECT_TRUE(ledger.history(anna).empty());
 }
 
-TEST_F(ConsentLedgerTest, UnknownContactIsNotFound) {
+TEST_P(ConsentLedgerTest, UnknownContactIsNotFound) {
   ConsentEvent e;
   e.contact_id = 999;
   e.purpose = "outreach";
@@ -139,7 +138,7 @@ TEST_F(ConsentLedgerTest, UnknownContactIsNotFound) {
   EXPECT_EQ(r.error().what(), "contact_id: no contact with id 999");
 }
 
-TEST_F(ConsentLedgerTest, RowsCannotBeUpdatedOrDeleted) {
+TEST_P(ConsentLedgerTest, RowsCannotBeUpdatedOrDeleted) {
   record(anna, "outreach", "*", grant);
   EXPECT_EQ(raw_error("UPDATE consent_events SET action = 'withdraw'"), "the consent ledger is append-only");
   EXPECT_EQ(raw_error("DELETE FROM consent_events"), "the consent ledger is append-only");
@@ -147,7 +146,7 @@ TEST_F(ConsentLedgerTest, RowsCannotBeUpdatedOrDeleted) {
   EXPECT_EQ(ledger.history(anna).size(), 1u);
 }
 
-TEST_F(ConsentLedgerTest, BetweenIsHalfOpen) {
+TEST_P(ConsentLedgerTest, BetweenIsHalfOpen) {
   auto start = now();
   record(anna, "outreach", "*", grant);     // start
   record(anna, "outreach", "sms", withdraw);  // start + 1 min
@@ -158,7 +157,7 @@ TEST_F(ConsentLedgerTest, BetweenIsHalfOpen) {
   EXPECT_EQ(ledger.between(start, start + hours(1)).size(), 3u);
 }
 
-TEST_F(ConsentLedgerTest, ForEachStateVisitsEveryContactOnceInIdOrder) {
+TEST_P(ConsentLedgerTest, ForEachStateVisitsEveryContactOnceInIdOrder) {
   auto bram = add_contact("Bram");
   auto cor = add_contact("Cor");
   record(cor, "outreach", "*", grant);
@@ -171,6 +170,8 @@ TEST_F(ConsentLedgerTest, ForEachStateVisitsEveryContactOnceInIdOrder) {
   });
   EXPECT_EQ(seen, (std::vector<std::pair<std::int64_t, bool>>{{anna, false}, {cor, true}}));
 }
+
+OUTREACH_ON_EACH_BACKEND(ConsentLedgerTest);
 
 }  // namespace
 }  // namespace outreach::storage

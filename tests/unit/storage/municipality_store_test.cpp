@@ -5,17 +5,17 @@
 #include <map>
 #include <string>
 
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
-class MunicipalityStoreTest : public test::StorageTest {
+class MunicipalityStoreTest : public test::BackendStorageTest {
  protected:
   MunicipalityStore store{*db};
 };
 
-TEST_F(MunicipalityStoreTest, UpsertUpdatesInPlace) {
+TEST_P(MunicipalityStoreTest, UpsertUpdatesInPlace) {
   add_region("rijnmond", "GM0599");
   Municipality m;
   m.code = "GM0599";
@@ -34,7 +34,7 @@ TEST_F(MunicipalityStoreTest, UpsertUpdatesInPlace) {
   EXPECT_EQ(store.list().size(), 1u);
 }
 
-TEST_F(MunicipalityStoreTest, CodeMustBeACbsCode) {
+TEST_P(MunicipalityStoreTest, CodeMustBeACbsCode) {
   Municipality m;
   m.code = "0599";
   m.name = "Rotterdam";
@@ -45,7 +45,7 @@ TEST_F(MunicipalityStoreTest, CodeMustBeACbsCode) {
   EXPECT_TRUE(store.list().empty());
 }
 
-TEST_F(MunicipalityStoreTest, UnknownRegionIsRefused) {
+TEST_P(MunicipalityStoreTest, UnknownRegionIsRefused) {
   Municipality m;
   m.code = "GM0599";
   m.name = "Rotterdam";
@@ -56,7 +56,7 @@ TEST_F(MunicipalityStoreTest, UnknownRegionIsRefused) {
   EXPECT_EQ(st.error().what(), "region: unknown region 'atlantis'");
 }
 
-TEST_F(MunicipalityStoreTest, UnknownCodeIsNotFound) {
+TEST_P(MunicipalityStoreTest, UnknownCodeIsNotFound) {
   auto got = store.get("GM9999");
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, core::ErrorCode::not_found);
@@ -66,7 +66,7 @@ TEST_F(MunicipalityStoreTest, UnknownCodeIsNotFound) {
   EXPECT_EQ(region.error().what(), "unknown region 'atlantis'");
 }
 
-TEST_F(MunicipalityStoreTest, MergedMunicipalityKeepsSuccessor) {
+TEST_P(MunicipalityStoreTest, MergedMunicipalityKeepsSuccessor) {
   Municipality m;
   m.code = "GM0513";
   m.name = "Gouda";
@@ -78,7 +78,7 @@ TEST_F(MunicipalityStoreTest, MergedMunicipalityKeepsSuccessor) {
   EXPECT_EQ(got.successor_code, "GM1999");
 }
 
-TEST_F(MunicipalityStoreTest, RegionOfAllListsOnlyMunicipalitiesInARegion) {
+TEST_P(MunicipalityStoreTest, RegionOfAllListsOnlyMunicipalitiesInARegion) {
   add_region("rijnmond", "GM0599");
   add_region("haaglanden", "GM0518");
   add_municipality("GM0599", "rijnmond");
@@ -92,6 +92,8 @@ TEST_F(MunicipalityStoreTest, RegionOfAllListsOnlyMunicipalitiesInARegion) {
   EXPECT_EQ(store.regions()[0].code, "haaglanden");
   EXPECT_EQ(store.region("rijnmond")->hub_code, "GM0599");
 }
+
+OUTREACH_ON_EACH_BACKEND(MunicipalityStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

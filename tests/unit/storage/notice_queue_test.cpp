@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
-class NoticeQueueTest : public test::StorageTest {
+class NoticeQueueTest : public test::BackendStorageTest {
  protected:
   Notice notice(const std::string& delivery_id, bool dedupes = true) {
     Notice n;
@@ -22,7 +22,7 @@ class NoticeQueueTest : public test::StorageTest {
   }
 };
 
-TEST_F(NoticeQueueTest, OneNoticePerCaseAndEvent) {
+TEST_P(NoticeQueueTest, OneNoticePerCaseAndEvent) {
   NoticeQueue q(*db);
   EXPECT_TRUE(q.enqueue(notice("escalation-7-escalated_hub"), clock.now()).take());
   EXPECT_FALSE(q.enqueue(notice("escalation-7-escalated_hub"), clock.now()).take()) << "a second enqueue adds nothing";
@@ -30,7 +30,7 @@ TEST_F(NoticeQueueTest, OneNoticePerCaseAndEvent) {
   EXPECT_EQ(q.due(clock.now(), 10).take().size(), 2u);
 }
 
-TEST_F(NoticeQueueTest, AfterACrashANoticeInFlightGoesAgainOnlyWhenItsReceiverDedupes) {
+TEST_P(NoticeQueueTest, AfterACrashANoticeInFlightGoesAgainOnlyWhenItsReceiverDedupes) {
   NoticeQueue q(*db);
   ASSERT_TRUE(q.enqueue(notice("a", true), clock.now()));
   ASSERT_TRUE(q.enqueue(notice("b", false), clock.now()));
@@ -45,7 +45,7 @@ TEST_F(NoticeQueueTest, AfterACrashANoticeInFlightGoesAgainOnlyWhenItsReceiverDe
   ASSERT_EQ(q.due(clock.now(), 10).take().size(), 1u);
 }
 
-TEST_F(NoticeQueueTest, ARetryWaitsForItsTimeAndADeliveredNoticeIsNotDueAgain) {
+TEST_P(NoticeQueueTest, ARetryWaitsForItsTimeAndADeliveredNoticeIsNotDueAgain) {
   NoticeQueue q(*db);
   ASSERT_TRUE(q.enqueue(notice("a"), clock.now()));
   const auto id = q.get("a").take().id;
@@ -62,7 +62,7 @@ TEST_F(NoticeQueueTest, ARetryWaitsForItsTimeAndADeliveredNoticeIsNotDueAgain) {
   EXPECT_EQ(q.count_by_status()["delivered"], 1);
 }
 
-TEST_F(NoticeQueueTest, OnlyUnknownOrFailedNoticesCanBeSentAgainOnPurpose) {
+TEST_P(NoticeQueueTest, OnlyUnknownOrFailedNoticesCanBeSentAgainOnPurpose) {
   NoticeQueue q(*db);
   for (const char* id : {"delivered", "unknown", "failed", "pending"}) ASSERT_TRUE(q.enqueue(notice(id, false), clock.now()));
   auto id_of = [&](const char* d) { return q.get(d).take().id; };
@@ -90,6 +90,8 @@ TEST_F(NoticeQueueTest, OnlyUnknownOrFailedNoticesCanBeSentAgainOnPurpose) {
   EXPECT_EQ(parse_notice_status("unknown").take(), NoticeStatus::unknown);
   EXPECT_FALSE(parse_notice_status("lost"));
 }
+
+OUTREACH_ON_EACH_BACKEND(NoticeQueueTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -10,7 +10,7 @@
 #include "storage/campaign_store.h"
 #include "storage/contact_store.h"
 #include "storage/suppression_list.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-class OutboxTest : public test::StorageTest {
+class OutboxTest : public test::BackendStorageTest {
  protected:
   std::int64_t campaign(const std::string& key, const std::string& state = "running") {
     CampaignStore campaigns(*db);
@@ -54,7 +54,7 @@ class OutboxTest : public test::StorageTest {
   std::int64_t bram = add_contact("Bram");
 };
 
-TEST_F(OutboxTest, LaunchQueuesTheFirstStepAndParksTheRest) {
+TEST_P(OutboxTest, LaunchQueuesTheFirstStepAndParksTheRest) {
   auto c = campaign("herstel");
   EXPECT_EQ(launch(c, 3, {anna, bram}, now()), 6);
   auto rows = outbox.list(std::nullopt, c, 100);
@@ -68,7 +68,7 @@ TEST_F(OutboxTest, LaunchQueuesTheFirstStepAndParksTheRest) {
   EXPECT_EQ(outbox.list(MessageStatus::queued, c, 100).size(), 2u);
 }
 
-TEST_F(OutboxTest, LaunchingTwiceAddsNothing) {
+TEST_P(OutboxTest, LaunchingTwiceAddsNothing) {
   auto c = campaign("herstel");
   EXPECT_EQ(launch(c, 2, {anna}, now()), 2);
   EXPECT_EQ(launch(c, 2, {anna}, now() + hours(1)), 0);
@@ -77,7 +77,7 @@ TEST_F(OutboxTest, LaunchingTwiceAddsNothing) {
   EXPECT_EQ(outbox.list(std::nullopt, c, 1)[0].due_at, now());  // the first launch's due time stands
 }
 
-TEST_F(OutboxTest, ClaimDueTakesDueRowsOfRunningCampaignsOnce) {
+TEST_P(OutboxTest, ClaimDueTakesDueRowsOfRunningCampaignsOnce) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   launch(c, 1, {bram}, now() + hours(1));  // not due yet (a second batch of the same launch)
@@ -92,7 +92,7 @@ TEST_F(OutboxTest, ClaimDueTakesDueRowsOfRunningCampaignsOnce) {
   EXPECT_EQ(outbox.next_due(), now() + hours(1));
 }
 
-TEST_F(OutboxTest, ClaimDueRespectsTheLimit) {
+TEST_P(OutboxTest, ClaimDueRespectsTheLimit) {
   auto c = campaign("herstel");
   launch(c, 1, {anna, bram}, now());
   EXPECT_EQ(claim(1).size(), 1u);
@@ -101,7 +101,7 @@ TEST_F(OutboxTest, ClaimDueRespectsTheLimit) {
   EXPECT_EQ(claim(5).size(), 1u);
 }
 
-TEST_F(OutboxTest, ClaimDueSkipsRowsOfPausedCampaigns) {
+TEST_P(OutboxTest, ClaimDueSkipsRowsOfPausedCampaigns) {
   auto paused = campaign("gepauzeerd", "paused");
   auto approved = campaign("goedgekeurd", "approved");
   launch(paused, 1, {anna}, now());
@@ -112,7 +112,7 @@ TEST_F(OutboxTest, ClaimDueSkipsRowsOfPausedCampaigns) {
   ASSERT_EQ(claim().size(), 1u);
 }
 
-TEST_F(OutboxTest, ExpiredLeaseBecomesUnknownAndIsNotClaimedAgain) {
+TEST_P(OutboxTest, ExpiredLeaseBecomesUnknownAndIsNotClaimedAgain) {
   auto c = campaign("herstel");
   launch(c, 1, {anna, bram}, now());
   auto claimed = outbox.claim_due(now(), 1, now() + minutes(5)).take();
@@ -132,7 +132,7 @@ TEST_F(OutboxTest, ExpiredLeaseBecomesUnknownAndIsNotClaimedAgain) {
   EXPECT_EQ(status(claimed[0].id), MessageStatus::unknown);
 }
 
-TEST_F(OutboxTest, RedriveQueuesUnknownRows) {
+TEST_P(OutboxTest, RedriveQueuesUnknownRows) {
   auto c = campaign("herstel");
   auto other = campaign("ander");
   launch(c, 1, {anna, bram}, now());
@@ -156,7 +156,7 @@ TEST_F(OutboxTest, RedriveQueuesUnknownRows) {
 
 // The operator sees why rows are in doubt before resending them: an ambiguous answer (recorded
 // by the dispatcher with its reason) or a lease that ran out after a crash.
-TEST_F(OutboxTest, UnknownReasonsSayWhyRowsAreInDoubt) {
+TEST_P(OutboxTest, UnknownReasonsSayWhyRowsAreInDoubt) {
   auto c = campaign("herstel");
   auto other = campaign("ander");
   launch(c, 1, {anna, bram}, now());
@@ -183,7 +183,7 @@ TEST_F(OutboxTest, UnknownReasonsSayWhyRowsAreInDoubt) {
 }
 
 // A status callback settles only an `unknown` row, and says what it was unknown for.
-TEST_F(OutboxTest, SettleUnknownTakesTheReportedStatusOnlyFromUnknown) {
+TEST_P(OutboxTest, SettleUnknownTakesTheReportedStatusOnlyFromUnknown) {
   auto c = campaign("herstel");
   launch(c, 2, {anna, bram}, now());
   auto claimed = claim();
@@ -204,7 +204,7 @@ TEST_F(OutboxTest, SettleUnknownTakesTheReportedStatusOnlyFromUnknown) {
   EXPECT_FALSE(outbox.activate_step(c, anna, 1, now() + hours(24), std::nullopt, now()).take());
 }
 
-TEST_F(OutboxTest, ReleaseReturnsClaimedRowsToTheQueue) {
+TEST_P(OutboxTest, ReleaseReturnsClaimedRowsToTheQueue) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   auto claimed = claim();
@@ -213,7 +213,7 @@ TEST_F(OutboxTest, ReleaseReturnsClaimedRowsToTheQueue) {
   EXPECT_EQ(claim().size(), 1u);
 }
 
-TEST_F(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
+TEST_P(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
   auto c = campaign("herstel");
   launch(c, 1, {anna, bram}, now());
   auto claimed = claim();
@@ -244,7 +244,7 @@ TEST_F(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
   EXPECT_FALSE(outbox.last_sent_to(bram));
 }
 
-TEST_F(OutboxTest, ASendInFlightCannotWriteAnAddressBackAfterErasure) {
+TEST_P(OutboxTest, ASendInFlightCannotWriteAnAddressBackAfterErasure) {
   auto c = campaign("herstel");
   auto cor = add_contact("Cor", "GM0599", {"tel:+31612345678"});
   launch(c, 1, {cor}, now());
@@ -271,7 +271,7 @@ TEST_F(OutboxTest, ASendInFlightCannotWriteAnAddressBackAfterErasure) {
   EXPECT_TRUE(outbox.sandbox(10).empty());
 }
 
-TEST_F(OutboxTest, RetryRequeuesAtTheGivenTime) {
+TEST_P(OutboxTest, RetryRequeuesAtTheGivenTime) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   auto claimed = claim();
@@ -292,7 +292,7 @@ TEST_F(OutboxTest, RetryRequeuesAtTheGivenTime) {
   EXPECT_EQ(again[0].channel, "sms");
 }
 
-TEST_F(OutboxTest, RecordActivatesTheNextStep) {
+TEST_P(OutboxTest, RecordActivatesTheNextStep) {
   auto c = campaign("herstel");
   launch(c, 3, {anna, bram}, now());
   auto claimed = claim();
@@ -315,7 +315,7 @@ TEST_F(OutboxTest, RecordActivatesTheNextStep) {
   EXPECT_EQ(next[0].step, 1);
 }
 
-TEST_F(OutboxTest, DeliveryReportMovesASentRowForward) {
+TEST_P(OutboxTest, DeliveryReportMovesASentRowForward) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   auto id = claim()[0].id;
@@ -327,7 +327,7 @@ TEST_F(OutboxTest, DeliveryReportMovesASentRowForward) {
   EXPECT_FALSE(outbox.apply_delivery_report("nobody", MessageStatus::read, "", now()).take());
 }
 
-TEST_F(OutboxTest, DeliveryReportNeverMovesBackwards) {
+TEST_P(OutboxTest, DeliveryReportNeverMovesBackwards) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   auto id = claim()[0].id;
@@ -342,7 +342,7 @@ TEST_F(OutboxTest, DeliveryReportNeverMovesBackwards) {
   EXPECT_EQ(events(id), 5);
 }
 
-TEST_F(OutboxTest, UndeliveredKeepsTheProvidersReason) {
+TEST_P(OutboxTest, UndeliveredKeepsTheProvidersReason) {
   auto c = campaign("herstel");
   launch(c, 1, {anna}, now());
   auto id = claim()[0].id;
@@ -352,7 +352,7 @@ TEST_F(OutboxTest, UndeliveredKeepsTheProvidersReason) {
   EXPECT_EQ(outbox.get(id)->reason, "30008 unknown error");
 }
 
-TEST_F(OutboxTest, FunnelCountsEveryRowOnce) {
+TEST_P(OutboxTest, FunnelCountsEveryRowOnce) {
   auto c = campaign("herstel");
   auto cor = add_contact("Cor");
   launch(c, 2, {anna, bram, cor}, now());
@@ -379,7 +379,7 @@ TEST_F(OutboxTest, FunnelCountsEveryRowOnce) {
                                                         {"1//waiting", 3}}));
 }
 
-TEST_F(OutboxTest, SendsSinceFeedTheFrequencyCap) {
+TEST_P(OutboxTest, SendsSinceFeedTheFrequencyCap) {
   auto c = campaign("herstel");
   launch(c, 1, {anna, bram}, now());
   auto claimed = claim();
@@ -394,7 +394,7 @@ TEST_F(OutboxTest, SendsSinceFeedTheFrequencyCap) {
   EXPECT_EQ(contacts, (std::vector<std::int64_t>{claimed[1].contact_id}));
 }
 
-TEST_F(OutboxTest, SandboxKeepsWhatWouldHaveBeenSent) {
+TEST_P(OutboxTest, SandboxKeepsWhatWouldHaveBeenSent) {
   auto c = campaign("herstel");
   auto other = campaign("ander");
   launch(c, 1, {anna}, now());
@@ -420,7 +420,7 @@ TEST_F(OutboxTest, SandboxKeepsWhatWouldHaveBeenSent) {
   EXPECT_EQ(one[0].subject, "");
 }
 
-TEST_F(OutboxTest, StatusNamesRoundTrip) {
+TEST_P(OutboxTest, StatusNamesRoundTrip) {
   for (int i = 0; i <= static_cast<int>(MessageStatus::suppressed); ++i) {
     auto s = static_cast<MessageStatus>(i);
     EXPECT_EQ(parse_message_status(to_string(s)).take(), s);
@@ -429,6 +429,8 @@ TEST_F(OutboxTest, StatusNamesRoundTrip) {
   EXPECT_FALSE(is_final(MessageStatus::sending));
   EXPECT_TRUE(is_final(MessageStatus::unknown));
 }
+
+OUTREACH_ON_EACH_BACKEND(OutboxTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "storage/campaign_store.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-class PostStoreTest : public test::StorageTest {
+class PostStoreTest : public test::BackendStorageTest {
  protected:
   std::int64_t campaign(const std::string& key, const std::string& state = "running") {
     CampaignStore campaigns(*db);
@@ -38,7 +38,7 @@ class PostStoreTest : public test::StorageTest {
   PostStore posts{*db};
 };
 
-TEST_F(PostStoreTest, LaunchingTwiceAddsThePostOnce) {
+TEST_P(PostStoreTest, LaunchingTwiceAddsThePostOnce) {
   auto c = campaign("herstel");
   EXPECT_EQ(launch(c), 1);
   EXPECT_EQ(launch(c), 0);
@@ -49,7 +49,7 @@ TEST_F(PostStoreTest, LaunchingTwiceAddsThePostOnce) {
   EXPECT_EQ(rows[0].text, "Hulp nodig? Herstelteam.");
 }
 
-TEST_F(PostStoreTest, ClaimTakesDuePostsOfRunningCampaignsOnceAndOnlyOnItsChannels) {
+TEST_P(PostStoreTest, ClaimTakesDuePostsOfRunningCampaignsOnceAndOnlyOnItsChannels) {
   auto running = campaign("herstel");
   auto paused = campaign("paused", "paused");
   launch(running);
@@ -65,7 +65,7 @@ TEST_F(PostStoreTest, ClaimTakesDuePostsOfRunningCampaignsOnceAndOnlyOnItsChanne
   EXPECT_TRUE(claim({}).empty());
 }
 
-TEST_F(PostStoreTest, PublishedRecordsTheProviderPostId) {
+TEST_P(PostStoreTest, PublishedRecordsTheProviderPostId) {
   auto c = campaign("herstel");
   launch(c);
   auto id = claim().at(0).id;
@@ -78,7 +78,7 @@ TEST_F(PostStoreTest, PublishedRecordsTheProviderPostId) {
   EXPECT_EQ(row.published_at, now());
 }
 
-TEST_F(PostStoreTest, ExpiredLeaseMakesThePostUnknownAndItIsNeverClaimedAgain) {
+TEST_P(PostStoreTest, ExpiredLeaseMakesThePostUnknownAndItIsNeverClaimedAgain) {
   auto c = campaign("herstel");
   launch(c);
   auto id = claim().at(0).id;
@@ -95,7 +95,7 @@ TEST_F(PostStoreTest, ExpiredLeaseMakesThePostUnknownAndItIsNeverClaimedAgain) {
   EXPECT_EQ(status(id), PostStatus::published);
 }
 
-TEST_F(PostStoreTest, OnlyAnOperatorQueuesAnUnknownPostAgain) {
+TEST_P(PostStoreTest, OnlyAnOperatorQueuesAnUnknownPostAgain) {
   auto c = campaign("herstel");
   launch(c, "story");
   launch(c, "contact_us");
@@ -111,7 +111,7 @@ TEST_F(PostStoreTest, OnlyAnOperatorQueuesAnUnknownPostAgain) {
   EXPECT_EQ(posts.redrive(c, "", now()).take(), 1) << "the other unknown post; the story is sending, not unknown";
 }
 
-TEST_F(PostStoreTest, RetryQueuesThePostForLater) {
+TEST_P(PostStoreTest, RetryQueuesThePostForLater) {
   auto c = campaign("herstel");
   launch(c);
   auto id = claim().at(0).id;
@@ -122,7 +122,7 @@ TEST_F(PostStoreTest, RetryQueuesThePostForLater) {
   EXPECT_EQ(posts.get(id)->attempts, 1);
 }
 
-TEST_F(PostStoreTest, StatusNamesRoundTrip) {
+TEST_P(PostStoreTest, StatusNamesRoundTrip) {
   for (auto s : {PostStatus::queued, PostStatus::sending, PostStatus::published, PostStatus::failed,
                  PostStatus::unknown}) {
     EXPECT_EQ(parse_post_status(to_string(s)).value(), s);
@@ -130,6 +130,8 @@ TEST_F(PostStoreTest, StatusNamesRoundTrip) {
   EXPECT_EQ(parse_post_status("sent").error().what(),
             "status: unknown post status 'sent' (queued, sending, published, failed, unknown)");
 }
+
+OUTREACH_ON_EACH_BACKEND(PostStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

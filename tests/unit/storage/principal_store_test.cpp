@@ -5,17 +5,17 @@
 #include <string>
 
 #include "storage/hashing.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
-class PrincipalStoreTest : public test::StorageTest {
+class PrincipalStoreTest : public test::BackendStorageTest {
  protected:
   PrincipalStore store{*db};
 };
 
-TEST_F(PrincipalStoreTest, TokenIsShownOnceAndOnlyItsHashIsStored) {
+TEST_P(PrincipalStoreTest, TokenIsShownOnceAndOnlyItsHashIsStored) {
   auto issued = store.add("rotterdam", PrincipalKind::municipality, "GM0599", now()).take();
   EXPECT_EQ(issued.token.rfind("otr_", 0), 0u);
   EXPECT_EQ(issued.token.size(), 4u + 32u);
@@ -31,7 +31,7 @@ TEST_F(PrincipalStoreTest, TokenIsShownOnceAndOnlyItsHashIsStored) {
             0);
 }
 
-TEST_F(PrincipalStoreTest, TokenAuthenticatesItsPrincipal) {
+TEST_P(PrincipalStoreTest, TokenAuthenticatesItsPrincipal) {
   auto a = store.add("rotterdam", PrincipalKind::municipality, "GM0599", now()).take();
   auto b = store.add("els", PrincipalKind::approver, "", now()).take();
   EXPECT_NE(a.token, b.token);
@@ -39,7 +39,7 @@ TEST_F(PrincipalStoreTest, TokenAuthenticatesItsPrincipal) {
   EXPECT_EQ(store.authenticate(b.token)->kind, PrincipalKind::approver);
 }
 
-TEST_F(PrincipalStoreTest, UnknownOrEmptyTokenIsRefused) {
+TEST_P(PrincipalStoreTest, UnknownOrEmptyTokenIsRefused) {
   store.add("els", PrincipalKind::approver, "", now()).take();
   for (const std::string token : {"", "otr_guess", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}) {
     auto p = store.authenticate(token);
@@ -49,7 +49,7 @@ TEST_F(PrincipalStoreTest, UnknownOrEmptyTokenIsRefused) {
   }
 }
 
-TEST_F(PrincipalStoreTest, RevokedTokenIsRefused) {
+TEST_P(PrincipalStoreTest, RevokedTokenIsRefused) {
   auto issued = store.add("els", PrincipalKind::approver, "", now()).take();
   ASSERT_TRUE(store.revoke("els", now()));
   auto p = store.authenticate(issued.token);
@@ -59,7 +59,7 @@ TEST_F(PrincipalStoreTest, RevokedTokenIsRefused) {
   EXPECT_EQ(store.revoke("els", now()).error().what(), "name: no active principal 'els'");
 }
 
-TEST_F(PrincipalStoreTest, NamesAreUnique) {
+TEST_P(PrincipalStoreTest, NamesAreUnique) {
   store.add("els", PrincipalKind::approver, "", now()).take();
   auto again = store.add("els", PrincipalKind::coordinator, "", now());
   ASSERT_FALSE(again);
@@ -68,7 +68,7 @@ TEST_F(PrincipalStoreTest, NamesAreUnique) {
   EXPECT_EQ(store.list().size(), 1u);
 }
 
-TEST_F(PrincipalStoreTest, ScopedKindsNeedAScope) {
+TEST_P(PrincipalStoreTest, ScopedKindsNeedAScope) {
   auto m = store.add("rotterdam", PrincipalKind::municipality, "", now());
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().what(), "scope: a municipality principal needs a scope");
@@ -78,7 +78,7 @@ TEST_F(PrincipalStoreTest, ScopedKindsNeedAScope) {
   EXPECT_TRUE(store.list().empty());
 }
 
-TEST_F(PrincipalStoreTest, UnknownKindIsRefusedWithTheKnownKinds) {
+TEST_P(PrincipalStoreTest, UnknownKindIsRefusedWithTheKnownKinds) {
   auto k = parse_principal_kind("admin");
   ASSERT_FALSE(k);
   EXPECT_EQ(k.error().code, core::ErrorCode::invalid_input);
@@ -89,7 +89,7 @@ TEST_F(PrincipalStoreTest, UnknownKindIsRefusedWithTheKnownKinds) {
   EXPECT_EQ(std::string(to_string(PrincipalKind::national_fallback)), "national_fallback");
 }
 
-TEST_F(PrincipalStoreTest, FindAndList) {
+TEST_P(PrincipalStoreTest, FindAndList) {
   store.add("els", PrincipalKind::approver, "", now()).take();
   store.add("rijnmond", PrincipalKind::regional_hub, "rijnmond", now()).take();
   EXPECT_EQ(store.find("rijnmond")->scope, "rijnmond");
@@ -97,6 +97,8 @@ TEST_F(PrincipalStoreTest, FindAndList) {
   ASSERT_EQ(store.list().size(), 2u);
   EXPECT_EQ(store.list()[0].name, "els");
 }
+
+OUTREACH_ON_EACH_BACKEND(PrincipalStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -9,7 +9,7 @@
 #include "storage/case_store.h"
 #include "storage/consent_ledger.h"
 #include "storage/suppression_list.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
@@ -17,7 +17,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
-class ResponseStoreTest : public test::StorageTest {
+class ResponseStoreTest : public test::BackendStorageTest {
  protected:
   std::optional<std::int64_t> reply(std::optional<std::int64_t> contact, const std::string& provider_id,
                                     const std::string& text = "Ja graag") {
@@ -56,7 +56,7 @@ class ResponseStoreTest : public test::StorageTest {
   std::int64_t anna = add_contact("Anna", "GM0599", {"tel:0612345678", "mailto:anna@example.org"});
 };
 
-TEST_F(ResponseStoreTest, DuplicateProviderIdRecordedOnce) {
+TEST_P(ResponseStoreTest, DuplicateProviderIdRecordedOnce) {
   auto first = reply(anna, "SM1");
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(reply(anna, "SM1").has_value());  // the provider retried its webhook
@@ -73,7 +73,7 @@ TEST_F(ResponseStoreTest, DuplicateProviderIdRecordedOnce) {
   EXPECT_EQ(store.count(), 2);
 }
 
-TEST_F(ResponseStoreTest, ProviderIdIsRequired) {
+TEST_P(ResponseStoreTest, ProviderIdIsRequired) {
   Response r;
   r.channel = "sms";
   auto got = store.record(r);
@@ -81,7 +81,7 @@ TEST_F(ResponseStoreTest, ProviderIdIsRequired) {
   EXPECT_EQ(got.error().what(), "provider_message_id: provider message id is empty");
 }
 
-TEST_F(ResponseStoreTest, UnknownSendersAreKept) {
+TEST_P(ResponseStoreTest, UnknownSendersAreKept) {
   auto id = reply(std::nullopt, "SM9", "wie is dit?");
   ASSERT_TRUE(id.has_value());
   EXPECT_EQ(store.count(), 1);
@@ -90,7 +90,7 @@ TEST_F(ResponseStoreTest, UnknownSendersAreKept) {
   EXPECT_TRUE(responders.empty());
 }
 
-TEST_F(ResponseStoreTest, HasRespondedSince) {
+TEST_P(ResponseStoreTest, HasRespondedSince) {
   auto start = now();
   reply(anna, "SM1");
   EXPECT_TRUE(store.has_responded(anna, start));
@@ -107,7 +107,7 @@ TEST_F(ResponseStoreTest, HasRespondedSince) {
   EXPECT_EQ(mine[0].received_at, start);
 }
 
-TEST_F(ResponseStoreTest, SharedListOnlyHasResidentsWhoConsentedToThatMunicipality) {
+TEST_P(ResponseStoreTest, SharedListOnlyHasResidentsWhoConsentedToThatMunicipality) {
   auto bram = add_contact("Bram", "GM0599");           // never consented
   auto cor = add_contact("Cor", "GM0518");             // another municipality's resident
   auto dirk = add_contact("Dirk", "GM0599");           // consented to share with another municipality
@@ -138,7 +138,7 @@ TEST_F(ResponseStoreTest, SharedListOnlyHasResidentsWhoConsentedToThatMunicipali
   EXPECT_TRUE(shared(query()).empty());
 }
 
-TEST_F(ResponseStoreTest, SharedListShowsTheCaseStatus) {
+TEST_P(ResponseStoreTest, SharedListShowsTheCaseStatus) {
   consent(anna, "share:GM0599", ConsentAction::grant);
   reply(anna, "SM1");
   CaseStore cases(*db);
@@ -150,7 +150,7 @@ TEST_F(ResponseStoreTest, SharedListShowsTheCaseStatus) {
   EXPECT_EQ(list[0].case_status, "acknowledged");
 }
 
-TEST_F(ResponseStoreTest, SharedListLeavesOutErasedResidents) {
+TEST_P(ResponseStoreTest, SharedListLeavesOutErasedResidents) {
   consent(anna, "share:GM0599", ConsentAction::grant);
   reply(anna, "SM1");
   SuppressionList suppressions(*db, "test-suppression-key");
@@ -158,7 +158,7 @@ TEST_F(ResponseStoreTest, SharedListLeavesOutErasedResidents) {
   EXPECT_TRUE(shared(query()).empty());
 }
 
-TEST_F(ResponseStoreTest, SharedListPagesByCursor) {
+TEST_P(ResponseStoreTest, SharedListPagesByCursor) {
   consent(anna, "share:GM0599", ConsentAction::grant);
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(*reply(anna, "SM" + std::to_string(i)));
@@ -177,7 +177,7 @@ TEST_F(ResponseStoreTest, SharedListPagesByCursor) {
   EXPECT_EQ(seen, ids);
 }
 
-TEST_F(ResponseStoreTest, SharedListFiltersByTime) {
+TEST_P(ResponseStoreTest, SharedListFiltersByTime) {
   consent(anna, "share:GM0599", ConsentAction::grant);
   auto start = now();
   reply(anna, "SM1");  // start
@@ -190,6 +190,8 @@ TEST_F(ResponseStoreTest, SharedListFiltersByTime) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].response.provider_message_id, "SM2");
 }
+
+OUTREACH_ON_EACH_BACKEND(ResponseStoreTest);
 
 }  // namespace
 }  // namespace outreach::storage

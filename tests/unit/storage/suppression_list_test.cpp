@@ -6,7 +6,7 @@
 #include <string>
 
 #include "storage/server_secret.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
@@ -15,13 +15,13 @@ using namespace std::chrono_literals;
 
 core::Urn urn(const char* text) { return core::Urn::parse(text).take(); }
 
-class SuppressionListTest : public test::StorageTest {
+class SuppressionListTest : public test::BackendStorageTest {
  protected:
   std::string key = ServerSecret::from_bytes(std::string(32, 'k')).derive("suppression");
   SuppressionList list{*db, key};
 };
 
-TEST_F(SuppressionListTest, StoresAKeyedHashOfTheNormalisedAddressNeverTheAddress) {
+TEST_P(SuppressionListTest, StoresAKeyedHashOfTheNormalisedAddressNeverTheAddress) {
   ASSERT_TRUE(list.add({urn("tel:06 12 34 56 78")}, "opted_out", now()));
   EXPECT_EQ(list.hash(urn("tel:+31612345678")), hmac_sha256_hex(key, "tel:+31612345678"));
   EXPECT_EQ(sql_text("SELECT address_hash FROM suppressions"), hmac_sha256_hex(key, "tel:+31612345678"));
@@ -32,7 +32,7 @@ TEST_F(SuppressionListTest, StoresAKeyedHashOfTheNormalisedAddressNeverTheAddres
   EXPECT_FALSE(other.contains_any({urn("tel:+31612345678")}).take());
 }
 
-TEST_F(SuppressionListTest, FindsAnAddressWrittenAnotherWay) {
+TEST_P(SuppressionListTest, FindsAnAddressWrittenAnotherWay) {
   ASSERT_TRUE(list.add({urn("tel:+31612345678"), urn("mailto:anna@example.org")}, "erased", now()));
   auto entry = list.find(urn("tel:0612345678")).take();
   ASSERT_TRUE(entry.has_value());
@@ -45,7 +45,7 @@ TEST_F(SuppressionListTest, FindsAnAddressWrittenAnotherWay) {
   EXPECT_FALSE(list.contains_any({}).take());
 }
 
-TEST_F(SuppressionListTest, KeepsTheFirstEntryButErasureReplacesAnOptOut) {
+TEST_P(SuppressionListTest, KeepsTheFirstEntryButErasureReplacesAnOptOut) {
   ASSERT_TRUE(list.add({urn("tel:+31612345678")}, "opted_out", now()));
   clock.advance(1h);
   ASSERT_TRUE(list.add({urn("tel:+31612345678")}, "opted_out", now()));
@@ -57,7 +57,7 @@ TEST_F(SuppressionListTest, KeepsTheFirstEntryButErasureReplacesAnOptOut) {
   EXPECT_EQ(list.count(), 1);
 }
 
-TEST_F(SuppressionListTest, StartLiftsOnlyAnOptOutNeverAnErasure) {
+TEST_P(SuppressionListTest, StartLiftsOnlyAnOptOutNeverAnErasure) {
   ASSERT_TRUE(list.add({urn("tel:+31612345678")}, "opted_out", now()));
   ASSERT_TRUE(list.add({urn("tel:+31687654321")}, "erased", now()));
   EXPECT_EQ(list.remove_opted_out({urn("tel:+31612345678"), urn("tel:+31687654321")}).take(), 1);
@@ -65,7 +65,7 @@ TEST_F(SuppressionListTest, StartLiftsOnlyAnOptOutNeverAnErasure) {
   EXPECT_TRUE(list.contains_any({urn("tel:+31687654321")}).take());
 }
 
-TEST_F(SuppressionListTest, RefusesToWorkWithoutAKey) {
+TEST_P(SuppressionListTest, RefusesToWorkWithoutAKey) {
   SuppressionList unkeyed(*db, "");
   auto added = unkeyed.add({urn("tel:+31612345678")}, "opted_out", now());
   ASSERT_FALSE(added);
@@ -76,7 +76,7 @@ TEST_F(SuppressionListTest, RefusesToWorkWithoutAKey) {
   EXPECT_EQ(list.count(), 0);
 }
 
-TEST_F(SuppressionListTest, AFailedAddInsideATransactionLeavesNothing) {
+TEST_P(SuppressionListTest, AFailedAddInsideATransactionLeavesNothing) {
   auto st = db->transaction([&]() -> core::Status {
     if (auto a = list.add({urn("tel:+31612345678")}, "opted_out", now()); !a) return a;
     return core::Error::invalid("later step failed");
@@ -84,6 +84,8 @@ TEST_F(SuppressionListTest, AFailedAddInsideATransactionLeavesNothing) {
   ASSERT_FALSE(st);
   EXPECT_EQ(list.count(), 0);
 }
+
+OUTREACH_ON_EACH_BACKEND(SuppressionListTest);
 
 }  // namespace
 }  // namespace outreach::storage
