@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "tests/support/smtp_server.h"  // CommandResult, make_temp_dir, free_loopback_port, read_file
@@ -55,11 +57,15 @@ CommandResult run_logged(const std::vector<std::string>& argv, const std::string
 // Starts `sh` in a session of its own that waits for EOF on the pipe's read end (this process
 // holds the only write end, close-on-exec, so the EOF comes when this process closes it or dies),
 // then runs `stop` and removes `dir`. Returns the pid and the write end.
-bool start_watchdog(const std::vector<std::string>& stop, const std::string& dir, int& pid_out, int& fd_out) {
+// With `watch_pid` > 0 it waits for that process to end instead (a server shared by a ctest run
+// outlives the process that started it, not ctest).
+bool start_watchdog(const std::vector<std::string>& stop, const std::string& dir, int watch_pid, int& pid_out,
+                    int& fd_out) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return false;
-  std::vector<std::string> argv = {"/bin/sh", "-c",
-                                   "while read -r _; do :; done; \"$@\" >/dev/null 2>&1; rm -rf \"$0\"", dir};
+  const std::string wait = watch_pid > 0 ? "while kill -0 " + std::to_string(watch_pid) + " 2>/dev/null; do sleep 1; done"
+                                         : "while read -r _; do :; done";
+  std::vector<std::string> argv = {"/bin/sh", "-c", wait + "; \"$@\" >/dev/null 2>&1; rm -rf \"$0\"", dir};
   argv.insert(argv.end(), stop.begin(), stop.end());
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
@@ -90,11 +96,57 @@ bool start_watchdog(const std::vector<std::string>& stop, const std::string& dir
 }  // namespace
 
 PostgresServer* PostgresServer::shared() {
-  static const std::unique_ptr<PostgresServer> server = std::make_unique<PostgresServer>();
+  static const std::unique_ptr<PostgresServer> server = [] {
+    const char* file = std::getenv("OUTREACH_TEST_POSTGRES");
+    if (file && *file && ::access(file, R_OK) == 0) return attach(file);
+    return std::make_unique<PostgresServer>();
+  }();
   return server.get();
 }
 
-PostgresServer::PostgresServer() {
+std::unique_ptr<PostgresServer> PostgresServer::attach(const std::string& file) {
+  auto server = std::unique_ptr<PostgresServer>(new PostgresServer(Attached{}));
+  std::string text = read_file(file);
+  const auto nl = text.find('\n');
+  server->dir_ = text.substr(0, nl);
+  server->port_ = nl == std::string::npos ? 0 : std::atoi(text.c_str() + nl + 1);
+  server->attached_ = true;
+  if (server->dir_.empty() || server->port_ == 0) server->error_ = "cannot read the shared PostgreSQL server from " + file;
+  return server;
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::start_shared(const std::string& file, int watch_pid) {
+  auto server = std::unique_ptr<PostgresServer>(new PostgresServer(Attached{}));
+  server->watch_pid_ = watch_pid;
+  server->start();
+  if (!server->ok()) return server;
+  std::ofstream out(file, std::ios::trunc);
+  out << server->dir_ << '\n' << server->port_ << '\n';
+  if (!out) server->error_ = "cannot write " + file;
+  server->attached_ = true;  // this process ends; the server stays until watch_pid does, or stop_shared
+  return server;
+}
+
+core::Status PostgresServer::stop_shared(const std::string& file) {
+  auto server = attach(file);
+  if (!server->ok()) return core::Error::internal(server->error_, "postgres");
+  const char* env = std::getenv("OUTREACH_PG_BIN");
+  std::vector<std::string> argv;
+  if (::geteuid() == 0) argv = {"runuser", "-u", "postgres", "--"};
+  argv.push_back(std::string(env && *env ? env : "/usr/lib/postgresql/15/bin") + "/pg_ctl");
+  for (const char* a : {"-D", "", "-m", "immediate", "-w", "stop"}) argv.push_back(a);
+  argv[argv.size() - 5] = server->dir_ + "/data";
+  auto stopped = run_logged(argv, "/dev/null");
+  remove_tree(server->dir_);
+  std::remove(file.c_str());
+  server->created_.clear();
+  if (stopped.exit_code != 0) return core::Error::internal("pg_ctl stop failed", "postgres");
+  return {};
+}
+
+PostgresServer::PostgresServer() { start(); }
+
+void PostgresServer::start() {
   const char* env = std::getenv("OUTREACH_PG_BIN");
   bin_ = env && *env ? env : "/usr/lib/postgresql/15/bin";
   if (!executable(bin_ + "/initdb") || !executable(bin_ + "/pg_ctl")) {
@@ -142,8 +194,8 @@ PostgresServer::PostgresServer() {
     return argv;
   };
   // From here on the watchdog owns the directory: whatever happens, it goes when this process does.
-  if (!start_watchdog(cmd({bin_ + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"}), dir_, watchdog_pid_,
-                      watchdog_fd_)) {
+  if (!start_watchdog(cmd({bin_ + "/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"}), dir_, watch_pid_,
+                      watchdog_pid_, watchdog_fd_)) {
     error_ = "cannot start the watchdog process";
     remove_tree(dir_);
     return;
@@ -170,6 +222,12 @@ PostgresServer::PostgresServer() {
 }
 
 PostgresServer::~PostgresServer() {
+  if (attached_) {
+    // A server shared by other test processes: only this process's databases go.
+    for (const auto& name : created_) (void)admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    if (watchdog_fd_ >= 0) ::close(watchdog_fd_);
+    return;
+  }
   if (watchdog_fd_ >= 0) {
     ::close(watchdog_fd_);  // the watchdog stops the server and removes the directory
     int status = 0;
@@ -202,8 +260,10 @@ core::Status PostgresServer::admin(const std::string& sql) {
 }
 
 core::Result<std::string> PostgresServer::create_database() {
-  const std::string name = "test_" + std::to_string(++databases_);
+  // Unique across the processes that share a server.
+  const std::string name = "test_" + std::to_string(::getpid()) + "_" + std::to_string(++databases_);
   if (auto st = admin("CREATE DATABASE " + name); !st) return st.error();
+  created_.push_back(name);
   return url(name);
 }
 

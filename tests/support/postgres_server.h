@@ -12,6 +12,13 @@
 //
 // Each test takes a fresh database with create_database(): CREATE DATABASE, about 0.1 s.
 //
+// Under ctest each test case is a process of its own, and a server per process costs initdb
+// (about 1 s, several under load). So ctest starts one server for the run (the fixture test
+// postgres_server_start, tests/support/tools/postgres_server_main.cpp): it writes the server's
+// directory and port to a file named by OUTREACH_TEST_POSTGRES, and shared() attaches to it
+// instead of starting its own; each process drops the databases it created when it exits.
+// postgres_server_stop stops it after the run, and its watchdog when ctest itself ends.
+//
 //   auto* pg = PostgresServer::shared();
 //   OUTREACH_REQUIRE_TOOL(pg->ok(), pg->error());
 //   std::string url = pg->create_database().take();   // postgresql:///test_1?host=/tmp/...
@@ -21,6 +28,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -31,8 +39,15 @@ class PostgresServer {
   // The server of this test process, started on first call. Check ok() before use.
   static PostgresServer* shared();
 
-  PostgresServer();
+  PostgresServer();  // starts a server of its own
   ~PostgresServer();
+
+  // The server described by `file` (written by start_shared), for this process.
+  static std::unique_ptr<PostgresServer> attach(const std::string& file);
+  // Starts a server that outlives this process, describes it in `file`, and stops when process
+  // `watch_pid` ends (or at stop_shared).
+  static std::unique_ptr<PostgresServer> start_shared(const std::string& file, int watch_pid);
+  static core::Status stop_shared(const std::string& file);
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
@@ -51,6 +66,10 @@ class PostgresServer {
   std::string log() const;
 
  private:
+  struct Attached {};
+  explicit PostgresServer(Attached) {}
+  void start();
+
   std::string bin_;
   std::string dir_;
   std::string error_;
@@ -59,6 +78,9 @@ class PostgresServer {
   int watchdog_fd_ = -1;  // closing it tells the watchdog to stop the server and remove dir_
   int databases_ = 0;
   bool as_postgres_ = false;
+  bool attached_ = false;  // a server this process did not start (or leaves running)
+  int watch_pid_ = 0;
+  std::vector<std::string> created_;
 };
 
 }  // namespace outreach::test
