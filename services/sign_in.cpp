@@ -226,10 +226,37 @@ core::Result<SignedIn> SignIn::start_session(const storage::Principal& p, const 
   return out;
 }
 
-core::Result<SignedIn> SignIn::with_password(const PasswordAttempt& attempt) {
+core::Result<std::optional<PasswordCheck>> SignIn::check_password(const PasswordAttempt& attempt) {
+  auto p = storage::PrincipalStore(db_).find(attempt.name);
+  const bool known = p && !p->revoked;
+  if (auto st = throttled(known ? "principal:" + attempt.name : std::string(), "address:" + attempt.client_address);
+      !st) {
+    if (st.error().where == "throttled") return std::optional<PasswordCheck>();
+    return st.error();
+  }
+  PasswordCheck check;
+  if (known) {
+    auto creds = storage::CredentialStore(db_).credentials(p->id);
+    if (!creds) return creds.error();
+    check.hash = creds->password_hash;
+  }
+  check.matches = password_matches(check.hash.empty() ? dummy_hash(rules_.minimal_password_cost) : check.hash,
+                                   attempt.password) &&
+                  !check.hash.empty();
+  return std::optional<PasswordCheck>(std::move(check));
+}
+
+core::Result<SignedIn> SignIn::with_password(const PasswordAttempt& attempt,
+                                             const std::optional<PasswordCheck>& checked) {
   const std::string client_key = "address:" + attempt.client_address;
   auto p = storage::PrincipalStore(db_).find(attempt.name);
   const bool known = p && !p->revoked;
+  // Only a check of the very hash stored now counts; "" means none was stored (a dummy ran).
+  auto matches = [&](const std::string& hash) {
+    if (checked && checked->hash == hash) return checked->matches;
+    return password_matches(hash.empty() ? dummy_hash(rules_.minimal_password_cost) : hash, attempt.password) &&
+           !hash.empty();
+  };
   if (auto st = throttled(known ? "principal:" + attempt.name : std::string(), client_key); !st) {
     if (auto f = fail(known ? attempt.name : std::string(), known ? &*p : nullptr, client_key, "throttled",
                       attempt.request_id);
@@ -247,16 +274,16 @@ core::Result<SignedIn> SignIn::with_password(const PasswordAttempt& attempt) {
     return wrong();
   };
   if (!known) {
-    (void)password_matches(dummy_hash(rules_.minimal_password_cost), attempt.password);
+    (void)matches({});
     return refuse("unknown");
   }
   auto creds = storage::CredentialStore(db_).credentials(p->id);
   if (!creds) return creds.error();
   if (creds->password_hash.empty()) {
-    (void)password_matches(dummy_hash(rules_.minimal_password_cost), attempt.password);
+    (void)matches({});
     return refuse("no_password");
   }
-  if (!password_matches(creds->password_hash, attempt.password)) return refuse("password");
+  if (!matches(creds->password_hash)) return refuse("password");
   std::string how = "password";
   if (needs_second_factor(p->kind)) {
     if (creds->totp_sealed.empty()) return refuse("no_totp");

@@ -21,6 +21,7 @@
 // Every call is one transaction (nested in the caller's when there is one).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -55,6 +56,14 @@ struct PasswordAttempt {
   std::string code;            // TOTP code; ignored for kinds that need none
   std::string client_address;  // "127.0.0.1" (no port)
   std::string request_id;
+};
+
+// The slow half of a password sign-in, done ahead on a reader connection (SignIn::check_password):
+// Argon2id at interactive cost takes 0.1-0.35 s and 64 MiB, which must not hold up the engine's
+// thread, where with_password() writes the session.
+struct PasswordCheck {
+  std::string hash;      // the stored hash the password was checked against ("" = none: a dummy ran)
+  bool matches = false;
 };
 
 struct SignedIn {
@@ -92,7 +101,15 @@ class SignIn {
   core::Result<std::string> issue_link(const Actor& actor, const std::string& name);
 
   // unauthorized ("name, password or code is wrong"), transient where "throttled", or the session.
-  core::Result<SignedIn> with_password(const PasswordAttempt& attempt);
+  // With `checked` (from check_password) the password is not hashed again when the stored hash is
+  // still the one checked; when it changed in between, it is checked here against the new one.
+  core::Result<SignedIn> with_password(const PasswordAttempt& attempt,
+                                       const std::optional<PasswordCheck>& checked = std::nullopt);
+  // Reads only, so it may run on a reader connection: nothing when the attempt is throttled (no
+  // hash is computed then, so throttled attempts stay cheap), else the verdict on the password.
+  // Unknown names and principals without a password get the same dummy hash check, so timing
+  // does not tell them apart.
+  core::Result<std::optional<PasswordCheck>> check_password(const PasswordAttempt& attempt);
   // unauthorized when the link is unknown, used or expired (also throttled per address).
   core::Result<SignedIn> with_link(const std::string& token, const std::string& client_address,
                                    const std::string& request_id);

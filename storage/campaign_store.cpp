@@ -177,9 +177,9 @@ core::Status CampaignStore::set_state(std::int64_t id, const std::string& from, 
     if (!c) return c.error();
     if (to == "in_review" || to == "approved") {
       Statement v(db_,
-                          to == "in_review"
-                              ? "UPDATE campaign_versions SET submitted_by = ?, submitted_at = ? WHERE campaign_id = ? AND version = ?"
-                              : "UPDATE campaign_versions SET approved_by = ?, approved_at = ? WHERE campaign_id = ? AND version = ?");
+                  to == "in_review"
+                      ? "UPDATE campaign_versions SET submitted_by = ?, submitted_at = ? WHERE campaign_id = ? AND version = ?"
+                      : "UPDATE campaign_versions SET approved_by = ?, approved_at = ? WHERE campaign_id = ? AND version = ?");
       v.bind(1, actor);
       v.bind(2, t);
       v.bind(3, static_cast<int64_t>(id));

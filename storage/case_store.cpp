@@ -81,8 +81,8 @@ void add_event(Database& db, std::int64_t id, core::TimePoint at, const std::str
                const std::string& status, const std::string& owner, const std::string& note,
                const std::string& outcome = {}) {
   Statement ev(db,
-                       "INSERT INTO case_events(case_id, at, actor, status, owner_code, note, outcome) "
-                       "VALUES(?, ?, ?, ?, ?, ?, ?)");
+               "INSERT INTO case_events(case_id, at, actor, status, owner_code, note, outcome) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?)");
   ev.bind(1, static_cast<int64_t>(id));
   ev.bind(2, ms(at));
   ev.bind(3, actor);
@@ -190,7 +190,7 @@ core::Status CaseStore::set_status(std::int64_t id, const std::string& status, c
 
 std::vector<Case> CaseStore::opened_unnotified(int limit) const {
   Statement st(db_, std::string(kSelect) +
-                                      " WHERE status = 'open' AND owner_notified_at IS NULL ORDER BY id LIMIT ?");
+                        " WHERE status = 'open' AND owner_notified_at IS NULL ORDER BY id LIMIT ?");
   st.bind(1, limit);
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));
@@ -211,8 +211,8 @@ core::Status CaseStore::mark_owner_notified(std::int64_t id, core::TimePoint now
 
 std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
   Statement st(db_, std::string(kSelect) +
-                                      " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "
-                                      "AND sla_due_at <= ? ORDER BY sla_due_at, id");
+                        " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "
+                        "AND sla_due_at <= ? ORDER BY sla_due_at, id");
   st.bind(1, ms(now));
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));

@@ -75,8 +75,8 @@ core::Result<std::optional<std::int64_t>> FollowupStore::schedule(std::int64_t c
 
 std::vector<Followup> FollowupStore::due(core::TimePoint now, int limit) const {
   Statement st(db_, std::string(kSelect) +
-                                      " WHERE status = 'pending' AND delivery IS NULL AND due_at <= ? "
-                                      "ORDER BY due_at, id LIMIT ?");
+                        " WHERE status = 'pending' AND delivery IS NULL AND due_at <= ? "
+                        "ORDER BY due_at, id LIMIT ?");
   st.bind(1, ms(now));
   st.bind(2, limit);
   std::vector<Followup> out;

@@ -82,7 +82,7 @@ core::Result<bool> NoticeQueue::enqueue(const Notice& n, core::TimePoint now) {
 core::Result<std::vector<Notice>> NoticeQueue::due(core::TimePoint now, int limit) const {
   try {
     Statement st(db_, std::string("SELECT ") + kColumns +
-                                        " FROM notices WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+                          " FROM notices WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
     st.bind(1, ms(now));
     st.bind(2, limit);
     std::vector<Notice> out;
@@ -184,7 +184,7 @@ core::Result<Notice> NoticeQueue::get(const std::string& delivery_id) const {
 core::Result<std::vector<Notice>> NoticeQueue::list(std::optional<NoticeStatus> status, int limit) const {
   try {
     Statement st(db_, std::string("SELECT ") + kColumns +
-                                        " FROM notices WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
+                          " FROM notices WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
     if (status) st.bind(1, to_string(*status)); else st.bind(1);
     st.bind(2, limit);
     std::vector<Notice> out;

@@ -339,7 +339,7 @@ core::Result<std::optional<MessageRow>> Outbox::settle_unknown(std::int64_t camp
   std::optional<MessageRow> settled;
   auto st = db_.transaction([&]() -> core::Status {
     Statement sel(db_, std::string(kSelectRow) +
-                                         " WHERE campaign_id = ? AND step = ? AND contact_id = ? AND status = 'unknown'");
+                           " WHERE campaign_id = ? AND step = ? AND contact_id = ? AND status = 'unknown'");
     sel.bind(1, static_cast<int64_t>(campaign_id));
     sel.bind(2, step);
     sel.bind(3, static_cast<int64_t>(contact_id));
@@ -485,7 +485,7 @@ void Outbox::for_each_send_since(core::TimePoint since,
                                  const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
   // Follow-ups (storage/followup_store.h) count against the same per-person cap.
   Statement st(db_, "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ?1 "
-                                  "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
+                    "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
   st.bind(1, ms(since));
   while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
 }

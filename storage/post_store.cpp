@@ -90,10 +90,10 @@ core::Result<std::vector<PostRow>> PostStore::claim_due(core::TimePoint now, int
   if (limit <= 0 || channels.empty()) return out;  // SQLite reads LIMIT -1 as "no limit"
   auto st = db_.transaction([&]() -> core::Status {
     Statement sel(db_, std::string(kSelectRow) +
-                                         " WHERE status = 'queued' AND due_at <= ? AND channel IN (" +
-                                         placeholders(channels.size()) +
-                                         ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running') "
-                                         "ORDER BY due_at, id LIMIT ?");
+                           " WHERE status = 'queued' AND due_at <= ? AND channel IN (" +
+                           placeholders(channels.size()) +
+                           ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running') "
+                           "ORDER BY due_at, id LIMIT ?");
     sel.bind(1, ms(now));
     bind_all(sel, 2, channels);
     sel.bind(2 + static_cast<int>(channels.size()), limit);

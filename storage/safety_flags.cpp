@@ -108,7 +108,7 @@ core::Result<std::vector<SafetyFlag>> SafetyFlags::list(bool include_cleared,
                                                         const std::vector<std::string>& municipalities) const {
   try {
     Statement st(db_, std::string(kSelect) + (include_cleared ? "" : " WHERE status = 'open'") +
-                                        " ORDER BY raised_at DESC, id DESC");
+                          " ORDER BY raised_at DESC, id DESC");
     std::vector<SafetyFlag> out;
     while (st.executeStep()) {
       SafetyFlag f = read_flag(st);
@@ -127,15 +127,15 @@ core::Result<std::map<std::string, SlaEvidence>> SafetyFlags::sla_evidence(core:
                                                                            core::TimePoint now) const {
   try {
     Statement st(db_,
-                         std::string("WITH lifted AS (SELECT municipality_code, max(lifted_at) AS at FROM case_routes "
-                                     "WHERE lifted_at IS NOT NULL GROUP BY municipality_code) "
-                                     "SELECT municipality_code, sum(missed), sum(CASE WHEN acked = 1 AND missed = 0 THEN 1 ELSE 0 END) "
-                                     "FROM (SELECT c.municipality_code, CASE WHEN ") +
-                             kMissed +
-                             " THEN 1 ELSE 0 END AS missed, CASE WHEN c.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END AS acked "
-                             "FROM cases c LEFT JOIN lifted l ON l.municipality_code = c.municipality_code "
-                             "WHERE c.opened_at >= ?2 AND c.opened_at >= coalesce(l.at, 0) AND c.routed_by IS NULL) AS s "
-                             "GROUP BY municipality_code");
+                 std::string("WITH lifted AS (SELECT municipality_code, max(lifted_at) AS at FROM case_routes "
+                             "WHERE lifted_at IS NOT NULL GROUP BY municipality_code) "
+                             "SELECT municipality_code, sum(missed), sum(CASE WHEN acked = 1 AND missed = 0 THEN 1 ELSE 0 END) "
+                             "FROM (SELECT c.municipality_code, CASE WHEN ") +
+                     kMissed +
+                     " THEN 1 ELSE 0 END AS missed, CASE WHEN c.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END AS acked "
+                     "FROM cases c LEFT JOIN lifted l ON l.municipality_code = c.municipality_code "
+                     "WHERE c.opened_at >= ?2 AND c.opened_at >= coalesce(l.at, 0) AND c.routed_by IS NULL) AS s "
+                     "GROUP BY municipality_code");
     st.bind(1, ms(now));
     st.bind(2, ms(since));
     std::map<std::string, SlaEvidence> out;

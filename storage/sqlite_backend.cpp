@@ -33,69 +33,103 @@ SqlErrorKind kind_of(int code, int extended, std::string_view message) {
   throw SqlError(kind_of(e.getErrorCode(), extended, e.what()), e.what(), extended >= 0 ? extended : e.getErrorCode());
 }
 
-// SQLiteCpp's statement, its exceptions turned into SqlError (same message).
+// The connection's last error as SqlError: the message SQLiteCpp's exceptions carried.
+[[noreturn]] void throw_last(sqlite3* db, int rc) {
+  const std::string message = sqlite3_errmsg(db);
+  const int extended = sqlite3_extended_errcode(db);
+  throw SqlError(kind_of(rc, extended, message), message, extended);
+}
+
+// A statement on sqlite3 directly (the handle of the connection's SQLite::Database): the column
+// reads of the dispatcher's hot path go straight to sqlite3_column_*. Behaves as SQLiteCpp's
+// Statement did (its checks and messages), with SqlError for SQLite::Exception.
 class SqliteStatement final : public StatementImpl {
  public:
-  SqliteStatement(SQLite::Database& db, const std::string& sql) try : st_(db, sql) {
-  } catch (const SQLite::Exception& e) {
-    rethrow(e);
+  SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
+    const int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st_, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(st_);
+      throw_last(db_, rc);
+    }
+    if (!st_) throw SqlError(SqlErrorKind::misuse, "no SQL statement in: " + sql);
+    columns_ = sqlite3_column_count(st_);
   }
+  ~SqliteStatement() override { sqlite3_finalize(st_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
 
-  void bind_null(int index) override {
-    guard([&] { st_.bind(index); });
-  }
+  void bind_null(int index) override { check_bind(sqlite3_bind_null(st_, index)); }
   void bind_int64(int index, std::int64_t value) override {
-    guard([&] { st_.bind(index, static_cast<int64_t>(value)); });
+    check_bind(sqlite3_bind_int64(st_, index, static_cast<sqlite3_int64>(value)));
   }
-  void bind_double(int index, double value) override {
-    guard([&] { st_.bind(index, value); });
-  }
+  void bind_double(int index, double value) override { check_bind(sqlite3_bind_double(st_, index, value)); }
   void bind_text(int index, const std::string& value) override {
-    guard([&] { st_.bind(index, value); });
+    check_bind(sqlite3_bind_text64(st_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
   void bind_blob(int index, const void* data, std::size_t size) override {
-    guard([&] { st_.bind(index, data, static_cast<int>(size)); });
+    check_bind(sqlite3_bind_blob64(st_, index, data, size, SQLITE_TRANSIENT));
   }
-  int parameter_count() const override { return st_.getBindParameterCount(); }
+  int parameter_count() const override { return sqlite3_bind_parameter_count(st_); }
 
   int exec() override {
-    return guard([&] { return st_.exec(); });
+    if (run() == SQLITE_ROW) throw SqlError(SqlErrorKind::misuse, "exec() does not expect results. Use executeStep.");
+    return sqlite3_changes(db_);
   }
-  bool step() override {
-    return guard([&] { return st_.executeStep(); });
-  }
+  bool step() override { return run() == SQLITE_ROW; }
   void reset() override {
-    guard([&] { st_.reset(); });
+    has_row_ = false;
+    done_ = false;
+    if (const int rc = sqlite3_reset(st_); rc != SQLITE_OK) throw_last(db_, rc);
   }
-  void clear_bindings() override { st_.clearBindings(); }
+  void clear_bindings() override { sqlite3_clear_bindings(st_); }
 
-  int column_count() const override { return st_.getColumnCount(); }
+  int column_count() const override { return columns_; }
   bool column_is_null(int index) const override {
-    return guard([&] { return st_.getColumn(index).isNull(); });
+    check(index);
+    return sqlite3_column_type(st_, index) == SQLITE_NULL;
   }
   std::int64_t column_int64(int index) const override {
-    return guard([&] { return static_cast<std::int64_t>(st_.getColumn(index).getInt64()); });
+    check(index);
+    return sqlite3_column_int64(st_, index);
   }
   double column_double(int index) const override {
-    return guard([&] { return st_.getColumn(index).getDouble(); });
+    check(index);
+    return sqlite3_column_double(st_, index);
   }
-  // The bytes as stored (a BLOB's too), "" for NULL.
+  // The bytes as stored (a BLOB's too, a number as its text), "" for NULL: as SQLiteCpp's getString.
   std::string column_text(int index) const override {
-    return guard([&] { return st_.getColumn(index).getString(); });
+    check(index);
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(st_, index));
+    const int size = sqlite3_column_bytes(st_, index);
+    return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
   }
   std::string column_blob(int index) const override { return column_text(index); }
 
  private:
-  template <typename Fn>
-  static auto guard(Fn&& fn) -> decltype(fn()) {
-    try {
-      return fn();
-    } catch (const SQLite::Exception& e) {
-      rethrow(e);
-    }
+  // One sqlite3_step: SQLITE_ROW or SQLITE_DONE, else throws. A statement that ran to its end
+  // runs again only after reset().
+  int run() {
+    if (done_) throw SqlError(SqlErrorKind::misuse, "Statement needs to be reseted");
+    const int rc = sqlite3_step(st_);
+    has_row_ = rc == SQLITE_ROW;
+    done_ = rc == SQLITE_DONE;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw_last(db_, rc);
+    return rc;
+  }
+  void check_bind(int rc) const {
+    if (rc != SQLITE_OK) throw_last(db_, rc);
+  }
+  void check(int index) const {
+    if (!has_row_)
+      throw SqlError(SqlErrorKind::misuse, "No row to get a column from. executeStep() was not called, or returned false.");
+    if (index < 0 || index >= columns_) throw SqlError(SqlErrorKind::misuse, "Column index out of range.");
   }
 
-  SQLite::Statement st_;
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  int columns_ = 0;
+  bool has_row_ = false;
+  bool done_ = false;
 };
 
 class SqliteConnection final : public Connection {
@@ -125,7 +159,7 @@ class SqliteConnection final : public Connection {
   Dialect dialect() const override { return Dialect::sqlite; }
 
   std::unique_ptr<StatementImpl> prepare(const std::string& sql) override {
-    return std::make_unique<SqliteStatement>(db_, sql);
+    return std::make_unique<SqliteStatement>(db_.getHandle(), sql);
   }
 
   void execute(const std::string& sql) override {

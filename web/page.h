@@ -60,6 +60,7 @@
 //   waits for the next page; site.http(...) / site.http_sign_in(name) test without a browser;
 //   site.api(method, path, name, payload) calls the JSON API with name's token.
 
+#include <any>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -98,6 +99,7 @@ struct PageRequest {
   std::string client_address;                 // "127.0.0.1" (no port)
   std::string session_token;                  // the cookie's value (sign-out only)
   storage::Database* db = nullptr;            // the connection to use (the writer's)
+  std::any prepared;                          // what the route's prepare() returned (page_router.h)
 
   // First value of a form field, or "" when absent.
   const std::string& field(const std::string& name) const;

@@ -61,6 +61,21 @@ std::string safe_file_name(const std::string& name) {
   return out.empty() ? "download" : out;
 }
 
+// A form's CSRF token: bound to the session, or before signing in to the pre-session cookie.
+std::string csrf_token(const std::string& key, const char* kind, const std::string& cookie_value) {
+  return storage::hmac_sha256_hex(key, std::string(kind) + ":" + cookie_value);
+}
+
+const std::string* cookie_in(const std::map<std::string, std::string>& cookies, const char* name) {
+  auto it = cookies.find(name);
+  return it == cookies.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+const std::string& sent_csrf(const net::HttpRequest& req, const PageRequest& r) {
+  const std::string* header_token = req.header("X-CSRF-Token");
+  return header_token ? *header_token : r.field("_csrf");
+}
+
 }  // namespace
 
 const net::HttpHeaders& security_headers() {
@@ -75,8 +90,10 @@ const net::HttpHeaders& security_headers() {
 
 void PageRouter::add(PageRoute route) { routes_.push_back(std::move(route)); }
 
-net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Database& db, bool* failed_out) {
+net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Database& db, bool* failed_out,
+                                    std::any prepared) {
   PageRequest r;
+  r.prepared = std::move(prepared);
   r.method = req.method;
   r.path = req.path;
   r.query = req.query;
@@ -86,10 +103,7 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
   core::LogScope scope("web", r.request_id);
   r.client_address = address_only(req.remote_address);
   if (const std::string* c = req.header("Cookie")) r.cookies = parse_cookies(*c);
-  auto cookie = [&](const char* name) -> const std::string* {
-    auto it = r.cookies.find(name);
-    return it == r.cookies.end() || it->second.empty() ? nullptr : &it->second;
-  };
+  auto cookie = [&](const char* name) { return cookie_in(r.cookies, name); };
   r.lang = pick_language(cookie(kLangCookie), req.header("Accept-Language"));
 
   std::map<std::string, std::string> set_cookies;
@@ -103,7 +117,7 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
       if (live) {
         r.actor = services::Actor::from(live->principal, r.request_id, "web");
         r.session_token = *token;
-        r.csrf = storage::hmac_sha256_hex(ctx_.csrf_key, "session:" + *token);
+        r.csrf = csrf_token(ctx_.csrf_key, "session", *token);
       } else if (live.error().code == core::ErrorCode::unauthorized) {
         set_cookies[kSessionCookie] = "";  // expired or revoked: forget it
       } else {
@@ -114,7 +128,7 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
       const std::string* pre = cookie(kPreSessionCookie);
       std::string value = pre ? *pre : random_cookie_value();
       if (!pre) set_cookies[kPreSessionCookie] = value;
-      r.csrf = storage::hmac_sha256_hex(ctx_.csrf_key, "pre:" + value);
+      r.csrf = csrf_token(ctx_.csrf_key, "pre", value);
     }
     if (cookie(kFlashCookie)) set_cookies[kFlashCookie] = "";  // shown once
 
@@ -141,13 +155,12 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
     } else if (r.method == "POST") {
       const std::string* ct = req.header("Content-Type");
       auto st = parse_form(ct ? *ct : std::string(), req.body, r.form, r.files);
-      const std::string* header_token = req.header("X-CSRF-Token");
-      const std::string& sent = header_token ? *header_token : r.field("_csrf");
-      if (!same_token(sent, r.csrf)) {
+      if (!same_token(sent_csrf(req, r), r.csrf)) {
         page = error_page(r, 403, "error_csrf");
       } else if (!st) {
         page = show_error(r, st.error());
       } else {
+        if (route->prepare && !r.prepared.has_value()) r.prepared = route->prepare(r, db);
         page = route->handler(r);
       }
     } else {
@@ -214,17 +227,68 @@ net::HttpResponse PageRouter::handle(const net::HttpRequest& request) {
   return serve(request, *ctx_.db);
 }
 
+const PageRoute* PageRouter::preparing_route(const net::HttpRequest& request) const {
+  if (request.method != "POST") return nullptr;
+  for (const auto& route : routes_) {
+    std::map<std::string, std::string> params;
+    if (route.method == "POST" && net::match_pattern(route.pattern, request.path, params)) {
+      return route.prepare ? &route : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+std::any PageRouter::prepare_on_reader(const PageRoute& route, const net::HttpRequest& req,
+                                       storage::Database& reader) const {
+  try {
+    PageRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    r.query = req.query;
+    r.db = &reader;
+    r.client_address = address_only(req.remote_address);
+    if (const std::string* c = req.header("Cookie")) r.cookies = parse_cookies(*c);
+    if (!net::match_pattern(route.pattern, r.path, r.params)) return {};
+    const std::string* ct = req.header("Content-Type");
+    if (!parse_form(ct ? *ct : std::string(), req.body, r.form, r.files)) return {};
+    // The writer checks the token again against the one session it finds; here either form of it
+    // will do, so a request without our form's token never gets the slow work done.
+    const std::string& sent = sent_csrf(req, r);
+    const std::string* session = cookie_in(r.cookies, kSessionCookie);
+    const std::string* pre = cookie_in(r.cookies, kPreSessionCookie);
+    if (!(session && same_token(sent, csrf_token(ctx_.csrf_key, "session", *session))) &&
+        !(pre && same_token(sent, csrf_token(ctx_.csrf_key, "pre", *pre)))) {
+      return {};
+    }
+    return route.prepare(r, reader);
+  } catch (const std::exception& e) {
+    spdlog::error("web {} {}: preparing: {}", req.method, req.path, e.what());
+    return {};  // the writer runs the page as if nothing was prepared
+  }
+}
+
 void PageRouter::handle_async(net::HttpRequest request, net::HttpResponder respond) {
   if (!ctx_.lanes || request.path.rfind("/static/", 0) == 0) {
     respond(handle(request));
     return;
   }
   auto req = std::make_shared<net::HttpRequest>(std::move(request));
+  if (const PageRoute* route = preparing_route(*req)) {
+    ctx_.lanes->read([this, route, req, respond = std::move(respond)](net::ReadLane& lane) mutable {
+      commit_page(req, prepare_on_reader(*route, *req, lane.db), std::move(respond));
+    });
+    return;
+  }
+  commit_page(req, {}, std::move(respond));
+}
+
+void PageRouter::commit_page(std::shared_ptr<net::HttpRequest> req, std::any prepared, net::HttpResponder respond) {
   auto response = std::make_shared<net::HttpResponse>();
   auto failed = std::make_shared<bool>(false);
+  auto ready = std::make_shared<std::any>(std::move(prepared));
   ctx_.lanes->write(
-      [this, req, response, failed]() -> core::Status {
-        *response = serve(*req, *ctx_.db, failed.get());
+      [this, req, response, failed, ready]() -> core::Status {
+        *response = serve(*req, *ctx_.db, failed.get(), std::move(*ready));
         // A page that failed half-way rolls back whatever it wrote; its error page still goes out.
         if (*failed) return core::Error::internal("page failed");
         return {};

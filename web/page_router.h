@@ -4,6 +4,7 @@
 // handle() runs on the calling thread; handle_async() runs each page on WebContext::lanes' writer
 // (when set) and answers once what the page wrote is committed.
 
+#include <any>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,6 +48,11 @@ struct PageRoute {
   bool is_public = false;                     // no session needed (sign-in, static files)
   std::vector<storage::PrincipalKind> kinds;  // empty: any signed-in principal
   PageHandler handler;
+  // Optional, POST only: slow work that only reads (a password hash), run before the handler on
+  // a reader thread with its own connection, so the engine's thread is not held up; its result
+  // reaches the handler as PageRequest::prepared. Runs only when the form's CSRF token is right.
+  // Without lanes (tests) it runs just before the handler, on the same connection.
+  std::function<std::any(const PageRequest&, storage::Database& reader)> prepare;
 };
 
 class PageRouter {
@@ -63,7 +69,16 @@ class PageRouter {
 
  private:
   // Everything but the commit: never throws. *failed: the page threw (its writes must roll back).
-  net::HttpResponse serve(const net::HttpRequest& request, storage::Database& db, bool* failed = nullptr);
+  // `prepared`: what the route's prepare() gave on a reader (empty: serve runs it when needed).
+  net::HttpResponse serve(const net::HttpRequest& request, storage::Database& db, bool* failed = nullptr,
+                          std::any prepared = {});
+  // The route a request goes to when it has a prepare() step, else nullptr.
+  const PageRoute* preparing_route(const net::HttpRequest& request) const;
+  // Runs route.prepare() on a reader connection when the request's CSRF token is right (as either
+  // the session's or the signed-out form's token); empty otherwise or when it throws.
+  std::any prepare_on_reader(const PageRoute& route, const net::HttpRequest& request, storage::Database& reader) const;
+  // Runs the page on the writer's lane and answers once what it wrote is committed.
+  void commit_page(std::shared_ptr<net::HttpRequest> request, std::any prepared, net::HttpResponder respond);
 
   WebContext& ctx_;
   std::vector<PageRoute> routes_;

@@ -43,14 +43,27 @@ PageResponse sign_in_form(PageRequest& r) {
   return form_page(r, {}, next ? local_path(*next) : "/", {}, 200);
 }
 
+services::PasswordAttempt attempt_of(const PageRequest& r) {
+  return {.name = r.field("name"),
+          .password = r.field("password"),
+          .code = r.field("code"),
+          .client_address = r.client_address,
+          .request_id = r.request_id};
+}
+
+// On a reader thread (PageRoute::prepare): the Argon2id check, which takes a good part of a second.
+std::any check_password(WebContext& ctx, const PageRequest& r, storage::Database& reader) {
+  auto check = services::SignIn(reader, *ctx.clock, ctx.totp_key, ctx.sign_in_rules).check_password(attempt_of(r));
+  if (!check || !*check) return {};  // throttled or unreadable: with_password decides and says why
+  return **check;
+}
+
 PageResponse sign_in_post(WebContext& ctx, PageRequest& r) {
   const std::string next = local_path(r.field("next"));
-  services::PasswordAttempt attempt{.name = r.field("name"),
-                                    .password = r.field("password"),
-                                    .code = r.field("code"),
-                                    .client_address = r.client_address,
-                                    .request_id = r.request_id};
-  auto s = sign_in_for(ctx, r).with_password(attempt);
+  const services::PasswordAttempt attempt = attempt_of(r);
+  std::optional<services::PasswordCheck> checked;
+  if (const auto* c = std::any_cast<services::PasswordCheck>(&r.prepared)) checked = *c;
+  auto s = sign_in_for(ctx, r).with_password(attempt, checked);
   if (s) return signed_in(r, *s, next);
   FormErrors errors;
   if (s.error().where == "throttled") {
@@ -98,7 +111,8 @@ void add_sign_in_pages(PageRouter& router) {
   WebContext* ctx = &router.context();
   router.add({.method = "GET", .pattern = "/sign-in", .is_public = true, .handler = sign_in_form});
   router.add({.method = "POST", .pattern = "/sign-in", .is_public = true,
-              .handler = [ctx](PageRequest& r) { return sign_in_post(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return sign_in_post(*ctx, r); },
+              .prepare = [ctx](const PageRequest& r, storage::Database& reader) { return check_password(*ctx, r, reader); }});
   router.add({.method = "GET", .pattern = "/sign-in/link/{token}", .is_public = true,
               .handler = [](PageRequest& r) { return link_page(r, false, 200); }});
   router.add({.method = "POST", .pattern = "/sign-in/link/{token}", .is_public = true,

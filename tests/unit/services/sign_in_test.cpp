@@ -89,6 +89,38 @@ TEST_F(SignInTest, FiveFailuresForANameLockItForTheWindowEvenWithTheRightPasswor
   EXPECT_TRUE(password("vera", kPassword, {}, "10.9.9.9")) << "after the window";
 }
 
+// serve checks the password on a reader thread first (check_password) and writes the session on
+// the engine's thread (with_password): the slow hash must not run twice, nor count when stale.
+TEST_F(SignInTest, APasswordCheckedAheadDecidesUnlessThePasswordWasSetMeanwhile) {
+  const services::PasswordAttempt right{"vera", kPassword, {}, "10.0.0.1", "r"};
+  auto check = sign_in.check_password(right).take();
+  ASSERT_TRUE(check);
+  EXPECT_TRUE(check->matches);
+  EXPECT_TRUE(sign_in.with_password(right, check));
+
+  const services::PasswordAttempt wrong{"vera", "niet-het-wachtwoord", {}, "10.0.0.1", "r"};
+  auto wrong_check = sign_in.check_password(wrong).take();
+  ASSERT_TRUE(wrong_check);
+  EXPECT_FALSE(wrong_check->matches);
+  EXPECT_FALSE(sign_in.with_password(wrong, wrong_check));
+  // The verdict for the hash stored now decides; the password is not hashed again.
+  EXPECT_TRUE(sign_in.with_password(wrong, check)) << "a check of the current hash is trusted";
+
+  // The password is set again between the check and the sign-in: the old check no longer counts.
+  sign_in.set_password(op, "vera", "een-ander-wachtwoord").take();
+  EXPECT_FALSE(sign_in.with_password(right, check));
+  EXPECT_TRUE(sign_in.with_password({"vera", "een-ander-wachtwoord", {}, "10.0.0.1", "r"}, check))
+      << "checked again against the new hash";
+  EXPECT_FALSE(sign_in.check_password({"nobody", kPassword, {}, "10.0.0.1", "r"}).take()->matches);
+}
+
+TEST_F(SignInTest, AThrottledAttemptIsNotCheckedAhead) {
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(password("vera", "fout-wachtwoord-" + std::to_string(i)));
+  auto check = sign_in.check_password({"vera", kPassword, {}, "10.9.9.9", "r"}).take();
+  EXPECT_FALSE(check) << "no hash is computed for a locked name";
+  EXPECT_EQ(sign_in.with_password({"vera", kPassword, {}, "10.9.9.9", "r"}, check).error().where, "throttled");
+}
+
 TEST_F(SignInTest, TwentyFailuresFromOneAddressLockThatAddress) {
   for (int i = 0; i < 20; ++i) EXPECT_FALSE(password("nobody" + std::to_string(i), kPassword, {}, "192.0.2.7"));
   EXPECT_EQ(password("vera", kPassword, {}, "192.0.2.7").error().where, "throttled");

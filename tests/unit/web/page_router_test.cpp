@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine_config.h"
+#include "net/work_lanes.h"
+#include "storage/database.h"
 #include "tests/support/storage_fixture.h"
 #include "web/web.h"
 
@@ -131,6 +133,90 @@ TEST_F(PageRouterTest, ARouteForOtherKindsAnswers403) {
   const std::string cookie = std::string(web::kSessionCookie) + "=" + sign_in();
   EXPECT_EQ(get("/only-clerks", cookie).status, 403);
   EXPECT_EQ(get("/", cookie).status, 200);
+}
+
+// serve's lanes, run inline: which connection each piece of a request got.
+struct InlineLanes : net::WorkLanes {
+  storage::Database* reader = nullptr;
+  storage::Database* writer = nullptr;
+  int reads = 0;
+  int writes = 0;
+  void read(std::function<void(net::ReadLane&)> work) override {
+    ++reads;
+    net::ReadLane lane{*reader, [](std::function<void()> f) { f(); }};
+    work(lane);
+  }
+  void write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) override {
+    ++writes;
+    done(writer->transaction(work));
+  }
+  void post(std::function<void()> work) override { work(); }
+};
+
+// Slow read-only work (the sign-in's password hash) runs on a reader before the page runs on the
+// engine's thread, and only for a form that carries our CSRF token.
+TEST_F(PageRouterTest, APreparedStepRunsOnAReaderOnlyForAFormWithTheToken) {
+  auto reader = storage::Database::open(":memory:").take();
+  std::vector<storage::Database*> prepared_on;
+  router->add({.method = "POST", .pattern = "/slow", .is_public = true,
+               .handler = [](web::PageRequest& r) {
+                 web::PageResponse out;
+                 const int* v = std::any_cast<int>(&r.prepared);
+                 out.html = v ? std::to_string(*v) : "none";
+                 return out;
+               },
+               .prepare = [&](const web::PageRequest&, storage::Database& on) {
+                 prepared_on.push_back(&on);
+                 return std::any(42);
+               }});
+  auto form = get("/sign-in");
+  const std::string pre = std::string(web::kPreSessionCookie) + "=" + cookie_value(form, web::kPreSessionCookie);
+  const std::string token = "_csrf=" + csrf_in(form.body);
+
+  EXPECT_EQ(post("/slow", token, pre).body, "42") << "without lanes: just before the handler";
+  ASSERT_EQ(prepared_on.size(), 1u);
+  EXPECT_EQ(prepared_on[0], db.get());
+
+  InlineLanes lanes;
+  lanes.reader = reader.get();
+  lanes.writer = db.get();
+  ctx.lanes = &lanes;
+  auto async_post = [&](const std::string& body) {
+    net::HttpRequest r{.method = "POST", .target = "/slow", .path = "/slow"};
+    r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    r.headers.emplace_back("Cookie", pre);
+    r.body = body;
+    r.remote_address = "127.0.0.1:5000";
+    net::HttpResponse out;
+    router->handle_async(r, [&](net::HttpResponse resp) { out = std::move(resp); });
+    return out;
+  };
+  auto r = async_post(token);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "42");
+  ASSERT_EQ(prepared_on.size(), 2u) << "once, not again on the writer";
+  EXPECT_EQ(prepared_on[1], reader.get());
+  EXPECT_EQ(lanes.reads, 1);
+  EXPECT_EQ(lanes.writes, 1);
+
+  EXPECT_EQ(async_post("_csrf=" + std::string(64, '0')).status, 403);
+  EXPECT_EQ(prepared_on.size(), 2u) << "a wrong token gets no slow work done";
+
+  // The sign-in form itself goes the same way and signs in.
+  auto signed_in = [&] {
+    net::HttpRequest q{.method = "POST", .target = "/sign-in", .path = "/sign-in"};
+    q.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    q.headers.emplace_back("Cookie", pre);
+    q.body = token + "&name=vera&password=een-lang-wachtwoord&next=/";
+    q.remote_address = "127.0.0.1:5000";
+    net::HttpResponse out;
+    router->handle_async(q, [&](net::HttpResponse resp) { out = std::move(resp); });
+    return out;
+  }();
+  EXPECT_EQ(signed_in.status, 303);
+  EXPECT_FALSE(cookie_value(signed_in, web::kSessionCookie).empty());
+  EXPECT_EQ(lanes.reads, 3);
+  ctx.lanes = nullptr;
 }
 
 }  // namespace
