@@ -54,8 +54,9 @@ core::Status require_campaign_reader(const Actor& actor, std::string_view what) 
                       what);
 }
 
-CampaignDesk::CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
-    : db_(db), clock_(clock), config_(config) {
+CampaignDesk::CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+                           PendingAudit* pending)
+    : db_(db), clock_(clock), config_(config), pending_(pending) {
   if (!config.suppression_key.empty()) {
     suppression_ = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
   }
@@ -171,7 +172,7 @@ core::Result<PreviewReport> CampaignDesk::preview(const Actor& actor, const std:
                             rendered ? rendered->text : "(cannot render: " + rendered.error().what() + ")"});
   }
   // The samples name people: one record per person shown.
-  AuditTrail trail(db_, clock_);
+  AuditTrail trail(db_, clock_, pending_);
   if (auto st = trail.record(actor, "campaign.preview", "campaign:" + key, "outreach",
                              "samples=" + std::to_string(report.samples.size()));
       !st) {

@@ -27,6 +27,8 @@ struct EngineConfig;
 
 namespace outreach::services {
 
+struct PendingAudit;
+
 struct ValidationReport {
   bool ok = false;
   std::vector<std::string> errors;    // "file:line:col: field: message"
@@ -125,10 +127,12 @@ core::Status require_campaign_reader(const Actor& actor, std::string_view what);
 //   approve, reject (with a reason) approver or parent_panel, never the author of the version
 //   pause, resume, cancel           coordinator or operator
 //   preview (names people), status  coordinator, approver, parent_panel, operator
-// `db`, `clock` and `config` must outlive the desk.
+// `db`, `clock` and `config` must outlive the desk. On a reader connection pass `pending`
+// (services/audit_trail.h): preview's audit records wait there for the writer.
 class CampaignDesk {
  public:
-  CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config);
+  CampaignDesk(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+               PendingAudit* pending = nullptr);
   ~CampaignDesk();
 
   // Parse, validate against known municipalities, regions and channels, and lint. Reads no
@@ -158,6 +162,7 @@ class CampaignDesk {
   storage::Database& db_;
   const core::Clock& clock_;
   const engine::EngineConfig& config_;
+  PendingAudit* pending_;
   std::unique_ptr<storage::SuppressionList> suppression_;
 };
 

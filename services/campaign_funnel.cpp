@@ -59,8 +59,9 @@ void add(FunnelCellView& cell, MessageStatus status, std::int64_t n) {
 
 }  // namespace
 
-CampaignViews::CampaignViews(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config)
-    : db_(db), clock_(clock), config_(config) {}
+CampaignViews::CampaignViews(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+                             PendingAudit* pending)
+    : db_(db), clock_(clock), config_(config), pending_(pending) {}
 
 CampaignViews::~CampaignViews() = default;
 
@@ -119,7 +120,7 @@ core::Result<Coverage> CampaignViews::coverage(const Actor& actor, core::TimePoi
   if (actor.is(PrincipalKind::municipality)) req.municipality = actor.scope;
   else if (actor.is(PrincipalKind::regional_hub)) req.region = actor.scope;
   else req.all = true;
-  auto card = Scorecards(db_, clock_, config_).read(actor, req);
+  auto card = Scorecards(db_, clock_, config_, pending_).read(actor, req);
   if (!card) return card.error();
   Coverage out;
   out.from = card->from;

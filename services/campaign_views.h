@@ -40,6 +40,8 @@ struct EngineConfig;
 
 namespace outreach::services {
 
+struct PendingAudit;
+
 struct CampaignSummary {
   std::string key;
   std::string name;
@@ -172,9 +174,12 @@ inline constexpr int kDiffContext = 3;
 // Pure.
 std::vector<DiffLine> line_diff(const std::string& before, const std::string& after, int context = kDiffContext);
 
+// `db`, `clock` and `config` must outlive the views. On a reader connection pass `pending`
+// (services/audit_trail.h) for the reads that are audited (coverage).
 class CampaignViews {
  public:
-  CampaignViews(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config);
+  CampaignViews(storage::Database& db, const core::Clock& clock, const engine::EngineConfig& config,
+                PendingAudit* pending = nullptr);
   ~CampaignViews();
 
   // Every campaign with its state and current version, by key.
@@ -194,6 +199,7 @@ class CampaignViews {
   storage::Database& db_;
   const core::Clock& clock_;
   const engine::EngineConfig& config_;
+  PendingAudit* pending_;
 };
 
 }  // namespace outreach::services

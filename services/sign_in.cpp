@@ -327,10 +327,11 @@ core::Result<LiveSession> SignIn::session(const std::string& token) {
   if (!p) return p.error();
   if (p->revoked) return unauthorized();
   // One write a minute at most per session, not one per page.
-  if (now - s->last_seen_at >= std::chrono::minutes(1) && !db_.read_only()) {
+  const bool due = now - s->last_seen_at >= std::chrono::minutes(1);
+  if (due && !db_.read_only()) {
     if (auto st = creds.touch_session(s->id, now); !st) return st.error();
   }
-  return LiveSession{*p, s->id};
+  return LiveSession{*p, s->id, due && db_.read_only()};
 }
 
 core::Status SignIn::sign_out(const std::string& token, const std::string& request_id) {

@@ -74,6 +74,8 @@ struct SignedIn {
 struct LiveSession {
   storage::Principal principal;
   std::int64_t session_id = 0;
+  // On a read-only connection: its last use is due to be written (call session() on the writer).
+  bool touch_due = false;
 };
 
 struct TotpEnrolment {

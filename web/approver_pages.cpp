@@ -22,7 +22,7 @@ bool decides(const PageRequest& r) {
 }
 
 PageResponse reviews_page(WebContext& ctx, PageRequest& r) {
-  auto list = services::CampaignViews(*r.db, *ctx.clock, *ctx.config).list(*r.actor);
+  auto list = services::CampaignViews(*r.db, *ctx.clock, *ctx.config, r.pending_audit).list(*r.actor);
   if (!list) return show_error(r, list.error());
   // Waiting for a decision first, then the rest by key.
   std::stable_sort(list->begin(), list->end(), [](const auto& a, const auto& b) {
@@ -43,8 +43,8 @@ std::string sms_text(const PageRequest& r, const services::RenderedTemplate& t) 
 PageResponse review_page(WebContext& ctx, PageRequest& r, Data data = Data{Data::type::object},
                          const FormErrors& errors = {}, int status = 200) {
   const std::string& key = r.param("key");
-  services::CampaignDesk desk(*r.db, *ctx.clock, *ctx.config);
-  services::CampaignViews views(*r.db, *ctx.clock, *ctx.config);
+  services::CampaignDesk desk(*r.db, *ctx.clock, *ctx.config, r.pending_audit);
+  services::CampaignViews views(*r.db, *ctx.clock, *ctx.config, r.pending_audit);
   auto st = desk.status(*r.actor, key);
   if (!st) return show_error(r, st.error());
   auto changes = views.changes(*r.actor, key);
@@ -99,7 +99,7 @@ PageResponse review_page(WebContext& ctx, PageRequest& r, Data data = Data{Data:
 
 PageResponse decide(WebContext& ctx, PageRequest& r, bool approve) {
   const std::string& key = r.param("key");
-  services::CampaignDesk desk(*r.db, *ctx.clock, *ctx.config);
+  services::CampaignDesk desk(*r.db, *ctx.clock, *ctx.config, r.pending_audit);
   const std::string& reason = r.field("reason");
   auto st = approve ? desk.approve(*r.actor, key) : desk.reject(*r.actor, key, reason);
   if (st) return PageResponse::see_other("/reviews/" + key, approve ? "flash_approved" : "flash_rejected");
@@ -128,9 +128,11 @@ void add_approver_pages(PageRouter& router) {
   const std::vector<K> readers = {K::approver, K::parent_panel, K::coordinator, K::operator_};
   const std::vector<K> deciders = {K::approver, K::parent_panel};
   router.add({.method = "GET", .pattern = "/reviews", .kinds = readers,
-              .handler = [ctx](PageRequest& r) { return reviews_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return reviews_page(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "GET", .pattern = "/reviews/{key}", .kinds = readers,
-              .handler = [ctx](PageRequest& r) { return review_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return review_page(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "POST", .pattern = "/reviews/{key}/approve", .kinds = deciders,
               .handler = [ctx](PageRequest& r) { return decide(*ctx, r, true); }});
   router.add({.method = "POST", .pattern = "/reviews/{key}/reject", .kinds = deciders,

@@ -104,7 +104,7 @@ Data detail_data(const PageRequest& r, const services::CaseDetail& d, const Ente
 PageResponse show_case(WebContext& ctx, PageRequest& r, const Entered& entered = {}, const FormErrors& errors = {}) {
   auto id = case_id(r);
   if (!id) return error_page(r, 404);
-  auto d = services::CaseDesk(*r.db, *ctx.clock, *ctx.config).detail(*r.actor, *id);
+  auto d = services::CaseDesk(*r.db, *ctx.clock, *ctx.config, r.pending_audit).detail(*r.actor, *id);
   if (!d) return d.error().code == core::ErrorCode::forbidden ? error_page(r, 404) : show_error(r, d.error());
   Data data = detail_data(r, *d, entered);
   return render_page(r, "case", "case_title", std::move(data), errors, errors.empty() ? 200 : 400);
@@ -162,7 +162,8 @@ PageResponse name_handler(WebContext& ctx, PageRequest& r) {
 void add_case_page(PageRouter& router, const std::vector<storage::PrincipalKind>& kinds) {
   WebContext* ctx = &router.context();
   router.add({.method = "GET", .pattern = "/cases/{id}", .kinds = kinds,
-              .handler = [ctx](PageRequest& r) { return show_case(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return show_case(*ctx, r); },
+              .on_reader = true});
   const struct {
     const char* path;
     const char* status;

@@ -90,7 +90,7 @@ PageResponse case_list(WebContext& ctx, PageRequest& r) {
   const ListQuery q = ListQuery::from(r);
   Data data = filter_data(r, q);
   FormErrors errors;
-  auto page = services::CaseDesk(*r.db, *ctx.clock, *ctx.config).list(*r.actor, q.filter());
+  auto page = services::CaseDesk(*r.db, *ctx.clock, *ctx.config, r.pending_audit).list(*r.actor, q.filter());
   if (!page) {
     const std::string& field = page.error().where;
     if (field == "municipality") errors.add("municipality", text(r, "cases_municipality_bad"));
@@ -147,7 +147,8 @@ PageResponse download(WebContext& ctx, PageRequest& r) {
 void add_clerk_pages(PageRouter& router) {
   WebContext* ctx = &router.context();
   router.add({.method = "GET", .pattern = "/cases", .kinds = kOwners,
-              .handler = [ctx](PageRequest& r) { return case_list(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return case_list(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "GET", .pattern = "/cases/download", .kinds = kOwners,
               .handler = [ctx](PageRequest& r) { return download(*ctx, r); }});
   add_case_page(router, kOwners);

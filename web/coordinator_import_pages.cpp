@@ -92,7 +92,7 @@ PageResponse coverage_page(WebContext& ctx, PageRequest& r) {
     errors.add(st.error().where == "from" ? "from" : "to", text(r, "coord_coverage_bad_period"));
     services::parse_scorecard_period("", "", ctx.clock->now(), period).take();
   }
-  auto cov = services::CampaignViews(*r.db, *ctx.clock, *ctx.config).coverage(*r.actor, period.from, period.to);
+  auto cov = services::CampaignViews(*r.db, *ctx.clock, *ctx.config, r.pending_audit).coverage(*r.actor, period.from, period.to);
   if (!cov) return show_error(r, cov.error());
   Data data{Data::type::object};
   data.set("from", date_of(cov->from));
@@ -126,7 +126,8 @@ void add_coordinator_import_pages(PageRouter& router) {
   router.add({.method = "POST", .pattern = "/contacts/import", .kinds = importers,
               .handler = [ctx](PageRequest& r) { return import_contacts(*ctx, r); }});
   router.add({.method = "GET", .pattern = "/coverage", .kinds = {K::coordinator},
-              .handler = [ctx](PageRequest& r) { return coverage_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return coverage_page(*ctx, r); },
+              .on_reader = true});
 }
 
 }  // namespace outreach::web

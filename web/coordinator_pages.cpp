@@ -20,9 +20,9 @@ using storage::PrincipalKind;
 
 namespace {
 
-services::CampaignDesk desk(WebContext& ctx, PageRequest& r) { return services::CampaignDesk(*r.db, *ctx.clock, *ctx.config); }
+services::CampaignDesk desk(WebContext& ctx, PageRequest& r) { return services::CampaignDesk(*r.db, *ctx.clock, *ctx.config, r.pending_audit); }
 services::CampaignViews views(WebContext& ctx, PageRequest& r) {
-  return services::CampaignViews(*r.db, *ctx.clock, *ctx.config);
+  return services::CampaignViews(*r.db, *ctx.clock, *ctx.config, r.pending_audit);
 }
 
 PageResponse campaigns_page(WebContext& ctx, PageRequest& r) {
@@ -249,20 +249,24 @@ void add_coordinator_pages(PageRouter& router) {
   using K = PrincipalKind;
   const std::vector<K> coord = {K::coordinator, K::operator_};
   router.add({.method = "GET", .pattern = "/campaigns", .kinds = coord,
-              .handler = [ctx](PageRequest& r) { return campaigns_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return campaigns_page(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "GET", .pattern = "/campaigns/{key}", .kinds = coord,
-              .handler = [ctx](PageRequest& r) { return campaign_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return campaign_page(*ctx, r); },
+              .on_reader = true});
   for (const char* verb : {"submit", "launch", "pause", "resume"}) {
     std::string v = verb;
     router.add({.method = "POST", .pattern = "/campaigns/{key}/" + v, .kinds = coord,
                 .handler = [ctx, v](PageRequest& r) { return campaign_action(*ctx, r, v); }});
   }
   router.add({.method = "GET", .pattern = "/campaigns/{key}/preview", .kinds = coord,
-              .handler = [ctx](PageRequest& r) { return preview_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return preview_page(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "POST", .pattern = "/campaigns/{key}/lookup", .kinds = coord,
               .handler = [ctx](PageRequest& r) { return lookup(*ctx, r); }});
   router.add({.method = "GET", .pattern = "/campaigns/{key}/unknown", .kinds = coord,
-              .handler = [ctx](PageRequest& r) { return unknown_page(*ctx, r); }});
+              .handler = [ctx](PageRequest& r) { return unknown_page(*ctx, r); },
+              .on_reader = true});
   router.add({.method = "POST", .pattern = "/campaigns/{key}/redrive", .kinds = coord,
               .handler = [ctx](PageRequest& r) { return redrive(*ctx, r); }});
 }

@@ -71,6 +71,10 @@
 #include "net/http_server.h"
 #include "services/actor.h"
 
+namespace outreach::services {
+struct PendingAudit;
+}
+
 namespace outreach::storage {
 class Database;
 }
@@ -100,6 +104,9 @@ struct PageRequest {
   std::string session_token;                  // the cookie's value (sign-out only)
   storage::Database* db = nullptr;            // the connection to use (the writer's)
   std::any prepared;                          // what the route's prepare() returned (page_router.h)
+  // On a reader (PageRoute::on_reader): where services put their audit records for the writer
+  // (services/audit_trail.h); null on the writer. Pass it to every service the page calls.
+  services::PendingAudit* pending_audit = nullptr;
 
   // First value of a form field, or "" when absent.
   const std::string& field(const std::string& name) const;

@@ -10,6 +10,7 @@
 
 #include "core/log_context.h"
 #include "net/path_pattern.h"
+#include "services/audit_trail.h"
 #include "storage/database.h"
 #include "storage/server_secret.h"
 #include "web/assets.h"
@@ -78,6 +79,24 @@ const std::string& sent_csrf(const net::HttpRequest& req, const PageRequest& r) 
 
 }  // namespace
 
+const net::HttpHeaders& security_headers();
+
+namespace {
+
+// What goes out when the writer could not commit what a page wrote (or the audit of what it read).
+net::HttpResponse not_committed(const core::Status& committed) {
+  net::HttpResponse busy;
+  busy.status = committed.error().code == core::ErrorCode::transient ? 503 : 500;
+  busy.content_type = "text/plain; charset=utf-8";
+  busy.headers = security_headers();
+  busy.headers.emplace_back("Cache-Control", "no-store");
+  busy.body = busy.status == 503 ? "Te druk / too busy: probeer het zo opnieuw / try again shortly\n"
+                                 : "Er ging iets mis / something went wrong\n";
+  return busy;
+}
+
+}  // namespace
+
 const net::HttpHeaders& security_headers() {
   static const net::HttpHeaders kHeaders = {
       {"Content-Security-Policy", kCsp},
@@ -91,9 +110,10 @@ const net::HttpHeaders& security_headers() {
 void PageRouter::add(PageRoute route) { routes_.push_back(std::move(route)); }
 
 net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Database& db, bool* failed_out,
-                                    std::any prepared) {
+                                    std::any prepared, services::PendingAudit* pending, std::string* touch_session) {
   PageRequest r;
   r.prepared = std::move(prepared);
+  r.pending_audit = pending;
   r.method = req.method;
   r.path = req.path;
   r.query = req.query;
@@ -118,6 +138,7 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
         r.actor = services::Actor::from(live->principal, r.request_id, "web");
         r.session_token = *token;
         r.csrf = csrf_token(ctx_.csrf_key, "session", *token);
+        if (live->touch_due && touch_session) *touch_session = *token;
       } else if (live.error().code == core::ErrorCode::unauthorized) {
         set_cookies[kSessionCookie] = "";  // expired or revoked: forget it
       } else {
@@ -227,13 +248,10 @@ net::HttpResponse PageRouter::handle(const net::HttpRequest& request) {
   return serve(request, *ctx_.db);
 }
 
-const PageRoute* PageRouter::preparing_route(const net::HttpRequest& request) const {
-  if (request.method != "POST") return nullptr;
+const PageRoute* PageRouter::route_for(const net::HttpRequest& request) const {
   for (const auto& route : routes_) {
     std::map<std::string, std::string> params;
-    if (route.method == "POST" && net::match_pattern(route.pattern, request.path, params)) {
-      return route.prepare ? &route : nullptr;
-    }
+    if (route.method == request.method && net::match_pattern(route.pattern, request.path, params)) return &route;
   }
   return nullptr;
 }
@@ -273,13 +291,39 @@ void PageRouter::handle_async(net::HttpRequest request, net::HttpResponder respo
     return;
   }
   auto req = std::make_shared<net::HttpRequest>(std::move(request));
-  if (const PageRoute* route = preparing_route(*req)) {
+  const PageRoute* route = route_for(*req);
+  if (route && route->on_reader) {
+    read_page(req, std::move(respond));
+  } else if (route && route->prepare && req->method == "POST") {
     ctx_.lanes->read([this, route, req, respond = std::move(respond)](net::ReadLane& lane) mutable {
       commit_page(req, prepare_on_reader(*route, *req, lane.db), std::move(respond));
     });
-    return;
+  } else {
+    commit_page(req, {}, std::move(respond));
   }
-  commit_page(req, {}, std::move(respond));
+}
+
+void PageRouter::read_page(std::shared_ptr<net::HttpRequest> req, net::HttpResponder respond) {
+  ctx_.lanes->read([this, req, respond = std::move(respond)](net::ReadLane& lane) mutable {
+    auto pending = std::make_shared<services::PendingAudit>();
+    auto touch = std::make_shared<std::string>();
+    bool failed = false;
+    auto response = std::make_shared<net::HttpResponse>(serve(*req, lane.db, &failed, {}, pending.get(), touch.get()));
+    if (failed || (pending->records.empty() && touch->empty())) {
+      respond(std::move(*response));
+      return;
+    }
+    ctx_.lanes->write(
+        [this, pending, touch]() -> core::Status {
+          if (auto st = services::append_pending(*ctx_.db, *pending); !st) return st;
+          // The session's last use; a session that ended meanwhile is simply not touched.
+          if (!touch->empty()) (void)services::SignIn(*ctx_.db, *ctx_.clock, ctx_.totp_key, ctx_.sign_in_rules).session(*touch);
+          return {};
+        },
+        [response, respond = std::move(respond)](const core::Status& committed) {
+          respond(committed ? std::move(*response) : not_committed(committed));
+        });
+  });
 }
 
 void PageRouter::commit_page(std::shared_ptr<net::HttpRequest> req, std::any prepared, net::HttpResponder respond) {
@@ -294,18 +338,7 @@ void PageRouter::commit_page(std::shared_ptr<net::HttpRequest> req, std::any pre
         return {};
       },
       [response, failed, respond = std::move(respond)](const core::Status& committed) {
-        if (committed || *failed) {
-          respond(std::move(*response));
-          return;
-        }
-        net::HttpResponse busy;
-        busy.status = committed.error().code == core::ErrorCode::transient ? 503 : 500;
-        busy.content_type = "text/plain; charset=utf-8";
-        busy.headers = security_headers();
-        busy.headers.emplace_back("Cache-Control", "no-store");
-        busy.body = busy.status == 503 ? "Te druk / too busy: probeer het zo opnieuw / try again shortly\n"
-                                       : "Er ging iets mis / something went wrong\n";
-        respond(std::move(busy));
+        respond(committed || *failed ? std::move(*response) : not_committed(committed));
       });
 }
 

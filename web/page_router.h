@@ -53,6 +53,10 @@ struct PageRoute {
   // reaches the handler as PageRequest::prepared. Runs only when the form's CSRF token is right.
   // Without lanes (tests) it runs just before the handler, on the same connection.
   std::function<std::any(const PageRequest&, storage::Database& reader)> prepare;
+  // GET pages that only read: served on a reader thread with its own connection instead of the
+  // engine's thread. Their audit records (PageRequest::pending_audit) are committed by the writer
+  // before the page leaves, so nothing is shown unaudited.
+  bool on_reader = false;
 };
 
 class PageRouter {
@@ -70,10 +74,15 @@ class PageRouter {
  private:
   // Everything but the commit: never throws. *failed: the page threw (its writes must roll back).
   // `prepared`: what the route's prepare() gave on a reader (empty: serve runs it when needed).
+  // On a reader: `pending` collects the audit records, `touch_session` the session token whose last
+  // use is due to be written.
   net::HttpResponse serve(const net::HttpRequest& request, storage::Database& db, bool* failed = nullptr,
-                          std::any prepared = {});
-  // The route a request goes to when it has a prepare() step, else nullptr.
-  const PageRoute* preparing_route(const net::HttpRequest& request) const;
+                          std::any prepared = {}, services::PendingAudit* pending = nullptr,
+                          std::string* touch_session = nullptr);
+  // The route a request's method and path go to, or nullptr.
+  const PageRoute* route_for(const net::HttpRequest& request) const;
+  // Serves an on_reader page on a reader lane; the writer commits its audit records before it leaves.
+  void read_page(std::shared_ptr<net::HttpRequest> request, net::HttpResponder respond);
   // Runs route.prepare() on a reader connection when the request's CSRF token is right (as either
   // the session's or the signed-out form's token); empty otherwise or when it throws.
   std::any prepare_on_reader(const PageRoute& route, const net::HttpRequest& request, storage::Database& reader) const;

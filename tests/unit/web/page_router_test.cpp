@@ -6,6 +6,8 @@
 
 #include "engine/engine_config.h"
 #include "net/work_lanes.h"
+#include "services/audit_trail.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "tests/support/storage_fixture.h"
 #include "web/web.h"
@@ -146,8 +148,13 @@ struct InlineLanes : net::WorkLanes {
     net::ReadLane lane{*reader, [](std::function<void()> f) { f(); }};
     work(lane);
   }
+  bool fail_writes = false;  // as when the disk is full: nothing commits
   void write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) override {
     ++writes;
+    if (fail_writes) {
+      done(core::Error{core::ErrorCode::transient, "database full", {}});
+      return;
+    }
     done(writer->transaction(work));
   }
   void post(std::function<void()> work) override { work(); }
@@ -216,6 +223,55 @@ TEST_F(PageRouterTest, APreparedStepRunsOnAReaderOnlyForAFormWithTheToken) {
   EXPECT_EQ(signed_in.status, 303);
   EXPECT_FALSE(cookie_value(signed_in, web::kSessionCookie).empty());
   EXPECT_EQ(lanes.reads, 3);
+  ctx.lanes = nullptr;
+}
+
+// A page that only reads runs on a reader; what it read is audited by the writer before the page
+// goes out, and a page whose audit record cannot be committed does not go out at all.
+TEST_F(PageRouterTest, AReadingPageRunsOnAReaderAndLeavesOnlyOnceItsAuditIsCommitted) {
+  auto reader = storage::Database::open(":memory:").take();
+  storage::Database* served_on = nullptr;
+  router->add({.method = "GET", .pattern = "/read", .is_public = true,
+               .handler = [&](web::PageRequest& r) {
+                 served_on = r.db;
+                 services::Actor clerk{"rotterdam", PrincipalKind::municipality, "GM0599", r.request_id, "web"};
+                 services::AuditTrail(*r.db, clock, r.pending_audit).record(clerk, "cases.read", "case:7", "test").take();
+                 web::PageResponse out;
+                 out.html = "case 7";
+                 return out;
+               },
+               .on_reader = true});
+  InlineLanes lanes;
+  lanes.reader = reader.get();
+  lanes.writer = db.get();
+  ctx.lanes = &lanes;
+  auto async_get = [&] {
+    net::HttpRequest r{.method = "GET", .target = "/read", .path = "/read"};
+    r.remote_address = "127.0.0.1:5000";
+    std::optional<net::HttpResponse> out;
+    router->handle_async(r, [&](net::HttpResponse resp) { out = std::move(resp); });
+    return out;
+  };
+  auto audited = [&] {
+    int n = 0;
+    storage::AuditLog(*db).for_each([&](const storage::AuditRecord& a) { n += a.subject == "case:7"; });
+    return n;
+  };
+  auto r = async_get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "case 7");
+  EXPECT_EQ(served_on, reader.get());
+  EXPECT_EQ(lanes.reads, 1);
+  EXPECT_EQ(lanes.writes, 1) << "the audit record, on the writer";
+  EXPECT_EQ(audited(), 1);
+
+  lanes.fail_writes = true;
+  auto refused = async_get();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->body.find("case 7"), std::string::npos) << "nothing read goes out unaudited";
+  EXPECT_EQ(audited(), 1);
   ctx.lanes = nullptr;
 }
 
