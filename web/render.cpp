@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "channels/form_encoding.h"
 #include "web/assets.h"
 #include "web/page_router.h"
 #include "web/strings.h"
@@ -94,6 +95,16 @@ PageResponse render_page(const PageRequest& r, std::string_view template_name, s
     // Only keys of the strings table are shown: a forged cookie cannot put text on the page.
     if (strings(r.lang).count(it->second)) layout.set("flash", std::string(web::text(r.lang, it->second)));
   }
+  // The switch comes back to this page (a GET: what a POST rendered may not be fetched again).
+  std::string here = r.method == "GET" ? r.path : std::string("/");
+  if (r.method == "GET" && !r.query.empty()) {
+    char sep = '?';
+    for (const auto& [k, v] : r.query) {
+      here += sep + channels::form_escape(k) + "=" + channels::form_escape(v);
+      sep = '&';
+    }
+  }
+  layout.set("lang_next", channels::form_escape(here));
   for (const auto& lang : ui_languages()) {
     if (lang != r.lang) {
       layout.set("other_lang", lang);

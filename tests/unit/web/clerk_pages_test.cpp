@@ -123,7 +123,14 @@ TEST_F(ClerkPagesTest, AnotherMunicipalitysCaseByUrlIsNotFoundAndCannotBeActedOn
   EXPECT_EQ(r.status, 404);
   EXPECT_FALSE(has(r.body, "Anna"));
   EXPECT_FALSE(has(r.body, "+3161234"));
-  EXPECT_EQ(get("/cases/" + std::to_string(theirs + 1000), schiedam).body.size(), r.body.size());
+  // The same page as for a case that does not exist, but for the asked path in the language switch.
+  auto missing = get("/cases/" + std::to_string(theirs + 1000), schiedam);
+  auto without_path = [](std::string body) {
+    const auto at = body.find("?next=");
+    if (at != std::string::npos) body.erase(at, body.find('"', at) - at);
+    return body;
+  };
+  EXPECT_EQ(without_path(missing.body), without_path(r.body));
   for (const char* action : {"acknowledge", "in-contact", "close", "handler"}) {
     auto p = post("/cases/" + std::to_string(theirs) + "/" + action, "outcome=helped&handler=Fatima", schiedam);
     EXPECT_EQ(p.status, 404) << action;

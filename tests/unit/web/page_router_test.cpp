@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "channels/form_encoding.h"
 #include "engine/engine_config.h"
 #include "net/work_lanes.h"
 #include "services/audit_trail.h"
@@ -34,6 +35,7 @@ class PageRouterTest : public StorageTest {
   }
   net::HttpResponse get(const std::string& path, const std::string& cookie = {}) {
     net::HttpRequest r{.method = "GET", .target = path, .path = path.substr(0, path.find('?'))};
+    for (auto& [k, v] : channels::parse_query(path).take()) r.query.emplace(k, v);  // as the server does
     if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
     r.remote_address = "127.0.0.1:5000";
     return router->handle(r);
@@ -129,6 +131,19 @@ TEST_F(PageRouterTest, TheSessionCookieIsHttpOnlyStrictAndSecureOnlyBehindHttps)
   EXPECT_EQ(set.find("Secure"), std::string::npos) << "http base URL";
   ctx.public_base_url = "https://outreach.example.nl";
   EXPECT_NE(header(get("/sign-in"), "Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(PageRouterTest, TheLanguageSwitchComesBackToThePage) {
+  const std::string cookie = std::string(web::kSessionCookie) + "=" + sign_in();
+  auto page = get("/only-clerks", cookie);  // 403, but a page with the layout all the same
+  auto home = get("/?x=a%26b", cookie);
+  EXPECT_NE(home.body.find("href=\"/lang/en?next=%2F%3Fx%3Da%2526b\""), std::string::npos) << home.body;
+  auto back = get("/lang/en?next=%2F%3Fx%3Da%2526b");
+  EXPECT_EQ(back.status, 303);
+  EXPECT_EQ(header(back, "Location"), "/?x=a%26b");
+  EXPECT_EQ(header(get("/lang/en?next=https%3A%2F%2Fevil.example"), "Location").rfind("/", 0), 0u)
+      << "only a local path";
+  (void)page;
 }
 
 TEST_F(PageRouterTest, ARouteForOtherKindsAnswers403) {
