@@ -244,7 +244,7 @@ int precision(long n) {
   std::mt19937 rnd(7);
   auto base = core::to_millis(clock.now()) + 1000;
   db->transaction([&]() -> core::Status {
-    SQLite::Statement up(db->sql(), "UPDATE messages SET due_at = ? WHERE id = ?");
+    SQLite::Statement up(db->sqlite(), "UPDATE messages SET due_at = ? WHERE id = ?");
     for (long i = 1; i <= n; ++i) {
       up.bind(1, static_cast<int64_t>(base + static_cast<long long>(rnd() % 10000)));
       up.bind(2, static_cast<int64_t>(i));

@@ -14,12 +14,12 @@ core::Result<std::vector<std::int64_t>> AssignmentStore::candidates(const std::v
     // One bound parameter per municipality: the list is the actor's scope, a handful of codes.
     std::string in;
     for (std::size_t i = 0; i < municipalities.size(); ++i) in += (i ? ",?" : "?") + std::to_string(i + 4);
-    SQLite::Statement pick(db_.sql(),
-                           "SELECT c.id FROM contacts c WHERE c.erased_at IS NULL AND c.do_not_contact = 0 "
-                           "AND c.id > ?1 AND (?2 = '' OR c.language = ?2) AND c.municipality_code IN (" + in + ") "
-                           "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.contact_id = c.id "
-                           "                AND a.released_at IS NULL) "
-                           "ORDER BY c.id LIMIT ?3");
+    Statement pick(db_,
+                   "SELECT c.id FROM contacts c WHERE c.erased_at IS NULL AND c.do_not_contact = 0 "
+                   "AND c.id > ?1 AND (?2 = '' OR c.language = ?2) AND c.municipality_code IN (" + in + ") "
+                   "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.contact_id = c.id "
+                   "                AND a.released_at IS NULL) "
+                   "ORDER BY c.id LIMIT ?3");
     pick.bind(1, static_cast<int64_t>(after_id));
     pick.bind(2, language);
     pick.bind(3, limit);
@@ -33,7 +33,7 @@ core::Result<std::vector<std::int64_t>> AssignmentStore::candidates(const std::v
 
 core::Status AssignmentStore::assign(std::int64_t contact_id, const std::string& assignee, core::TimePoint now) {
   try {
-    SQLite::Statement insert(db_.sql(), "INSERT INTO assignments(contact_id, assignee, assigned_at) VALUES (?1, ?2, ?3)");
+    Statement insert(db_, "INSERT INTO assignments(contact_id, assignee, assigned_at) VALUES (?1, ?2, ?3)");
     insert.bind(1, static_cast<int64_t>(contact_id));
     insert.bind(2, assignee);
     insert.bind(3, static_cast<int64_t>(core::to_millis(now)));
@@ -46,8 +46,8 @@ core::Status AssignmentStore::assign(std::int64_t contact_id, const std::string&
 
 core::Result<int> AssignmentStore::expire(core::TimePoint cutoff, core::TimePoint now) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "UPDATE assignments SET released_at = ?2 WHERE released_at IS NULL AND assigned_at <= ?1");
+    Statement st(db_,
+                 "UPDATE assignments SET released_at = ?2 WHERE released_at IS NULL AND assigned_at <= ?1");
     st.bind(1, static_cast<int64_t>(core::to_millis(cutoff)));
     st.bind(2, static_cast<int64_t>(core::to_millis(now)));
     return st.exec();
@@ -57,8 +57,8 @@ core::Result<int> AssignmentStore::expire(core::TimePoint cutoff, core::TimePoin
 }
 
 bool AssignmentStore::is_assigned(std::int64_t contact_id, const std::string& assignee) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT 1 FROM assignments WHERE contact_id = ?1 AND assignee = ?2 AND released_at IS NULL");
+  Statement st(db_,
+               "SELECT 1 FROM assignments WHERE contact_id = ?1 AND assignee = ?2 AND released_at IS NULL");
   st.bind(1, static_cast<int64_t>(contact_id));
   st.bind(2, assignee);
   return st.executeStep();
@@ -66,9 +66,9 @@ bool AssignmentStore::is_assigned(std::int64_t contact_id, const std::string& as
 
 core::Status AssignmentStore::release(std::int64_t contact_id, const std::string& assignee, core::TimePoint now) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "UPDATE assignments SET released_at = ?3 WHERE contact_id = ?1 AND assignee = ?2 "
-                         "AND released_at IS NULL");
+    Statement st(db_,
+                 "UPDATE assignments SET released_at = ?3 WHERE contact_id = ?1 AND assignee = ?2 "
+                 "AND released_at IS NULL");
     st.bind(1, static_cast<int64_t>(contact_id));
     st.bind(2, assignee);
     st.bind(3, static_cast<int64_t>(core::to_millis(now)));
@@ -81,9 +81,9 @@ core::Status AssignmentStore::release(std::int64_t contact_id, const std::string
 
 std::vector<Assignment> AssignmentStore::active_for(const std::string& assignee) const {
   std::vector<Assignment> out;
-  SQLite::Statement st(db_.sql(),
-                       "SELECT contact_id, assigned_at FROM assignments WHERE assignee = ?1 AND released_at IS NULL "
-                       "ORDER BY contact_id");
+  Statement st(db_,
+               "SELECT contact_id, assigned_at FROM assignments WHERE assignee = ?1 AND released_at IS NULL "
+               "ORDER BY contact_id");
   st.bind(1, assignee);
   while (st.executeStep()) {
     out.push_back({st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64())});

@@ -1,7 +1,5 @@
 #include "storage/audit_log.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/hashing.h"
 
@@ -36,7 +34,7 @@ const std::string& audit_genesis_hash() {
 }
 
 AuditHead AuditLog::head() const {
-  SQLite::Statement st(db_.sql(), "SELECT id, hash, (SELECT count(*) FROM audit_log) FROM audit_log ORDER BY id DESC LIMIT 1");
+  Statement st(db_, "SELECT id, hash, (SELECT count(*) FROM audit_log) FROM audit_log ORDER BY id DESC LIMIT 1");
   if (!st.executeStep()) return AuditHead{0, kGenesis, 0};
   return AuditHead{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()};
 }
@@ -49,7 +47,7 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
   auto st = db_.transaction([&]() -> core::Status {
     AuditRecord r = in;
     auto last_cached = db_.cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
-    SQLite::Statement& last = *last_cached;
+    Statement& last = *last_cached;
     r.prev_hash = kGenesis;
     r.id = 1;
     if (last.executeStep()) {
@@ -60,7 +58,7 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
     auto ins_cached = db_.cached(
         "INSERT INTO audit_log(id, at, actor, action, subject, purpose, request_id, detail, prev_hash, "
         "hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& ins = *ins_cached;
+    Statement& ins = *ins_cached;
     ins.bind(1, static_cast<int64_t>(r.id));
     ins.bind(2, static_cast<int64_t>(core::to_millis(r.at)));
     ins.bind(3, r.actor);
@@ -80,9 +78,9 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
 }
 
 void AuditLog::for_each(const std::function<void(const AuditRecord&)>& fn) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash "
-                       "FROM audit_log ORDER BY id");
+  Statement st(db_,
+               "SELECT id, at, actor, action, subject, purpose, request_id, detail, prev_hash, hash "
+               "FROM audit_log ORDER BY id");
   while (st.executeStep()) {
     AuditRecord r;
     r.id = st.getColumn(0).getInt64();

@@ -44,6 +44,9 @@ core::Result<BackupReport> backup_database(Database& source, const std::string& 
   if (dest.empty()) return core::Error::invalid("no backup file given", "FILE");
   if (fs::exists(dest) && !options.overwrite)
     return core::Error::conflict(dest + " exists; give --force to overwrite it", "FILE");
+  // SQLite only (its online backup API); a PostgreSQL database is backed up with pg_dump.
+  if (source.dialect() != Dialect::sqlite)
+    return core::Error::invalid("backup copies a SQLite database; back up PostgreSQL with pg_dump", "--db");
   if (source.path() == ":memory:") return core::Error::invalid("an in-memory database has nothing to back up", "--db");
   std::error_code same_ec;
   if (fs::exists(dest) && fs::equivalent(dest, source.path(), same_ec))
@@ -59,7 +62,7 @@ core::Result<BackupReport> backup_database(Database& source, const std::string& 
       remove_db_files(partial);
       return e;
     }
-    sqlite3_backup* b = sqlite3_backup_init(out.db, "main", source.sql().getHandle(), "main");
+    sqlite3_backup* b = sqlite3_backup_init(out.db, "main", source.sqlite().getHandle(), "main");
     if (!b) {
       auto e = sqlite_failure(out.db, "cannot start the backup", partial);
       remove_db_files(partial);

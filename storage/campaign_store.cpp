@@ -1,7 +1,5 @@
 #include "storage/campaign_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/hashing.h"
 #include "storage/sql_util.h"
@@ -12,7 +10,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT id, key, name, state, version, author, created_at, updated_at, launched_at FROM campaigns";
 
-CampaignRecord read_campaign(SQLite::Statement& st) {
+CampaignRecord read_campaign(Statement& st) {
   CampaignRecord c;
   c.id = st.getColumn(0).getInt64();
   c.key = st.getColumn(1).getString();
@@ -36,9 +34,9 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
   const auto t = static_cast<int64_t>(core::to_millis(now));
   auto st = db_.transaction([&]() -> core::Status {
     auto insert_version = [&](std::int64_t id, int version) {
-      SQLite::Statement v(db_.sql(),
-                          "INSERT INTO campaign_versions(campaign_id, version, source_path, source_text, "
-                          "source_sha256, author, created_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      Statement v(db_,
+                  "INSERT INTO campaign_versions(campaign_id, version, source_path, source_text, "
+                  "source_sha256, author, created_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
       v.bind(1, static_cast<int64_t>(id));
       v.bind(2, version);
       v.bind(3, source_path);
@@ -50,16 +48,15 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
     };
     auto existing = find(key);
     if (!existing) {
-      SQLite::Statement ins(db_.sql(),
-                            "INSERT INTO campaigns(key, name, state, version, author, created_at, updated_at) "
-                            "VALUES(?, ?, 'draft', 1, ?, ?, ?)");
+      Statement ins(db_,
+                    "INSERT INTO campaigns(key, name, state, version, author, created_at, updated_at) "
+                    "VALUES(?, ?, 'draft', 1, ?, ?, ?) RETURNING id");
       ins.bind(1, key);
       ins.bind(2, name);
       ins.bind(3, author);
       ins.bind(4, t);
       ins.bind(5, t);
-      ins.exec();
-      std::int64_t id = db_.sql().getLastInsertRowid();
+      std::int64_t id = returning_id(ins);
       insert_version(id, 1);
       out.new_version = true;
       return {};
@@ -74,9 +71,9 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
       return core::Error::conflict("campaign '" + key + "' is " + s + " and can no longer change", "state");
     }
     if (s == "draft") {  // a draft is edited in place: nobody approved it yet
-      SQLite::Statement up(db_.sql(),
-                           "UPDATE campaign_versions SET source_path = ?, source_text = ?, source_sha256 = ?, "
-                           "author = ? WHERE campaign_id = ? AND version = ?");
+      Statement up(db_,
+                   "UPDATE campaign_versions SET source_path = ?, source_text = ?, source_sha256 = ?, "
+                   "author = ? WHERE campaign_id = ? AND version = ?");
       up.bind(1, source_path);
       up.bind(2, source_text);
       up.bind(3, sha);
@@ -86,9 +83,9 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
       up.exec();
     } else {  // in_review, approved or paused: a new version that needs approval again
       insert_version(existing->id, existing->version + 1);
-      SQLite::Statement ev(db_.sql(),
-                           "INSERT INTO campaign_events(campaign_id, version, at, actor, from_state, to_state, note) "
-                           "VALUES(?, ?, ?, ?, ?, 'draft', 'new version')");
+      Statement ev(db_,
+                   "INSERT INTO campaign_events(campaign_id, version, at, actor, from_state, to_state, note) "
+                   "VALUES(?, ?, ?, ?, ?, 'draft', 'new version')");
       ev.bind(1, static_cast<int64_t>(existing->id));
       ev.bind(2, existing->version + 1);
       ev.bind(3, t);
@@ -96,9 +93,9 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
       ev.bind(5, s);
       ev.exec();
     }
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaigns SET name = ?, author = ?, updated_at = ?, state = 'draft', "
-                         "version = version + ? WHERE id = ?");
+    Statement up(db_,
+                 "UPDATE campaigns SET name = ?, author = ?, updated_at = ?, state = 'draft', "
+                 "version = version + ? WHERE id = ?");
     up.bind(1, name);
     up.bind(2, author);
     up.bind(3, t);
@@ -117,14 +114,14 @@ core::Result<SaveOutcome> CampaignStore::save(const std::string& key, const std:
 
 core::Result<CampaignRecord> CampaignStore::get(std::int64_t id) const {
   auto st_cached = db_.cached(std::string(kSelect) + " WHERE id = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no campaign with id " + std::to_string(id));
   return read_campaign(st);
 }
 
 core::Result<CampaignRecord> CampaignStore::find(const std::string& key) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE key = ?");
+  Statement st(db_, std::string(kSelect) + " WHERE key = ?");
   st.bind(1, key);
   if (!st.executeStep()) return core::Error::not_found("no campaign '" + key + "'");
   return read_campaign(st);
@@ -134,7 +131,7 @@ core::Result<CampaignVersion> CampaignStore::version(std::int64_t campaign_id, i
   auto st_cached = db_.cached(
       "SELECT source_path, source_text, source_sha256, author, created_at, submitted_by, "
       "approved_by, approved_at FROM campaign_versions WHERE campaign_id = ? AND version = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(campaign_id));
   st.bind(2, version);
   if (!st.executeStep()) return core::Error::not_found("campaign version not found");
@@ -154,7 +151,7 @@ core::Result<CampaignVersion> CampaignStore::version(std::int64_t campaign_id, i
 
 std::vector<CampaignRecord> CampaignStore::list() const {
   std::vector<CampaignRecord> out;
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " ORDER BY id");
+  Statement st(db_, std::string(kSelect) + " ORDER BY id");
   while (st.executeStep()) out.push_back(read_campaign(st));
   return out;
 }
@@ -163,10 +160,10 @@ core::Status CampaignStore::set_state(std::int64_t id, const std::string& from, 
                                       const std::string& actor, core::TimePoint now, const std::string& note) {
   const auto t = static_cast<int64_t>(core::to_millis(now));
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaigns SET state = ?, updated_at = ?, "
-                         "launched_at = CASE WHEN ? = 'running' AND launched_at IS NULL THEN ? ELSE launched_at END "
-                         "WHERE id = ? AND state = ?");
+    Statement up(db_,
+                 "UPDATE campaigns SET state = ?, updated_at = ?, "
+                 "launched_at = CASE WHEN ? = 'running' AND launched_at IS NULL THEN ? ELSE launched_at END "
+                 "WHERE id = ? AND state = ?");
     up.bind(1, to);
     up.bind(2, t);
     up.bind(3, to);
@@ -179,19 +176,19 @@ core::Status CampaignStore::set_state(std::int64_t id, const std::string& from, 
     auto c = get(id);
     if (!c) return c.error();
     if (to == "in_review" || to == "approved") {
-      SQLite::Statement v(db_.sql(),
-                          to == "in_review"
-                              ? "UPDATE campaign_versions SET submitted_by = ?, submitted_at = ? WHERE campaign_id = ? AND version = ?"
-                              : "UPDATE campaign_versions SET approved_by = ?, approved_at = ? WHERE campaign_id = ? AND version = ?");
+      Statement v(db_,
+                  to == "in_review"
+                      ? "UPDATE campaign_versions SET submitted_by = ?, submitted_at = ? WHERE campaign_id = ? AND version = ?"
+                      : "UPDATE campaign_versions SET approved_by = ?, approved_at = ? WHERE campaign_id = ? AND version = ?");
       v.bind(1, actor);
       v.bind(2, t);
       v.bind(3, static_cast<int64_t>(id));
       v.bind(4, c->version);
       v.exec();
     }
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO campaign_events(campaign_id, version, at, actor, from_state, to_state, note) "
-                         "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    Statement ev(db_,
+                 "INSERT INTO campaign_events(campaign_id, version, at, actor, from_state, to_state, note) "
+                 "VALUES(?, ?, ?, ?, ?, ?, ?)");
     ev.bind(1, static_cast<int64_t>(id));
     ev.bind(2, c->version);
     ev.bind(3, t);

@@ -1,7 +1,5 @@
 #include "storage/case_routes.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -14,7 +12,7 @@ constexpr const char* kSelect =
     "SELECT id, municipality_code, owner_kind, owner_code, reason, flag_id, set_by, set_at, lifted_at, "
     "coalesce(lifted_by, '') FROM case_routes";
 
-CaseRoute read_route(SQLite::Statement& st) {
+CaseRoute read_route(Statement& st) {
   CaseRoute r;
   r.id = st.getColumn(0).getInt64();
   r.municipality = st.getColumn(1).getString();
@@ -33,7 +31,7 @@ CaseRoute read_route(SQLite::Statement& st) {
 
 core::Result<std::optional<CaseRoute>> CaseRoutes::active(const std::string& municipality) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE municipality_code = ? AND lifted_at IS NULL");
+    Statement st(db_, std::string(kSelect) + " WHERE municipality_code = ? AND lifted_at IS NULL");
     st.bind(1, municipality);
     if (!st.executeStep()) return std::optional<CaseRoute>();
     return std::optional<CaseRoute>(read_route(st));
@@ -44,7 +42,7 @@ core::Result<std::optional<CaseRoute>> CaseRoutes::active(const std::string& mun
 
 core::Result<std::vector<CaseRoute>> CaseRoutes::active_all() const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE lifted_at IS NULL ORDER BY municipality_code");
+    Statement st(db_, std::string(kSelect) + " WHERE lifted_at IS NULL ORDER BY municipality_code");
     std::vector<CaseRoute> out;
     while (st.executeStep()) out.push_back(read_route(st));
     return out;
@@ -66,9 +64,9 @@ core::Result<std::int64_t> CaseRoutes::set(const CaseRoute& route) {
       return core::Error::conflict("the new cases of " + route.municipality + " already go to " +
                                    (*current)->owner_code + " (" + (*current)->reason + ")", "municipality");
     }
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT INTO case_routes(municipality_code, owner_kind, owner_code, reason, flag_id, set_by, "
-                          "set_at) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO case_routes(municipality_code, owner_kind, owner_code, reason, flag_id, set_by, "
+                  "set_at) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
     ins.bind(1, route.municipality);
     ins.bind(2, route.owner_kind);
     ins.bind(3, route.owner_code);
@@ -76,8 +74,7 @@ core::Result<std::int64_t> CaseRoutes::set(const CaseRoute& route) {
     bind_optional(ins, 5, route.flag_id);
     ins.bind(6, route.set_by);
     ins.bind(7, ms(route.set_at));
-    ins.exec();
-    id = db_.sql().getLastInsertRowid();
+    id = returning_id(ins);
     return {};
   });
   if (!st) return st.error();
@@ -91,7 +88,7 @@ core::Result<std::optional<CaseRoute>> CaseRoutes::lift(const std::string& munic
     auto current = active(municipality);
     if (!current) return current.error();
     if (!*current) return {};
-    SQLite::Statement up(db_.sql(), "UPDATE case_routes SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL");
+    Statement up(db_, "UPDATE case_routes SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL");
     up.bind(1, ms(now));
     up.bind(2, by);
     up.bind(3, static_cast<int64_t>((*current)->id));
@@ -107,8 +104,8 @@ core::Result<std::optional<CaseRoute>> CaseRoutes::lift(const std::string& munic
 
 core::Result<std::map<std::string, core::TimePoint>> CaseRoutes::last_lifted() const {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT municipality_code, max(lifted_at) FROM case_routes WHERE lifted_at IS NOT NULL GROUP BY 1");
+    Statement st(db_,
+                 "SELECT municipality_code, max(lifted_at) FROM case_routes WHERE lifted_at IS NOT NULL GROUP BY 1");
     std::map<std::string, core::TimePoint> out;
     while (st.executeStep()) out[st.getColumn(0).getString()] = core::from_millis(st.getColumn(1).getInt64());
     return out;
@@ -119,7 +116,7 @@ core::Result<std::map<std::string, core::TimePoint>> CaseRoutes::last_lifted() c
 
 core::Result<bool> CaseRoutes::ever(const std::string& municipality, const std::string& reason) const {
   try {
-    SQLite::Statement st(db_.sql(), "SELECT 1 FROM case_routes WHERE municipality_code = ? AND reason = ? LIMIT 1");
+    Statement st(db_, "SELECT 1 FROM case_routes WHERE municipality_code = ? AND reason = ? LIMIT 1");
     st.bind(1, municipality);
     st.bind(2, reason);
     return st.executeStep();
@@ -134,18 +131,18 @@ core::Result<std::vector<CaseRoutes::Moved>> CaseRoutes::take_back_cases(const s
                                                                          core::TimePoint now) {
   std::vector<Moved> moved;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement find(db_.sql(),
-                           "SELECT id, owner_code FROM cases WHERE municipality_code = ? "
-                           "AND status IN ('open', 'escalated_hub', 'escalated_fallback') "
-                           "AND NOT (owner_kind = 'municipality' AND owner_code = municipality_code) ORDER BY id");
+    Statement find(db_,
+                   "SELECT id, owner_code FROM cases WHERE municipality_code = ? "
+                   "AND status IN ('open', 'escalated_hub', 'escalated_fallback') "
+                   "AND NOT (owner_kind = 'municipality' AND owner_code = municipality_code) ORDER BY id");
     find.bind(1, municipality);
     while (find.executeStep()) moved.push_back({find.getColumn(0).getInt64(), find.getColumn(1).getString()});
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
-                         "sla_due_at = ?, updated_at = ? WHERE id = ?");
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) "
-                         "VALUES(?, ?, ?, 'open', ?, 'taken_back')");
+    Statement up(db_,
+                 "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
+                 "sla_due_at = ?, updated_at = ? WHERE id = ?");
+    Statement ev(db_,
+                 "INSERT INTO case_events(case_id, at, actor, status, owner_code, note) "
+                 "VALUES(?, ?, ?, 'open', ?, 'taken_back')");
     for (const auto& m : moved) {
       up.bind(1, ms(sla_due));
       up.bind(2, ms(now));

@@ -1,7 +1,5 @@
 #include "storage/case_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/case_routes.h"
 #include "storage/database.h"
 #include "storage/sql_util.h"
@@ -25,7 +23,7 @@ constexpr const char* kSelectRow =
     "FROM cases k JOIN contacts c ON c.id = k.contact_id";
 #undef OUTREACH_CASE_COLUMNS
 
-Case read_case(SQLite::Statement& st) {
+Case read_case(Statement& st) {
   Case c;
   c.id = st.getColumn(0).getInt64();
   c.contact_id = st.getColumn(1).getInt64();
@@ -44,7 +42,7 @@ Case read_case(SQLite::Statement& st) {
   return c;
 }
 
-CaseRow read_row(SQLite::Statement& st) {
+CaseRow read_row(Statement& st) {
   CaseRow r;
   r.c = read_case(st);
   r.name = st.getColumn(14).getString();
@@ -79,12 +77,12 @@ bool may_escalate(const std::string& from, const std::string& to) {
   return false;
 }
 
-void add_event(SQLite::Database& db, std::int64_t id, core::TimePoint at, const std::string& actor,
+void add_event(Database& db, std::int64_t id, core::TimePoint at, const std::string& actor,
                const std::string& status, const std::string& owner, const std::string& note,
                const std::string& outcome = {}) {
-  SQLite::Statement ev(db,
-                       "INSERT INTO case_events(case_id, at, actor, status, owner_code, note, outcome) "
-                       "VALUES(?, ?, ?, ?, ?, ?, ?)");
+  Statement ev(db,
+               "INSERT INTO case_events(case_id, at, actor, status, owner_code, note, outcome) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?)");
   ev.bind(1, static_cast<int64_t>(id));
   ev.bind(2, ms(at));
   ev.bind(3, actor);
@@ -117,7 +115,7 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
   auto st = db_.transaction([&]() -> core::Status {
     auto find_cached = db_.cached(
         "SELECT id FROM cases WHERE contact_id = ? AND municipality_code = ? AND status <> 'closed'");
-    SQLite::Statement& find = *find_cached;
+    Statement& find = *find_cached;
     find.bind(1, static_cast<int64_t>(contact_id));
     find.bind(2, municipality);
     if (find.executeStep()) {
@@ -130,9 +128,9 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
     if (!route) return route.error();
     const std::string owner_kind = *route ? (*route)->owner_kind : "municipality";
     const std::string owner_code = *route ? (*route)->owner_code : municipality;
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT INTO cases(contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, "
-                          "opened_at, sla_due_at, updated_at, routed_by) VALUES(?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO cases(contact_id, municipality_code, campaign_id, status, owner_kind, owner_code, "
+                  "opened_at, sla_due_at, updated_at, routed_by) VALUES(?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id");
     ins.bind(1, static_cast<int64_t>(contact_id));
     ins.bind(2, municipality);
     bind_optional(ins, 3, campaign_id);
@@ -142,9 +140,8 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
     if (owner_kind == "fallback") ins.bind(7); else ins.bind(7, ms(sla_due));
     ins.bind(8, ms(now));
     if (*route) ins.bind(9, (*route)->reason); else ins.bind(9);
-    ins.exec();
-    id = db_.sql().getLastInsertRowid();
-    add_event(db_.sql(), id, now, actor, "open", owner_code, *route ? "routed:" + (*route)->reason : std::string());
+    id = returning_id(ins);
+    add_event(db_, id, now, actor, "open", owner_code, *route ? "routed:" + (*route)->reason : std::string());
     return {};
   });
   if (!st) return st.error();
@@ -153,7 +150,7 @@ core::Result<std::int64_t> CaseStore::open(std::int64_t contact_id, const std::s
 
 core::Result<Case> CaseStore::get(std::int64_t id) const {
   auto st_cached = db_.cached(std::string(kSelect) + " WHERE id = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no case with id " + std::to_string(id));
   return read_case(st);
@@ -174,26 +171,26 @@ core::Status CaseStore::set_status(std::int64_t id, const std::string& status, c
     if (!allowed(c->status, status)) {
       return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
     }
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE cases SET status = ?1, updated_at = ?2, "
-                         "acknowledged_at = CASE WHEN ?1 = 'acknowledged' THEN ?2 ELSE acknowledged_at END, "
-                         "closed_at = CASE WHEN ?1 = 'closed' THEN ?2 ELSE closed_at END, "
-                         "outcome = CASE WHEN ?1 = 'closed' THEN ?3 ELSE outcome END, "
-                         "sla_due_at = CASE WHEN ?1 IN ('acknowledged', 'in_contact', 'closed') THEN NULL ELSE sla_due_at END "
-                         "WHERE id = ?4");
+    Statement up(db_,
+                 "UPDATE cases SET status = ?1, updated_at = ?2, "
+                 "acknowledged_at = CASE WHEN ?1 = 'acknowledged' THEN ?2 ELSE acknowledged_at END, "
+                 "closed_at = CASE WHEN ?1 = 'closed' THEN ?2 ELSE closed_at END, "
+                 "outcome = CASE WHEN ?1 = 'closed' THEN ?3 ELSE outcome END, "
+                 "sla_due_at = CASE WHEN ?1 IN ('acknowledged', 'in_contact', 'closed') THEN NULL ELSE sla_due_at END "
+                 "WHERE id = ?4");
     up.bind(1, status);
     up.bind(2, ms(now));
     bind_text_or_null(up, 3, outcome);
     up.bind(4, static_cast<int64_t>(id));
     up.exec();
-    add_event(db_.sql(), id, now, actor, status, c->owner_code, note, outcome);
+    add_event(db_, id, now, actor, status, c->owner_code, note, outcome);
     return {};
   });
 }
 
 std::vector<Case> CaseStore::opened_unnotified(int limit) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) +
-                                      " WHERE status = 'open' AND owner_notified_at IS NULL ORDER BY id LIMIT ?");
+  Statement st(db_, std::string(kSelect) +
+                        " WHERE status = 'open' AND owner_notified_at IS NULL ORDER BY id LIMIT ?");
   st.bind(1, limit);
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));
@@ -202,20 +199,20 @@ std::vector<Case> CaseStore::opened_unnotified(int limit) const {
 
 core::Status CaseStore::mark_owner_notified(std::int64_t id, core::TimePoint now) {
   try {
-    SQLite::Statement st(db_.sql(), "UPDATE cases SET owner_notified_at = ?1 WHERE id = ?2");
+    Statement st(db_, "UPDATE cases SET owner_notified_at = ?1 WHERE id = ?2");
     st.bind(1, ms(now));
     st.bind(2, static_cast<int64_t>(id));
     st.exec();
     return {};
-  } catch (const SQLite::Exception& e) {
+  } catch (const SqlError& e) {
     return storage_error(e, "CaseStore::mark_owner_notified");
   }
 }
 
 std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) +
-                                      " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "
-                                      "AND sla_due_at <= ? ORDER BY sla_due_at, id");
+  Statement st(db_, std::string(kSelect) +
+                        " WHERE status IN ('open', 'escalated_hub') AND sla_due_at IS NOT NULL "
+                        "AND sla_due_at <= ? ORDER BY sla_due_at, id");
   st.bind(1, ms(now));
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));
@@ -234,9 +231,9 @@ core::Status CaseStore::escalate(std::int64_t id, const std::string& status, con
     if (!may_escalate(c->status, status)) {
       return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
     }
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, updated_at = ? "
-                         "WHERE id = ? AND status IN ('open', 'escalated_hub')");
+    Statement up(db_,
+                 "UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, updated_at = ? "
+                 "WHERE id = ? AND status IN ('open', 'escalated_hub')");
     up.bind(1, status);
     up.bind(2, owner_kind);
     up.bind(3, owner_code);
@@ -244,7 +241,7 @@ core::Status CaseStore::escalate(std::int64_t id, const std::string& status, con
     up.bind(5, ms(now));
     up.bind(6, static_cast<int64_t>(id));
     if (up.exec() == 0) return core::Error::conflict("case " + std::to_string(id) + " cannot be escalated now");
-    add_event(db_.sql(), id, now, "system", status, owner_code, reason);
+    add_event(db_, id, now, "system", status, owner_code, reason);
     return {};
   });
 }
@@ -254,13 +251,13 @@ core::Status CaseStore::set_handler(std::int64_t id, const std::string& handler_
   return db_.transaction([&]() -> core::Status {
     auto c = get(id);
     if (!c) return c.error();
-    SQLite::Statement up(db_.sql(), "UPDATE cases SET handler_name = ?, updated_at = ? WHERE id = ?");
+    Statement up(db_, "UPDATE cases SET handler_name = ?, updated_at = ? WHERE id = ?");
     bind_text_or_null(up, 1, handler_name);
     up.bind(2, ms(now));
     up.bind(3, static_cast<int64_t>(id));
     up.exec();
     // The event says that the handler changed, not who: the name stays in one place.
-    add_event(db_.sql(), id, now, actor, c->status, c->owner_code, handler_name.empty() ? "handler cleared" : "handler named");
+    add_event(db_, id, now, actor, c->status, c->owner_code, handler_name.empty() ? "handler cleared" : "handler named");
     return {};
   });
 }
@@ -272,30 +269,30 @@ core::Result<std::int64_t> CaseStore::reopen(std::int64_t id, core::TimePoint sl
     auto c = get(id);
     if (!c) return c.error();
     if (c->status == "open" && c->owner_kind == "municipality") {
-      add_event(db_.sql(), id, now, actor, "open", c->owner_code, note);
+      add_event(db_, id, now, actor, "open", c->owner_code, note);
       return {};
     }
-    SQLite::Statement other(db_.sql(),
-                            "SELECT id, owner_code FROM cases WHERE contact_id = ? AND municipality_code = ? "
-                            "AND status <> 'closed' AND id <> ?");
+    Statement other(db_,
+                    "SELECT id, owner_code FROM cases WHERE contact_id = ? AND municipality_code = ? "
+                    "AND status <> 'closed' AND id <> ?");
     other.bind(1, static_cast<int64_t>(c->contact_id));
     other.bind(2, c->municipality);
     other.bind(3, static_cast<int64_t>(id));
     if (c->status == "closed" && other.executeStep()) {
       open_id = other.getColumn(0).getInt64();
-      add_event(db_.sql(), open_id, now, actor, "open", other.getColumn(1).getString(), note);
+      add_event(db_, open_id, now, actor, "open", other.getColumn(1).getString(), note);
       return {};
     }
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
-                         "sla_due_at = ?, acknowledged_at = NULL, closed_at = NULL, outcome = NULL, owner_notified_at = ?, "
-                         "updated_at = ? WHERE id = ?");
+    Statement up(db_,
+                 "UPDATE cases SET status = 'open', owner_kind = 'municipality', owner_code = municipality_code, "
+                 "sla_due_at = ?, acknowledged_at = NULL, closed_at = NULL, outcome = NULL, owner_notified_at = ?, "
+                 "updated_at = ? WHERE id = ?");
     up.bind(1, ms(sla_due));
     up.bind(2, ms(now));
     up.bind(3, ms(now));
     up.bind(4, static_cast<int64_t>(id));
     up.exec();
-    add_event(db_.sql(), id, now, actor, "open", c->municipality, note);
+    add_event(db_, id, now, actor, "open", c->municipality, note);
     return {};
   });
   if (!st) return st.error();
@@ -303,7 +300,7 @@ core::Result<std::int64_t> CaseStore::reopen(std::int64_t id, core::TimePoint sl
 }
 
 std::vector<Case> CaseStore::for_owner(const std::string& owner_code) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE owner_code = ? ORDER BY id");
+  Statement st(db_, std::string(kSelect) + " WHERE owner_code = ? ORDER BY id");
   st.bind(1, owner_code);
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));
@@ -317,9 +314,13 @@ core::Result<std::vector<CaseRow>> CaseStore::page(const CaseQuery& q) const {
     auto st = db_.cached(std::string(kSelectRow) +
                          " WHERE k.owner_code = ?1 AND k.owner_kind = ?2 AND k.id > ?3"
                          " AND (?4 IS NULL OR (k.sla_due_at IS NOT NULL AND k.sla_due_at <= ?4))"
-                         " AND (?5 = '' OR k.municipality_code = ?5)"
-                         " AND (?6 = '' OR c.name LIKE ?6 ESCAPE '\\')"
-                         " AND (?7 = '' OR instr(?7, ',' || k.status || ',') > 0)"
+                         " AND (?5 = '' OR k.municipality_code = ?5)" +
+                         // SQLite's LIKE ignores (ASCII) case and PostgreSQL's does not: ILIKE there.
+                         (db_.dialect() == Dialect::postgres
+                              ? " AND (?6 = '' OR c.name ILIKE ?6 ESCAPE '\\')"
+                                " AND (?7 = '' OR strpos(?7, ',' || k.status || ',') > 0)"
+                              : " AND (?6 = '' OR c.name LIKE ?6 ESCAPE '\\')"
+                                " AND (?7 = '' OR instr(?7, ',' || k.status || ',') > 0)") +
                          " ORDER BY k.id LIMIT ?8");
     st->bind(1, q.owner_code);
     st->bind(2, q.owner_kind);
@@ -334,7 +335,7 @@ core::Result<std::vector<CaseRow>> CaseStore::page(const CaseQuery& q) const {
     std::vector<CaseRow> out;
     while (st->executeStep()) out.push_back(read_row(*st));
     return out;
-  } catch (const SQLite::Exception& e) {
+  } catch (const SqlError& e) {
     return storage_error(e, "CaseStore::page");
   }
 }
@@ -345,13 +346,13 @@ core::Result<CaseRow> CaseStore::row(std::int64_t id) const {
     st->bind(1, static_cast<int64_t>(id));
     if (!st->executeStep()) return core::Error::not_found("no case with id " + std::to_string(id));
     return read_row(*st);
-  } catch (const SQLite::Exception& e) {
+  } catch (const SqlError& e) {
     return storage_error(e, "CaseStore::row");
   }
 }
 
 std::vector<Case> CaseStore::for_contact(std::int64_t contact_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
+  Statement st(db_, std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
   st.bind(1, static_cast<int64_t>(contact_id));
   std::vector<Case> out;
   while (st.executeStep()) out.push_back(read_case(st));
@@ -359,9 +360,9 @@ std::vector<Case> CaseStore::for_contact(std::int64_t contact_id) const {
 }
 
 std::vector<CaseEvent> CaseStore::history(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT at, actor, status, owner_code, coalesce(note, ''), coalesce(outcome, '') FROM case_events "
-                       "WHERE case_id = ? ORDER BY id");
+  Statement st(db_,
+               "SELECT at, actor, status, owner_code, coalesce(note, ''), coalesce(outcome, '') FROM case_events "
+               "WHERE case_id = ? ORDER BY id");
   st.bind(1, static_cast<int64_t>(id));
   std::vector<CaseEvent> out;
   while (st.executeStep()) {
@@ -373,7 +374,7 @@ std::vector<CaseEvent> CaseStore::history(std::int64_t id) const {
 }
 
 std::map<std::string, std::int64_t> CaseStore::count_by_status() const {
-  SQLite::Statement st(db_.sql(), "SELECT status, count(*) FROM cases GROUP BY status");
+  Statement st(db_, "SELECT status, count(*) FROM cases GROUP BY status");
   std::map<std::string, std::int64_t> out;
   while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
   return out;

@@ -1,7 +1,5 @@
 #include "storage/consent_ledger.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -33,8 +31,8 @@ core::Result<std::int64_t> ConsentLedger::record(const ConsentEvent& e) {
     auto st_cached = db_.cached(
         "INSERT INTO consent_events(contact_id, purpose, channel, action, source, text_id, "
         "text_version, language, collector, at, origin_message_id, origin_form) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& st = *st_cached;
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    Statement& st = *st_cached;
     st.bind(1, static_cast<int64_t>(e.contact_id));
     st.bind(2, e.purpose);
     st.bind(3, e.channel.empty() ? std::string("*") : e.channel);
@@ -47,8 +45,7 @@ core::Result<std::int64_t> ConsentLedger::record(const ConsentEvent& e) {
     st.bind(10, static_cast<int64_t>(core::to_millis(e.at)));
     bind_optional(st, 11, e.origin_message_id);
     bind_text_or_null(st, 12, e.origin_form);
-    st.exec();
-    return static_cast<std::int64_t>(db_.sql().getLastInsertRowid());
+    return returning_id(st);
   } catch (const std::exception& ex) {
     auto err = storage_error(ex, "ConsentLedger::record");
     if (err.code == core::ErrorCode::invalid_input) {
@@ -82,9 +79,13 @@ std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> ConsentLed
   std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> out;
   if (contact_ids.empty()) return out;
   // Events in id order per contact: the last one per (purpose, channel) is the current word.
-  auto st = db_.cached(
-      "SELECT contact_id, purpose, channel, id, action FROM consent_events "
-      "WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, id");
+  static constexpr Sql kEvents{
+      /*sqlite*/ "SELECT contact_id, purpose, channel, id, action FROM consent_events "
+                 "WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, id",
+      /*postgres*/ "SELECT contact_id, purpose, channel, id, action FROM consent_events "
+                   "WHERE contact_id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) "
+                   "ORDER BY contact_id, id"};
+  auto st = db_.cached(kEvents);
   st->bind(1, id_list_json(contact_ids));
   while (st->executeStep()) {
     out[st->getColumn(0).getInt64()][st->getColumn(1).getString()].latest[st->getColumn(2).getString()] = {
@@ -96,7 +97,7 @@ std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> ConsentLed
 
 std::vector<std::string> ConsentLedger::purposes() const {
   std::vector<std::string> out;
-  SQLite::Statement st(db_.sql(), "SELECT DISTINCT purpose FROM consent_events ORDER BY purpose");
+  Statement st(db_, "SELECT DISTINCT purpose FROM consent_events ORDER BY purpose");
   while (st.executeStep()) out.push_back(st.getColumn(0).getString());
   return out;
 }
@@ -111,7 +112,7 @@ constexpr const char* kSelect =
     "SELECT id, contact_id, purpose, channel, action, source, text_id, text_version, language, collector, at, "
     "origin_message_id, origin_form FROM consent_events";
 
-ConsentEvent read_event(SQLite::Statement& st) {
+ConsentEvent read_event(Statement& st) {
   ConsentEvent e;
   e.id = st.getColumn(0).getInt64();
   e.contact_id = st.getColumn(1).getInt64();
@@ -133,7 +134,7 @@ ConsentEvent read_event(SQLite::Statement& st) {
 std::vector<ConsentEvent> ConsentLedger::history(std::int64_t contact_id) const {
   std::vector<ConsentEvent> out;
   auto st_cached = db_.cached(std::string(kSelect) + " WHERE contact_id = ? ORDER BY id");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(contact_id));
   while (st.executeStep()) out.push_back(read_event(st));
   return out;
@@ -141,7 +142,7 @@ std::vector<ConsentEvent> ConsentLedger::history(std::int64_t contact_id) const 
 
 std::vector<ConsentEvent> ConsentLedger::between(core::TimePoint from, core::TimePoint to) const {
   std::vector<ConsentEvent> out;
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE at >= ? AND at < ? ORDER BY id");
+  Statement st(db_, std::string(kSelect) + " WHERE at >= ? AND at < ? ORDER BY id");
   st.bind(1, static_cast<int64_t>(core::to_millis(from)));
   st.bind(2, static_cast<int64_t>(core::to_millis(to)));
   while (st.executeStep()) out.push_back(read_event(st));
@@ -150,9 +151,9 @@ std::vector<ConsentEvent> ConsentLedger::between(core::TimePoint from, core::Tim
 
 void ConsentLedger::for_each_state(const std::string& purpose,
                                    const std::function<void(std::int64_t, const ConsentState&)>& fn) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT contact_id, channel, id, action FROM consent_events WHERE purpose = ? "
-                       "ORDER BY contact_id, id");
+  Statement st(db_,
+               "SELECT contact_id, channel, id, action FROM consent_events WHERE purpose = ? "
+               "ORDER BY contact_id, id");
   st.bind(1, purpose);
   std::int64_t current = 0;
   ConsentState s;

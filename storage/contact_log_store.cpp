@@ -21,7 +21,7 @@ bool contains(const std::array<std::string_view, N>& a, const std::string& v) {
   return false;
 }
 // Parameters 1-4: intermediary, batch id, ref, outcome.
-void bind_report_key(SQLite::Statement& st, const IntermediaryReportKey& k) {
+void bind_report_key(Statement& st, const IntermediaryReportKey& k) {
   st.bind(1, k.intermediary);
   st.bind(2, k.batch_id);
   st.bind(3, k.ref);
@@ -39,9 +39,9 @@ core::Result<std::int64_t> ContactLogStore::add(const ContactLog& log) {
     return core::Error::invalid("longer than " + std::to_string(kMaxContactNote) + " bytes", "note");
   }
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO contact_logs(contact_id, collector, mode, outcome, follow_up, note, at) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    Statement st(db_,
+                 "INSERT INTO contact_logs(contact_id, collector, mode, outcome, follow_up, note, at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
     st.bind(1, static_cast<int64_t>(log.contact_id));
     st.bind(2, log.collector);
     st.bind(3, log.mode);
@@ -49,8 +49,7 @@ core::Result<std::int64_t> ContactLogStore::add(const ContactLog& log) {
     bind_text_or_null(st, 5, log.follow_up);
     bind_text_or_null(st, 6, log.note);
     st.bind(7, static_cast<int64_t>(core::to_millis(log.at)));
-    st.exec();
-    return static_cast<std::int64_t>(db_.sql().getLastInsertRowid());
+    return returning_id(st);
   } catch (const std::exception& e) {
     return storage_error(e, "ContactLogStore::add");
   }
@@ -61,7 +60,7 @@ namespace {
 constexpr const char* kSelectLog =
     "SELECT id, contact_id, collector, mode, outcome, coalesce(follow_up, ''), coalesce(note, ''), at FROM contact_logs";
 
-std::vector<ContactLog> read_logs(SQLite::Statement& st) {
+std::vector<ContactLog> read_logs(Statement& st) {
   std::vector<ContactLog> out;
   while (st.executeStep()) {
     ContactLog l;
@@ -81,14 +80,14 @@ std::vector<ContactLog> read_logs(SQLite::Statement& st) {
 }  // namespace
 
 std::vector<ContactLog> ContactLogStore::for_contact(std::int64_t contact_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectLog) + " WHERE contact_id = ?1 ORDER BY id");
+  Statement st(db_, std::string(kSelectLog) + " WHERE contact_id = ?1 ORDER BY id");
   st.bind(1, static_cast<int64_t>(contact_id));
   return read_logs(st);
 }
 
 core::Result<std::vector<ContactLog>> ContactLogStore::by_collector(const std::string& collector, int limit) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelectLog) + " WHERE collector = ? ORDER BY id DESC LIMIT ?");
+    Statement st(db_, std::string(kSelectLog) + " WHERE collector = ? ORDER BY id DESC LIMIT ?");
     st.bind(1, collector);
     st.bind(2, limit);
     return read_logs(st);
@@ -98,15 +97,15 @@ core::Result<std::vector<ContactLog>> ContactLogStore::by_collector(const std::s
 }
 
 std::int64_t ContactLogStore::count() const {
-  SQLite::Statement st(db_.sql(), "SELECT count(*) FROM contact_logs");
+  Statement st(db_, "SELECT count(*) FROM contact_logs");
   st.executeStep();
   return st.getColumn(0).getInt64();
 }
 
 bool ContactLogStore::has_intermediary_report(const IntermediaryReportKey& k) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT 1 FROM intermediary_reports WHERE intermediary = ?1 AND batch_id = ?2 AND ref = ?3 "
-                       "AND outcome = ?4");
+  Statement st(db_,
+               "SELECT 1 FROM intermediary_reports WHERE intermediary = ?1 AND batch_id = ?2 AND ref = ?3 "
+               "AND outcome = ?4");
   bind_report_key(st, k);
   return st.executeStep();
 }
@@ -114,15 +113,15 @@ bool ContactLogStore::has_intermediary_report(const IntermediaryReportKey& k) co
 core::Status ContactLogStore::link_intermediary_report(const IntermediaryReportKey& k, std::int64_t contact_log_id,
                                                        core::TimePoint at) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO intermediary_reports(intermediary, batch_id, ref, outcome, contact_log_id, "
-                         "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    Statement st(db_,
+                 "INSERT INTO intermediary_reports(intermediary, batch_id, ref, outcome, contact_log_id, "
+                 "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     bind_report_key(st, k);
     st.bind(5, static_cast<int64_t>(contact_log_id));
     st.bind(6, static_cast<int64_t>(core::to_millis(at)));
     st.exec();
     return {};
-  } catch (const SQLite::Exception& e) {
+  } catch (const SqlError& e) {
     return storage_error(e, "ContactLogStore::link_intermediary_report");
   }
 }

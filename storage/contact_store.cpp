@@ -1,7 +1,5 @@
 #include "storage/contact_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <set>
 #include <unordered_map>
 
@@ -21,9 +19,9 @@ const core::Urn* Contact::address(core::UrnScheme scheme) const {
 core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint now) {
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT INTO contacts(name, language, municipality_code, do_not_contact, "
-                          "dnc_reason, created_at) VALUES(?, ?, ?, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO contacts(name, language, municipality_code, do_not_contact, "
+                  "dnc_reason, created_at) VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
     ins.bind(1, c.name);
     ins.bind(2, c.language.empty() ? std::string("nl") : c.language);
     bind_text_or_null(ins, 3, c.municipality);
@@ -31,15 +29,14 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
     bind_text_or_null(ins, 5, c.dnc_reason);
     ins.bind(6, static_cast<int64_t>(core::to_millis(now)));
     try {
-      ins.exec();
+      id = returning_id(ins);
     } catch (const std::exception& e) {
-      if (std::string(e.what()).find("FOREIGN KEY") != std::string::npos) {
+      if (is_sql_error(e, SqlErrorKind::foreign_key)) {
         return core::Error::invalid("unknown municipality '" + c.municipality + "'", "municipality");
       }
       throw;
     }
-    id = db_.sql().getLastInsertRowid();
-    SQLite::Statement urn(db_.sql(), "INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    Statement urn(db_, "INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
     std::set<std::string> seen;  // the same address listed twice is one address, not a conflict
     for (const auto& a : c.addresses) {
       if (!seen.insert(a.urn.str()).second) continue;
@@ -49,7 +46,7 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       try {
         urn.exec();
       } catch (const std::exception& e) {
-        if (std::string(e.what()).find("UNIQUE") != std::string::npos) {
+        if (is_sql_error(e, SqlErrorKind::unique)) {
           return core::Error::conflict("address " + a.urn.str() + " already belongs to another contact",
                                        core::to_string(a.urn.scheme()));
         }
@@ -57,7 +54,7 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       }
       urn.reset();
     }
-    SQLite::Statement tag(db_.sql(), "INSERT OR IGNORE INTO contact_tags(contact_id, tag) VALUES(?, ?)");
+    Statement tag(db_, "INSERT INTO contact_tags(contact_id, tag) VALUES(?, ?) ON CONFLICT DO NOTHING");
     for (const auto& t : c.tags) {
       tag.bind(1, static_cast<int64_t>(id));
       tag.bind(2, t);
@@ -88,7 +85,7 @@ constexpr const char* kSelect =
     "SELECT id, name, language, municipality_code, do_not_contact, dnc_reason, created_at, erased_at "
     "FROM contacts";
 
-Contact read_contact(SQLite::Statement& st) {
+Contact read_contact(Statement& st) {
   Contact c;
   c.id = st.getColumn(0).getInt64();
   c.name = st.getColumn(1).getString();
@@ -121,24 +118,34 @@ std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids
   const std::string list = id_list_json(ids);
   std::unordered_map<std::int64_t, std::size_t> index;
   {
-    auto st = db_.cached(std::string(kSelect) + " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id");
+    auto st = db_.cached(std::string(kSelect) +
+                         (db_.dialect() == Dialect::postgres
+                              ? " WHERE id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY id"
+                              : " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"));
     st->bind(1, list);
     while (st->executeStep()) {
       out.push_back(read_contact(*st));
       index[out.back().id] = out.size() - 1;
     }
   }
-  auto u = db_.cached(
-      "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN (SELECT value FROM json_each(?)) "
-      "ORDER BY contact_id, id");
+  static constexpr Sql kUrns{
+      /*sqlite*/ "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN "
+                 "(SELECT value FROM json_each(?)) ORDER BY contact_id, id",
+      /*postgres*/ "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN "
+                   "(SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY contact_id, id"};
+  auto u = db_.cached(kUrns);
   u->bind(1, list);
   while (u->executeStep()) {
     auto it = index.find(u->getColumn(0).getInt64());
     auto urn = core::Urn::trusted(u->getColumn(1).getString());
     if (it != index.end() && urn) out[it->second].addresses.push_back({*urn, u->getColumn(2).getInt() != 0, u->getColumn(3).getString()});
   }
-  auto t = db_.cached(
-      "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY contact_id, tag");
+  static constexpr Sql kTags{
+      /*sqlite*/ "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) "
+                 "ORDER BY contact_id, tag",
+      /*postgres*/ "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN "
+                   "(SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY contact_id, tag"};
+  auto t = db_.cached(kTags);
   t->bind(1, list);
   while (t->executeStep()) {
     auto it = index.find(t->getColumn(0).getInt64());
@@ -149,14 +156,14 @@ std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids
 
 core::Result<Contact> ContactStore::find_by_urn(const core::Urn& urn) const {
   auto st_cached = db_.cached("SELECT contact_id FROM contact_urns WHERE urn = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, urn.str());
   if (!st.executeStep()) return core::Error::not_found("no contact with address " + urn.str());
   return get(st.getColumn(0).getInt64());
 }
 
 core::Status ContactStore::set_do_not_contact(std::int64_t id, bool dnc, const std::string& reason) {
-  SQLite::Statement st(db_.sql(), "UPDATE contacts SET do_not_contact = ?, dnc_reason = ? WHERE id = ? AND erased_at IS NULL");
+  Statement st(db_, "UPDATE contacts SET do_not_contact = ?, dnc_reason = ? WHERE id = ? AND erased_at IS NULL");
   st.bind(1, dnc ? 1 : 0);
   bind_text_or_null(st, 2, reason);
   st.bind(3, static_cast<int64_t>(id));
@@ -166,7 +173,7 @@ core::Status ContactStore::set_do_not_contact(std::int64_t id, bool dnc, const s
 
 core::Status ContactStore::mark_address_bad(const std::string& urn, const std::string& reason) {
   try {
-    SQLite::Statement st(db_.sql(), "UPDATE contact_urns SET bad = 1, bad_reason = ? WHERE urn = ?");
+    Statement st(db_, "UPDATE contact_urns SET bad = 1, bad_reason = ? WHERE urn = ?");
     st.bind(1, reason);
     st.bind(2, urn);
     if (st.exec() == 0) return core::Error::not_found("no contact with address " + urn);
@@ -180,24 +187,24 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
   return db_.transaction([&]() -> core::Status {
     // Before anything goes: the addresses onto the suppression list, with the opt-out evidence
     // (latest event per (purpose, channel) a withdrawal, or do-not-contact) folded into the reason.
-    SQLite::Statement opted_out(db_.sql(),
-                                "SELECT (SELECT do_not_contact FROM contacts WHERE id = ?1) OR EXISTS("
-                                "SELECT 1 FROM consent_events e WHERE e.contact_id = ?1 AND e.action = 'withdraw' "
-                                "AND e.purpose NOT LIKE 'share:%' AND e.id = (SELECT max(x.id) FROM consent_events x "
-                                "WHERE x.contact_id = ?1 AND x.purpose = e.purpose AND x.channel = e.channel))");
+    Statement opted_out(db_,
+                        "SELECT (SELECT do_not_contact FROM contacts WHERE id = ?1) OR EXISTS("
+                        "SELECT 1 FROM consent_events e WHERE e.contact_id = ?1 AND e.action = 'withdraw' "
+                        "AND e.purpose NOT LIKE 'share:%' AND e.id = (SELECT max(x.id) FROM consent_events x "
+                        "WHERE x.contact_id = ?1 AND x.purpose = e.purpose AND x.channel = e.channel))");
     opted_out.bind(1, static_cast<int64_t>(id));
     const bool after_opt_out = opted_out.executeStep() && opted_out.getColumn(0).getInt() != 0;
     std::vector<core::Urn> addresses;
     {
-      SQLite::Statement urns(db_.sql(), "SELECT urn FROM contact_urns WHERE contact_id = ? ORDER BY id");
+      Statement urns(db_, "SELECT urn FROM contact_urns WHERE contact_id = ? ORDER BY id");
       urns.bind(1, static_cast<int64_t>(id));
       while (urns.executeStep()) {
         if (auto u = core::Urn::trusted(urns.getColumn(0).getString())) addresses.push_back(*u);
       }
     }
-    SQLite::Statement mark(db_.sql(),
-                           "UPDATE contacts SET name = '', municipality_code = municipality_code, "
-                           "dnc_reason = NULL, do_not_contact = 1, erased_at = ? WHERE id = ? AND erased_at IS NULL");
+    Statement mark(db_,
+                   "UPDATE contacts SET name = '', municipality_code = municipality_code, "
+                   "dnc_reason = NULL, do_not_contact = 1, erased_at = ? WHERE id = ? AND erased_at IS NULL");
     mark.bind(1, static_cast<int64_t>(core::to_millis(now)));
     mark.bind(2, static_cast<int64_t>(id));
     if (mark.exec() == 0) return core::Error::not_found("no contact with id " + std::to_string(id));
@@ -242,7 +249,7 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
         "WHERE contact_id = ?1 AND status <> 'closed'",
     };
     for (const char* sql : statements) {
-      SQLite::Statement st(db_.sql(), sql);
+      Statement st(db_, sql);
       st.bind(1, static_cast<int64_t>(id));
       if (st.getBindParameterCount() > 1) st.bind(2, static_cast<int64_t>(core::to_millis(now)));
       st.exec();
@@ -252,14 +259,14 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
 }
 
 std::int64_t ContactStore::count() const {
-  return db_.sql().execAndGet("SELECT count(*) FROM contacts WHERE erased_at IS NULL").getInt64();
+  return db_.query_int64("SELECT count(*) FROM contacts WHERE erased_at IS NULL");
 }
 
 void ContactStore::for_each(const std::function<void(const Contact&)>& fn) const {
   // Three cursors in contact order, merged: one pass, constant memory.
-  SQLite::Statement contacts(db_.sql(), std::string(kSelect) + " WHERE erased_at IS NULL ORDER BY id");
-  SQLite::Statement urns(db_.sql(), "SELECT contact_id, urn, bad, bad_reason FROM contact_urns ORDER BY contact_id, id");
-  SQLite::Statement tags(db_.sql(), "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag");
+  Statement contacts(db_, std::string(kSelect) + " WHERE erased_at IS NULL ORDER BY id");
+  Statement urns(db_, "SELECT contact_id, urn, bad, bad_reason FROM contact_urns ORDER BY contact_id, id");
+  Statement tags(db_, "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag");
   bool urn_row = urns.executeStep();
   bool tag_row = tags.executeStep();
   while (contacts.executeStep()) {

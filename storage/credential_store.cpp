@@ -1,7 +1,5 @@
 #include "storage/credential_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -27,7 +25,7 @@ core::Result<Credentials> CredentialStore::credentials(std::int64_t principal_id
 
 core::Status CredentialStore::set_password_hash(std::int64_t principal_id, const std::string& hash) {
   return guarded_store("CredentialStore::set_password_hash", [&]() -> core::Status {
-    SQLite::Statement st(db_.sql(), "UPDATE principals SET password_hash = ? WHERE id = ?");
+    Statement st(db_, "UPDATE principals SET password_hash = ? WHERE id = ?");
     st.bind(1, hash);
     st.bind(2, static_cast<int64_t>(principal_id));
     if (st.exec() == 0) return core::Error::not_found("no principal " + std::to_string(principal_id));
@@ -37,7 +35,7 @@ core::Status CredentialStore::set_password_hash(std::int64_t principal_id, const
 
 core::Status CredentialStore::set_totp(std::int64_t principal_id, const std::string& sealed) {
   return guarded_store("CredentialStore::set_totp", [&]() -> core::Status {
-    SQLite::Statement st(db_.sql(), "UPDATE principals SET totp_sealed = ?, totp_last_step = NULL WHERE id = ?");
+    Statement st(db_, "UPDATE principals SET totp_sealed = ?, totp_last_step = NULL WHERE id = ?");
     st.bind(1, sealed);
     st.bind(2, static_cast<int64_t>(principal_id));
     if (st.exec() == 0) return core::Error::not_found("no principal " + std::to_string(principal_id));
@@ -109,7 +107,7 @@ core::Status CredentialStore::revoke_session(std::int64_t session_id, core::Time
 
 core::Result<int> CredentialStore::revoke_sessions(std::int64_t principal_id, core::TimePoint now) {
   return guarded_store("CredentialStore::revoke_sessions", [&]() -> core::Result<int> {
-    SQLite::Statement st(db_.sql(), "UPDATE web_sessions SET revoked_at = ? WHERE principal_id = ? AND revoked_at IS NULL");
+    Statement st(db_, "UPDATE web_sessions SET revoked_at = ? WHERE principal_id = ? AND revoked_at IS NULL");
     st.bind(1, static_cast<int64_t>(ms(now)));
     st.bind(2, static_cast<int64_t>(principal_id));
     return st.exec();
@@ -119,8 +117,8 @@ core::Result<int> CredentialStore::revoke_sessions(std::int64_t principal_id, co
 core::Status CredentialStore::add_link(const std::string& token_hash, std::int64_t principal_id, core::TimePoint now,
                                        core::TimePoint expires_at) {
   return guarded_store("CredentialStore::add_link", [&]() -> core::Status {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO sign_in_links(token_hash, principal_id, created_at, expires_at) VALUES(?, ?, ?, ?)");
+    Statement st(db_,
+                 "INSERT INTO sign_in_links(token_hash, principal_id, created_at, expires_at) VALUES(?, ?, ?, ?)");
     st.bind(1, token_hash);
     st.bind(2, static_cast<int64_t>(principal_id));
     st.bind(3, static_cast<int64_t>(ms(now)));
@@ -132,9 +130,9 @@ core::Status CredentialStore::add_link(const std::string& token_hash, std::int64
 
 core::Result<std::int64_t> CredentialStore::use_link(const std::string& token_hash, core::TimePoint now) {
   return guarded_store("CredentialStore::use_link", [&]() -> core::Result<std::int64_t> {
-    SQLite::Statement st(db_.sql(),
-                         "UPDATE sign_in_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 "
-                         "RETURNING principal_id");
+    Statement st(db_,
+                 "UPDATE sign_in_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 "
+                 "RETURNING principal_id");
     st.bind(1, static_cast<int64_t>(ms(now)));
     st.bind(2, token_hash);
     if (!st.executeStep()) return core::Error::not_found("unknown, used or expired sign-in link");

@@ -2,14 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
-
 #include <algorithm>
-
 #include <atomic>
+#include <stdexcept>
 
 #include "storage/migrations.h"
+#include "storage/sqlite_backend.h"
 
 namespace outreach::storage {
 
@@ -19,8 +17,15 @@ std::atomic<std::uint64_t> g_busy_errors{0};
 
 std::uint64_t busy_errors() { return g_busy_errors.load(std::memory_order_relaxed); }
 
+namespace {
+bool is_kind(const std::exception& e, SqlErrorKind kind) {
+  auto* se = dynamic_cast<const SqlError*>(&e);
+  return se && se->kind() == kind;
+}
+}  // namespace
+
 bool is_full(const std::exception& e) {
-  if (auto* se = dynamic_cast<const SQLite::Exception*>(&e)) return (se->getErrorCode() & 0xff) == SQLITE_FULL;
+  if (is_kind(e, SqlErrorKind::full)) return true;
   return std::string_view(e.what()).find("database or disk is full") != std::string_view::npos;
 }
 
@@ -46,10 +51,12 @@ core::Error storage_error(const std::exception& e, const char* operation) {
                        operation};
   std::string what = e.what();
   core::ErrorCode code = core::ErrorCode::internal;
-  if (what.find("UNIQUE constraint") != std::string::npos) code = core::ErrorCode::conflict;
-  if (what.find("FOREIGN KEY") != std::string::npos) code = core::ErrorCode::invalid_input;
-  if (what.find("database is locked") != std::string::npos || what.find("database is busy") != std::string::npos ||
-      what.find("database table is locked") != std::string::npos) {
+  if (is_kind(e, SqlErrorKind::unique) || what.find("UNIQUE constraint") != std::string::npos)
+    code = core::ErrorCode::conflict;
+  if (is_kind(e, SqlErrorKind::foreign_key) || what.find("FOREIGN KEY") != std::string::npos)
+    code = core::ErrorCode::invalid_input;
+  if (is_kind(e, SqlErrorKind::busy) || what.find("database is locked") != std::string::npos ||
+      what.find("database is busy") != std::string::npos || what.find("database table is locked") != std::string::npos) {
     code = core::ErrorCode::transient;
     g_busy_errors.fetch_add(1, std::memory_order_relaxed);
   }
@@ -57,11 +64,11 @@ core::Error storage_error(const std::exception& e, const char* operation) {
 }
 
 struct Database::Cached {
-  std::unique_ptr<SQLite::Statement> statement;
+  std::unique_ptr<Statement> statement;
   bool in_use = false;
 };
 
-CachedStatement::CachedStatement(SQLite::Statement* shared, std::unique_ptr<SQLite::Statement> own, bool* in_use)
+CachedStatement::CachedStatement(Statement* shared, std::unique_ptr<Statement> own, bool* in_use)
     : st_(own ? own.get() : shared), own_(std::move(own)), in_use_(in_use) {}
 
 CachedStatement::~CachedStatement() {
@@ -79,32 +86,34 @@ CachedStatement Database::cached(const std::string& sql) {
   if (!slot || !slot->statement) {
     // Prepared before it is kept: a statement that does not compile (a missing table) throws
     // here and leaves no empty slot behind for the next call.
-    auto statement = std::make_unique<SQLite::Statement>(*db_, sql);
+    auto statement = std::make_unique<Statement>(conn_->prepare(sql));
     if (!slot) slot = std::make_unique<Cached>();
     slot->statement = std::move(statement);
   }
-  if (slot->in_use) return CachedStatement(nullptr, std::make_unique<SQLite::Statement>(*db_, sql), nullptr);
+  if (slot->in_use) return CachedStatement(nullptr, std::make_unique<Statement>(conn_->prepare(sql)), nullptr);
   slot->in_use = true;
   return CachedStatement(slot->statement.get(), nullptr, &slot->in_use);
 }
 
-Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+Database::Database(std::string path, std::unique_ptr<Connection> conn)
+    : path_(std::move(path)), conn_(std::move(conn)), dialect_(conn_->dialect()) {}
 
 Database::~Database() {
   cache_.clear();  // statements before the connection they belong to
 }
 
+namespace {
+// The backend for `target`: a postgresql:// URL or a SQLite path.
+std::unique_ptr<Connection> connect(const std::string& target, bool read_only) {
+  if (target.rfind("postgresql://", 0) == 0 || target.rfind("postgres://", 0) == 0)
+    throw std::runtime_error("this build has no PostgreSQL backend");
+  return open_sqlite(target, read_only);
+}
+}  // namespace
+
 core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   try {
-    auto sql = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    sql->setBusyTimeout(5000);
-    sql->exec("PRAGMA foreign_keys = ON");
-    // Deleted personal data (erasure) is overwritten with zeros, not left in free pages.
-    sql->exec("PRAGMA secure_delete = ON");
-    if (path != ":memory:") sql->exec("PRAGMA journal_mode = WAL");
-    sql->exec("PRAGMA synchronous = NORMAL");
-    auto db = std::unique_ptr<Database>(new Database(path, std::move(sql)));
+    auto db = std::unique_ptr<Database>(new Database(path, connect(path, false)));
     if (auto st = db->migrate(); !st) return st.error();
     return db;
   } catch (const std::exception& e) {
@@ -115,10 +124,7 @@ core::Result<std::unique_ptr<Database>> Database::open(const std::string& path) 
 core::Result<std::unique_ptr<Database>> Database::open_reader(const std::string& path) {
   if (path == ":memory:") return core::Error::invalid("a reader needs a database file", path);
   try {
-    auto sql = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
-    sql->setBusyTimeout(5000);
-    sql->exec("PRAGMA query_only = ON");
-    auto db = std::unique_ptr<Database>(new Database(path, std::move(sql)));
+    auto db = std::unique_ptr<Database>(new Database(path, connect(path, true)));
     db->read_only_ = true;
     return db;
   } catch (const std::exception& e) {
@@ -126,14 +132,50 @@ core::Result<std::unique_ptr<Database>> Database::open_reader(const std::string&
   }
 }
 
-int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
-
-int Database::schema_version() const {
-  return db_->execAndGet("PRAGMA user_version").getInt();
+SQLite::Database& Database::sqlite() {
+  if (auto* db = sqlite_handle(*conn_)) return *db;
+  throw std::logic_error("Database::sqlite(): " + path_ + " is not a SQLite database");
 }
 
+void Database::exec(const std::string& sql) { conn_->execute(sql); }
+
+std::int64_t Database::query_int64(const std::string& sql) {
+  Statement st(conn_->prepare(sql));
+  if (!st.executeStep()) throw SqlError(SqlErrorKind::misuse, "no row: " + sql);
+  return st.getColumn(0).getInt64();
+}
+
+int Database::latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+int Database::schema_version() const { return conn_->schema_version(); }
+
+namespace {
+// Rolls back unless committed (a failed commit included), ignoring errors: SQLite may already
+// have rolled back (SQLITE_FULL).
+class TransactionGuard {
+ public:
+  TransactionGuard(Connection& c, bool write) : c_(c) { c_.begin(write); }
+  ~TransactionGuard() {
+    if (done_) return;
+    try {
+      c_.rollback();
+    } catch (const std::exception&) {
+    }
+  }
+  TransactionGuard(const TransactionGuard&) = delete;
+  void commit() {
+    c_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+}  // namespace
+
 core::Status Database::migrate() {
-  const auto& steps = migrations();
+  const auto& steps = dialect_ == Dialect::postgres ? postgres_migrations() : migrations();
   int current = schema_version();
   if (current > static_cast<int>(steps.size())) {
     return core::Error::conflict("database schema version " + std::to_string(current) +
@@ -142,9 +184,9 @@ core::Status Database::migrate() {
   }
   for (int v = current; v < static_cast<int>(steps.size()); ++v) {
     try {
-      SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      db_->exec(steps[static_cast<std::size_t>(v)]);
-      db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+      TransactionGuard tx(*conn_, true);
+      conn_->execute(steps[static_cast<std::size_t>(v)]);
+      conn_->set_schema_version(v + 1);
       tx.commit();
     } catch (const std::exception& e) {
       return core::Error::internal(std::string("migration ") + std::to_string(v + 1) +
@@ -166,30 +208,14 @@ void Database::truncate_wal_after_commit() {
 
 void Database::truncate_wal() {
   truncate_wal_ = false;
-  if (read_only_ || path_ == ":memory:") return;
-  try {
-    db_->setBusyTimeout(250);  // a reader mid-snapshot holds it up: do not stall the writer for long
-    SQLite::Statement cp(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
-    const bool busy = cp.executeStep() && cp.getColumn(0).getInt() != 0;
-    db_->setBusyTimeout(5000);
-    if (busy) spdlog::info("database: the write-ahead log is still in use; erased pages leave it at the next checkpoint");
-  } catch (const std::exception& e) {
-    db_->setBusyTimeout(5000);
-    spdlog::warn("database: checkpoint after erasure failed: {}", e.what());
-  }
+  if (read_only_) return;
+  conn_->flush_erased();
 }
-
-namespace {
-// Savepoint statements are prepared once per connection: a group commit opens several per request.
-void run_cached(Database& db, const std::string& sql) { db.cached(sql)->exec(); }
-}  // namespace
 
 core::Status Database::set_max_size(std::int64_t bytes) {
   if (bytes <= 0) return {};
   try {
-    const std::int64_t page_size = db_->execAndGet("PRAGMA page_size").getInt64();
-    const std::int64_t pages = bytes / std::max<std::int64_t>(page_size, 512);
-    db_->execAndGet("PRAGMA max_page_count = " + std::to_string(std::max<std::int64_t>(pages, 1)));
+    conn_->set_max_size(bytes);
     return {};
   } catch (const std::exception& e) {
     return storage_error(e, "database_max_size");
@@ -208,22 +234,22 @@ core::Status Database::transaction(std::string_view what, const std::function<co
     if (full_) return *full_;
     const std::string name = "sp" + std::to_string(depth_);
     try {
-      run_cached(*this, "SAVEPOINT " + name);
+      conn_->savepoint(name);
       Depth depth(depth_);
       core::Status st = fn();
-      if (!st && is_full_error(st.error())) throw SQLite::Exception("database or disk is full", SQLITE_FULL);
+      if (!st && is_full_error(st.error())) throw SqlError(SqlErrorKind::full, "database or disk is full");
       if (!st) {
-        run_cached(*this, "ROLLBACK TO " + name);
-        run_cached(*this, "RELEASE " + name);
+        conn_->rollback_to(name);
+        conn_->release(name);
         return st;
       }
-      run_cached(*this, "RELEASE " + name);
+      conn_->release(name);
       return {};
     } catch (const std::exception& e) {
       if (is_full(e)) full_ = full_error(what_.empty() ? std::string(what) : what_, path_);
       try {
-        db_->exec("ROLLBACK TO " + name);
-        db_->exec("RELEASE " + name);
+        conn_->rollback_to(name);
+        conn_->release(name);
       } catch (const std::exception&) {
       }
       if (full_) return *full_;
@@ -243,8 +269,7 @@ core::Status Database::transaction(std::string_view what, const std::function<co
   } reset{*this};
   try {
     // A reader takes a consistent snapshot (BEGIN DEFERRED); the writer takes the write lock at once.
-    SQLite::Transaction tx(*db_, read_only_ ? SQLite::TransactionBehavior::DEFERRED
-                                            : SQLite::TransactionBehavior::IMMEDIATE);
+    TransactionGuard tx(*conn_, !read_only_);
     core::Status st = [&] {
       Depth depth(depth_);
       return fn();

@@ -1,7 +1,8 @@
 #pragma once
-// The SQLite database: one file, WAL journal, foreign keys on, secure_delete on (deleted rows are
-// overwritten, so an erasure leaves nothing in free pages), a busy timeout, and numbered
-// migrations applied on open inside one transaction each (schema_version records the last one).
+// The database the stores share: a connection to one backend (storage/sql.h; today SQLite, see
+// storage/sqlite_backend.h: one file, WAL journal, foreign keys on, secure_delete on, a busy
+// timeout), and numbered migrations applied on open inside one transaction each
+// (schema_version records the last one). Stores run their SQL through Statement (storage/sql.h).
 //
 // A Database owns its connection; stores take a Database& that must outlive them. Not thread-safe:
 // one writer owns a connection (the engine's strand, or one CLI command). Readers beside it open
@@ -17,10 +18,10 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "storage/sql.h"
 
 namespace SQLite {
 class Database;
-class Statement;
 }
 
 namespace outreach::storage {
@@ -29,21 +30,23 @@ namespace outreach::storage {
 // scope. Use it within one call; do not keep it.
 class CachedStatement {
  public:
-  CachedStatement(SQLite::Statement* shared, std::unique_ptr<SQLite::Statement> own, bool* in_use);
+  CachedStatement(Statement* shared, std::unique_ptr<Statement> own, bool* in_use);
   ~CachedStatement();
   CachedStatement(CachedStatement&&) = delete;
-  SQLite::Statement& operator*() { return *st_; }
-  SQLite::Statement* operator->() { return st_; }
+  Statement& operator*() { return *st_; }
+  Statement* operator->() { return st_; }
 
  private:
-  SQLite::Statement* st_;
-  std::unique_ptr<SQLite::Statement> own_;
+  Statement* st_;
+  std::unique_ptr<Statement> own_;
   bool* in_use_;
 };
 
 class Database {
  public:
   // Opens (creating if needed) and migrates. ":memory:" gives a private in-memory database.
+  // `path` is a SQLite file; a `postgresql://` URL will open the PostgreSQL backend (storage/sql.h)
+  // and is refused until that backend is built in.
   static core::Result<std::unique_ptr<Database>> open(const std::string& path);
   // A read-only connection to a database that open() created and migrated (SQLITE_OPEN_READONLY
   // and PRAGMA query_only: any write fails). Not for ":memory:" (a private database per connection).
@@ -79,19 +82,32 @@ class Database {
   // past it fails like a full disk, so an operator can keep the database from filling the disk.
   core::Status set_max_size(std::int64_t bytes);
 
-  SQLite::Database& sql() { return *db_; }
+  // The backend this database runs on, for SQL that differs per dialect (storage/sql.h).
+  Dialect dialect() const { return dialect_; }
+  // The backend's connection; Statement prepares on it.
+  Connection& connection() { return *conn_; }
+  // Runs SQL without parameters or results (may hold several statements); throws SqlError.
+  void exec(const std::string& sql);
+  // The first column of the first row of a query without parameters (count(*)); throws SqlError.
+  std::int64_t query_int64(const std::string& sql);
+
+  // SQLite backend only, for what has no other backend's equivalent (the online backup API) and
+  // for tests that tamper with the file. Throws std::logic_error on another backend.
+  SQLite::Database& sqlite();
 
   // The prepared statement for `sql`, compiled once per connection: hot point lookups (the
   // dispatcher reads a contact, its consent and responses for every message) skip the SQL
   // compiler. A statement already borrowed (re-entrant use) is prepared afresh instead.
   CachedStatement cached(const std::string& sql);
+  CachedStatement cached(const Sql& sql) { return cached(std::string(sql.text(dialect_))); }
 
  private:
-  Database(std::string path, std::unique_ptr<SQLite::Database> db);
+  Database(std::string path, std::unique_ptr<Connection> conn);
   core::Status migrate();
 
   std::string path_;
-  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<Connection> conn_;
+  Dialect dialect_;
   bool read_only_ = false;
   int depth_ = 0;
   std::string what_;                // label of the outermost transaction running
@@ -102,11 +118,12 @@ class Database {
   std::map<std::string, std::unique_ptr<Cached>> cache_;
 };
 
-// Turns an exception thrown by SQLiteCpp (or anything else) into an Error naming the operation.
-// "database is locked" / "database is busy" become transient errors and are counted (below); a
-// full database or disk (SQLITE_FULL) is `transient` with a message that says so.
+// Turns an exception thrown by a backend (SqlError) or anything else into an Error naming the
+// operation. A busy or locked database becomes a transient error and is counted (below); a
+// duplicate key a conflict, a foreign key invalid input; a full database or disk (SQLITE_FULL)
+// is `transient` with a message that says so.
 core::Error storage_error(const std::exception& e, const char* operation);
-// Whether `e` is SQLite's SQLITE_FULL ("database or disk is full").
+// Whether `e` says the database or disk is full (SqlErrorKind::full, or SQLite's message).
 bool is_full(const std::exception& e);
 
 // SQLITE_BUSY / SQLITE_LOCKED errors seen by storage_error() since the process started, over all

@@ -27,9 +27,13 @@ const char* to_string(DigestState s) {
 core::Status DigestStore::join(std::int64_t message_id, const std::string& intermediary, const std::string& channel,
                                const std::string& batch_id, core::TimePoint now) {
   try {  // one statement: atomic alone, and joins the caller's transaction when there is one
+    // Joining again replaces the row (a new batch, a new lease): an upsert both dialects accept.
     auto st = db_.cached(
-        "INSERT OR REPLACE INTO digest_members(message_id, intermediary, channel, batch_id, state, joined_at, "
-        "updated_at, lease_until) SELECT ?1, ?2, ?3, ?4, 'waiting', ?5, ?5, lease_until FROM messages WHERE id = ?1");
+        "INSERT INTO digest_members(message_id, intermediary, channel, batch_id, state, joined_at, "
+        "updated_at, lease_until) SELECT ?1, ?2, ?3, ?4, 'waiting', ?5, ?5, lease_until FROM messages WHERE id = ?1 "
+        "ON CONFLICT(message_id) DO UPDATE SET intermediary = excluded.intermediary, channel = excluded.channel, "
+        "batch_id = excluded.batch_id, state = excluded.state, joined_at = excluded.joined_at, "
+        "updated_at = excluded.updated_at, lease_until = excluded.lease_until");
     st->bind(1, static_cast<int64_t>(message_id));
     st->bind(2, intermediary);
     st->bind(3, channel);
@@ -44,7 +48,7 @@ core::Status DigestStore::join(std::int64_t message_id, const std::string& inter
 
 core::Status DigestStore::mark(const std::string& batch_id, DigestState state, core::TimePoint now) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement st(db_.sql(), "UPDATE digest_members SET state = ?, updated_at = ? WHERE batch_id = ?");
+    Statement st(db_, "UPDATE digest_members SET state = ?, updated_at = ? WHERE batch_id = ?");
     st.bind(1, to_string(state));
     st.bind(2, ms(now));
     st.bind(3, batch_id);
@@ -55,7 +59,7 @@ core::Status DigestStore::mark(const std::string& batch_id, DigestState state, c
 
 core::Status DigestStore::forget(const std::string& batch_id) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement st(db_.sql(), "DELETE FROM digest_members WHERE batch_id = ?");
+    Statement st(db_, "DELETE FROM digest_members WHERE batch_id = ?");
     st.bind(1, batch_id);
     st.exec();
     return {};
@@ -64,12 +68,13 @@ core::Status DigestStore::forget(const std::string& batch_id) {
 
 core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT d.message_id, d.intermediary, d.channel, d.batch_id, d.state, coalesce(m.status, ''), "
-                         "coalesce(m.campaign_id, 0), coalesce(m.campaign_version, 0), coalesce(m.step, 0), "
-                         "coalesce(m.attempts, 0), m.status = 'sending' AND d.lease_until IS m.lease_until "
-                         "FROM digest_members d LEFT JOIN messages m ON m.id = d.message_id "
-                         "ORDER BY d.joined_at, d.message_id");
+    Statement st(db_,
+                 "SELECT d.message_id, d.intermediary, d.channel, d.batch_id, d.state, coalesce(m.status, ''), "
+                 "coalesce(m.campaign_id, 0), coalesce(m.campaign_version, 0), coalesce(m.step, 0), "
+                 "coalesce(m.attempts, 0), "
+                 "CASE WHEN m.status = 'sending' AND d.lease_until IS NOT DISTINCT FROM m.lease_until THEN 1 ELSE 0 END "
+                 "FROM digest_members d LEFT JOIN messages m ON m.id = d.message_id "
+                 "ORDER BY d.joined_at, d.message_id");
     std::vector<DigestMember> out;
     while (st.executeStep()) {
       DigestMember m;
@@ -93,7 +98,7 @@ core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
 }
 
 std::int64_t DigestStore::count() const {
-  return db_.sql().execAndGet("SELECT count(*) FROM digest_members").getInt64();
+  return db_.query_int64("SELECT count(*) FROM digest_members");
 }
 
 }  // namespace outreach::storage

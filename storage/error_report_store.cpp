@@ -1,7 +1,5 @@
 #include "storage/error_report_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -14,9 +12,9 @@ constexpr const char* kSelect =
     "SELECT id, contact_id, municipality_code, case_id, reporter_kind, reporter, kind, description, status, opened_at, "
     "sla_due_at, resolved_at, resolved_by, resolution FROM error_reports";
 
-std::string text_or_empty(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+std::string text_or_empty(const Column& c) { return c.isNull() ? std::string() : c.getString(); }
 
-ErrorReport read_report(SQLite::Statement& st) {
+ErrorReport read_report(Statement& st) {
   ErrorReport r;
   r.id = st.getColumn(0).getInt64();
   r.contact_id = st.getColumn(1).getInt64();
@@ -58,9 +56,9 @@ core::Result<ErrorKind> parse_error_kind(const std::string& text) {
 
 core::Result<std::int64_t> ErrorReportStore::open(const ErrorReport& r) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO error_reports(contact_id, municipality_code, case_id, reporter_kind, reporter, kind, "
-                         "description, status, opened_at, sla_due_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)");
+    Statement st(db_,
+                 "INSERT INTO error_reports(contact_id, municipality_code, case_id, reporter_kind, reporter, kind, "
+                 "description, status, opened_at, sla_due_at) VALUES(?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id");
     st.bind(1, static_cast<int64_t>(r.contact_id));
     bind_text_or_null(st, 2, r.municipality);
     bind_optional(st, 3, r.case_id);
@@ -70,8 +68,7 @@ core::Result<std::int64_t> ErrorReportStore::open(const ErrorReport& r) {
     bind_text_or_null(st, 7, r.description);
     st.bind(8, ms(r.opened_at));
     st.bind(9, ms(r.sla_due_at));
-    st.exec();
-    return static_cast<std::int64_t>(db_.sql().getLastInsertRowid());
+    return returning_id(st);
   } catch (const std::exception& e) {
     return storage_error(e, "ErrorReportStore::open");
   }
@@ -79,7 +76,7 @@ core::Result<std::int64_t> ErrorReportStore::open(const ErrorReport& r) {
 
 core::Result<ErrorReport> ErrorReportStore::get(std::int64_t id) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+    Statement st(db_, std::string(kSelect) + " WHERE id = ?");
     st.bind(1, static_cast<int64_t>(id));
     if (!st.executeStep()) return core::Error::not_found("no error report " + std::to_string(id), "id");
     return read_report(st);
@@ -91,9 +88,9 @@ core::Result<ErrorReport> ErrorReportStore::get(std::int64_t id) const {
 core::Result<std::optional<std::int64_t>> ErrorReportStore::open_by(std::int64_t contact_id,
                                                                    const std::string& reporter) const {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT id FROM error_reports WHERE contact_id = ? AND status = 'open' AND reporter = ? "
-                         "ORDER BY id LIMIT 1");
+    Statement st(db_,
+                 "SELECT id FROM error_reports WHERE contact_id = ? AND status = 'open' AND reporter = ? "
+                 "ORDER BY id LIMIT 1");
     st.bind(1, static_cast<int64_t>(contact_id));
     st.bind(2, reporter);
     if (!st.executeStep()) return std::optional<std::int64_t>{};
@@ -106,9 +103,9 @@ core::Result<std::optional<std::int64_t>> ErrorReportStore::open_by(std::int64_t
 core::Status ErrorReportStore::resolve(std::int64_t id, const std::string& by, const std::string& resolution,
                                        core::TimePoint now) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "UPDATE error_reports SET status = 'resolved', resolved_at = ?1, resolved_by = ?2, resolution = ?3 "
-                         "WHERE id = ?4 AND status = 'open'");
+    Statement st(db_,
+                 "UPDATE error_reports SET status = 'resolved', resolved_at = ?1, resolved_by = ?2, resolution = ?3 "
+                 "WHERE id = ?4 AND status = 'open'");
     st.bind(1, ms(now));
     st.bind(2, by);
     bind_text_or_null(st, 3, resolution);
@@ -124,7 +121,7 @@ core::Status ErrorReportStore::resolve(std::int64_t id, const std::string& by, c
 
 core::Result<bool> ErrorReportStore::has_open(std::int64_t contact_id) const {
   try {
-    SQLite::Statement st(db_.sql(), "SELECT 1 FROM error_reports WHERE contact_id = ? AND status = 'open' LIMIT 1");
+    Statement st(db_, "SELECT 1 FROM error_reports WHERE contact_id = ? AND status = 'open' LIMIT 1");
     st.bind(1, static_cast<int64_t>(contact_id));
     return st.executeStep();
   } catch (const std::exception& e) {
@@ -134,7 +131,7 @@ core::Result<bool> ErrorReportStore::has_open(std::int64_t contact_id) const {
 
 core::Result<std::set<std::int64_t>> ErrorReportStore::open_contacts() const {
   try {
-    SQLite::Statement st(db_.sql(), "SELECT DISTINCT contact_id FROM error_reports WHERE status = 'open'");
+    Statement st(db_, "SELECT DISTINCT contact_id FROM error_reports WHERE status = 'open'");
     std::set<std::int64_t> out;
     while (st.executeStep()) out.insert(st.getColumn(0).getInt64());
     return out;
@@ -148,7 +145,7 @@ core::Result<std::vector<ErrorReport>> ErrorReportStore::list(const ErrorReportF
     std::string sql = std::string(kSelect) + " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR municipality_code = ?2)";
     if (filter.overdue_only) sql += " AND status = 'open' AND sla_due_at < ?3";
     sql += " ORDER BY status = 'resolved', CASE WHEN status = 'open' THEN sla_due_at ELSE opened_at END, id LIMIT ?4";
-    SQLite::Statement st(db_.sql(), sql);
+    Statement st(db_, sql);
     if (filter.status) st.bind(1, *filter.status); else st.bind(1);
     if (filter.municipality) st.bind(2, *filter.municipality); else st.bind(2);
     if (filter.overdue_only) st.bind(3, ms(now));

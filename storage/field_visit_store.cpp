@@ -1,7 +1,5 @@
 #include "storage/field_visit_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -9,9 +7,9 @@ namespace outreach::storage {
 
 core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t contact_id) const {
   return guarded_store("FieldVisitStore::sent_to", [&]() -> core::Result<std::vector<SentMessage>> {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT id, campaign_id, campaign_version, step, coalesce(channel, ''), sent_at FROM messages "
-                         "WHERE contact_id = ? AND status IN ('sent', 'delivered', 'read') ORDER BY coalesce(sent_at, 0), id");
+    Statement st(db_,
+                 "SELECT id, campaign_id, campaign_version, step, coalesce(channel, ''), sent_at FROM messages "
+                 "WHERE contact_id = ? AND status IN ('sent', 'delivered', 'read') ORDER BY coalesce(sent_at, 0), id");
     st.bind(1, static_cast<int64_t>(contact_id));
     std::vector<SentMessage> out;
     while (st.executeStep()) {
@@ -31,9 +29,13 @@ core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t con
 core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
     const std::vector<std::string>& scope_items) const {
   return guarded_store("FieldVisitStore::municipalities_in", [&]() -> core::Result<std::vector<MunicipalityName>> {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
-                         "json_each(?1)) OR region_code IN (SELECT value FROM json_each(?1))) ORDER BY name");
+    static constexpr Sql kInScope{
+        /*sqlite*/ "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
+                   "json_each(?1)) OR region_code IN (SELECT value FROM json_each(?1))) ORDER BY name",
+        /*postgres*/ "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
+                     "json_array_elements_text(?1::json)) OR region_code IN (SELECT value FROM "
+                     "json_array_elements_text(?1::json))) ORDER BY name"};
+    Statement st(db_, kInScope);
     st.bind(1, text_list_json(scope_items));
     std::vector<MunicipalityName> out;
     while (st.executeStep()) out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
@@ -43,9 +45,12 @@ core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
 
 core::Result<std::vector<std::string>> FieldVisitStore::languages_in(const std::vector<std::string>& codes) const {
   return guarded_store("FieldVisitStore::languages_in", [&]() -> core::Result<std::vector<std::string>> {
-    SQLite::Statement st(db_.sql(),
-                         "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
-                         "(SELECT value FROM json_each(?)) ORDER BY language");
+    static constexpr Sql kLanguages{
+        /*sqlite*/ "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
+                   "(SELECT value FROM json_each(?)) ORDER BY language",
+        /*postgres*/ "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
+                     "(SELECT value FROM json_array_elements_text(?::json)) ORDER BY language"};
+    Statement st(db_, kLanguages);
     st.bind(1, text_list_json(codes));
     std::vector<std::string> out;
     while (st.executeStep()) out.push_back(st.getColumn(0).getString());

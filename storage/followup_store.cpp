@@ -13,7 +13,7 @@ constexpr const char* kSelect =
     "coalesce(channel, ''), coalesce(provider_id, ''), coalesce(delivery, ''), coalesce(delivery_reason, ''), "
     "attempts, due_at, created_at, sent_at, answered_at, score, coalesce(comment, ''), reopened_at FROM followups";
 
-Followup read(SQLite::Statement& st) {
+Followup read(Statement& st) {
   Followup f;
   f.id = st.getColumn(0).getInt64();
   f.case_id = st.getColumn(1).getInt64();
@@ -38,7 +38,7 @@ Followup read(SQLite::Statement& st) {
 }
 
 // Runs one UPDATE; conflict naming `what` when it changed no row.
-core::Status update_one(Database& db, SQLite::Statement& st, std::int64_t id, const char* what) {
+core::Status update_one(Database& db, Statement& st, std::int64_t id, const char* what) {
   if (st.exec() == 0) {
     return core::Error::conflict("follow-up " + std::to_string(id) + " cannot be " + what + " now");
   }
@@ -57,16 +57,16 @@ core::Result<std::optional<std::int64_t>> FollowupStore::schedule(std::int64_t c
   }
   std::optional<std::int64_t> id;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT OR IGNORE INTO followups(case_id, contact_id, municipality_code, reason, status, "
-                          "due_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO followups(case_id, contact_id, municipality_code, reason, status, "
+                  "due_at, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING RETURNING id");
     ins.bind(1, static_cast<int64_t>(case_id));
     ins.bind(2, static_cast<int64_t>(contact_id));
     ins.bind(3, municipality);
     ins.bind(4, reason);
     ins.bind(5, ms(due_at));
     ins.bind(6, ms(now));
-    if (ins.exec() > 0) id = db_.sql().getLastInsertRowid();
+    id = inserted_id(ins);
     return {};
   });
   if (!st) return st.error();
@@ -74,9 +74,9 @@ core::Result<std::optional<std::int64_t>> FollowupStore::schedule(std::int64_t c
 }
 
 std::vector<Followup> FollowupStore::due(core::TimePoint now, int limit) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) +
-                                      " WHERE status = 'pending' AND delivery IS NULL AND due_at <= ? "
-                                      "ORDER BY due_at, id LIMIT ?");
+  Statement st(db_, std::string(kSelect) +
+                        " WHERE status = 'pending' AND delivery IS NULL AND due_at <= ? "
+                        "ORDER BY due_at, id LIMIT ?");
   st.bind(1, ms(now));
   st.bind(2, limit);
   std::vector<Followup> out;
@@ -85,7 +85,7 @@ std::vector<Followup> FollowupStore::due(core::TimePoint now, int limit) const {
 }
 
 std::optional<core::TimePoint> FollowupStore::next_due() const {
-  SQLite::Statement st(db_.sql(), "SELECT min(due_at) FROM followups WHERE status = 'pending' AND delivery IS NULL");
+  Statement st(db_, "SELECT min(due_at) FROM followups WHERE status = 'pending' AND delivery IS NULL");
   if (st.executeStep() && !st.getColumn(0).isNull()) return core::from_millis(st.getColumn(0).getInt64());
   return std::nullopt;
 }
@@ -94,10 +94,10 @@ core::Result<bool> FollowupStore::mark_sending(std::int64_t id, const std::strin
                                                core::TimePoint lease_until, core::TimePoint now) {
   bool claimed = false;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET delivery = 'sending', channel = ?, lease_until = ?, "
-                         "attempts = attempts + 1, delivery_reason = NULL "
-                         "WHERE id = ? AND status = 'pending' AND delivery IS NULL AND due_at <= ?");
+    Statement up(db_,
+                 "UPDATE followups SET delivery = 'sending', channel = ?, lease_until = ?, "
+                 "attempts = attempts + 1, delivery_reason = NULL "
+                 "WHERE id = ? AND status = 'pending' AND delivery IS NULL AND due_at <= ?");
     up.bind(1, channel);
     up.bind(2, ms(lease_until));
     up.bind(3, static_cast<int64_t>(id));
@@ -111,9 +111,9 @@ core::Result<bool> FollowupStore::mark_sending(std::int64_t id, const std::strin
 
 core::Status FollowupStore::mark_sent(std::int64_t id, const std::string& provider_id, core::TimePoint at) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET status = 'sent', delivery = NULL, lease_until = NULL, provider_id = ?, "
-                         "sent_at = ? WHERE id = ? AND status = 'pending' AND delivery = 'sending'");
+    Statement up(db_,
+                 "UPDATE followups SET status = 'sent', delivery = NULL, lease_until = NULL, provider_id = ?, "
+                 "sent_at = ? WHERE id = ? AND status = 'pending' AND delivery = 'sending'");
     bind_text_or_null(up, 1, provider_id);
     up.bind(2, ms(at));
     up.bind(3, static_cast<int64_t>(id));
@@ -123,9 +123,9 @@ core::Status FollowupStore::mark_sent(std::int64_t id, const std::string& provid
 
 core::Status FollowupStore::defer(std::int64_t id, core::TimePoint due_at, const std::string& reason) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET delivery = NULL, lease_until = NULL, due_at = ?, delivery_reason = ? "
-                         "WHERE id = ? AND status = 'pending' AND (delivery IS NULL OR delivery = 'sending')");
+    Statement up(db_,
+                 "UPDATE followups SET delivery = NULL, lease_until = NULL, due_at = ?, delivery_reason = ? "
+                 "WHERE id = ? AND status = 'pending' AND (delivery IS NULL OR delivery = 'sending')");
     up.bind(1, ms(due_at));
     bind_text_or_null(up, 2, reason);
     up.bind(3, static_cast<int64_t>(id));
@@ -135,9 +135,9 @@ core::Status FollowupStore::defer(std::int64_t id, core::TimePoint due_at, const
 
 core::Status FollowupStore::mark_unknown(std::int64_t id, const std::string& reason) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET delivery = 'unknown', lease_until = NULL, delivery_reason = ? "
-                         "WHERE id = ? AND status = 'pending' AND delivery = 'sending'");
+    Statement up(db_,
+                 "UPDATE followups SET delivery = 'unknown', lease_until = NULL, delivery_reason = ? "
+                 "WHERE id = ? AND status = 'pending' AND delivery = 'sending'");
     up.bind(1, reason);
     up.bind(2, static_cast<int64_t>(id));
     return update_one(db_, up, id, "marked unknown");
@@ -146,9 +146,9 @@ core::Status FollowupStore::mark_unknown(std::int64_t id, const std::string& rea
 
 core::Status FollowupStore::mark_skipped(std::int64_t id, const std::string& reason) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET status = 'skipped', skip_reason = ?, delivery = NULL, lease_until = NULL "
-                         "WHERE id = ? AND status = 'pending' AND (delivery IS NULL OR delivery = 'sending')");
+    Statement up(db_,
+                 "UPDATE followups SET status = 'skipped', skip_reason = ?, delivery = NULL, lease_until = NULL "
+                 "WHERE id = ? AND status = 'pending' AND (delivery IS NULL OR delivery = 'sending')");
     up.bind(1, reason);
     up.bind(2, static_cast<int64_t>(id));
     return update_one(db_, up, id, "skipped");
@@ -158,10 +158,10 @@ core::Status FollowupStore::mark_skipped(std::int64_t id, const std::string& rea
 core::Result<std::int64_t> FollowupStore::expire_leases(core::TimePoint now) {
   std::int64_t n = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET delivery = 'unknown', lease_until = NULL, "
-                         "delivery_reason = 'lease expired while sending' "
-                         "WHERE status = 'pending' AND delivery = 'sending' AND lease_until < ?");
+    Statement up(db_,
+                 "UPDATE followups SET delivery = 'unknown', lease_until = NULL, "
+                 "delivery_reason = 'lease expired while sending' "
+                 "WHERE status = 'pending' AND delivery = 'sending' AND lease_until < ?");
     up.bind(1, ms(now));
     n = up.exec();
     return {};
@@ -186,10 +186,10 @@ core::Status FollowupStore::record_answer(std::int64_t id, std::optional<int> sc
   if (score && (*score < 1 || *score > 5)) return core::Error::invalid("a score is 1 to 5", "score");
   return db_.transaction([&]() -> core::Status {
     // An answer to a send in doubt proves it arrived: it counts as sent, at the latest when answered.
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE followups SET status = 'answered', answered_at = ?1, score = ?2, comment = ?3, "
-                         "sent_at = coalesce(sent_at, ?1), delivery = NULL, lease_until = NULL "
-                         "WHERE id = ?4 AND (status = 'sent' OR status = 'pending' AND delivery = 'unknown')");
+    Statement up(db_,
+                 "UPDATE followups SET status = 'answered', answered_at = ?1, score = ?2, comment = ?3, "
+                 "sent_at = coalesce(sent_at, ?1), delivery = NULL, lease_until = NULL "
+                 "WHERE id = ?4 AND (status = 'sent' OR status = 'pending' AND delivery = 'unknown')");
     up.bind(1, ms(at));
     if (score) up.bind(2, *score); else up.bind(2);
     bind_text_or_null(up, 3, comment);
@@ -200,7 +200,7 @@ core::Status FollowupStore::record_answer(std::int64_t id, std::optional<int> sc
 
 core::Status FollowupStore::mark_reopened(std::int64_t id, core::TimePoint at) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(), "UPDATE followups SET reopened_at = ? WHERE id = ?");
+    Statement up(db_, "UPDATE followups SET reopened_at = ? WHERE id = ?");
     up.bind(1, ms(at));
     up.bind(2, static_cast<int64_t>(id));
     return update_one(db_, up, id, "marked reopened");
@@ -208,9 +208,9 @@ core::Status FollowupStore::mark_reopened(std::int64_t id, core::TimePoint at) {
 }
 
 std::vector<core::TimePoint> FollowupStore::sends_to(std::int64_t contact_id, core::TimePoint since) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT sent_at FROM messages WHERE contact_id = ?1 AND sent_at >= ?2 "
-                       "UNION ALL SELECT sent_at FROM followups WHERE contact_id = ?1 AND sent_at >= ?2");
+  Statement st(db_,
+               "SELECT sent_at FROM messages WHERE contact_id = ?1 AND sent_at >= ?2 "
+               "UNION ALL SELECT sent_at FROM followups WHERE contact_id = ?1 AND sent_at >= ?2");
   st.bind(1, static_cast<int64_t>(contact_id));
   st.bind(2, ms(since));
   std::vector<core::TimePoint> out;
@@ -219,21 +219,21 @@ std::vector<core::TimePoint> FollowupStore::sends_to(std::int64_t contact_id, co
 }
 
 core::Result<Followup> FollowupStore::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE id = ?");
+  Statement st(db_, std::string(kSelect) + " WHERE id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no follow-up with id " + std::to_string(id));
   return read(st);
 }
 
 std::optional<Followup> FollowupStore::for_case(std::int64_t case_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE case_id = ?");
+  Statement st(db_, std::string(kSelect) + " WHERE case_id = ?");
   st.bind(1, static_cast<int64_t>(case_id));
   if (!st.executeStep()) return std::nullopt;
   return read(st);
 }
 
 std::vector<Followup> FollowupStore::for_municipality(const std::string& code, int limit) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE municipality_code = ? ORDER BY created_at DESC, id DESC LIMIT ?");
+  Statement st(db_, std::string(kSelect) + " WHERE municipality_code = ? ORDER BY created_at DESC, id DESC LIMIT ?");
   st.bind(1, code);
   st.bind(2, limit);
   std::vector<Followup> out;
@@ -242,10 +242,10 @@ std::vector<Followup> FollowupStore::for_municipality(const std::string& code, i
 }
 
 std::vector<std::int64_t> FollowupStore::stalled_cases(core::TimePoint before, int limit) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT c.id FROM cases c WHERE c.status = 'acknowledged' AND c.acknowledged_at <= ? "
-                       "AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.case_id = c.id) "
-                       "ORDER BY c.acknowledged_at, c.id LIMIT ?");
+  Statement st(db_,
+               "SELECT c.id FROM cases c WHERE c.status = 'acknowledged' AND c.acknowledged_at <= ? "
+               "AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.case_id = c.id) "
+               "ORDER BY c.acknowledged_at, c.id LIMIT ?");
   st.bind(1, ms(before));
   st.bind(2, limit);
   std::vector<std::int64_t> out;

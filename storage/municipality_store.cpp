@@ -1,7 +1,5 @@
 #include "storage/municipality_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -9,9 +7,9 @@ namespace outreach::storage {
 
 core::Status MunicipalityStore::upsert_region(const Region& r) {
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO regions(code, name, hub_code) VALUES(?, ?, ?) "
-                         "ON CONFLICT(code) DO UPDATE SET name = excluded.name, hub_code = excluded.hub_code");
+    Statement st(db_,
+                 "INSERT INTO regions(code, name, hub_code) VALUES(?, ?, ?) "
+                 "ON CONFLICT(code) DO UPDATE SET name = excluded.name, hub_code = excluded.hub_code");
     st.bind(1, r.code);
     st.bind(2, r.name);
     st.bind(3, r.hub_code);
@@ -24,8 +22,8 @@ core::Status MunicipalityStore::upsert_region(const Region& r) {
 
 core::Status MunicipalityStore::upsert(const Municipality& m) {
   try {
-    SQLite::Statement st(
-        db_.sql(),
+    Statement st(
+        db_,
         "INSERT INTO municipalities(code, name, region_code, valid_from, valid_to, successor_code, "
         "fallback_owner) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
         "region_code = excluded.region_code, valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
@@ -41,7 +39,9 @@ core::Status MunicipalityStore::upsert(const Municipality& m) {
     return {};
   } catch (const std::exception& e) {
     auto err = storage_error(e, "MunicipalityStore::upsert");
-    if (std::string(e.what()).find("CHECK constraint") != std::string::npos) {
+    // SQLite says "CHECK constraint failed", PostgreSQL "violates check constraint".
+    const std::string what = e.what();
+    if (what.find("CHECK constraint") != std::string::npos || what.find("check constraint") != std::string::npos) {
       return core::Error::invalid("'" + m.code + "' is not a CBS municipality code (GM + 4 digits)", "code");
     }
     if (err.code == core::ErrorCode::invalid_input) {
@@ -52,7 +52,7 @@ core::Status MunicipalityStore::upsert(const Municipality& m) {
 }
 
 namespace {
-Municipality read_municipality(SQLite::Statement& st) {
+Municipality read_municipality(Statement& st) {
   Municipality m;
   m.code = st.getColumn(0).getString();
   m.name = st.getColumn(1).getString();
@@ -69,7 +69,7 @@ constexpr const char* kSelect =
 
 core::Result<Municipality> MunicipalityStore::get(const std::string& code) const {
   auto st_cached = db_.cached(std::string(kSelect) + " WHERE code = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, code);
   if (!st.executeStep()) return core::Error::not_found("unknown municipality '" + code + "'");
   return read_municipality(st);
@@ -77,14 +77,14 @@ core::Result<Municipality> MunicipalityStore::get(const std::string& code) const
 
 std::vector<Municipality> MunicipalityStore::list() const {
   std::vector<Municipality> out;
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " ORDER BY code");
+  Statement st(db_, std::string(kSelect) + " ORDER BY code");
   while (st.executeStep()) out.push_back(read_municipality(st));
   return out;
 }
 
 std::vector<Region> MunicipalityStore::regions() const {
   std::vector<Region> out;
-  SQLite::Statement st(db_.sql(), "SELECT code, name, hub_code FROM regions ORDER BY code");
+  Statement st(db_, "SELECT code, name, hub_code FROM regions ORDER BY code");
   while (st.executeStep()) {
     out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()});
   }
@@ -93,7 +93,7 @@ std::vector<Region> MunicipalityStore::regions() const {
 
 core::Result<Region> MunicipalityStore::region(const std::string& code) const {
   auto st_cached = db_.cached("SELECT code, name, hub_code FROM regions WHERE code = ?");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, code);
   if (!st.executeStep()) return core::Error::not_found("unknown region '" + code + "'");
   return Region{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()};
@@ -101,14 +101,14 @@ core::Result<Region> MunicipalityStore::region(const std::string& code) const {
 
 std::map<std::string, std::string> MunicipalityStore::region_of_all() const {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(db_.sql(), "SELECT code, region_code FROM municipalities WHERE region_code IS NOT NULL");
+  Statement st(db_, "SELECT code, region_code FROM municipalities WHERE region_code IS NOT NULL");
   while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
   return out;
 }
 
 std::map<std::string, std::string> MunicipalityStore::names() const {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(db_.sql(), "SELECT code, name FROM municipalities");
+  Statement st(db_, "SELECT code, name FROM municipalities");
   while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
   return out;
 }

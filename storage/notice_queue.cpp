@@ -20,7 +20,7 @@ constexpr const char* kColumns =
     "id, delivery_id, case_id, event, owner, payload, receiver_dedupes, status, attempts, due_at, "
     "coalesce(last_error, '')";
 
-Notice read(SQLite::Statement& st) {
+Notice read(Statement& st) {
   Notice n;
   n.id = st.getColumn(0).getInt64();
   n.delivery_id = st.getColumn(1).getString();
@@ -59,9 +59,10 @@ core::Result<NoticeStatus> parse_notice_status(const std::string& text) {
 core::Result<bool> NoticeQueue::enqueue(const Notice& n, core::TimePoint now) {
   bool added = false;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT OR IGNORE INTO notices(delivery_id, case_id, event, owner, payload, receiver_dedupes, "
-                          "status, attempts, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO notices(delivery_id, case_id, event, owner, payload, receiver_dedupes, "
+                  "status, attempts, due_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) "
+                  "ON CONFLICT DO NOTHING");
     ins.bind(1, n.delivery_id);
     ins.bind(2, static_cast<int64_t>(n.case_id));
     ins.bind(3, n.event);
@@ -80,8 +81,8 @@ core::Result<bool> NoticeQueue::enqueue(const Notice& n, core::TimePoint now) {
 
 core::Result<std::vector<Notice>> NoticeQueue::due(core::TimePoint now, int limit) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string("SELECT ") + kColumns +
-                                        " FROM notices WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
+    Statement st(db_, std::string("SELECT ") + kColumns +
+                          " FROM notices WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?");
     st.bind(1, ms(now));
     st.bind(2, limit);
     std::vector<Notice> out;
@@ -94,7 +95,7 @@ core::Result<std::vector<Notice>> NoticeQueue::due(core::TimePoint now, int limi
 
 std::optional<core::TimePoint> NoticeQueue::next_due() const {
   try {
-    SQLite::Statement st(db_.sql(), "SELECT min(due_at) FROM notices WHERE status = 'pending'");
+    Statement st(db_, "SELECT min(due_at) FROM notices WHERE status = 'pending'");
     if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
     return core::from_millis(st.getColumn(0).getInt64());
   } catch (const std::exception&) {
@@ -105,9 +106,9 @@ std::optional<core::TimePoint> NoticeQueue::next_due() const {
 core::Result<bool> NoticeQueue::mark_sending(std::int64_t id, core::TimePoint now) {
   bool changed = false;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE notices SET status = 'sending', attempts = attempts + 1, updated_at = ? "
-                         "WHERE id = ? AND status = 'pending'");
+    Statement up(db_,
+                 "UPDATE notices SET status = 'sending', attempts = attempts + 1, updated_at = ? "
+                 "WHERE id = ? AND status = 'pending'");
     up.bind(1, ms(now));
     up.bind(2, static_cast<int64_t>(id));
     changed = up.exec() > 0;
@@ -120,9 +121,9 @@ core::Result<bool> NoticeQueue::mark_sending(std::int64_t id, core::TimePoint no
 core::Status NoticeQueue::set_status(std::int64_t id, const char* from, const char* to, const std::string& error,
                                      std::optional<core::TimePoint> due_at, core::TimePoint now) {
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE notices SET status = ?1, last_error = ?2, due_at = coalesce(?3, due_at), updated_at = ?4 "
-                         "WHERE id = ?5 AND status = ?6");
+    Statement up(db_,
+                 "UPDATE notices SET status = ?1, last_error = ?2, due_at = coalesce(?3, due_at), updated_at = ?4 "
+                 "WHERE id = ?5 AND status = ?6");
     up.bind(1, to);
     bind_text_or_null(up, 2, error);
     if (due_at) up.bind(3, ms(*due_at)); else up.bind(3);
@@ -151,16 +152,16 @@ core::Status NoticeQueue::mark_failed(std::int64_t id, const std::string& error,
 core::Result<NoticeRecovery> NoticeQueue::recover(core::TimePoint now) {
   NoticeRecovery r;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement again(db_.sql(),
-                            "UPDATE notices SET status = 'pending', due_at = ?1, updated_at = ?1, "
-                            "last_error = 'in flight when the engine stopped: sent again with the same delivery id' "
-                            "WHERE status = 'sending' AND receiver_dedupes = 1");
+    Statement again(db_,
+                    "UPDATE notices SET status = 'pending', due_at = ?1, updated_at = ?1, "
+                    "last_error = 'in flight when the engine stopped: sent again with the same delivery id' "
+                    "WHERE status = 'sending' AND receiver_dedupes = 1");
     again.bind(1, ms(now));
     r.requeued = again.exec();
-    SQLite::Statement unknown(db_.sql(),
-                              "UPDATE notices SET status = 'unknown', updated_at = ?1, "
-                              "last_error = 'in flight when the engine stopped; the receiver cannot dedupe, so it is not sent again' "
-                              "WHERE status = 'sending'");
+    Statement unknown(db_,
+                      "UPDATE notices SET status = 'unknown', updated_at = ?1, "
+                      "last_error = 'in flight when the engine stopped; the receiver cannot dedupe, so it is not sent again' "
+                      "WHERE status = 'sending'");
     unknown.bind(1, ms(now));
     r.unknown = unknown.exec();
     return {};
@@ -171,7 +172,7 @@ core::Result<NoticeRecovery> NoticeQueue::recover(core::TimePoint now) {
 
 core::Result<Notice> NoticeQueue::get(const std::string& delivery_id) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string("SELECT ") + kColumns + " FROM notices WHERE delivery_id = ?");
+    Statement st(db_, std::string("SELECT ") + kColumns + " FROM notices WHERE delivery_id = ?");
     st.bind(1, delivery_id);
     if (!st.executeStep()) return core::Error::not_found("no notice " + delivery_id);
     return read(st);
@@ -182,8 +183,8 @@ core::Result<Notice> NoticeQueue::get(const std::string& delivery_id) const {
 
 core::Result<std::vector<Notice>> NoticeQueue::list(std::optional<NoticeStatus> status, int limit) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string("SELECT ") + kColumns +
-                                        " FROM notices WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
+    Statement st(db_, std::string("SELECT ") + kColumns +
+                          " FROM notices WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
     if (status) st.bind(1, to_string(*status)); else st.bind(1);
     st.bind(2, limit);
     std::vector<Notice> out;
@@ -197,10 +198,10 @@ core::Result<std::vector<Notice>> NoticeQueue::list(std::optional<NoticeStatus> 
 core::Result<std::int64_t> NoticeQueue::redrive(const std::vector<std::int64_t>& ids, core::TimePoint now) {
   std::int64_t changed = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE notices SET status = 'pending', attempts = 0, due_at = ?1, updated_at = ?1, "
-                         "last_error = 'sent again on purpose by an operator' "
-                         "WHERE id = ?2 AND status IN ('unknown', 'failed')");
+    Statement up(db_,
+                 "UPDATE notices SET status = 'pending', attempts = 0, due_at = ?1, updated_at = ?1, "
+                 "last_error = 'sent again on purpose by an operator' "
+                 "WHERE id = ?2 AND status IN ('unknown', 'failed')");
     for (auto id : ids) {
       up.reset();
       up.bind(1, ms(now));
@@ -215,7 +216,7 @@ core::Result<std::int64_t> NoticeQueue::redrive(const std::vector<std::int64_t>&
 
 std::map<std::string, std::int64_t> NoticeQueue::count_by_status() const {
   std::map<std::string, std::int64_t> out;
-  SQLite::Statement st(db_.sql(), "SELECT status, count(*) FROM notices GROUP BY status");
+  Statement st(db_, "SELECT status, count(*) FROM notices GROUP BY status");
   while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
   return out;
 }

@@ -1,7 +1,5 @@
 #include "storage/outbox.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 #include <array>
 #include <map>
@@ -43,7 +41,7 @@ constexpr const char* kSelectRow =
     "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
     "sent_at, campaign_version FROM messages";
 
-MessageRow read_row(SQLite::Statement& st) {
+MessageRow read_row(Statement& st) {
   MessageRow r;
   r.id = st.getColumn(0).getInt64();
   r.campaign_id = st.getColumn(1).getInt64();
@@ -82,9 +80,9 @@ core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int 
                                                   std::optional<core::TimePoint> first_expires) {
   std::int64_t added = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT OR IGNORE INTO messages(campaign_id, campaign_version, step, contact_id, status, "
-                          "due_at, updated_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, "
+                  "due_at, updated_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     for (std::int64_t contact : contact_ids) {
       for (int step = 0; step < step_count; ++step) {
         ins.bind(1, static_cast<int64_t>(campaign_id));
@@ -110,13 +108,19 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
   std::vector<ClaimedMessage> out;
   if (limit <= 0) return out;  // SQLite reads LIMIT -1 as "no limit": never claim everything by accident
   auto st = db_.transaction([&]() -> core::Status {
-    // CROSS JOIN keeps messages as the outer loop, so the partial (status = 'queued', due_at) index
-  // drives the claim instead of a scan of every message of each running campaign.
-  SQLite::Statement sel(db_.sql(),
-                          "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
-                          "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
-                          "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
-                          "ORDER BY m.due_at, m.id LIMIT ?");
+    // CROSS JOIN keeps messages as the outer loop in SQLite, so the partial (status = 'queued',
+    // due_at) index drives the claim instead of a scan of every message of each running campaign.
+    // PostgreSQL has no CROSS JOIN .. ON (and plans the join order itself): a plain JOIN there.
+    static constexpr Sql kClaim{
+        /*sqlite*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
+                   "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
+                   "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
+                   "ORDER BY m.due_at, m.id LIMIT ?",
+        /*postgres*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
+                     "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                     "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
+                     "ORDER BY m.due_at, m.id LIMIT ?"};
+    Statement sel(db_, kClaim);
     sel.bind(1, ms(now));
     sel.bind(2, limit);
     while (sel.executeStep()) {
@@ -132,8 +136,8 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
       if (auto e = optional_int64(sel.getColumn(8))) m.expires_at = core::from_millis(*e);
       out.push_back(std::move(m));
     }
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
+    Statement up(db_,
+                 "UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
     for (const auto& m : out) {
       up.bind(1, ms(lease_until));
       up.bind(2, ms(now));
@@ -148,9 +152,12 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
 }
 
 std::optional<core::TimePoint> Outbox::next_due() const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT m.due_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
-                       "WHERE m.status = 'queued' AND c.state = 'running' ORDER BY m.due_at LIMIT 1");
+  static constexpr Sql kNextDue{
+      /*sqlite*/ "SELECT m.due_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
+                 "WHERE m.status = 'queued' AND c.state = 'running' ORDER BY m.due_at LIMIT 1",
+      /*postgres*/ "SELECT m.due_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+                   "WHERE m.status = 'queued' AND c.state = 'running' ORDER BY m.due_at LIMIT 1"};
+  Statement st(db_, kNextDue);
   if (!st.executeStep() || st.getColumn(0).isNull()) return std::nullopt;
   return core::from_millis(st.getColumn(0).getInt64());
 }
@@ -161,24 +168,24 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
     // A send in flight cannot write an address back: when the contact was erased while the row was
     // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
     // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = ?1, channel = ?2, "
-                         "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
-                         "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
-                         "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
-                         "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
-                         "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
-                         "WHERE id = ?9 AND status = 'sending'");
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
-                         "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
-                         " THEN NULL ELSE ?5 END, "
-                         "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1");
-    SQLite::Statement next(db_.sql(),
-                           "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
-                           "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
-                           "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
-                           "AND step = ? AND status = 'waiting'");
+    Statement up(db_,
+                 "UPDATE messages SET status = ?1, channel = ?2, "
+                 "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
+                 "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
+                 "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
+                 "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
+                 "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
+                 "WHERE id = ?9 AND status = 'sending'");
+    Statement ev(db_,
+                 "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
+                 "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
+                 " THEN NULL ELSE ?5 END, "
+                 "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1");
+    Statement next(db_,
+                   "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
+                   "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
+                   "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
+                   "AND step = ? AND status = 'waiting'");
     for (const auto& o : outcomes) {
       const char* status = to_string(o.status);
       up.bind(1, status);
@@ -224,16 +231,16 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
 core::Result<std::int64_t> Outbox::expire_leases(core::TimePoint now) {
   std::int64_t n = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO message_events(message_id, at, status, channel, detail) "
-                         "SELECT id, ?, 'unknown', channel, 'lease expired while sending' FROM messages "
-                         "WHERE status = 'sending' AND lease_until < ?");
+    Statement ev(db_,
+                 "INSERT INTO message_events(message_id, at, status, channel, detail) "
+                 "SELECT id, ?, 'unknown', channel, 'lease expired while sending' FROM messages "
+                 "WHERE status = 'sending' AND lease_until < ?");
     ev.bind(1, ms(now));
     ev.bind(2, ms(now));
     ev.exec();
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = 'unknown', reason = 'lease expired while sending', "
-                         "lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until < ?");
+    Statement up(db_,
+                 "UPDATE messages SET status = 'unknown', reason = 'lease expired while sending', "
+                 "lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until < ?");
     up.bind(1, ms(now));
     up.bind(2, ms(now));
     n = up.exec();
@@ -245,9 +252,9 @@ core::Result<std::int64_t> Outbox::expire_leases(core::TimePoint now) {
 
 core::Status Outbox::release(const std::vector<std::int64_t>& ids, core::TimePoint now) {
   return db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = 'queued', lease_until = NULL, updated_at = ? "
-                         "WHERE id = ? AND status = 'sending'");
+    Statement up(db_,
+                 "UPDATE messages SET status = 'queued', lease_until = NULL, updated_at = ? "
+                 "WHERE id = ? AND status = 'sending'");
     for (auto id : ids) {
       up.bind(1, ms(now));
       up.bind(2, static_cast<int64_t>(id));
@@ -263,15 +270,15 @@ core::Result<std::int64_t> Outbox::redrive(std::optional<std::int64_t> campaign_
   std::int64_t n = 0;
   auto st = db_.transaction([&]() -> core::Status {
     auto redrive_where = [&](const std::string& where, auto bind) {
-      SQLite::Statement ev(db_.sql(),
-                           "INSERT INTO message_events(message_id, at, status, detail) SELECT id, ?, 'queued', "
-                           "'redriven by operator' FROM messages WHERE status = 'unknown' AND " + where);
+      Statement ev(db_,
+                   "INSERT INTO message_events(message_id, at, status, detail) SELECT id, ?, 'queued', "
+                   "'redriven by operator' FROM messages WHERE status = 'unknown' AND " + where);
       ev.bind(1, ms(now));
       bind(ev, 2);
       ev.exec();
-      SQLite::Statement up(db_.sql(),
-                           "UPDATE messages SET status = 'queued', due_at = ?, reason = 'redriven', updated_at = ? "
-                           "WHERE status = 'unknown' AND " + where);
+      Statement up(db_,
+                   "UPDATE messages SET status = 'queued', due_at = ?, reason = 'redriven', updated_at = ? "
+                   "WHERE status = 'unknown' AND " + where);
       up.bind(1, ms(now));
       up.bind(2, ms(now));
       bind(up, 3);
@@ -279,12 +286,12 @@ core::Result<std::int64_t> Outbox::redrive(std::optional<std::int64_t> campaign_
     };
     if (!ids.empty()) {
       for (auto id : ids) {
-        redrive_where("id = ?", [&](SQLite::Statement& s, int i) { s.bind(i, static_cast<int64_t>(id)); });
+        redrive_where("id = ?", [&](Statement& s, int i) { s.bind(i, static_cast<int64_t>(id)); });
       }
     } else if (campaign_id) {
-      redrive_where("campaign_id = ?", [&](SQLite::Statement& s, int i) { s.bind(i, static_cast<int64_t>(*campaign_id)); });
+      redrive_where("campaign_id = ?", [&](Statement& s, int i) { s.bind(i, static_cast<int64_t>(*campaign_id)); });
     } else {
-      redrive_where("1 = 1", [](SQLite::Statement&, int) {});
+      redrive_where("1 = 1", [](Statement&, int) {});
     }
     return {};
   });
@@ -296,15 +303,15 @@ core::Result<bool> Outbox::apply_delivery_report(const std::string& provider_id,
                                                  const std::string& reason, core::TimePoint at) {
   bool found = false;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement sel(db_.sql(), "SELECT id, status FROM messages WHERE provider_id = ?");
+    Statement sel(db_, "SELECT id, status FROM messages WHERE provider_id = ?");
     sel.bind(1, provider_id);
     if (!sel.executeStep()) return {};
     found = true;
     std::int64_t id = sel.getColumn(0).getInt64();
     auto current = parse_message_status(sel.getColumn(1).getString());
     if (!current) return current.error();
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES(?, ?, ?, ?, ?)");
+    Statement ev(db_,
+                 "INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES(?, ?, ?, ?, ?)");
     ev.bind(1, static_cast<int64_t>(id));
     ev.bind(2, ms(at));
     ev.bind(3, to_string(status));
@@ -312,7 +319,7 @@ core::Result<bool> Outbox::apply_delivery_report(const std::string& provider_id,
     bind_text_or_null(ev, 5, reason);
     ev.exec();
     if (delivery_rank(status) <= delivery_rank(*current)) return {};  // stale or repeated report
-    SQLite::Statement up(db_.sql(), "UPDATE messages SET status = ?, reason = coalesce(?, reason), updated_at = ? WHERE id = ?");
+    Statement up(db_, "UPDATE messages SET status = ?, reason = coalesce(?, reason), updated_at = ? WHERE id = ?");
     up.bind(1, to_string(status));
     if (reason.empty()) up.bind(2); else up.bind(2, reason);
     up.bind(3, ms(at));
@@ -331,8 +338,8 @@ core::Result<std::optional<MessageRow>> Outbox::settle_unknown(std::int64_t camp
   if (delivery_rank(status) == 0) return core::Error::invalid(std::string("not a delivery status: ") + to_string(status), "status");
   std::optional<MessageRow> settled;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement sel(db_.sql(), std::string(kSelectRow) +
-                                         " WHERE campaign_id = ? AND step = ? AND contact_id = ? AND status = 'unknown'");
+    Statement sel(db_, std::string(kSelectRow) +
+                           " WHERE campaign_id = ? AND step = ? AND contact_id = ? AND status = 'unknown'");
     sel.bind(1, static_cast<int64_t>(campaign_id));
     sel.bind(2, step);
     sel.bind(3, static_cast<int64_t>(contact_id));
@@ -340,17 +347,17 @@ core::Result<std::optional<MessageRow>> Outbox::settle_unknown(std::int64_t camp
     MessageRow row = read_row(sel);
     const std::string detail = "settled by a status callback (was unknown: " + row.reason + ")" +
                                (reason.empty() ? "" : ": " + reason);
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = ?1, provider_id = coalesce(?2, provider_id), reason = ?3, "
-                         "sent_at = coalesce(sent_at, ?4), updated_at = ?4 WHERE id = ?5 AND status = 'unknown'");
+    Statement up(db_,
+                 "UPDATE messages SET status = ?1, provider_id = coalesce(?2, provider_id), reason = ?3, "
+                 "sent_at = coalesce(sent_at, ?4), updated_at = ?4 WHERE id = ?5 AND status = 'unknown'");
     up.bind(1, to_string(status));
     bind_text_or_null(up, 2, provider_id);
     up.bind(3, detail);
     up.bind(4, ms(at));
     up.bind(5, static_cast<int64_t>(row.id));
     if (up.exec() == 0) return {};
-    SQLite::Statement ev(db_.sql(),
-                         "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) VALUES(?, ?, ?, ?, ?, ?)");
+    Statement ev(db_,
+                 "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) VALUES(?, ?, ?, ?, ?, ?)");
     ev.bind(1, static_cast<int64_t>(row.id));
     ev.bind(2, ms(at));
     ev.bind(3, to_string(status));
@@ -372,9 +379,9 @@ core::Result<std::optional<MessageRow>> Outbox::settle_unknown(std::int64_t camp
 core::Result<bool> Outbox::activate_step(std::int64_t campaign_id, std::int64_t contact_id, int step, core::TimePoint due,
                                          std::optional<core::TimePoint> expires, core::TimePoint now) {
   try {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
-                         "WHERE campaign_id = ? AND contact_id = ? AND step = ? AND status = 'waiting'");
+    Statement up(db_,
+                 "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
+                 "WHERE campaign_id = ? AND contact_id = ? AND step = ? AND status = 'waiting'");
     up.bind(1, ms(due));
     up.bind(2, ms(now));
     if (expires) up.bind(3, ms(*expires)); else up.bind(3);
@@ -390,19 +397,19 @@ core::Result<bool> Outbox::activate_step(std::int64_t campaign_id, std::int64_t 
 std::vector<std::pair<std::string, std::int64_t>> Outbox::unknown_reasons(std::optional<std::int64_t> campaign_id,
                                                                           const std::vector<std::int64_t>& ids) const {
   std::map<std::string, std::int64_t> counts;
-  auto add = [&](SQLite::Statement& st) {
+  auto add = [&](Statement& st) {
     while (st.executeStep()) counts[st.getColumn(0).getString()] += st.getColumn(1).getInt64();
   };
   const std::string select = "SELECT coalesce(reason, '(no reason recorded)'), count(*) FROM messages WHERE status = 'unknown'";
   if (!ids.empty()) {
-    SQLite::Statement st(db_.sql(), select + " AND id = ? GROUP BY 1");
+    Statement st(db_, select + " AND id = ? GROUP BY 1");
     for (auto id : ids) {
       st.bind(1, static_cast<int64_t>(id));
       add(st);
       st.reset();
     }
   } else {
-    SQLite::Statement st(db_.sql(), select + " AND (?1 IS NULL OR campaign_id = ?1) GROUP BY 1");
+    Statement st(db_, select + " AND (?1 IS NULL OR campaign_id = ?1) GROUP BY 1");
     if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
     add(st);
   }
@@ -415,7 +422,7 @@ std::vector<MessageRow> Outbox::list(std::optional<MessageStatus> status, std::o
                                      int limit) const {
   std::string sql = std::string(kSelectRow) + " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR campaign_id = ?2) "
                                               "ORDER BY id LIMIT ?3";
-  SQLite::Statement st(db_.sql(), sql);
+  Statement st(db_, sql);
   if (status) st.bind(1, to_string(*status)); else st.bind(1);
   if (campaign_id) st.bind(2, static_cast<int64_t>(*campaign_id)); else st.bind(2);
   st.bind(3, limit);
@@ -425,14 +432,14 @@ std::vector<MessageRow> Outbox::list(std::optional<MessageStatus> status, std::o
 }
 
 core::Result<MessageRow> Outbox::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE id = ?");
+  Statement st(db_, std::string(kSelectRow) + " WHERE id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no message with id " + std::to_string(id));
   return read_row(st);
 }
 
 std::optional<MessageRow> Outbox::find_by_provider_id(const std::string& provider_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE provider_id = ?");
+  Statement st(db_, std::string(kSelectRow) + " WHERE provider_id = ?");
   st.bind(1, provider_id);
   if (!st.executeStep()) return std::nullopt;
   return read_row(st);
@@ -441,16 +448,16 @@ std::optional<MessageRow> Outbox::find_by_provider_id(const std::string& provide
 std::optional<MessageRow> Outbox::last_sent_to(std::int64_t contact_id) const {
   auto st_cached = db_.cached(std::string(kSelectRow) +
       " WHERE contact_id = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, static_cast<int64_t>(contact_id));
   if (!st.executeStep()) return std::nullopt;
   return read_row(st);
 }
 
 std::vector<FunnelCell> Outbox::funnel(std::int64_t campaign_id) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT step, coalesce(channel, ''), status, count(*) FROM messages WHERE campaign_id = ? "
-                       "GROUP BY step, channel, status ORDER BY step, channel, status");
+  Statement st(db_,
+               "SELECT step, coalesce(channel, ''), status, count(*) FROM messages WHERE campaign_id = ? "
+               "GROUP BY step, channel, status ORDER BY step, channel, status");
   st.bind(1, static_cast<int64_t>(campaign_id));
   std::vector<FunnelCell> out;
   while (st.executeStep()) {
@@ -461,14 +468,14 @@ std::vector<FunnelCell> Outbox::funnel(std::int64_t campaign_id) const {
 }
 
 std::int64_t Outbox::count(std::int64_t campaign_id) const {
-  SQLite::Statement st(db_.sql(), "SELECT count(*) FROM messages WHERE campaign_id = ?");
+  Statement st(db_, "SELECT count(*) FROM messages WHERE campaign_id = ?");
   st.bind(1, static_cast<int64_t>(campaign_id));
   st.executeStep();
   return st.getColumn(0).getInt64();
 }
 
 std::map<std::string, std::int64_t> Outbox::count_by_status() const {
-  SQLite::Statement st(db_.sql(), "SELECT status, count(*) FROM messages GROUP BY status");
+  Statement st(db_, "SELECT status, count(*) FROM messages GROUP BY status");
   std::map<std::string, std::int64_t> out;
   while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
   return out;
@@ -477,8 +484,8 @@ std::map<std::string, std::int64_t> Outbox::count_by_status() const {
 void Outbox::for_each_send_since(core::TimePoint since,
                                  const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
   // Follow-ups (storage/followup_store.h) count against the same per-person cap.
-  SQLite::Statement st(db_.sql(), "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ?1 "
-                                  "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
+  Statement st(db_, "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ?1 "
+                    "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
   st.bind(1, ms(since));
   while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
 }
@@ -490,7 +497,7 @@ core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
     auto cached = db_.cached("INSERT INTO sandbox_deliveries(message_id, channel, urn, language, subject, body, at) "
                              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ?1 IS NULL OR NOT EXISTS(SELECT 1 FROM messages m "
                              "JOIN contacts c ON c.id = m.contact_id WHERE m.id = ?1 AND c.erased_at IS NOT NULL)");
-    SQLite::Statement& st = *cached;
+    Statement& st = *cached;
     if (d.message_id) st.bind(1, static_cast<int64_t>(d.message_id)); else st.bind(1);
     st.bind(2, d.channel);
     st.bind(3, d.urn);
@@ -506,11 +513,11 @@ core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
 }
 
 std::vector<SandboxDelivery> Outbox::sandbox(int limit, std::optional<std::int64_t> campaign_id) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT d.id, coalesce(d.message_id, 0), d.channel, d.urn, coalesce(d.language, ''), "
-                       "coalesce(d.subject, ''), d.body, d.at FROM sandbox_deliveries d "
-                       "LEFT JOIN messages m ON m.id = d.message_id WHERE (?1 IS NULL OR m.campaign_id = ?1) "
-                       "ORDER BY d.id DESC LIMIT ?2");
+  Statement st(db_,
+               "SELECT d.id, coalesce(d.message_id, 0), d.channel, d.urn, coalesce(d.language, ''), "
+               "coalesce(d.subject, ''), d.body, d.at FROM sandbox_deliveries d "
+               "LEFT JOIN messages m ON m.id = d.message_id WHERE (?1 IS NULL OR m.campaign_id = ?1) "
+               "ORDER BY d.id DESC LIMIT ?2");
   if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
   st.bind(2, limit);
   std::vector<SandboxDelivery> out;

@@ -1,6 +1,5 @@
 // Outbox::funnel_by_municipality (the funnel per step, channel, municipality and status) and
 // Outbox::statuses_of (one contact's rows), for the coordinator's views.
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "storage/database.h"
 #include "storage/outbox.h"
@@ -8,11 +7,11 @@
 namespace outreach::storage {
 
 std::vector<MunicipalFunnelCell> Outbox::funnel_by_municipality(std::int64_t campaign_id) const {
-  SQLite::Statement st(db_.sql(),
-                       "SELECT m.step, coalesce(m.channel, ''), coalesce(c.municipality_code, ''), m.status, count(*) "
-                       "FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.campaign_id = ? "
-                       "GROUP BY m.step, m.channel, c.municipality_code, m.status "
-                       "ORDER BY m.step, c.municipality_code, m.channel, m.status");
+  Statement st(db_,
+               "SELECT m.step, coalesce(m.channel, ''), coalesce(c.municipality_code, ''), m.status, count(*) "
+               "FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.campaign_id = ? "
+               "GROUP BY m.step, m.channel, c.municipality_code, m.status "
+               "ORDER BY m.step, c.municipality_code, m.channel, m.status");
   st.bind(1, static_cast<int64_t>(campaign_id));
   std::vector<MunicipalFunnelCell> out;
   while (st.executeStep()) {
@@ -25,7 +24,7 @@ std::vector<MunicipalFunnelCell> Outbox::funnel_by_municipality(std::int64_t cam
 }
 
 std::map<int, MessageStatus> Outbox::statuses_of(std::int64_t campaign_id, std::int64_t contact_id) const {
-  SQLite::Statement st(db_.sql(), "SELECT step, status FROM messages WHERE campaign_id = ? AND contact_id = ?");
+  Statement st(db_, "SELECT step, status FROM messages WHERE campaign_id = ? AND contact_id = ?");
   st.bind(1, static_cast<int64_t>(campaign_id));
   st.bind(2, static_cast<int64_t>(contact_id));
   std::map<int, MessageStatus> out;

@@ -1,7 +1,5 @@
 #include "storage/post_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <array>
 
 #include "storage/database.h"
@@ -24,11 +22,11 @@ std::string placeholders(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
   return out;
 }
-void bind_all(SQLite::Statement& st, int first, const std::vector<std::string>& values) {
+void bind_all(Statement& st, int first, const std::vector<std::string>& values) {
   for (std::size_t i = 0; i < values.size(); ++i) st.bind(first + static_cast<int>(i), values[i]);
 }
 
-PostRow read_row(SQLite::Statement& st) {
+PostRow read_row(Statement& st) {
   PostRow r;
   r.id = st.getColumn(0).getInt64();
   r.campaign_id = st.getColumn(1).getInt64();
@@ -64,9 +62,10 @@ core::Result<std::int64_t> PostStore::enqueue_launch(std::int64_t campaign_id, i
                                                      const std::vector<PostDraft>& drafts, core::TimePoint now) {
   std::int64_t added = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT OR IGNORE INTO campaign_posts(campaign_id, campaign_version, post_key, channel, "
-                          "language, text, status, due_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, 'queued', ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO campaign_posts(campaign_id, campaign_version, post_key, channel, "
+                  "language, text, status, due_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, 'queued', ?, ?) "
+                  "ON CONFLICT DO NOTHING");
     for (const auto& d : drafts) {
       ins.bind(1, static_cast<int64_t>(campaign_id));
       ins.bind(2, campaign_version);
@@ -90,17 +89,17 @@ core::Result<std::vector<PostRow>> PostStore::claim_due(core::TimePoint now, int
   std::vector<PostRow> out;
   if (limit <= 0 || channels.empty()) return out;  // SQLite reads LIMIT -1 as "no limit"
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement sel(db_.sql(), std::string(kSelectRow) +
-                                         " WHERE status = 'queued' AND due_at <= ? AND channel IN (" +
-                                         placeholders(channels.size()) +
-                                         ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running') "
-                                         "ORDER BY due_at, id LIMIT ?");
+    Statement sel(db_, std::string(kSelectRow) +
+                           " WHERE status = 'queued' AND due_at <= ? AND channel IN (" +
+                           placeholders(channels.size()) +
+                           ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running') "
+                           "ORDER BY due_at, id LIMIT ?");
     sel.bind(1, ms(now));
     bind_all(sel, 2, channels);
     sel.bind(2 + static_cast<int>(channels.size()), limit);
     while (sel.executeStep()) out.push_back(read_row(sel));
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaign_posts SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
+    Statement up(db_,
+                 "UPDATE campaign_posts SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
     for (auto& p : out) {
       up.bind(1, ms(lease_until));
       up.bind(2, ms(now));
@@ -117,8 +116,8 @@ core::Result<std::vector<PostRow>> PostStore::claim_due(core::TimePoint now, int
 
 std::optional<core::TimePoint> PostStore::next_due(const std::vector<std::string>& channels) const {
   if (channels.empty()) return std::nullopt;
-  SQLite::Statement st(db_.sql(),
-                       "SELECT min(due_at) FROM campaign_posts WHERE status = 'queued' AND channel IN (" +
+  Statement st(db_,
+               "SELECT min(due_at) FROM campaign_posts WHERE status = 'queued' AND channel IN (" +
                            placeholders(channels.size()) +
                            ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running')");
   bind_all(st, 1, channels);
@@ -130,11 +129,11 @@ core::Result<bool> PostStore::record(const PostOutcome& o, core::TimePoint now) 
   bool changed = false;
   auto st = db_.transaction([&]() -> core::Status {
     const char* status = to_string(o.status);
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaign_posts SET status = ?1, attempts = ?2, provider_post_id = ?3, reason = ?4, "
-                         "due_at = coalesce(?5, due_at), lease_until = NULL, "
-                         "published_at = CASE WHEN ?1 = 'published' THEN ?6 ELSE published_at END, updated_at = ?6 "
-                         "WHERE id = ?7 AND (status = 'sending' OR (status = 'unknown' AND ?1 = 'published'))");
+    Statement up(db_,
+                 "UPDATE campaign_posts SET status = ?1, attempts = ?2, provider_post_id = ?3, reason = ?4, "
+                 "due_at = coalesce(?5, due_at), lease_until = NULL, "
+                 "published_at = CASE WHEN ?1 = 'published' THEN ?6 ELSE published_at END, updated_at = ?6 "
+                 "WHERE id = ?7 AND (status = 'sending' OR (status = 'unknown' AND ?1 = 'published'))");
     up.bind(1, status);
     up.bind(2, o.attempts);
     bind_text_or_null(up, 3, o.provider_post_id);
@@ -152,9 +151,9 @@ core::Result<bool> PostStore::record(const PostOutcome& o, core::TimePoint now) 
 core::Result<std::int64_t> PostStore::expire_leases(core::TimePoint now) {
   std::int64_t n = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaign_posts SET status = 'unknown', reason = 'lease expired while publishing', "
-                         "lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until < ?");
+    Statement up(db_,
+                 "UPDATE campaign_posts SET status = 'unknown', reason = 'lease expired while publishing', "
+                 "lease_until = NULL, updated_at = ? WHERE status = 'sending' AND lease_until < ?");
     up.bind(1, ms(now));
     up.bind(2, ms(now));
     n = up.exec();
@@ -167,20 +166,20 @@ core::Result<std::int64_t> PostStore::expire_leases(core::TimePoint now) {
 core::Result<std::int64_t> PostStore::redrive(std::int64_t campaign_id, const std::string& post_key,
                                              core::TimePoint now) {
   try {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE campaign_posts SET status = 'queued', due_at = ?1, reason = 'redriven by operator', "
-                         "updated_at = ?1 WHERE status = 'unknown' AND campaign_id = ?2 AND (?3 = '' OR post_key = ?3)");
+    Statement up(db_,
+                 "UPDATE campaign_posts SET status = 'queued', due_at = ?1, reason = 'redriven by operator', "
+                 "updated_at = ?1 WHERE status = 'unknown' AND campaign_id = ?2 AND (?3 = '' OR post_key = ?3)");
     up.bind(1, ms(now));
     up.bind(2, static_cast<int64_t>(campaign_id));
     up.bind(3, post_key);
     return static_cast<std::int64_t>(up.exec());
-  } catch (const SQLite::Exception& e) {
+  } catch (const SqlError& e) {
     return storage_error(e, "PostStore::redrive");
   }
 }
 
 std::vector<PostRow> PostStore::list(std::optional<std::int64_t> campaign_id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE (?1 IS NULL OR campaign_id = ?1) ORDER BY id");
+  Statement st(db_, std::string(kSelectRow) + " WHERE (?1 IS NULL OR campaign_id = ?1) ORDER BY id");
   if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
   std::vector<PostRow> out;
   while (st.executeStep()) out.push_back(read_row(st));
@@ -188,7 +187,7 @@ std::vector<PostRow> PostStore::list(std::optional<std::int64_t> campaign_id) co
 }
 
 core::Result<PostRow> PostStore::get(std::int64_t id) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelectRow) + " WHERE id = ?");
+  Statement st(db_, std::string(kSelectRow) + " WHERE id = ?");
   st.bind(1, static_cast<int64_t>(id));
   if (!st.executeStep()) return core::Error::not_found("no post with id " + std::to_string(id));
   return read_row(st);

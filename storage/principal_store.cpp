@@ -1,6 +1,5 @@
 #include "storage/principal_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <openssl/rand.h>
 
 #include <array>
@@ -18,7 +17,7 @@ constexpr std::array<const char*, 9> kKinds = {"coordinator",  "approver",     "
 
 constexpr const char* kSelect = "SELECT id, name, kind, scope, created_at, revoked_at FROM principals";
 
-Principal read_principal(SQLite::Statement& st) {
+Principal read_principal(Statement& st) {
   Principal p;
   p.id = st.getColumn(0).getInt64();
   p.name = st.getColumn(1).getString();
@@ -70,8 +69,8 @@ core::Result<IssuedToken> PrincipalStore::add(const std::string& name, Principal
         continue;
       }
       if (item.empty()) continue;
-      SQLite::Statement known(db_.sql(),
-                              "SELECT 1 FROM municipalities WHERE code = ?1 UNION SELECT 1 FROM regions WHERE code = ?1");
+      Statement known(db_,
+                      "SELECT 1 FROM municipalities WHERE code = ?1 UNION SELECT 1 FROM regions WHERE code = ?1");
       known.bind(1, item);
       if (!known.executeStep()) {
         return core::Error::invalid("'" + item + "' is neither a known municipality nor a region", "scope");
@@ -82,8 +81,8 @@ core::Result<IssuedToken> PrincipalStore::add(const std::string& name, Principal
   IssuedToken out;
   out.token = random_token();
   try {
-    SQLite::Statement st(db_.sql(),
-                         "INSERT INTO principals(name, kind, scope, token_hash, created_at) VALUES(?, ?, ?, ?, ?)");
+    Statement st(db_,
+                 "INSERT INTO principals(name, kind, scope, token_hash, created_at) VALUES(?, ?, ?, ?, ?)");
     st.bind(1, name);
     st.bind(2, to_string(kind));
     st.bind(3, scope);
@@ -102,7 +101,7 @@ core::Result<IssuedToken> PrincipalStore::add(const std::string& name, Principal
 }
 
 core::Status PrincipalStore::revoke(const std::string& name, core::TimePoint now) {
-  SQLite::Statement st(db_.sql(), "UPDATE principals SET revoked_at = ?, token_hash = NULL WHERE name = ? AND revoked_at IS NULL");
+  Statement st(db_, "UPDATE principals SET revoked_at = ?, token_hash = NULL WHERE name = ? AND revoked_at IS NULL");
   st.bind(1, static_cast<int64_t>(core::to_millis(now)));
   st.bind(2, name);
   if (st.exec() == 0) return core::Error::not_found("no active principal '" + name + "'", "name");
@@ -110,7 +109,7 @@ core::Status PrincipalStore::revoke(const std::string& name, core::TimePoint now
 }
 
 core::Result<Principal> PrincipalStore::find(const std::string& name) const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE name = ?");
+  Statement st(db_, std::string(kSelect) + " WHERE name = ?");
   st.bind(1, name);
   if (!st.executeStep()) return core::Error::not_found("no principal '" + name + "'", "name");
   return read_principal(st);
@@ -127,7 +126,7 @@ core::Result<Principal> PrincipalStore::authenticate(const std::string& token) c
   // Lookup by the hash of the presented token: the comparison happens on hashes inside the index,
   // so timing reveals nothing about stored tokens.
   auto st_cached = db_.cached(std::string(kSelect) + " WHERE token_hash = ? AND revoked_at IS NULL");
-  SQLite::Statement& st = *st_cached;
+  Statement& st = *st_cached;
   st.bind(1, sha256_hex(token));
   if (token.empty() || !st.executeStep()) {
     return core::Error{core::ErrorCode::unauthorized, "missing or unknown bearer token", "Authorization"};
@@ -136,7 +135,7 @@ core::Result<Principal> PrincipalStore::authenticate(const std::string& token) c
 }
 
 std::vector<Principal> PrincipalStore::list() const {
-  SQLite::Statement st(db_.sql(), std::string(kSelect) + " ORDER BY id");
+  Statement st(db_, std::string(kSelect) + " ORDER BY id");
   std::vector<Principal> out;
   while (st.executeStep()) out.push_back(read_principal(st));
   return out;

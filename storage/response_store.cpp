@@ -1,7 +1,5 @@
 #include "storage/response_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/database.h"
 #include "storage/sql_util.h"
 
@@ -9,7 +7,7 @@ namespace outreach::storage {
 namespace {
 int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t)); }
 
-Response read_response(SQLite::Statement& st) {
+Response read_response(Statement& st) {
   Response r;
   r.id = st.getColumn(0).getInt64();
   r.contact_id = optional_int64(st.getColumn(1));
@@ -34,8 +32,8 @@ core::Result<std::optional<std::int64_t>> ResponseStore::record(const Response& 
     auto st_cached = db_.cached(
         "INSERT INTO responses(contact_id, campaign_id, message_id, channel, urn, provider_message_id, "
         "text, keyword, received_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(channel, provider_message_id) DO NOTHING");
-    SQLite::Statement& st = *st_cached;
+        "ON CONFLICT(channel, provider_message_id) DO NOTHING RETURNING id");
+    Statement& st = *st_cached;
     bind_optional(st, 1, r.contact_id);
     bind_optional(st, 2, r.campaign_id);
     bind_optional(st, 3, r.message_id);
@@ -45,8 +43,7 @@ core::Result<std::optional<std::int64_t>> ResponseStore::record(const Response& 
     st.bind(7, r.text);
     bind_text_or_null(st, 8, r.keyword);
     st.bind(9, ms(r.received_at));
-    if (st.exec() == 0) return std::optional<std::int64_t>{};
-    return std::optional<std::int64_t>{db_.sql().getLastInsertRowid()};
+    return inserted_id(st);
   } catch (const std::exception& e) {
     return storage_error(e, "ResponseStore::record");
   }
@@ -63,21 +60,24 @@ std::unordered_map<std::int64_t, core::TimePoint> ResponseStore::latest_of(
     const std::vector<std::int64_t>& contact_ids) const {
   std::unordered_map<std::int64_t, core::TimePoint> out;
   if (contact_ids.empty()) return out;
-  auto st = db_.cached(
-      "SELECT contact_id, MAX(received_at) FROM responses WHERE contact_id IN (SELECT value FROM json_each(?)) "
-      "GROUP BY contact_id");
+  static constexpr Sql kLatest{
+      /*sqlite*/ "SELECT contact_id, MAX(received_at) FROM responses WHERE contact_id IN "
+                 "(SELECT value FROM json_each(?)) GROUP BY contact_id",
+      /*postgres*/ "SELECT contact_id, MAX(received_at) FROM responses WHERE contact_id IN "
+                   "(SELECT value::bigint FROM json_array_elements_text(?::json)) GROUP BY contact_id"};
+  auto st = db_.cached(kLatest);
   st->bind(1, id_list_json(contact_ids));
   while (st->executeStep()) out.emplace(st->getColumn(0).getInt64(), core::from_millis(st->getColumn(1).getInt64()));
   return out;
 }
 
 void ResponseStore::for_each_responder(const std::function<void(std::int64_t)>& fn) const {
-  SQLite::Statement st(db_.sql(), "SELECT DISTINCT contact_id FROM responses WHERE contact_id IS NOT NULL ORDER BY contact_id");
+  Statement st(db_, "SELECT DISTINCT contact_id FROM responses WHERE contact_id IS NOT NULL ORDER BY contact_id");
   while (st.executeStep()) fn(st.getColumn(0).getInt64());
 }
 
 std::vector<Response> ResponseStore::for_contact(std::int64_t contact_id) const {
-  SQLite::Statement st(db_.sql(), std::string("SELECT ") + kColumns + " FROM responses r WHERE r.contact_id = ? ORDER BY r.id");
+  Statement st(db_, std::string("SELECT ") + kColumns + " FROM responses r WHERE r.contact_id = ? ORDER BY r.id");
   st.bind(1, static_cast<int64_t>(contact_id));
   std::vector<Response> out;
   while (st.executeStep()) out.push_back(read_response(st));
@@ -87,7 +87,8 @@ std::vector<Response> ResponseStore::for_contact(std::int64_t contact_id) const 
 void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<void(const SharedResponse&)>& fn) const {
   // Consent to share with this municipality is derived from the ledger: the latest share:<code>
   // event (any channel) must be a grant. CROSS JOIN keeps responses as the outer loop, walked in id
-  // order from the cursor, so LIMIT stops the scan after one page.
+  // order from the cursor, so LIMIT stops the scan after one page (SQLite; PostgreSQL has no
+  // CROSS JOIN .. ON and plans the join order itself: a plain JOIN there).
   // Compiled once per connection (a municipality list runs it for every page it serves).
   auto st = db_.cached(
       std::string("SELECT ") + kColumns +
@@ -95,7 +96,7 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
           "(SELECT substr(urn, 5) FROM contact_urns WHERE contact_id = c.id AND scheme = 'tel' ORDER BY id LIMIT 1), "
           "(SELECT substr(urn, 8) FROM contact_urns WHERE contact_id = c.id AND scheme = 'mailto' ORDER BY id LIMIT 1), "
           "coalesce(k.status, ''), coalesce(k.id, 0) "
-          "FROM responses r CROSS JOIN contacts c ON c.id = r.contact_id "
+          "FROM responses r " + (db_.dialect() == Dialect::postgres ? "JOIN" : "CROSS JOIN") + " contacts c ON c.id = r.contact_id "
           "LEFT JOIN cases k ON k.contact_id = c.id AND k.municipality_code = c.municipality_code "
           "  AND k.id = (SELECT max(id) FROM cases WHERE contact_id = c.id AND municipality_code = c.municipality_code) "
           "WHERE c.municipality_code = ?1 AND c.erased_at IS NULL AND r.id > ?2 "
@@ -122,7 +123,7 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
 }
 
 std::int64_t ResponseStore::count() const {
-  return db_.sql().execAndGet("SELECT count(*) FROM responses").getInt64();
+  return db_.query_int64("SELECT count(*) FROM responses");
 }
 
 }  // namespace outreach::storage

@@ -1,7 +1,5 @@
 #include "storage/safety_flags.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 
 #include "storage/database.h"
@@ -16,7 +14,7 @@ constexpr const char* kSelect =
     "SELECT id, municipality_code, rule, status, evidence, action, raised_at, checked_at, cleared_at, "
     "coalesce(cleared_by, ''), coalesce(cleared_reason, '') FROM safety_flags";
 
-SafetyFlag read_flag(SQLite::Statement& st) {
+SafetyFlag read_flag(Statement& st) {
   SafetyFlag f;
   f.id = st.getColumn(0).getInt64();
   f.municipality = st.getColumn(1).getString();
@@ -36,14 +34,14 @@ SafetyFlag read_flag(SQLite::Statement& st) {
 constexpr const char* kMissed =
     "(EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.status IN ('escalated_hub', "
     "'escalated_fallback') AND e.note = 'no_municipal_action') OR (c.status = 'open' AND c.owner_kind = "
-    "'municipality' AND c.sla_due_at IS NOT NULL AND c.sla_due_at <= :now))";
+    "'municipality' AND c.sla_due_at IS NOT NULL AND c.sla_due_at <= ?1))";
 
 }  // namespace
 
 core::Result<std::optional<SafetyFlag>> SafetyFlags::open_flag(const std::string& municipality,
                                                                const std::string& rule) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelect) + " WHERE municipality_code = ? AND rule = ? AND status = 'open'");
+    Statement st(db_, std::string(kSelect) + " WHERE municipality_code = ? AND rule = ? AND status = 'open'");
     st.bind(1, municipality);
     st.bind(2, rule);
     if (!st.executeStep()) return std::optional<SafetyFlag>();
@@ -61,17 +59,16 @@ core::Result<std::int64_t> SafetyFlags::raise(const std::string& municipality, c
     auto open = open_flag(municipality, rule);
     if (!open) return open.error();
     if (*open) return core::Error::conflict(municipality + " has an open " + rule + " flag already", "rule");
-    SQLite::Statement ins(db_.sql(),
-                          "INSERT INTO safety_flags(municipality_code, rule, status, evidence, action, raised_at, checked_at) "
-                          "VALUES(?, ?, 'open', ?, ?, ?, ?)");
+    Statement ins(db_,
+                  "INSERT INTO safety_flags(municipality_code, rule, status, evidence, action, raised_at, checked_at) "
+                  "VALUES(?, ?, 'open', ?, ?, ?, ?) RETURNING id");
     ins.bind(1, municipality);
     ins.bind(2, rule);
     ins.bind(3, evidence);
     ins.bind(4, action);
     ins.bind(5, ms(now));
     ins.bind(6, ms(now));
-    ins.exec();
-    id = db_.sql().getLastInsertRowid();
+    id = returning_id(ins);
     return {};
   });
   if (!st) return st.error();
@@ -80,7 +77,7 @@ core::Result<std::int64_t> SafetyFlags::raise(const std::string& municipality, c
 
 core::Status SafetyFlags::refresh(std::int64_t id, const std::string& evidence, core::TimePoint now) {
   try {
-    SQLite::Statement up(db_.sql(), "UPDATE safety_flags SET evidence = ?, checked_at = ? WHERE id = ? AND status = 'open'");
+    Statement up(db_, "UPDATE safety_flags SET evidence = ?, checked_at = ? WHERE id = ? AND status = 'open'");
     up.bind(1, evidence);
     up.bind(2, ms(now));
     up.bind(3, static_cast<int64_t>(id));
@@ -93,9 +90,9 @@ core::Status SafetyFlags::refresh(std::int64_t id, const std::string& evidence, 
 
 core::Status SafetyFlags::clear(std::int64_t id, const std::string& by, const std::string& reason, core::TimePoint now) {
   try {
-    SQLite::Statement up(db_.sql(),
-                         "UPDATE safety_flags SET status = 'cleared', cleared_at = ?, cleared_by = ?, cleared_reason = ? "
-                         "WHERE id = ? AND status = 'open'");
+    Statement up(db_,
+                 "UPDATE safety_flags SET status = 'cleared', cleared_at = ?, cleared_by = ?, cleared_reason = ? "
+                 "WHERE id = ? AND status = 'open'");
     up.bind(1, ms(now));
     up.bind(2, by);
     up.bind(3, reason);
@@ -110,8 +107,8 @@ core::Status SafetyFlags::clear(std::int64_t id, const std::string& by, const st
 core::Result<std::vector<SafetyFlag>> SafetyFlags::list(bool include_cleared,
                                                         const std::vector<std::string>& municipalities) const {
   try {
-    SQLite::Statement st(db_.sql(), std::string(kSelect) + (include_cleared ? "" : " WHERE status = 'open'") +
-                                        " ORDER BY raised_at DESC, id DESC");
+    Statement st(db_, std::string(kSelect) + (include_cleared ? "" : " WHERE status = 'open'") +
+                          " ORDER BY raised_at DESC, id DESC");
     std::vector<SafetyFlag> out;
     while (st.executeStep()) {
       SafetyFlag f = read_flag(st);
@@ -129,18 +126,18 @@ core::Result<std::vector<SafetyFlag>> SafetyFlags::list(bool include_cleared,
 core::Result<std::map<std::string, SlaEvidence>> SafetyFlags::sla_evidence(core::TimePoint since,
                                                                            core::TimePoint now) const {
   try {
-    SQLite::Statement st(db_.sql(),
-                         std::string("WITH lifted AS (SELECT municipality_code, max(lifted_at) AS at FROM case_routes "
-                                     "WHERE lifted_at IS NOT NULL GROUP BY municipality_code) "
-                                     "SELECT municipality_code, sum(missed), sum(acked AND NOT missed) FROM ("
-                                     "SELECT c.municipality_code, ") +
-                             kMissed +
-                             " AS missed, c.acknowledged_at IS NOT NULL AS acked FROM cases c "
-                             "LEFT JOIN lifted l ON l.municipality_code = c.municipality_code "
-                             "WHERE c.opened_at >= :since AND c.opened_at >= coalesce(l.at, 0) AND c.routed_by IS NULL) "
-                             "GROUP BY municipality_code");
-    st.bind(":now", ms(now));
-    st.bind(":since", ms(since));
+    Statement st(db_,
+                 std::string("WITH lifted AS (SELECT municipality_code, max(lifted_at) AS at FROM case_routes "
+                             "WHERE lifted_at IS NOT NULL GROUP BY municipality_code) "
+                             "SELECT municipality_code, sum(missed), sum(CASE WHEN acked = 1 AND missed = 0 THEN 1 ELSE 0 END) "
+                             "FROM (SELECT c.municipality_code, CASE WHEN ") +
+                     kMissed +
+                     " THEN 1 ELSE 0 END AS missed, CASE WHEN c.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END AS acked "
+                     "FROM cases c LEFT JOIN lifted l ON l.municipality_code = c.municipality_code "
+                     "WHERE c.opened_at >= ?2 AND c.opened_at >= coalesce(l.at, 0) AND c.routed_by IS NULL) AS s "
+                     "GROUP BY municipality_code");
+    st.bind(1, ms(now));
+    st.bind(2, ms(since));
     std::map<std::string, SlaEvidence> out;
     while (st.executeStep()) {
       SlaEvidence e{st.getColumn(1).getInt64(), st.getColumn(2).getInt64()};
@@ -156,9 +153,9 @@ core::Result<std::map<std::string, OutreachEvidence>> SafetyFlags::outreach_evid
                                                                                      core::TimePoint since) const {
   try {
     std::map<std::string, OutreachEvidence> out;
-    SQLite::Statement known(db_.sql(),
-                            "SELECT municipality_code, count(*) FROM contacts WHERE municipality_code IS NOT NULL "
-                            "AND erased_at IS NULL AND do_not_contact = 0 AND created_at <= ? GROUP BY municipality_code");
+    Statement known(db_,
+                    "SELECT municipality_code, count(*) FROM contacts WHERE municipality_code IS NOT NULL "
+                    "AND erased_at IS NULL AND do_not_contact = 0 AND created_at <= ? GROUP BY municipality_code");
     known.bind(1, ms(known_before));
     while (known.executeStep()) out[known.getColumn(0).getString()].people_known = known.getColumn(1).getInt64();
     // One scan per source of activity, grouped by the person's municipality.
@@ -178,7 +175,7 @@ core::Result<std::map<std::string, OutreachEvidence>> SafetyFlags::outreach_evid
          &OutreachEvidence::case_actions},
     };
     for (const auto& s : sources) {
-      SQLite::Statement st(db_.sql(), s.sql);
+      Statement st(db_, s.sql);
       st.bind(1, ms(since));
       while (st.executeStep()) {
         if (st.getColumn(0).isNull()) continue;

@@ -1,7 +1,5 @@
 #pragma once
-// Small helpers for store implementations (not for other folders: includes SQLiteCpp).
-
-#include <SQLiteCpp/SQLiteCpp.h>
+// Small helpers for store implementations.
 
 #include <cstdint>
 #include <cstdio>
@@ -10,10 +8,11 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/sql.h"
 
 namespace outreach::storage {
 
-// Runs `fn` (returning a core::Result or core::Status), turning a SQLite exception into the store's
+// Runs `fn` (returning a core::Result or core::Status), turning a database exception into the store's
 // error for `operation` (storage_error, storage/database.h): for stores whose every method returns
 // Result, reads included.
 template <typename Fn>
@@ -25,21 +24,46 @@ auto guarded_store(const char* operation, Fn&& fn) -> decltype(fn()) {
   }
 }
 
-inline void bind_text_or_null(SQLite::Statement& st, int index, const std::string& value) {
+// Whether `e` is a database error of `kind` (storage/sql.h), on any backend.
+inline bool is_sql_error(const std::exception& e, SqlErrorKind kind) {
+  auto* se = dynamic_cast<const SqlError*>(&e);
+  return se && se->kind() == kind;
+}
+
+inline void bind_text_or_null(Statement& st, int index, const std::string& value) {
   if (value.empty()) st.bind(index); else st.bind(index, value);
 }
 
-inline void bind_optional(SQLite::Statement& st, int index, const std::optional<std::int64_t>& value) {
+inline void bind_optional(Statement& st, int index, const std::optional<std::int64_t>& value) {
   if (value) st.bind(index, static_cast<int64_t>(*value)); else st.bind(index);
 }
 
-inline std::optional<std::int64_t> optional_int64(const SQLite::Column& c) {
+inline std::optional<std::int64_t> optional_int64(const Column& c) {
   if (c.isNull()) return std::nullopt;
   return c.getInt64();
 }
 
+// Runs an `INSERT ... RETURNING id` of one row to its end (SQLite writes on the first step and
+// finishes the statement on the last) and gives the id of the row it inserted, or nothing when
+// it inserted none (`ON CONFLICT DO NOTHING`).
+inline std::optional<std::int64_t> inserted_id(Statement& st) {
+  if (!st.executeStep()) return std::nullopt;
+  const std::int64_t id = st.getColumn(0).getInt64();
+  while (st.executeStep()) {
+  }
+  return id;
+}
+
+// The same where a row is always inserted; throws SqlError if none was.
+inline std::int64_t returning_id(Statement& st) {
+  if (auto id = inserted_id(st)) return *id;
+  throw SqlError(SqlErrorKind::misuse, "INSERT ... RETURNING id returned no row");
+}
+
 // A JSON array of ids ("[1,2,3]"), bound as one parameter of a prepared statement that reads it
-// with `IN (SELECT value FROM json_each(?))`: one statement for any number of ids.
+// as a set, one statement for any number of ids, written per dialect (storage/sql.h, Sql):
+//   SQLite:     x IN (SELECT value FROM json_each(?))
+//   PostgreSQL: x IN (SELECT value::bigint FROM json_array_elements_text(?::json))
 inline std::string id_list_json(const std::vector<std::int64_t>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -1,7 +1,5 @@
 #include "storage/suppression_list.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 
 #include "storage/database.h"
@@ -88,7 +86,11 @@ core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<co
   std::vector<bool> out(addresses.size(), false);
   if (addresses.empty()) return out;
   try {
-    auto st = db_.cached("SELECT address_hash FROM suppressions WHERE address_hash IN (SELECT value FROM json_each(?))");
+    static constexpr Sql kSuppressed{
+        /*sqlite*/ "SELECT address_hash FROM suppressions WHERE address_hash IN (SELECT value FROM json_each(?))",
+        /*postgres*/ "SELECT address_hash FROM suppressions WHERE address_hash IN "
+                     "(SELECT value FROM json_array_elements_text(?::json))"};
+    auto st = db_.cached(kSuppressed);
     st->bind(1, text_list_json(hashes));
     while (st->executeStep()) {
       const std::string h = st->getColumn(0).getString();
@@ -103,7 +105,7 @@ core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<co
 }
 
 std::int64_t SuppressionList::count() const {
-  return db_.sql().execAndGet("SELECT count(*) FROM suppressions").getInt64();
+  return db_.query_int64("SELECT count(*) FROM suppressions");
 }
 
 }  // namespace outreach::storage

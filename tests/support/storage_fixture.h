@@ -1,8 +1,9 @@
 #pragma once
 // A fresh in-memory database per test, a manual clock at 2026-11-02T09:00Z, and one-line helpers
 // for the rows most storage tests need (a region, a municipality, a contact with addresses).
-// Header-only so it adds nothing to the support library's link line; raw SQL goes through
-// db->sql() (SQLiteCpp), for checking what the stores deliberately do not expose.
+// Header-only so it adds nothing to the support library's link line. Raw SQL, for checking what
+// the stores deliberately do not expose, goes through sql_int/sql_text (storage::Statement, any
+// backend) or, for tampering with the SQLite file, db->sqlite() (SQLiteCpp).
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
@@ -60,8 +61,12 @@ class StorageTest : public ::testing::Test {
     return storage::ContactStore(*db).add(c, clock.now()).take();
   }
   // One integer from raw SQL, for checks the stores do not expose.
-  std::int64_t sql_int(const std::string& query) { return db->sql().execAndGet(query).getInt64(); }
-  std::string sql_text(const std::string& query) { return db->sql().execAndGet(query).getString(); }
+  std::int64_t sql_int(const std::string& query) { return db->query_int64(query); }
+  std::string sql_text(const std::string& query) {
+    storage::Statement st(*db, query);
+    st.executeStep();
+    return st.getColumn(0).getString();  // throws when there is no row
+  }
 
   core::ManualClock clock;
   std::unique_ptr<storage::Database> db;

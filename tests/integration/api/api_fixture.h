@@ -235,7 +235,7 @@ class ApiTest : public ::testing::Test {
   std::string token(const std::string& who) const { return who.empty() ? std::string() : tokens_.at(who); }
 
   std::int64_t count(const std::string& table) {
-    SQLite::Statement st(db_->sql(), "SELECT count(*) FROM " + table);
+    SQLite::Statement st(db_->sqlite(), "SELECT count(*) FROM " + table);
     st.executeStep();
     return st.getColumn(0).getInt64();
   }

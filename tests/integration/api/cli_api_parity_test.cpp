@@ -58,7 +58,7 @@ TEST_F(Parity, TheSameScenarioThroughTheCliAndTheApiIsRefusedAlikeAndAuditedAlik
   add_shared_response(alice_, "GM0599", "JA", "in-1");
   open_case(alice_, "GM0599");
   // A second copy of the database for the CLI, taken before either client acted.
-  db_->sql().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db_->sqlite().exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const std::string cli_db = (dir_ / "cli.db").string();
   std::filesystem::copy_file(dir_ / "test.db", cli_db);
   const std::string file = (dir_ / "parity.yaml").string();

@@ -105,7 +105,7 @@ class IntermediaryTest : public ApiTest {
   }
 
   storage::MessageRow message_of(std::int64_t contact) {
-    SQLite::Statement st(db_->sql(), "SELECT id FROM messages WHERE contact_id = ?1");
+    SQLite::Statement st(db_->sqlite(), "SELECT id FROM messages WHERE contact_id = ?1");
     st.bind(1, static_cast<int64_t>(contact));
     EXPECT_TRUE(st.executeStep());
     return storage::Outbox(*db_).get(st.getColumn(0).getInt64()).take();

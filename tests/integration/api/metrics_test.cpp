@@ -66,7 +66,7 @@ TEST_F(MetricsTest, AnAuditedReadCarriesTheClientsRequestIdIntoTheAuditLog) {
   Reply r = request("GET", "/v1/municipalities/GM0599/responses", token("gm0599"), {}, {"X-Request-Id: client-req-0042"});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["x-request-id"], "client-req-0042");
-  SQLite::Statement st(db_->sql(), "SELECT request_id, detail FROM audit_log WHERE action = 'responses.read'");
+  SQLite::Statement st(db_->sqlite(), "SELECT request_id, detail FROM audit_log WHERE action = 'responses.read'");
   ASSERT_TRUE(st.executeStep());
   EXPECT_EQ(st.getColumn(0).getString(), "client-req-0042");
   EXPECT_EQ(st.getColumn(1).getString(), "format=json via=api");

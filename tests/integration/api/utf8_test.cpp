@@ -22,7 +22,7 @@ const std::vector<std::string> kBad = {"\x80", "\xC3\x28", "\xC0\xAF", "\xED\xA0
 class Utf8Test : public ApiTest {
  protected:
   std::string bad_name(std::int64_t contact, const std::string& name) {
-    SQLite::Statement st(db_->sql(), "UPDATE contacts SET name = ?1 WHERE id = ?2");
+    SQLite::Statement st(db_->sqlite(), "UPDATE contacts SET name = ?1 WHERE id = ?2");
     st.bind(1, name);
     st.bind(2, static_cast<int64_t>(contact));
     EXPECT_EQ(st.exec(), 1);
@@ -46,7 +46,7 @@ class Utf8Test : public ApiTest {
   }
   std::vector<std::string> stored_texts() {
     std::vector<std::string> out;
-    SQLite::Statement st(db_->sql(), "SELECT text FROM responses ORDER BY id");
+    SQLite::Statement st(db_->sqlite(), "SELECT text FROM responses ORDER BY id");
     while (st.executeStep()) out.push_back(st.getColumn(0).getString());
     return out;
   }

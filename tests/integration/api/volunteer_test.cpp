@@ -169,7 +169,7 @@ TEST_F(VolunteerTest, ABatchHoldsOnlyPeopleWhoMayBeApproachedInTheVolunteersScop
 }
 
 TEST_F(VolunteerTest, APersonShowsOnlyTheAddressesTheirConsentCovers) {
-  db_->sql().exec("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES (" + std::to_string(dirk_) +
+  db_->sqlite().exec("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES (" + std::to_string(dirk_) +
                   ", 'mailto:dirk@example.nl', 'mailto')");
   consent(dirk_, "peer-contact", "*", storage::ConsentAction::withdraw);
   consent(dirk_, "peer-contact", "sms", storage::ConsentAction::grant);  // "you may text me"

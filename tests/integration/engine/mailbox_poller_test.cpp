@@ -283,7 +283,7 @@ TEST_F(MailboxPollerTest, AMessageThatCannotBeRecordedIsLeftUnseenAndReadAgainLa
   contact_three();
   deliver(reply_from(1, "r1@mail.example.nl", "Graag"));
   poller();
-  db->sql().exec("ALTER TABLE responses RENAME TO responses_away");  // recording fails
+  db->sqlite().exec("ALTER TABLE responses RENAME TO responses_away");  // recording fails
   auto failed = poll_now();
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->listed, 1u);
@@ -293,7 +293,7 @@ TEST_F(MailboxPollerTest, AMessageThatCannotBeRecordedIsLeftUnseenAndReadAgainLa
   EXPECT_EQ(failed->errors[0].rfind("record reply uid 1: ", 0), 0u) << failed->errors[0];
   EXPECT_EQ(unseen(), std::vector<std::uint32_t>{1}) << "fetching set \\Seen; the poller cleared it again";
 
-  db->sql().exec("ALTER TABLE responses_away RENAME TO responses");
+  db->sqlite().exec("ALTER TABLE responses_away RENAME TO responses");
   auto retried = poll_now();
   ASSERT_TRUE(retried);
   EXPECT_EQ(retried->replies, 1u);
@@ -399,12 +399,12 @@ TEST_F(MailboxPollerTest, AFailedMessageHoldsTheStoredUidBack) {
   poller(DovecotServer::password(), true);
   ASSERT_TRUE(poll_now());
   deliver(reply_from(2, "r2@mail.example.nl", "Ja"));
-  db->sql().exec("ALTER TABLE responses RENAME TO responses_away");  // recording fails
+  db->sqlite().exec("ALTER TABLE responses RENAME TO responses_away");  // recording fails
   auto failed = poll_now();
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->failed, 1u);
   EXPECT_EQ(failed->last_uid, 1u);
-  db->sql().exec("ALTER TABLE responses_away RENAME TO responses");
+  db->sqlite().exec("ALTER TABLE responses_away RENAME TO responses");
   poller_.reset();
   poller(DovecotServer::password(), true);
   auto retried = poll_now();

@@ -205,7 +205,7 @@ TEST_F(FollowupTest, WaitsForTheSendWindowAndTheFrequencyCap) {
   auto other = person(2);
   sql_int("INSERT INTO campaigns(key, name, state, version, author, created_at, updated_at) VALUES "
           "('c', 'c', 'running', 1, 'a', 0, 0) RETURNING id");
-  db->sql().exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, channel, urn, sent_at, "
+  db->sqlite().exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, channel, urn, sent_at, "
                  "updated_at) VALUES (1, 1, 0, " + std::to_string(other) + ", 'sent', 'sms', '" + phone_of(2) + "', " +
                  std::to_string(core::to_millis(clock.now())) + ", 0)");
   auto case2 = storage::CaseStore(*db).open(other, "GM0599", std::nullopt, clock.now(), clock.now(), "test").take();

@@ -16,7 +16,7 @@ class KeywordConsent : public EngineTest {
   // Person n, speaking `language`, who got the first message of a campaign that asks for "share".
   std::int64_t contacted(int n, const std::string& language) {
     auto id = person(n);
-    db->sql().exec("UPDATE contacts SET language = '" + language + "' WHERE id = " + std::to_string(id));
+    db->sqlite().exec("UPDATE contacts SET language = '" + language + "' WHERE id = " + std::to_string(id));
     launch(campaign_yaml("kw" + std::to_string(n), one_step()));
     run();
     return id;

@@ -59,7 +59,7 @@ class SafetyNetTest : public ::testing::Test {
   }
   std::vector<std::string> notice_owners(const std::string& event) {
     std::vector<std::string> out;
-    SQLite::Statement st(db_->sql(), "SELECT owner FROM notices WHERE event = ? ORDER BY owner");
+    SQLite::Statement st(db_->sqlite(), "SELECT owner FROM notices WHERE event = ? ORDER BY owner");
     st.bind(1, event);
     while (st.executeStep()) out.push_back(st.getColumn(0).getString());
     return out;
@@ -189,7 +189,7 @@ TEST_F(SafetyNetTest, NoOutreachWhilePeopleAreKnownIsFlaggedAndClearedWhenSometh
             R"({"quiet_days":28.0,"people_known":2,"messages_sent":0,"contact_logs":0,"case_actions":0,"min_people":1})");
   EXPECT_FALSE(storage::CaseRoutes(*db_).active("GM0489").take().has_value());
   // A volunteer reaches someone: the rule no longer holds, the flag is cleared (and audited).
-  db_->sql().exec("INSERT INTO contact_logs(contact_id, collector, mode, outcome, at) SELECT id, 'vera', 'phone', "
+  db_->sqlite().exec("INSERT INTO contact_logs(contact_id, collector, mode, outcome, at) SELECT id, 'vera', 'phone', "
                   "'reached_no_help', " + std::to_string(core::to_millis(clock_.now())) +
                   " FROM contacts WHERE municipality_code = 'GM0489' LIMIT 1");
   EXPECT_EQ(net.run_due(clock_.now()).cleared, 1);

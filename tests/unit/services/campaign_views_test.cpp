@@ -17,7 +17,7 @@ class CampaignViewsTest : public EngineTest {
   services::CampaignViews views() { return services::CampaignViews(*db, clock, config); }
   std::int64_t person_in(const std::string& municipality, int n) {
     auto id = person(n);
-    db->sql().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
+    db->sqlite().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
     return id;
   }
   std::int64_t audit(const std::string& action) {
@@ -255,7 +255,7 @@ TEST_F(CampaignViewsTest, CoverageHidesSmallCountsAndIsNotForVolunteers) {
 TEST_F(CampaignViewsTest, TheMessagesInDoubtAreListedWithWhyForThoseWhoMayResendThem) {
   for (int i = 1; i <= 3; ++i) person(i);
   launch(campaign_yaml("u", one_step()));
-  db->sql().exec("UPDATE messages SET status = 'unknown', channel = 'sms', reason = 'no answer after the request was sent' "
+  db->sqlite().exec("UPDATE messages SET status = 'unknown', channel = 'sms', reason = 'no answer after the request was sent' "
                  "WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT 2)");
   auto u = views().unknown(actor("amira"), "u");
   ASSERT_TRUE(u) << u.error().what();

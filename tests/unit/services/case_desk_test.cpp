@@ -25,7 +25,7 @@ class CaseDeskTest : public EngineTest {
     contact_of_[n] = id;
     grant(id, "*", "share:" + municipality);
     if (municipality != "GM0599") {
-      db->sql().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
+      db->sqlite().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
     }
     storage::Response r;
     r.contact_id = id;
@@ -134,7 +134,7 @@ TEST_F(CaseDeskTest, FiltersByStateOverdueAndName) {
   const auto a = case_for(1);
   const auto b = case_for(2);
   const auto c = case_for(3);
-  db->sql().exec("UPDATE contacts SET name = 'Fatima el Amrani' WHERE id = " + std::to_string(contact_of_[2]));
+  db->sqlite().exec("UPDATE contacts SET name = 'Fatima el Amrani' WHERE id = " + std::to_string(contact_of_[2]));
   ASSERT_TRUE(desk().change(clerk(), a, {.status = "acknowledged"}));
   ASSERT_TRUE(desk().change(clerk(), c, {.status = "closed", .outcome = "not_reached"}));
   EXPECT_EQ(ids(clerk(), {.state = "active"}), (std::vector<std::int64_t>{a, b}));

@@ -101,7 +101,7 @@ class Matrix : public EngineTest, public ::testing::WithParamInterface<Case> {
       grant(id, "*", "peer-contact");
       grant(id, "*", "share:" + municipality);
     }
-    if (municipality != "GM0599") db->sql().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
+    if (municipality != "GM0599") db->sqlite().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
     storage::Response r;
     r.contact_id = id;
     r.channel = "sms";
@@ -116,8 +116,8 @@ class Matrix : public EngineTest, public ::testing::WithParamInterface<Case> {
   }
   // person() grants outreach on '*'; "no consent" means there never was any: remove the event.
   void withdraw_all_but_no_stop(std::int64_t id) {
-    db->sql().exec("DROP TRIGGER IF EXISTS consent_events_no_delete");
-    db->sql().exec("DELETE FROM consent_events WHERE contact_id = " + std::to_string(id));
+    db->sqlite().exec("DROP TRIGGER IF EXISTS consent_events_no_delete");
+    db->sqlite().exec("DELETE FROM consent_events WHERE contact_id = " + std::to_string(id));
   }
 
   void apply(Reason r, std::int64_t id, int n) {

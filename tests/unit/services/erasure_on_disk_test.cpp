@@ -34,8 +34,8 @@ TEST(ErasureOnDisk, NoByteOfTheNameOrAddressRemainsInTheFileOrTheLog) {
   {
     auto db = storage::Database::open(path).take();
     core::ManualClock clock(core::from_millis(1'790'000'000'000));
-    db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES ('rijnmond', 'Rijnmond', 'GM0599')");
-    db->sql().exec("INSERT INTO municipalities(code, name, region_code) VALUES ('GM0599', 'Rotterdam', 'rijnmond')");
+    db->sqlite().exec("INSERT INTO regions(code, name, hub_code) VALUES ('rijnmond', 'Rijnmond', 'GM0599')");
+    db->sqlite().exec("INSERT INTO municipalities(code, name, region_code) VALUES ('GM0599', 'Rotterdam', 'rijnmond')");
     storage::Contact c;
     c.name = "Zoraida Vlinderbloem";
     c.municipality = "GM0599";

@@ -27,7 +27,7 @@ class ErrorReportScope : public EngineTest {
   }
   std::int64_t in(const std::string& municipality, int n) {
     auto id = person(n);
-    db->sql().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
+    db->sqlite().exec("UPDATE contacts SET municipality_code = '" + municipality + "' WHERE id = " + std::to_string(id));
     return id;
   }
   std::unique_ptr<services::ErrorReports> reports_;

@@ -30,7 +30,7 @@ class FieldVisitsTest : public EngineTest {
             .form_key = key};
   }
   std::int64_t logs() {
-    SQLite::Statement st(db->sql(), "SELECT count(*) FROM contact_logs");
+    SQLite::Statement st(db->sqlite(), "SELECT count(*) FROM contact_logs");
     st.executeStep();
     return st.getColumn(0).getInt64();
   }

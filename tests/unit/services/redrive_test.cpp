@@ -16,7 +16,7 @@ class RedriveTest : public EngineTest {
     EngineTest::SetUp();
     for (int i = 1; i <= 3; ++i) person(i);
     launch(campaign_yaml("doubt", one_step()));
-    db->sql().exec("UPDATE messages SET status = 'unknown', reason = 'no answer after the request was sent' "
+    db->sqlite().exec("UPDATE messages SET status = 'unknown', reason = 'no answer after the request was sent' "
                    "WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT 2)");
   }
   services::Redrive redrive() { return services::Redrive(*db, clock); }

@@ -50,7 +50,7 @@ class ScorecardsTest : public test::StorageTest {
     clock.set(utc("2026-12-10T09:00:00Z"));
   }
 
-  void exec(const std::string& sql) { db->sql().exec(sql); }
+  void exec(const std::string& sql) { db->sqlite().exec(sql); }
   void message(std::int64_t contact, const char* status, const char* sent_at, int step = 0) {
     exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, sent_at, updated_at, urn) "
          "VALUES(1, 1, " + std::to_string(step) + ", " + std::to_string(contact) + ", '" + status + "', " +
@@ -77,7 +77,7 @@ class ScorecardsTest : public test::StorageTest {
          (routed_by ? "'hub', 'GM0599'" : std::string("'municipality', '") + code + "'") + ", " + std::to_string(o) +
          ", " + (sla_due ? std::to_string(sla_due) : "NULL") + ", " + (ack_h >= 0 ? h(ack_h) : "NULL") + ", 0, " +
          (routed_by ? std::string("'") + routed_by + "'" : "NULL") + ")");
-    const std::int64_t id = db->sql().getLastInsertRowid();
+    const std::int64_t id = db->sqlite().getLastInsertRowid();
     if (contact_h >= 0)
       exec("INSERT INTO case_events(case_id, at, actor, status, owner_code, note) VALUES(" + std::to_string(id) + ", " +
            h(contact_h) + ", 'rotterdam', 'in_contact', '" + code + "', NULL)");

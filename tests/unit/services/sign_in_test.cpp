@@ -70,7 +70,7 @@ TEST_F(SignInTest, ACoordinatorNeedsTheCurrentCodeAndACodeWorksOnce) {
 }
 
 TEST_F(SignInTest, TheTotpSecretIsNotStoredInTheClear) {
-  SQLite::Statement st(db->sql(), "SELECT totp_sealed FROM principals WHERE name = 'amira'");
+  SQLite::Statement st(db->sqlite(), "SELECT totp_sealed FROM principals WHERE name = 'amira'");
   ASSERT_TRUE(st.executeStep());
   const std::string sealed = st.getColumn(0).getString();
   EXPECT_EQ(sealed.find(services::base32_encode(secret)), std::string::npos);

@@ -47,8 +47,8 @@ class AuditCheckpointTest : public test::StorageTest {
   CheckpointFile file() const { return CheckpointFile(path_); }
   // Someone with the database file: drops the append-only triggers, then changes rows.
   void tamper(const std::string& sql) {
-    db->sql().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
-    db->sql().exec(sql);
+    db->sqlite().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
+    db->sqlite().exec(sql);
   }
   // Rewrites record `id` and recomputes every later hash, so the chain itself verifies again.
   void rewrite_and_rechain(std::int64_t id, const std::string& subject) {
@@ -59,7 +59,7 @@ class AuditCheckpointTest : public test::StorageTest {
     for (AuditRecord& r : records) {
       r.prev_hash = prev;
       r.hash = audit_record_hash(r);
-      SQLite::Statement st(db->sql(), "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?");
+      SQLite::Statement st(db->sqlite(), "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?");
       st.bind(1, r.prev_hash);
       st.bind(2, r.hash);
       st.bind(3, static_cast<int64_t>(r.id));

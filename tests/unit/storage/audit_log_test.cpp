@@ -34,8 +34,8 @@ class AuditLogTest : public test::StorageTest {
   // What someone with write access to the database file can do: drop the append-only triggers and
   // change rows directly.
   void tamper(const std::string& sql) {
-    db->sql().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
-    db->sql().exec(sql);
+    db->sqlite().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
+    db->sqlite().exec(sql);
   }
   std::string verify_error() {
     auto st = log.verify();
@@ -88,12 +88,12 @@ TEST_F(AuditLogTest, AppendJoinsTheCallersTransaction) {
 TEST_F(AuditLogTest, RowsCannotBeUpdatedOrDeleted) {
   three();
   try {
-    db->sql().exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
+    db->sqlite().exec("UPDATE audit_log SET subject = 'contact:44' WHERE id = 2");
     ADD_FAILURE() << "UPDATE went through";
   } catch (const SQLite::Exception& e) {
     EXPECT_EQ(std::string(e.what()), "the audit log is append-only");
   }
-  EXPECT_THROW(db->sql().exec("DELETE FROM audit_log WHERE id = 3"), SQLite::Exception);
+  EXPECT_THROW(db->sqlite().exec("DELETE FROM audit_log WHERE id = 3"), SQLite::Exception);
   EXPECT_EQ(sql_int("SELECT count(*) FROM audit_log"), 3);
   EXPECT_EQ(sql_text("SELECT subject FROM audit_log WHERE id = 2"), "contact:42");
   EXPECT_EQ(verify_error(), "ok");

@@ -22,7 +22,7 @@ class BackupTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = Database::open((dir_ / "source.db").string()).take();
-    db_->sql().exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    db_->sqlite().exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
     insert(*db_, 2000);
   }
   void TearDown() override {
@@ -33,7 +33,7 @@ class BackupTest : public ::testing::Test {
   static void insert(Database& db, int rows) {
     for (int i = 0; i < rows; i += 10) {
       ASSERT_TRUE(db.transaction([&]() -> core::Status {
-        SQLite::Statement ins(db.sql(), "INSERT INTO t(v) VALUES (?)");
+        SQLite::Statement ins(db.sqlite(), "INSERT INTO t(v) VALUES (?)");
         for (int k = 0; k < 10; ++k) {
           ins.bind(1, std::string(300, 'a' + static_cast<char>(k)));
           ins.exec();
@@ -61,7 +61,7 @@ TEST_F(BackupTest, ACopyMadeInStepsDuringWritesIsConsistent) {
     auto w = Database::open((dir_ / "source.db").string()).take();
     while (!done) {
       auto st = w->transaction([&]() -> core::Status {
-        w->sql().exec("INSERT INTO t(v) SELECT v FROM t LIMIT 10");
+        w->sqlite().exec("INSERT INTO t(v) SELECT v FROM t LIMIT 10");
         return {};
       });
       if (!st) ++refused;

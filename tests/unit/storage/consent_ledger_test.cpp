@@ -31,7 +31,7 @@ class ConsentLedgerTest : public test::StorageTest {
   }
   std::string raw_error(const std::string& sql) {
     try {
-      db->sql().exec(sql);
+      db->sqlite().exec(sql);
     } catch (const SQLite::Exception& e) {
       return e.what();
     }

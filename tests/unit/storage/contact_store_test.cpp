@@ -137,9 +137,9 @@ TEST_F(ContactStoreTest, EraseKeepsAnonymousTombstone) {
   grant.collector = "form";
   grant.at = now();
   ledger.record(grant).take();
-  db->sql().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
+  db->sqlite().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
                  "VALUES(1, 'c', 'C', 'running', 1, 'x', 0, 0)");
-  db->sql().exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, urn, updated_at) "
+  db->sqlite().exec("INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, urn, updated_at) "
                  "VALUES(1, 1, 0, " + std::to_string(id) + ", 'sent', 'tel:+31612345678', 0), "
                  "(1, 1, 1, " + std::to_string(id) + ", 'waiting', NULL, 0)");
   ResponseStore responses(*db);
@@ -276,12 +276,12 @@ TEST_F(ContactStoreTest, EraseWithoutASuppressionKeyErasesNothing) {
 
 TEST_F(ContactStoreTest, EraseClearsProviderIdsDiagnosticsAndReplyIds) {
   auto id = store.add(contact("Anna", {"mailto:anna@example.org"}), now()).take();
-  db->sql().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
+  db->sqlite().exec("INSERT INTO campaigns(id, key, name, state, version, author, created_at, updated_at) "
                  "VALUES(1, 'c', 'c', 'running', 1, 'x', 0, 0)");
-  db->sql().exec("INSERT INTO messages(id, campaign_id, campaign_version, step, contact_id, status, urn, provider_id, "
+  db->sqlite().exec("INSERT INTO messages(id, campaign_id, campaign_version, step, contact_id, status, urn, provider_id, "
                  "reason, updated_at) VALUES(10, 1, 1, 0, " + std::to_string(id) + ", 'undelivered', "
                  "'mailto:anna@example.org', '<m1@outreach>', '550 5.1.1 <anna@example.org>: unknown user', 0)");
-  db->sql().exec("INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES "
+  db->sqlite().exec("INSERT INTO message_events(message_id, at, status, provider_id, detail) VALUES "
                  "(10, 0, 'sent', '<m1@outreach>', NULL), (10, 1, 'undelivered', '<m1@outreach>', "
                  "'550 5.1.1 <anna@example.org>: unknown user')");
   ResponseStore responses(*db);

@@ -35,13 +35,13 @@ TEST(Database, MigratesOnOpenAndRecordsSchemaVersion) {
   {
     auto db = Database::open(path).take();
     EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
-    db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
+    db->sqlite().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
   }
   auto db = Database::open(path).take();
   EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
-  EXPECT_EQ(db->sql().execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db->sql().execAndGet("PRAGMA foreign_keys").getInt(), 1);
-  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM regions").getInt(), 1);
+  EXPECT_EQ(db->sqlite().execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(db->sqlite().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+  EXPECT_EQ(db->sqlite().execAndGet("SELECT count(*) FROM regions").getInt(), 1);
 }
 
 
@@ -50,7 +50,7 @@ TEST(Database, RefusesASchemaNewerThanTheProgram) {
   const std::string path = dir.file("outreach.db");
   {
     auto db = Database::open(path).take();
-    db->sql().exec("PRAGMA user_version = 99");
+    db->sqlite().exec("PRAGMA user_version = 99");
   }
   auto db = Database::open(path);
   ASSERT_FALSE(db);
@@ -68,7 +68,7 @@ TEST(Database, UnopenablePathNamesTheFile) {
 class DatabaseTest : public StorageTest {
  protected:
   void add_region_raw(const std::string& code) {
-    db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('" + code + "', 'x', 'GM0599')");
+    db->sqlite().exec("INSERT INTO regions(code, name, hub_code) VALUES('" + code + "', 'x', 'GM0599')");
   }
   std::int64_t regions() { return sql_int("SELECT count(*) FROM regions"); }
 };
@@ -85,7 +85,7 @@ TEST_F(DatabaseTest, SecureDeleteIsOnSoErasedDataIsOverwritten) {
 TEST(Database, SecureDeleteIsOnForAFileDatabaseToo) {
   TempDir dir;
   auto db = Database::open(dir.file("outreach.db")).take();
-  EXPECT_EQ(db->sql().execAndGet("PRAGMA secure_delete").getInt(), 1);
+  EXPECT_EQ(db->sqlite().execAndGet("PRAGMA secure_delete").getInt(), 1);
 }
 
 TEST_F(DatabaseTest, TransactionCommitsOnSuccess) {
@@ -177,17 +177,17 @@ TEST(Database, AFullDatabaseRefusesTheWholeTransactionNamingTheFileAndReadsGoOn)
   TempDir dir;
   const std::string path = dir.file("outreach.db");
   auto db = Database::open(path).take();
-  db->sql().exec("CREATE TABLE filler(id INTEGER PRIMARY KEY, blob TEXT NOT NULL)");
-  db->sql().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
-  const auto pages = db->sql().execAndGet("PRAGMA page_count").getInt64();
-  const auto page_size = db->sql().execAndGet("PRAGMA page_size").getInt64();
+  db->sqlite().exec("CREATE TABLE filler(id INTEGER PRIMARY KEY, blob TEXT NOT NULL)");
+  db->sqlite().exec("INSERT INTO regions(code, name, hub_code) VALUES('rijnmond', 'Rijnmond', 'GM0599')");
+  const auto pages = db->sqlite().execAndGet("PRAGMA page_count").getInt64();
+  const auto page_size = db->sqlite().execAndGet("PRAGMA page_size").getInt64();
   ASSERT_TRUE(db->set_max_size((pages + 8) * page_size));
 
   int nested_failures = 0;
   auto st = db->transaction("the filler rows", [&]() -> core::Status {
     for (int i = 0; i < 200; ++i) {
       auto row = db->transaction([&]() -> core::Status {
-        SQLite::Statement ins(db->sql(), "INSERT INTO filler(blob) VALUES (?)");
+        SQLite::Statement ins(db->sqlite(), "INSERT INTO filler(blob) VALUES (?)");
         ins.bind(1, std::string(2000, 'x'));
         ins.exec();
         return {};
@@ -202,10 +202,10 @@ TEST(Database, AFullDatabaseRefusesTheWholeTransactionNamingTheFileAndReadsGoOn)
   EXPECT_EQ(st.error().message, "database full: cannot write the filler rows to " + path +
                                     ": database or disk is full; nothing of it was written, reads still work (free "
                                     "disk space or raise database_max_size)");
-  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM filler").getInt(), 0) << "nothing half-written";
-  EXPECT_EQ(db->sql().execAndGet("SELECT count(*) FROM regions").getInt(), 1) << "reads go on";
+  EXPECT_EQ(db->sqlite().execAndGet("SELECT count(*) FROM filler").getInt(), 0) << "nothing half-written";
+  EXPECT_EQ(db->sqlite().execAndGet("SELECT count(*) FROM regions").getInt(), 1) << "reads go on";
   EXPECT_TRUE(db->transaction([&]() -> core::Status {
-    db->sql().exec("INSERT INTO filler(blob) VALUES ('small')");
+    db->sqlite().exec("INSERT INTO filler(blob) VALUES ('small')");
     return {};
   })) << "a write that fits still goes in";
 }

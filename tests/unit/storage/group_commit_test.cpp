@@ -25,7 +25,7 @@ class GroupCommitTest : public ::testing::Test {
                .string();
     remove_files();
     db = Database::open(path).take();
-    db->sql().exec("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, body BLOB)");
+    db->sqlite().exec("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, body BLOB)");
     reader = Database::open_reader(path).take();
   }
   ~GroupCommitTest() override {
@@ -39,7 +39,7 @@ class GroupCommitTest : public ::testing::Test {
   // A write that inserts one row named `name`.
   GroupCommit::Work insert(const std::string& name) {
     return [this, name]() -> core::Status {
-      SQLite::Statement st(db->sql(), "INSERT INTO items(name) VALUES(?)");
+      SQLite::Statement st(db->sqlite(), "INSERT INTO items(name) VALUES(?)");
       st.bind(1, name);
       st.exec();
       return {};
@@ -47,7 +47,7 @@ class GroupCommitTest : public ::testing::Test {
   }
   // What another connection sees: only committed rows.
   std::int64_t committed_rows(const std::string& name = {}) {
-    SQLite::Statement st(reader->sql(), name.empty() ? "SELECT count(*) FROM items"
+    SQLite::Statement st(reader->sqlite(), name.empty() ? "SELECT count(*) FROM items"
                                                      : "SELECT count(*) FROM items WHERE name = ?");
     if (!name.empty()) st.bind(1, name);
     st.executeStep();
@@ -106,7 +106,7 @@ TEST_F(GroupCommitTest, WhenTheWholeBatchCannotCommitEveryWriteIsToldSoAndNothin
   auto record = [&](const core::Status& st) { ok.push_back(st.ok()); };
   writes.push(insert("small"), record);
   writes.push([&]() -> core::Status {  // more than the database may hold: SQLITE_FULL
-                SQLite::Statement st(db->sql(), "INSERT INTO items(name, body) VALUES('big', zeroblob(1048576))");
+                SQLite::Statement st(db->sqlite(), "INSERT INTO items(name, body) VALUES('big', zeroblob(1048576))");
                 st.exec();
                 return {};
               },
