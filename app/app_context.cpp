@@ -4,6 +4,7 @@
 #include <random>
 
 #include "storage/audit_checkpoint.h"
+#include "storage/postgres_backend.h"
 #include "storage/principal_store.h"
 
 namespace outreach::app {
@@ -11,7 +12,16 @@ namespace outreach::app {
 void AppContext::open() {
   config = load_config(config_path).take();
   if (db_path.empty()) db_path = config.database;
-  if (db_path != ":memory:") {
+  if (storage::is_postgres_url(db_path)) {
+    // Files that sit beside a SQLite database cannot sit beside a URL (whose name may hold a
+    // password): the configuration names them.
+    if (config.secret_file.empty() || config.audit.file.empty()) {
+      throw core::ErrorException(core::Error::invalid(
+          "with a PostgreSQL database, set secret_file: and audit: {checkpoint_file: ...} in the configuration "
+          "(the server secret and the audit checkpoints cannot sit beside a URL)",
+          config.secret_file.empty() ? "secret_file" : "audit.checkpoint_file"));
+    }
+  } else if (db_path != ":memory:") {
     auto parent = std::filesystem::path(db_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
   }

@@ -63,6 +63,17 @@ class Cli : public ::testing::Test {
   std::string db_;
 };
 
+// The server secret and the audit checkpoints sit beside a SQLite file; beside a URL (which may
+// hold a password) they cannot, so the configuration must name them.
+TEST_F(Cli, APostgresDatabaseNeedsItsSecretAndCheckpointFilesNamed) {
+  db_ = "postgresql://outreach:s3cret-pw@127.0.0.1:1/outreach";
+  auto r = run("municipalities load");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("secret_file"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("s3cret-pw"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(fs::path(OUTREACH_SOURCE_DIR) / "postgresql:")) << "no directory named after the URL";
+}
+
 TEST_F(Cli, DemoRunsTheWholeJourneyAndItsFunnelAddsUp) {
   auto r = run("demo");
   ASSERT_EQ(r.code, 0) << r.err;
