@@ -60,6 +60,16 @@ bool password_matches(const std::string& hash, const std::string& password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
+// The password against a stored hash; with none stored ("") a dummy hash is checked all the same,
+// so timing does not tell an unknown name from a wrong password, and the answer is no.
+bool password_matches_stored(const std::string& hash, const std::string& password, bool minimal_cost) {
+  if (hash.empty()) {
+    (void)password_matches(dummy_hash(minimal_cost), password);
+    return false;
+  }
+  return password_matches(hash, password);
+}
+
 Actor actor_for(const storage::Principal& p, const std::string& request_id) {
   return Actor{p.name, p.kind, p.scope, request_id, "web"};
 }
@@ -240,9 +250,7 @@ core::Result<std::optional<PasswordCheck>> SignIn::check_password(const Password
     if (!creds) return creds.error();
     check.hash = creds->password_hash;
   }
-  check.matches = password_matches(check.hash.empty() ? dummy_hash(rules_.minimal_password_cost) : check.hash,
-                                   attempt.password) &&
-                  !check.hash.empty();
+  check.matches = password_matches_stored(check.hash, attempt.password, rules_.minimal_password_cost);
   return std::optional<PasswordCheck>(std::move(check));
 }
 
@@ -254,8 +262,7 @@ core::Result<SignedIn> SignIn::with_password(const PasswordAttempt& attempt,
   // Only a check of the very hash stored now counts; "" means none was stored (a dummy ran).
   auto matches = [&](const std::string& hash) {
     if (checked && checked->hash == hash) return checked->matches;
-    return password_matches(hash.empty() ? dummy_hash(rules_.minimal_password_cost) : hash, attempt.password) &&
-           !hash.empty();
+    return password_matches_stored(hash, attempt.password, rules_.minimal_password_cost);
   };
   if (auto st = throttled(known ? "principal:" + attempt.name : std::string(), client_key); !st) {
     if (auto f = fail(known ? attempt.name : std::string(), known ? &*p : nullptr, client_key, "throttled",

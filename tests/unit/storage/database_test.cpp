@@ -62,14 +62,13 @@ TEST(Database, RefusesASchemaNewerThanTheProgram) {
 
 // Until engines share work on PostgreSQL (claims with SKIP LOCKED, an advisory lock for the
 // singletons), none starts there: a file lock beside a URL would let every engine think it is alone.
-TEST(EngineLockTest, NoEngineStartsOnPostgresYetAndTheUrlMakesNoFile) {
+TEST(EngineLockTest, NoEngineStartsOnPostgresYet) {
   const std::string url = "postgresql://outreach:s3cret-pw@127.0.0.1:1/outreach";
   auto lock = EngineLock::acquire(url);
   ASSERT_FALSE(lock);
   EXPECT_EQ(lock.error().code, core::ErrorCode::invalid_input);
   EXPECT_NE(lock.error().message.find("do not run on PostgreSQL yet"), std::string::npos);
   EXPECT_EQ(lock.error().what().find("s3cret-pw"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists("postgresql:"));
 }
 
 TEST(Database, UnopenablePathNamesTheFile) {
