@@ -163,6 +163,10 @@ int Database::schema_version() const { return conn_->schema_version(); }
 namespace {
 // Rolls back unless committed (a failed commit included), ignoring errors: SQLite may already
 // have rolled back (SQLITE_FULL).
+// pg_advisory_xact_lock key held while a PostgreSQL migration step runs (the keys in use: the
+// singletons' in engine/leadership.h).
+constexpr std::int64_t kMigrationLock = 0x6f7574726d696772;  // "outrmigr"
+
 class TransactionGuard {
  public:
   TransactionGuard(Connection& c, bool write) : c_(c) { c_.begin(write); }
@@ -196,6 +200,12 @@ core::Status Database::migrate() {
   for (int v = current; v < static_cast<int>(steps.size()); ++v) {
     try {
       TransactionGuard tx(*conn_, true);
+      if (dialect_ == Dialect::postgres) {
+        // Engines starting together on one database: one migrates, the others wait and then see
+        // the step done.
+        conn_->execute("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")");
+        if (conn_->schema_version() > v) continue;
+      }
       conn_->execute(steps[static_cast<std::size_t>(v)]);
       conn_->set_schema_version(v + 1);
       tx.commit();

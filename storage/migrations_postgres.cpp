@@ -268,9 +268,12 @@ CREATE TABLE audit_log(
 -- TRUNCATE on consent_events. Its DELETE stays for erasure, and the trigger refuses any other.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'outreach_engine') THEN
+  -- Roles belong to the whole cluster: a database migrating beside this one may create it first.
+  BEGIN
     CREATE ROLE outreach_engine NOLOGIN;
-  END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+  END;
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO outreach_engine', current_schema());
   EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO outreach_engine',
                  current_schema());

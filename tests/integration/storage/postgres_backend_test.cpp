@@ -7,7 +7,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/sql.h"
 #include "tests/support/postgres_server.h"
@@ -257,6 +260,23 @@ TEST_F(PostgresBackendTest, TheEnginesRoleMayNotRewriteTheLedgerOrTheAuditLog) {
   EXPECT_EQ(error_of(*engine, "ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_delete"),
             "must be owner of table consent_events");
   EXPECT_EQ(error_of(*engine, "DELETE FROM consent_events"), "the consent ledger is append-only");
+}
+
+TEST_F(PostgresBackendTest, EnginesStartingTogetherMigrateOnceAndAllOpen) {
+  // Three engines opening one new database at once, and another database migrating beside it (the
+  // role outreach_engine is shared by the whole cluster): every open succeeds, on the latest schema.
+  const std::string other = pg->create_database().take();
+  std::vector<std::string> errors(4);
+  std::vector<std::thread> engines;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    engines.emplace_back([&, i] {
+      auto db = Database::open(i == 3 ? other : url);
+      errors[i] = db ? "" : db.error().message;
+    });
+  }
+  for (auto& t : engines) t.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+  EXPECT_EQ(conn->schema_version(), Database::latest_schema_version());
 }
 
 }  // namespace
