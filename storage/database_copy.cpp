@@ -1,6 +1,7 @@
 #include "storage/database_copy.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -200,8 +201,7 @@ core::Result<std::int64_t> copy_table(Database& source, Database& target, const 
   };
 
   while (read.executeStep()) {
-    const std::string row = t.has_rowid ? "row id " + std::to_string(read.getColumn(0).getInt64())
-                                        : "row " + std::to_string(rows + 1) + " in primary-key order";
+    const std::int64_t rowid = t.has_rowid ? read.getColumn(0).getInt64() : rows + 1;
     std::size_t bytes = 0;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
       const int at = static_cast<int>(1 + 2 * i);
@@ -210,6 +210,8 @@ core::Result<std::int64_t> copy_table(Database& source, Database& target, const 
       const TargetColumn& col = t.target[i];
       ArrayBuilder& out = batch[i];
       auto refuse = [&](const std::string& why) {
+        const std::string row = t.has_rowid ? "row id " + std::to_string(rowid)
+                                            : "row " + std::to_string(rowid) + " in primary-key order";
         return core::Error::invalid(t.name + "." + col.name + " of " + row + " " + why +
                                     "; fix the row in the SQLite database and migrate again", "migrate");
       };
