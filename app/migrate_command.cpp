@@ -6,7 +6,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <memory>
@@ -82,16 +81,20 @@ int cmd_migrate(AppContext& ctx, const std::string& to, std::ostream& out) {
     };
   }
 
+  // A line a table as it is copied and counted (a large programme's copy takes a while).
+  constexpr int kWidth = 24;
+  out << std::left << std::setw(kWidth) << "table" << std::right << std::setw(12) << "rows" << "\n";
+  options.on_table = [&out](const std::string& table, std::int64_t rows) {
+    out << std::left << std::setw(kWidth) << table << std::right << std::setw(12) << rows << std::endl;
+  };
   const core::TimePoint start = ctx.clock->now();
-  auto report = storage::copy_database(*source, *target, options).take();
+  auto copied = storage::copy_database(*source, *target, options);
+  if (!copied) {
+    refuse(core::Error{copied.error().code,
+                       copied.error().what() + "; nothing was written to " + target_shown, ""});
+  }
+  const storage::CopyReport& report = *copied;
   const double seconds = static_cast<double>((ctx.clock->now() - start).count()) / 1000.0;
-
-  std::size_t width = 5;
-  for (const auto& t : report.tables) width = std::max(width, t.table.size());
-  out << std::left << std::setw(static_cast<int>(width)) << "table" << "  " << std::right << std::setw(10) << "rows" << "\n";
-  for (const auto& t : report.tables)
-    out << std::left << std::setw(static_cast<int>(width)) << t.table << "  " << std::right << std::setw(10) << t.target_rows
-        << "\n";
   out << "row counts equal in SQLite and PostgreSQL for all " << report.tables.size() << " tables\n";
   out << "audit log: " << report.audit_records << " records, hash chain verified on PostgreSQL\n";
   if (checkpoints_verified >= 0) {

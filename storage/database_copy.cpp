@@ -18,6 +18,8 @@ namespace outreach::storage {
 namespace {
 
 constexpr std::size_t kMaxBatchBytes = 16u << 20;
+// pg_advisory_xact_lock key held by a copy (beside the migrations' in database.cpp).
+constexpr std::int64_t kCopyLock = 0x6f7574726d636f70;  // "outrmcop"
 
 // What a target column takes, by its PostgreSQL type.
 enum class Kind { integer, floating, text, bytea, boolean };
@@ -213,7 +215,7 @@ core::Result<std::int64_t> copy_table(Database& source, Database& target, const 
         const std::string row = t.has_rowid ? "row id " + std::to_string(rowid)
                                             : "row " + std::to_string(rowid) + " in primary-key order";
         return core::Error::invalid(t.name + "." + col.name + " of " + row + " " + why +
-                                    "; fix the row in the SQLite database and migrate again", "migrate");
+                                    "; fix the row in the SQLite database and migrate again");
       };
       if (type == "null") {
         out.null();
@@ -332,6 +334,8 @@ core::Result<CopyReport> copy_database(Database& source, Database& target, const
   // The source in one snapshot; the target in one transaction, rolled back on any error.
   auto st = source.transaction("database copy (reading)", [&]() -> core::Status {
     return target.transaction("database copy", [&]() -> core::Status {
+      // A second copy into the same database waits here, then finds the rows of the first.
+      target.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kCopyLock) + ")");
       auto order = copy_order(source);
       if (!order) return order.error();
       const auto created = source_tables(source);

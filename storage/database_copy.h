@@ -43,7 +43,7 @@ struct CopyReport {
 struct CopyOptions {
   // Rows per INSERT; also bounded by the bytes a batch holds (16 MiB).
   std::size_t batch_rows = 5000;
-  // Called after each table is copied (the rows copied), for progress output.
+  // Called after each table is copied and its rows counted equal on both sides, for progress output.
   std::function<void(const std::string& table, std::int64_t rows)> on_table;
   // A last check on the copied target, inside its transaction before the commit (the signed audit
   // checkpoints): an error rolls the copy back like any other.
