@@ -357,8 +357,14 @@ core::Result<CopyReport> copy_database(Database& source, Database& target, const
                                        "--to");
       }
       for (const auto& t : plans) {
-        auto copied = copy_table(source, target, t, opts);
-        if (!copied) return copied.error().within("copying table " + t.name);
+        const std::string what = "copying table " + t.name;
+        core::Result<std::int64_t> copied = core::Error::internal("not copied");
+        try {
+          copied = copy_table(source, target, t, opts);
+        } catch (const std::exception& e) {  // a constraint PostgreSQL enforces and SQLite did not
+          return storage_error(e, what.c_str());
+        }
+        if (!copied) return copied.error().within(what);
         TableCount count{t.name, source.query_int64("SELECT count(*) FROM " + quoted(t.name)),
                          target.query_int64("SELECT count(*) FROM " + quoted(t.name))};
         if (count.source_rows != count.target_rows || count.source_rows != *copied)

@@ -326,6 +326,19 @@ TEST_F(DatabaseCopyTest, InvalidUtf8MidwayLeavesTheTargetEmpty) {
   EXPECT_EQ(ContactStore(*pg).get(bad).take().name, "Zoë");
 }
 
+// An old database written with foreign keys off may hold an orphan; PostgreSQL refuses it.
+TEST_F(DatabaseCopyTest, AnOrphanRowFailsTheCopyNamingItsTable) {
+  fill();
+  db->exec("PRAGMA foreign_keys = OFF");
+  db->exec("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES (999, 'tel:+31699999999', 'tel')");
+  auto report = copy_database(*db, *pg);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, core::ErrorCode::invalid_input) << report.error().what();
+  EXPECT_NE(report.error().what().find("copying table contact_urns"), std::string::npos) << report.error().what();
+  EXPECT_NE(report.error().what().find("foreign key"), std::string::npos) << report.error().what();
+  EXPECT_EQ(total(*pg), 0);
+}
+
 TEST_F(DatabaseCopyTest, TablesOrColumnsOnOneSideOnlyFailByName) {
   db->exec("CREATE TABLE visit_notes(id INTEGER PRIMARY KEY, note TEXT)");
   auto report = copy_database(*db, *pg);
