@@ -78,6 +78,9 @@ struct Dispatcher::Impl {
   RetryPolicy retry;
   std::map<std::string, CircuitBreaker> breakers;  // by provider account
   std::map<std::string, int> deferred_this_claim;   // rate-limited rows per channel in this claim
+  // After a claim whose rows met a spent rate limit, no new claim before its next token: a claimed
+  // row waits `sending` until its deferral is committed, and a crash before then leaves it unknown.
+  core::TimePoint claim_after{};
   core::TimePoint next_lease_check{};
   bool in_batch = false;  // inside run_due's loop: completions wait for the batch's group commit
   std::set<std::int64_t> changed;  // contacts whose facts this engine changed during the batch
@@ -125,12 +128,17 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
 
 Dispatcher::~Dispatcher() = default;
 
-std::optional<core::TimePoint> Dispatcher::next_due() const { return outbox_.next_due(); }
+std::optional<core::TimePoint> Dispatcher::next_due() const {
+  auto due = outbox_.next_due();
+  if (due && *due < impl_->claim_after) due = impl_->claim_after;
+  return due;
+}
 
 void Dispatcher::note_send(std::int64_t contact_id, core::TimePoint at) { impl_->cap.record(contact_id, at); }
 
 int Dispatcher::run_due(core::TimePoint now) {
   if (!claiming_) return 0;
+  if (now < impl_->claim_after) return 0;
   // Rows a crashed predecessor left `sending` become `unknown` once their lease has run out. Start-up
   // alone is not enough: after a quick restart those leases are still running.
   if (now >= impl_->next_lease_check) {
@@ -362,6 +370,10 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       // instead of every row chasing the next single token.
       ++stats_.deferred;
       const int queued_before = impl_->deferred_this_claim[channel]++;
+      if (queued_before == 0) {
+        const auto token = impl_->next_available(channel, account, now);
+        impl_->claim_after = impl_->claim_after > now ? std::min(impl_->claim_after, token) : token;
+      }
       const double rate = std::max(1.0, cfg->second.rate.per_second);
       out.status = MessageStatus::queued;
       out.channel = channel;

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Twilio-shaped loopback server for the engine crash test.
 
-Usage: recording_server.py LOG_FILE
+Usage: recording_server.py LOG_FILE [TIMES_FILE]
 Prints "PORT <n>" once listening on 127.0.0.1. Every POST to
 /2010-04-01/Accounts/<sid>/Messages.json is appended to LOG_FILE as its decoded `To` value (one
 line, flushed) BEFORE the answer is written, so the log holds every request the server saw, even
 when the client dies before reading the answer (a request whose body never arrived in full is not
-a send and is not logged). Answers 201 {"sid": "SM<n>", "status": "queued"}.
+a send and is not logged). Answers 201 {"sid": "SM<n>", "status": "queued"}. With TIMES_FILE, the time of each send
+(time.monotonic(), seconds) goes there too, one line per send, for rate checks.
 """
 import json
 import sys
 import threading
+import time
 from urllib.parse import parse_qs
 
 from loopback_base import QuietHandler, serve
@@ -34,6 +36,9 @@ class Handler(QuietHandler):
             sid = "SM%d" % counter[0]
             log.write(to + "\n")
             log.flush()
+            if times:
+                times.write("%.6f\n" % time.monotonic())
+                times.flush()
         self._reply(201, {"sid": sid, "status": "queued", "to": to})
 
     def _reply(self, code, obj):
@@ -42,4 +47,5 @@ class Handler(QuietHandler):
 
 if __name__ == "__main__":
     log = open(sys.argv[1], "a", encoding="utf-8")
+    times = open(sys.argv[2], "a", encoding="utf-8") if len(sys.argv) > 2 else None
     serve(Handler)
