@@ -103,6 +103,30 @@ TEST_P(FieldVisitStoreTest, AScopeNamesMunicipalitiesAndRegionsAndTheirLanguages
   EXPECT_TRUE(store.languages_in({}).take().empty());
 }
 
+// Byte order, as SQLite sorts, on PostgreSQL too, whatever the database's collation: here the
+// columns take ICU's root collation, as a database created under en_US or nl_NL would sort them
+// ("de Wolden" before "Zwolle", "NL" after "ar").
+TEST_P(FieldVisitStoreTest, NamesAndLanguagesSortByteWiseWhateverTheCollation) {
+  if (on_postgres()) {
+    db->exec("ALTER TABLE municipalities ALTER COLUMN name TYPE TEXT COLLATE \"und-x-icu\"; "
+             "ALTER TABLE contacts ALTER COLUMN language TYPE TEXT COLLATE \"und-x-icu\"");
+  }
+  add_region("r", "GM0001");
+  municipality("GM0001", "Zwolle", "r");
+  municipality("GM0002", "de Wolden", "r");
+  municipality("GM0003", "Amsterdam", "r");
+  municipality("GM0004", "Súdwest-Fryslân", "r");
+  municipality("GM0005", "Sneek", "r");
+  EXPECT_EQ(codes(store.municipalities_in({"r"}).take()),
+            (std::vector<std::string>{"GM0003 Amsterdam", "GM0005 Sneek", "GM0004 Súdwest-Fryslân", "GM0001 Zwolle",
+                                      "GM0002 de Wolden"}));
+  person("A", "GM0001", "nl");
+  person("B", "GM0001", "NL");
+  person("C", "GM0002", "ar");
+  person("D", "GM0002", "ar");
+  EXPECT_EQ(store.languages_in({"GM0001", "GM0002"}).take(), (std::vector<std::string>{"NL", "ar", "nl"}));
+}
+
 TEST_P(FieldVisitStoreTest, AFormIsRecordedOnceUnderItsKey) {
   EXPECT_FALSE(store.submission("k1").take());
   ASSERT_TRUE(store.add_submission("k1", "vera", "contact_log", R"({"id":7})", now()));
