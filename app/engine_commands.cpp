@@ -38,18 +38,25 @@
 #include "net/metrics.h"
 #include "engine/engine_config.h"
 #include "engine/inbound.h"
+#include "engine/leadership.h"
 #include "engine/mailbox_poller.h"
 #include "engine/post_publisher.h"
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/audit_log.h"
 #include "storage/engine_lock.h"
+#include "storage/leader_lock.h"
 #include "storage/outbox.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
 #include "web/web.h"
 
 namespace outreach::app {
+namespace {
+// How often an engine on PostgreSQL tries for the singletons' lock (and the leader checks that it
+// still holds it): the longest a dead leader's singletons wait for another engine.
+constexpr core::Millis kLeadershipCheck{2000};
+}  // namespace
 
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel_arg,
                        std::ostream& out) {
@@ -148,10 +155,13 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
   return 0;
 }
 
-// One engine per database (storage/engine_lock.h), then what a crashed predecessor left: digests
-// first (their rows are still `sending` and must not simply expire), then expired leases.
+// One engine per SQLite database (storage/engine_lock.h), then what a crashed predecessor left:
+// digests first (their rows are still `sending` and must not simply expire), then expired leases.
+// On PostgreSQL the digests found may be another live engine's: their rows are left to their
+// leases (if that engine died, they become `unknown`, never sent twice).
 std::unique_ptr<storage::EngineLock> start_engine(AppContext& ctx, std::ostream& out) {
   auto lock = storage::EngineLock::acquire(ctx.db_path).take();
+  if (lock->shared()) return lock;
   auto digests = engine::recover_digests(*ctx.db, ctx.clock->now()).take();
   if (digests.total() > 0) {
     out << "intermediary digests left by the previous run: " << digests.requeued << " person(s) queued again (never sent), "
@@ -205,6 +215,15 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   // database (the one writing connection, ctx.db) run here, on this io_context.
   boost::asio::io_context ioc;
   auto lock = start_engine(ctx, out);
+  // Which engine runs the singletons: this one alone on SQLite; on PostgreSQL whichever holds the
+  // advisory lock, taken over within kLeadershipCheck when its holder dies.
+  std::unique_ptr<engine::Leadership> leadership;
+  if (lock->shared()) {
+    leadership = std::make_unique<engine::Leadership>(
+        storage::LeaderLock::connect(ctx.db_path, storage::kSingletonsLock).take(), kLeadershipCheck);
+  } else {
+    leadership = std::make_unique<engine::Leadership>();
+  }
   storage::Outbox outbox(*ctx.db);
   if (auto n = outbox.expire_leases(ctx.clock->now()).take(); n > 0) {
     out << n << " message(s) were being sent when the engine last stopped; they are now 'unknown' "
@@ -247,6 +266,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
       return unsubscribe.withdraw_address(from, "imap:" + message_id);
     };
     o.state_db = ctx.db.get();  // the last recorded UID survives a restart
+    o.leadership = leadership.get();
     imap_multi = std::make_unique<net::CurlMulti>(ioc);
     mailbox = std::make_unique<engine::MailboxPoller>(ioc, *imap_multi, channels::ImapMailbox(*config.imap), inbound,
                                                       *ctx.clock, o);
@@ -323,6 +343,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     http_threads.clear();
   };
   scheduler.start();
+  leadership->start(ioc);
   // Escalation notifications to the new owner, when configured, on their own CurlMulti.
   std::unique_ptr<net::CurlMulti> notify_multi;
   std::unique_ptr<engine::WebhookEscalationNotifier> notifier;
@@ -330,16 +351,20 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     notify_multi = std::make_unique<net::CurlMulti>(ioc);
     notifier = engine::WebhookEscalationNotifier::create(ioc, *notify_multi, *ctx.clock, *ctx.db,
                                                         config.owner_notifications).take();
+    notifier->set_leadership(leadership.get());
     notifier->start();  // notices left by the previous run first
   }
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
+  escalator.set_leadership(leadership.get());
   escalator.start(ioc);
   // "Did it help?": one question per closed (or stalled) case, counted in the frequency cap.
   engine::FollowupJob followups(*ctx.db, *ctx.clock, config, channels->senders());
   followups.set_on_sent([&dispatcher](std::int64_t contact, core::TimePoint at) { dispatcher.note_send(contact, at); });
+  followups.set_leadership(leadership.get());
   followups.start(ioc);
   engine::SafetyNet safety_net(*ctx.db, *ctx.clock, config);  // issue 12: flags, routes, delegations
+  safety_net.set_leadership(leadership.get());
   safety_net.start(ioc);
   if (mailbox) mailbox->start();
   checkpointer->start(ioc);
@@ -349,6 +374,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     if (ec) return;
     out << "signal " << sig << ": stopping (finishing messages in flight)\n" << std::flush;
     server.stop();
+    leadership->stop();
     escalator.stop();
     followups.stop();
     safety_net.stop();

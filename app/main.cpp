@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/followup_commands.h"
 #include "app/log_setup.h"
+#include "app/migrate_command.h"
 #include "app/scorecard_commands.h"
 #include "app/sign_in_commands.h"
 
@@ -201,6 +202,8 @@ int main(int argc, char** argv) {
   backup->add_option("FILE", file)->required();
   backup->add_flag("--force", force, "overwrite FILE (and FILE.secret, FILE.checkpoints) when they exist");
   on(backup, [&] { return app::cmd_backup(ctx, file, force, out); });
+  bool open_database = true;
+  app::add_migrate_command(cli, ctx, run, open_database, out);  // migrate --to postgresql://...
 
   on(cli.add_subcommand("run", "process the messages due now, once, and exit"), [&] { return app::cmd_run(ctx, out); });
   app::ServeOptions serve_options;
@@ -240,7 +243,7 @@ int main(int argc, char** argv) {
         return rc != 0 || !demo_serve ? rc : app::cmd_demo_serve(ctx, serve_options, out);
       };
     }
-    ctx.open();
+    if (open_database) ctx.open();
     return run ? run() : 2;
   } catch (const core::ErrorException& e) {
     std::cerr << "outreach: " << e.error().what() << "\n";

@@ -117,7 +117,7 @@ void Escalator::arm() {
   timer_->timer.expires_after(timer_->interval);
   timer_->timer.async_wait([this](error_code ec) {
     if (ec == asio::error::operation_aborted || timer_->stopped) return;
-    run_due(clock_.now());
+    if (may_run(leadership_)) run_due(clock_.now());
     arm();
   });
 }

@@ -23,6 +23,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "engine/leadership.h"
 
 namespace boost::asio {
 class io_context;
@@ -58,6 +59,9 @@ class Escalator {
 
   // Optional; null (the default) notifies nobody. `notifier` must outlive the escalator.
   void set_notifier(EscalationNotifier* notifier) { notifier_ = notifier; }
+  // Optional; without one it always runs. On PostgreSQL only the leading engine's runs (a tick
+  // while another engine leads does nothing). `leadership` must outlive this.
+  void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
  private:
   struct Timer;
@@ -68,6 +72,7 @@ class Escalator {
   const EngineConfig& config_;
   std::unique_ptr<Timer> timer_;
   EscalationNotifier* notifier_ = nullptr;
+  const Leadership* leadership_ = nullptr;
 };
 
 }  // namespace outreach::engine

@@ -45,6 +45,8 @@ struct WebhookEscalationNotifier::Impl {
   bool started = false;
   bool stopped = false;
   bool pump_posted = false;
+  const Leadership* leadership = nullptr;
+  bool recovered = false;  // since this engine last took the lead
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
@@ -114,12 +116,21 @@ void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
 void WebhookEscalationNotifier::start() {
   impl_->started = true;
   impl_->stopped = false;
+  run_due(impl_->clock.now());
+}
+
+void WebhookEscalationNotifier::set_leadership(const Leadership* leadership) { impl_->leadership = leadership; }
+
+void WebhookEscalationNotifier::recover() {
   auto r = impl_->queue.recover(impl_->clock.now());
-  if (!r) spdlog::error("escalation notify: {}", r.error().what());
-  else if (r->requeued + r->unknown > 0)
+  if (!r) {
+    spdlog::error("escalation notify: {}", r.error().what());
+    return;
+  }
+  impl_->recovered = true;
+  if (r->requeued + r->unknown > 0)
     spdlog::warn("escalation notify: {} notice(s) in flight when the engine stopped: {} sent again (same delivery id), "
                  "{} unknown (receiver cannot dedupe)", r->requeued + r->unknown, r->requeued, r->unknown);
-  run_due(impl_->clock.now());
 }
 
 void WebhookEscalationNotifier::stop() {
@@ -129,6 +140,14 @@ void WebhookEscalationNotifier::stop() {
 
 int WebhookEscalationNotifier::run_due(core::TimePoint now) {
   if (impl_->stopped) return 0;
+  if (!may_run(impl_->leadership)) {
+    // Another engine sends the notices; look again when this one may have taken the lead.
+    impl_->recovered = false;
+    arm(std::chrono::milliseconds(2000));
+    return 0;
+  }
+  // What the engine that led before left in flight (it stopped or died), once per taking the lead.
+  if (!impl_->recovered) recover();
   int started = 0;
   if (impl_->in_flight < impl_->options.max_in_flight) {
     // One look per call: the next answer or the timer looks again.
@@ -143,10 +162,10 @@ int WebhookEscalationNotifier::run_due(core::TimePoint now) {
   return started;
 }
 
-void WebhookEscalationNotifier::arm() {
+void WebhookEscalationNotifier::arm(std::optional<std::chrono::milliseconds> fixed) {
   if (impl_->stopped) return;
-  auto next = impl_->queue.next_due();
-  auto wait = std::chrono::milliseconds(60000);
+  auto next = fixed ? std::nullopt : impl_->queue.next_due();
+  auto wait = fixed.value_or(std::chrono::milliseconds(60000));
   if (next) {
     auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - impl_->clock.now());
     wait = std::clamp(until, std::chrono::milliseconds(10), wait);

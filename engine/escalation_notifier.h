@@ -27,11 +27,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
 #include "core/error.h"
 #include "engine/engine_config.h"
+#include "engine/leadership.h"
 
 namespace boost::asio {
 class io_context;
@@ -92,9 +94,13 @@ class WebhookEscalationNotifier final : public EscalationNotifier {
   // Queues the notice (once per case and event) and sends it soon, on the io_context.
   void notify(const EscalationNotice& notice) override;
 
-  // Crash recovery of notices left in flight (Requires: no other engine uses the database), then
-  // sends what is due, and keeps doing so (a timer) until stop().
+  // Sends what is due, and keeps doing so (a timer) until stop(). Before its first send, and again
+  // each time this engine takes the lead, it recovers the notices left in flight by the engine
+  // that sent before (Requires: that engine is gone: on SQLite the engine lock, on PostgreSQL the
+  // leadership says so).
   void start();
+  // Optional; without one this engine always sends. `leadership` must outlive this.
+  void set_leadership(const Leadership* leadership);
   void stop();
   // Sends every notice due at `now` (up to max_in_flight at once). Returns how many it started.
   int run_due(core::TimePoint now);
@@ -109,7 +115,9 @@ class WebhookEscalationNotifier final : public EscalationNotifier {
   struct Impl;
   explicit WebhookEscalationNotifier(std::unique_ptr<Impl> impl);
   void attempt(const storage::Notice& n);
-  void arm();
+  // Waits for the next due notice (at most a minute), or `fixed`.
+  void arm(std::optional<std::chrono::milliseconds> fixed = std::nullopt);
+  void recover();
 
   std::unique_ptr<Impl> impl_;
   int delivered_ = 0;

@@ -242,7 +242,7 @@ void FollowupJob::arm() {
   impl_->timer->expires_after(impl_->interval);
   impl_->timer->async_wait([this](error_code ec) {
     if (ec == asio::error::operation_aborted || impl_->stopped) return;
-    run_due(clock_.now());
+    if (may_run(leadership_)) run_due(clock_.now());
     arm();
   });
 }

@@ -33,6 +33,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "engine/leadership.h"
 
 namespace boost::asio {
 class io_context;
@@ -77,6 +78,9 @@ class FollowupJob {
 
   void start(boost::asio::io_context& ioc, std::chrono::milliseconds interval = std::chrono::minutes(1));
   void stop();
+  // Optional; without one it always runs. On PostgreSQL only the leading engine's runs (a tick
+  // while another engine leads does nothing). `leadership` must outlive this.
+  void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
  private:
   struct Impl;
@@ -91,6 +95,7 @@ class FollowupJob {
   std::function<void(std::int64_t, core::TimePoint)> on_sent_;
   std::size_t in_flight_ = 0;
   FollowupStats stats_;
+  const Leadership* leadership_ = nullptr;
 };
 
 }  // namespace outreach::engine

@@ -12,6 +12,7 @@
 #include "channels/mime_message.h"
 #include "core/log_mask.h"
 #include "net/curl_multi.h"
+#include "engine/leadership.h"
 #include "engine/inbound.h"
 #include "net/asio.h"
 #include "storage/mailbox_state.h"
@@ -97,6 +98,11 @@ struct MailboxPoller::Impl {
   }
 
   void on_timer() {
+    if (!may_run(options.leadership)) {  // another engine reads the mailbox
+      next_poll = clock.now() + options.interval;
+      arm();
+      return;
+    }
     // A pass still running re-arms the timer when it ends.
     run_due(clock.now());
   }

@@ -68,6 +68,7 @@ class Database;
 namespace outreach::engine {
 
 class InboundProcessor;
+class Leadership;
 
 struct MailboxPollerOptions {
   core::Millis interval{60000};   // time between the starts of two passes
@@ -80,6 +81,8 @@ struct MailboxPollerOptions {
   // Where the last recorded UID is kept (not owned; must outlive the poller); null: none kept, every
   // pass reads UNSEEN mail.
   storage::Database* state_db = nullptr;
+  // Optional (not owned); when set, only the leading engine polls (engine/leadership.h).
+  const Leadership* leadership = nullptr;
 };
 
 // What one pass did. Counts are messages (UIDs).

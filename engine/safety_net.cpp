@@ -309,7 +309,7 @@ void SafetyNet::arm() {
   timer_->timer.expires_after(config_.safety_net.every);
   timer_->timer.async_wait([this](error_code ec) {
     if (ec == asio::error::operation_aborted || timer_->stopped) return;
-    run_due(clock_.now());
+    if (may_run(leadership_)) run_due(clock_.now());
     arm();
   });
 }

@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "engine/safety_net_config.h"
+#include "engine/leadership.h"
 
 namespace boost::asio {
 class io_context;
@@ -88,6 +89,9 @@ class SafetyNet {
   // Runs run_due every `safety_net.every` on `ioc` until stop(); nothing when disabled.
   void start(boost::asio::io_context& ioc);
   void stop();
+  // Optional; without one it always runs. On PostgreSQL only the leading engine's runs (a tick
+  // while another engine leads does nothing). `leadership` must outlive this.
+  void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
  private:
   struct Timer;
@@ -100,6 +104,7 @@ class SafetyNet {
   const core::Clock& clock_;
   const EngineConfig& config_;
   std::unique_ptr<Timer> timer_;
+  const Leadership* leadership_ = nullptr;
 };
 
 }  // namespace outreach::engine

@@ -1,5 +1,7 @@
 #include "storage/audit_log.h"
 
+
+#include "storage/advisory_locks.h"
 #include "storage/database.h"
 #include "storage/hashing.h"
 
@@ -46,6 +48,11 @@ core::Result<std::int64_t> AuditLog::append(const AuditRecord& in) {
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
     AuditRecord r = in;
+    // Engines sharing a PostgreSQL database append one at a time (until this transaction ends);
+    // SQLite's single writer already does.
+    if (db_.dialect() == Dialect::postgres) {
+      db_.cached("SELECT pg_advisory_xact_lock(" + std::to_string(kAuditChainLock) + ")")->executeStep();
+    }
     auto last_cached = db_.cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
     Statement& last = *last_cached;
     r.prev_hash = kGenesis;

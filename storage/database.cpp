@@ -1,11 +1,13 @@
 #include "storage/database.h"
 
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
+#include "storage/advisory_locks.h"
 #include "storage/migrations.h"
 #include "storage/postgres_backend.h"
 #include "storage/sqlite_backend.h"
@@ -163,10 +165,6 @@ int Database::schema_version() const { return conn_->schema_version(); }
 namespace {
 // Rolls back unless committed (a failed commit included), ignoring errors: SQLite may already
 // have rolled back (SQLITE_FULL).
-// pg_advisory_xact_lock key held while a PostgreSQL migration step runs (the keys in use: the
-// singletons' in engine/leadership.h).
-constexpr std::int64_t kMigrationLock = 0x6f7574726d696772;  // "outrmigr"
-
 class TransactionGuard {
  public:
   TransactionGuard(Connection& c, bool write) : c_(c) { c_.begin(write); }

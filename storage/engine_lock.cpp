@@ -13,13 +13,9 @@ namespace outreach::storage {
 
 core::Result<std::unique_ptr<EngineLock>> EngineLock::acquire(const std::string& database_path) {
   if (database_path == ":memory:") return std::unique_ptr<EngineLock>(new EngineLock(-1));
-  if (is_postgres_url(database_path)) {
-    // Engines on PostgreSQL will share the work (claims with SKIP LOCKED, singletons under an
-    // advisory lock); until then no engine runs there rather than one that thinks it is alone.
-    return core::Error::invalid("outreach serve and outreach run do not run on PostgreSQL yet; use a SQLite "
-                                "database for the engine (the stores and migrations work on both)",
-                                "database");
-  }
+  // Engines on PostgreSQL share the work: claims skip each other's rows (SKIP LOCKED) and the
+  // singletons run under an advisory lock (storage/leader_lock.h).
+  if (is_postgres_url(database_path)) return std::unique_ptr<EngineLock>(new EngineLock(-1, true));
   const std::string path = database_path + ".lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return core::Error::internal(std::string("cannot open the engine lock file: ") + std::strerror(errno), path);

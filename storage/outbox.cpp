@@ -110,7 +110,9 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
   auto st = db_.transaction([&]() -> core::Status {
     // CROSS JOIN keeps messages as the outer loop in SQLite, so the partial (status = 'queued',
     // due_at) index drives the claim instead of a scan of every message of each running campaign.
-    // PostgreSQL has no CROSS JOIN .. ON (and plans the join order itself): a plain JOIN there.
+    // PostgreSQL has no CROSS JOIN .. ON (and plans the join order itself): a plain JOIN there,
+    // and engines sharing the database each lock the rows they read and pass over rows another is
+    // claiming (SKIP LOCKED), so no row is handed to two engines. SQLite has one writer at a time.
     static constexpr Sql kClaim{
         /*sqlite*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
                    "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
@@ -119,7 +121,7 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
         /*postgres*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
                      "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
                      "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
-                     "ORDER BY m.due_at, m.id LIMIT ?"};
+                     "ORDER BY m.due_at, m.id LIMIT ? FOR UPDATE OF m SKIP LOCKED"};
     Statement sel(db_, kClaim);
     sel.bind(1, ms(now));
     sel.bind(2, limit);

@@ -93,7 +93,9 @@ core::Result<std::vector<PostRow>> PostStore::claim_due(core::TimePoint now, int
                            " WHERE status = 'queued' AND due_at <= ? AND channel IN (" +
                            placeholders(channels.size()) +
                            ") AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'running') "
-                           "ORDER BY due_at, id LIMIT ?");
+                           "ORDER BY due_at, id LIMIT ?" +
+                           // Engines sharing a PostgreSQL database pass over rows another is claiming.
+                           (db_.dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : ""));
     sel.bind(1, ms(now));
     bind_all(sel, 2, channels);
     sel.bind(2 + static_cast<int>(channels.size()), limit);

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "tests/support/http_recorder.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/require_tool.h"
 
 #include <array>
@@ -609,6 +610,95 @@ TEST_F(Cli, ScorecardIsScopedAndSpeaksCsvAndJson) {
   auto check = run("safety-net check");
   ASSERT_EQ(check.code, 0) << check.err;
   EXPECT_NE(check.out.find("safety net: 0 flag(s) raised"), std::string::npos) << check.out;
+}
+
+// `outreach migrate --to postgresql://...` moves the SQLite database into a real PostgreSQL
+// (tests/support/postgres_server.h), keeping its audit chain and checkpoints; the CLI then runs on
+// it, and the URL's password never shows.
+class CliMigrate : public Cli {
+ protected:
+  void SetUp() override {
+    Cli::SetUp();
+    auto* pg = outreach::test::PostgresServer::shared();
+    OUTREACH_REQUIRE_TOOL(pg->ok(), pg->error());
+    // The test server trusts its local socket; the password is there to be kept out of the output.
+    url_ = pg->create_database().take() + "&password=" + kPassword;
+  }
+  // `run` on another database than the test's SQLite file.
+  CliResult run_on(const std::string& db, const std::string& args) {
+    const std::string own = db_;
+    db_ = db;
+    auto r = run(args);
+    db_ = own;
+    return r;
+  }
+  void no_password(const CliResult& r) {
+    EXPECT_EQ(r.out.find(kPassword), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find(kPassword), std::string::npos) << r.err;
+  }
+
+  static constexpr const char* kPassword = "s3cret-pw";
+  std::string url_;
+};
+
+TEST_F(CliMigrate, MovesTheDatabaseAndTheCliRunsOnPostgresAfterwards) {
+  ASSERT_EQ(run("municipalities load").code, 0);
+  ASSERT_EQ(run("principals add amira --kind coordinator").code, 0);
+  auto csv = write("people.csv", "name,phone,language,municipality,tags,consent\n"
+                                 "Zoë Ağaoğlu,0612340001,nl,GM0599,herstel,outreach\n"
+                                 "Bram de Vries,0612340002,nl,GM0599,herstel,outreach\n");
+  auto imported = run("contacts import '" + csv + "' --as amira");
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  ASSERT_EQ(run("contacts show 1 --as amira").code, 0);
+  ASSERT_EQ(run("audit checkpoint").code, 0);
+
+  auto r = run("migrate --to '" + url_ + "'");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  no_password(r);
+  EXPECT_NE(r.out.find("password=***"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("row counts equal in SQLite and PostgreSQL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hash chain verified on PostgreSQL"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 signed checkpoint(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\ncontacts "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("secret_file: " + fs::absolute(db_ + ".secret").string()), std::string::npos) << r.out;
+
+  // The CLI on PostgreSQL, with the files the migration named.
+  const std::string secret = db_ + ".secret", checkpoints = db_ + ".checkpoints";
+  auto config = write("pg.yaml", "secret_file: " + secret + "\naudit:\n  checkpoint_file: " + checkpoints + "\n");
+  auto shown = run_on(url_, "--config '" + config + "' contacts show 1 --as amira");
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("Zoë Ağaoğlu"), std::string::npos) << shown.out;
+  auto verified = run_on(url_, "--config '" + config + "' audit verify --checkpoint '" + checkpoints + "'");
+  ASSERT_EQ(verified.code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("hash chain verified; 1 signed checkpoint(s) verified"), std::string::npos) << verified.out;
+
+  // A second migrate into the same, now filled, database is refused by name.
+  auto again = run("migrate --to '" + url_ + "'");
+  EXPECT_EQ(again.code, 1);
+  EXPECT_NE(again.err.find("is not empty: table "), std::string::npos) << again.err;
+  no_password(again);
+}
+
+TEST_F(CliMigrate, RefusesWhatIsNotSqliteToPostgres) {
+  ASSERT_EQ(run("init").code, 0);
+  auto to_file = run("migrate --to '" + (dir_ / "other.db").string() + "'");
+  EXPECT_EQ(to_file.code, 1);
+  EXPECT_NE(to_file.err.find("--to takes the PostgreSQL database"), std::string::npos) << to_file.err;
+
+  auto from_pg = run_on(url_, "migrate --to '" + url_ + "'");
+  EXPECT_EQ(from_pg.code, 1);
+  EXPECT_NE(from_pg.err.find("is PostgreSQL already"), std::string::npos) << from_pg.err;
+  no_password(from_pg);
+
+  auto missing = run_on((dir_ / "nothing.db").string(), "migrate --to '" + url_ + "'");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no SQLite database at"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir_ / "nothing.db")) << "migrate does not create its source";
+
+  auto unreachable = run("migrate --to 'postgresql://outreach:" + std::string(kPassword) + "@127.0.0.1:1/outreach'");
+  EXPECT_EQ(unreachable.code, 1);
+  EXPECT_NE(unreachable.err.find("cannot connect"), std::string::npos) << unreachable.err;
+  no_password(unreachable);
 }
 
 }  // namespace

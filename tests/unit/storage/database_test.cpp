@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -60,15 +61,29 @@ TEST(Database, RefusesASchemaNewerThanTheProgram) {
                                    std::to_string(Database::latest_schema_version()) + ")");
 }
 
-// Until engines share work on PostgreSQL (claims with SKIP LOCKED, an advisory lock for the
-// singletons), none starts there: a file lock beside a URL would let every engine think it is alone.
-TEST(EngineLockTest, NoEngineStartsOnPostgresYet) {
-  const std::string url = "postgresql://outreach:s3cret-pw@127.0.0.1:1/outreach";
-  auto lock = EngineLock::acquire(url);
-  ASSERT_FALSE(lock);
-  EXPECT_EQ(lock.error().code, core::ErrorCode::invalid_input);
-  EXPECT_NE(lock.error().message.find("do not run on PostgreSQL yet"), std::string::npos);
-  EXPECT_EQ(lock.error().what().find("s3cret-pw"), std::string::npos);
+// On PostgreSQL engines share the database (SKIP LOCKED claims, an advisory lock for the
+// singletons): no lock file is made beside the URL, and the lock says it is shared, so start-up
+// leaves other engines' rows alone. On SQLite a second engine is refused.
+TEST(EngineLockTest, EnginesShareAPostgresDatabaseButNotASqliteFile) {
+  auto pg = EngineLock::acquire("postgresql://outreach:s3cret-pw@127.0.0.1:1/outreach");
+  ASSERT_TRUE(pg) << pg.error().what();
+  EXPECT_TRUE(pg.value()->shared());
+  auto again = EngineLock::acquire("postgresql://outreach:s3cret-pw@127.0.0.1:1/outreach");
+  ASSERT_TRUE(again);
+
+  const auto dir = std::filesystem::temp_directory_path() / ("engine-lock-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "outreach.db").string();
+  {
+    auto first = EngineLock::acquire(file);
+    ASSERT_TRUE(first) << first.error().what();
+    EXPECT_FALSE(first.value()->shared());
+    auto second = EngineLock::acquire(file);
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, core::ErrorCode::conflict);
+  }
+  EXPECT_TRUE(EngineLock::acquire(file));  // released with the first
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Database, UnopenablePathNamesTheFile) {

@@ -1,0 +1,58 @@
+#include "engine/leadership.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "storage/leader_lock.h"
+
+namespace outreach::engine {
+
+namespace asio = boost::asio;
+
+struct Leadership::Timer {
+  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
+  asio::steady_timer timer;
+  bool stopped = false;
+};
+
+Leadership::Leadership() : leads_(true) {}
+
+Leadership::Leadership(std::unique_ptr<storage::LeaderLock> lock, core::Millis interval)
+    : lock_(std::move(lock)), interval_(interval) {}
+
+Leadership::~Leadership() = default;
+
+bool Leadership::check() {
+  if (!lock_) return leads_;
+  const bool was = leads_;
+  leads_ = lock_->try_acquire();
+  if (leads_ && !was) spdlog::info("this engine now runs the singletons (escalations, follow-ups, safety net, mailbox, notices)");
+  if (!leads_ && was) spdlog::warn("this engine lost the singletons' lock; another engine takes them over");
+  return leads_;
+}
+
+void Leadership::start(asio::io_context& ioc) {
+  if (!lock_) return;
+  timer_ = std::make_unique<Timer>(ioc);
+  check();
+  arm();
+}
+
+void Leadership::stop() {
+  if (!timer_) return;
+  timer_->stopped = true;
+  timer_->timer.cancel();
+}
+
+void Leadership::arm() {
+  timer_->timer.expires_after(interval_);
+  timer_->timer.async_wait([this, t = timer_.get()](boost::system::error_code ec) {
+    if (ec == asio::error::operation_aborted || t->stopped) return;
+    check();
+    arm();
+  });
+}
+
+}  // namespace outreach::engine

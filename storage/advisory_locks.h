@@ -1,0 +1,18 @@
+#pragma once
+// The PostgreSQL advisory-lock keys outreach takes, in one place so that no two uses collide.
+// Advisory locks are per database: engines on other databases of the same server do not meet.
+
+#include <cstdint>
+
+namespace outreach::storage {
+
+// Transaction-level (pg_advisory_xact_lock), while a migration step runs: engines starting
+// together migrate one after the other (storage/database.cpp).
+inline constexpr std::int64_t kMigrationLock = 0x6f7574726d696772;  // "outrmigr"
+// Transaction-level, around reading the audit chain's head and appending to it, so that two
+// engines never both extend the same head (storage/audit_log.cpp).
+inline constexpr std::int64_t kAuditChainLock = 0x6f75747261756474;  // "outraudt"
+// Session-level, held by the engine that runs the singletons (storage/leader_lock.h).
+inline constexpr std::int64_t kSingletonsLock = 0x6f7574726c656164;  // "outrlead"
+
+}  // namespace outreach::storage
