@@ -16,6 +16,16 @@
 namespace outreach::storage {
 namespace {
 
+// A write that inserts one row named `name` into the test's table.
+GroupCommit::Work insert_item(Database& db, const std::string& name) {
+  return [&db, name]() -> core::Status {
+    Statement st(db, "INSERT INTO items(name) VALUES(?)");
+    st.bind(1, name);
+    st.exec();
+    return {};
+  };
+}
+
 // Group commit is about the writer and readers of one database: on SQLite a file (a reader is a
 // connection of its own to it), on PostgreSQL the test's database and a second connection. One
 // table of the test's own; `parent` is checked only at commit (a deferred foreign key, on both).
@@ -47,15 +57,7 @@ class GroupCommitTest : public test::BackendStorageTest {
   void remove_files() {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
   }
-  // A write that inserts one row named `name`.
-  GroupCommit::Work insert(const std::string& name) {
-    return [this, name]() -> core::Status {
-      Statement st(*db, "INSERT INTO items(name) VALUES(?)");
-      st.bind(1, name);
-      st.exec();
-      return {};
-    };
-  }
+  GroupCommit::Work insert(const std::string& name) { return insert_item(*db, name); }
   // What another connection sees: only committed rows.
   std::int64_t committed_rows(const std::string& name = {}) {
     Statement st(*reader, name.empty() ? "SELECT count(*) FROM items" : "SELECT count(*) FROM items WHERE name = ?");
@@ -192,14 +194,7 @@ TEST_P(GroupCommitTest, ManyThreadsPushWhileTheWriterDrains) {
 class GroupCommitSqliteTest : public test::StorageTest {
  protected:
   GroupCommitSqliteTest() { db->exec("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT NOT NULL, body BLOB)"); }
-  GroupCommit::Work insert(const std::string& name) {
-    return [this, name]() -> core::Status {
-      Statement st(*db, "INSERT INTO items(name) VALUES(?)");
-      st.bind(1, name);
-      st.exec();
-      return {};
-    };
-  }
+  GroupCommit::Work insert(const std::string& name) { return insert_item(*db, name); }
   std::int64_t committed_rows() { return sql_int("SELECT count(*) FROM items"); }
 };
 
