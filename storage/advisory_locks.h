@@ -12,6 +12,9 @@ inline constexpr std::int64_t kMigrationLock = 0x6f7574726d696772;  // "outrmigr
 // Transaction-level, around reading the audit chain's head and appending to it, so that two
 // engines never both extend the same head (storage/audit_log.cpp).
 inline constexpr std::int64_t kAuditChainLock = 0x6f75747261756474;  // "outraudt"
+// Transaction-level, while `outreach migrate --to` copies into a database: a second copy waits,
+// then finds the target not empty (storage/database_copy.cpp).
+inline constexpr std::int64_t kCopyLock = 0x6f7574726d636f70;  // "outrmcop"
 // Session-level, held by the engine that runs the singletons (storage/leader_lock.h).
 inline constexpr std::int64_t kSingletonsLock = 0x6f7574726c656164;  // "outrlead"
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/text_encoding.h"
+#include "storage/advisory_locks.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -18,8 +19,6 @@ namespace outreach::storage {
 namespace {
 
 constexpr std::size_t kMaxBatchBytes = 16u << 20;
-// pg_advisory_xact_lock key held by a copy (beside the migrations' in database.cpp).
-constexpr std::int64_t kCopyLock = 0x6f7574726d636f70;  // "outrmcop"
 
 // What a target column takes, by its PostgreSQL type.
 enum class Kind { integer, floating, text, bytea, boolean };
