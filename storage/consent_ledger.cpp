@@ -97,7 +97,11 @@ std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> ConsentLed
 
 std::vector<std::string> ConsentLedger::purposes() const {
   std::vector<std::string> out;
-  Statement st(db_, "SELECT DISTINCT purpose FROM consent_events ORDER BY purpose");
+  // In byte order on both backends (PostgreSQL otherwise sorts by the database's collation).
+  static constexpr Sql kPurposes{
+      /*sqlite*/ "SELECT DISTINCT purpose FROM consent_events ORDER BY purpose",
+      /*postgres*/ "SELECT DISTINCT purpose COLLATE \"C\" AS purpose FROM consent_events ORDER BY 1"};
+  Statement st(db_, kPurposes);
   while (st.executeStep()) out.push_back(st.getColumn(0).getString());
   return out;
 }

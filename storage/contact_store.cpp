@@ -76,7 +76,11 @@ void load_details(Database& db, Contact& c) {
     auto urn = core::Urn::trusted(u->getColumn(0).getString());
     if (urn) c.addresses.push_back({*urn, u->getColumn(1).getInt() != 0, u->getColumn(2).getString()});
   }
-  auto t = db.cached("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag");
+  // Tags in byte order on both backends: PostgreSQL otherwise sorts text by the database's
+  // collation ("buurt" before "Zorg" under en_US; SQLite and COLLATE "C" put "Zorg" first).
+  static constexpr Sql kTagsOf{/*sqlite*/ "SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag",
+                               /*postgres*/ "SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag COLLATE \"C\""};
+  auto t = db.cached(kTagsOf);
   t->bind(1, static_cast<int64_t>(c.id));
   while (t->executeStep()) c.tags.push_back(t->getColumn(0).getString());
 }
@@ -144,7 +148,7 @@ std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids
       /*sqlite*/ "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) "
                  "ORDER BY contact_id, tag",
       /*postgres*/ "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN "
-                   "(SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY contact_id, tag"};
+                   "(SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY contact_id, tag COLLATE \"C\""};
   auto t = db_.cached(kTags);
   t->bind(1, list);
   while (t->executeStep()) {
@@ -266,7 +270,9 @@ void ContactStore::for_each(const std::function<void(const Contact&)>& fn) const
   // Three cursors in contact order, merged: one pass, constant memory.
   Statement contacts(db_, std::string(kSelect) + " WHERE erased_at IS NULL ORDER BY id");
   Statement urns(db_, "SELECT contact_id, urn, bad, bad_reason FROM contact_urns ORDER BY contact_id, id");
-  Statement tags(db_, "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag");
+  static constexpr Sql kAllTags{/*sqlite*/ "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag",
+                                /*postgres*/ "SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag COLLATE \"C\""};
+  Statement tags(db_, kAllTags);
   bool urn_row = urns.executeStep();
   bool tag_row = tags.executeStep();
   while (contacts.executeStep()) {

@@ -29,12 +29,14 @@ core::Result<std::vector<SentMessage>> FieldVisitStore::sent_to(std::int64_t con
 core::Result<std::vector<MunicipalityName>> FieldVisitStore::municipalities_in(
     const std::vector<std::string>& scope_items) const {
   return guarded_store("FieldVisitStore::municipalities_in", [&]() -> core::Result<std::vector<MunicipalityName>> {
+    // Names and languages in byte order on both backends: PostgreSQL otherwise sorts text by the
+    // database's collation (en_US puts "de Wolden" before "Zwolle"; SQLite and COLLATE "C" do not).
     static constexpr Sql kInScope{
         /*sqlite*/ "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
                    "json_each(?1)) OR region_code IN (SELECT value FROM json_each(?1))) ORDER BY name",
         /*postgres*/ "SELECT code, name FROM municipalities WHERE valid_to IS NULL AND (code IN (SELECT value FROM "
                      "json_array_elements_text(?1::json)) OR region_code IN (SELECT value FROM "
-                     "json_array_elements_text(?1::json))) ORDER BY name"};
+                     "json_array_elements_text(?1::json))) ORDER BY name COLLATE \"C\""};
     Statement st(db_, kInScope);
     st.bind(1, text_list_json(scope_items));
     std::vector<MunicipalityName> out;
@@ -48,8 +50,8 @@ core::Result<std::vector<std::string>> FieldVisitStore::languages_in(const std::
     static constexpr Sql kLanguages{
         /*sqlite*/ "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
                    "(SELECT value FROM json_each(?)) ORDER BY language",
-        /*postgres*/ "SELECT DISTINCT language FROM contacts WHERE erased_at IS NULL AND municipality_code IN "
-                     "(SELECT value FROM json_array_elements_text(?::json)) ORDER BY language"};
+        /*postgres*/ "SELECT DISTINCT language COLLATE \"C\" AS language FROM contacts WHERE erased_at IS NULL "
+                     "AND municipality_code IN (SELECT value FROM json_array_elements_text(?::json)) ORDER BY 1"};
     Statement st(db_, kLanguages);
     st.bind(1, text_list_json(codes));
     std::vector<std::string> out;

@@ -119,7 +119,9 @@ class Statement {
   Statement(Statement&&) noexcept;
   Statement& operator=(Statement&&) noexcept;
 
-  // Binds parameter `index` (1-based). Text and blobs are copied. bind(index) binds NULL.
+  // Binds parameter `index` (1-based). Text and blobs are copied. bind(index) binds NULL. A NUL
+  // character in text is bound as U+FFFD on every backend (PostgreSQL's text cannot hold it);
+  // bytes that may hold NUL go in a blob.
   void bind(int index, int value);
   void bind(int index, unsigned value);
   void bind(int index, std::int64_t value);

@@ -1,6 +1,5 @@
 #include "storage/audit_checkpoint.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,14 +9,14 @@
 #include <string>
 
 #include "storage/audit_log.h"
-#include "tests/support/storage_fixture.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
 namespace fs = std::filesystem;
 
-class AuditCheckpointTest : public test::StorageTest {
+class AuditCheckpointTest : public test::BackendStorageTest {
  protected:
   AuditCheckpointTest() {
     dir_ = fs::temp_directory_path() / ("outreach-checkpoints-" + std::to_string(std::random_device{}()));
@@ -47,8 +46,9 @@ class AuditCheckpointTest : public test::StorageTest {
   CheckpointFile file() const { return CheckpointFile(path_); }
   // Someone with the database file: drops the append-only triggers, then changes rows.
   void tamper(const std::string& sql) {
-    db->sqlite().exec("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
-    db->sqlite().exec(sql);
+    db->exec(on_postgres() ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
+                           : "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete");
+    db->exec(sql);
   }
   // Rewrites record `id` and recomputes every later hash, so the chain itself verifies again.
   void rewrite_and_rechain(std::int64_t id, const std::string& subject) {
@@ -59,7 +59,7 @@ class AuditCheckpointTest : public test::StorageTest {
     for (AuditRecord& r : records) {
       r.prev_hash = prev;
       r.hash = audit_record_hash(r);
-      SQLite::Statement st(db->sqlite(), "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?");
+      Statement st(*db, "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?");
       st.bind(1, r.prev_hash);
       st.bind(2, r.hash);
       st.bind(3, static_cast<int64_t>(r.id));
@@ -79,7 +79,7 @@ class AuditCheckpointTest : public test::StorageTest {
   AuditLog log{*db};
 };
 
-TEST_F(AuditCheckpointTest, LineRoundTripsAndItsSignatureVerifies) {
+TEST_P(AuditCheckpointTest, LineRoundTripsAndItsSignatureVerifies) {
   append(3);
   AuditCheckpoint cp = sign_checkpoint(log.head(), now(), key_);
   const std::string line = to_json_line(cp);
@@ -94,13 +94,13 @@ TEST_F(AuditCheckpointTest, LineRoundTripsAndItsSignatureVerifies) {
   EXPECT_FALSE(checkpoint_signature_valid(*parsed, std::string(32, 'x')));
 }
 
-TEST_F(AuditCheckpointTest, BadLinesNameTheField) {
+TEST_P(AuditCheckpointTest, BadLinesNameTheField) {
   EXPECT_EQ(parse_checkpoint_line("not json").error().what(), "not a JSON object");
   EXPECT_EQ(parse_checkpoint_line(R"({"v":1,"id":3,"hash":"abc"})").error().what(),
             "hash: expected 64 lowercase hex characters");
 }
 
-TEST_F(AuditCheckpointTest, IntactLogVerifiesAgainstEveryCheckpoint) {
+TEST_P(AuditCheckpointTest, IntactLogVerifiesAgainstEveryCheckpoint) {
   append(2);
   checkpoint();
   append(3);
@@ -115,7 +115,7 @@ TEST_F(AuditCheckpointTest, IntactLogVerifiesAgainstEveryCheckpoint) {
   EXPECT_EQ((*last)->id, 5);
 }
 
-TEST_F(AuditCheckpointTest, TruncatedNewestRowsAreDetectedThoughTheChainStillVerifies) {
+TEST_P(AuditCheckpointTest, TruncatedNewestRowsAreDetectedThoughTheChainStillVerifies) {
   append(3);
   checkpoint();
   append(2);
@@ -126,7 +126,7 @@ TEST_F(AuditCheckpointTest, TruncatedNewestRowsAreDetectedThoughTheChainStillVer
                                      "(the log now ends at record 3)");
 }
 
-TEST_F(AuditCheckpointTest, RewrittenMiddleRowIsDetectedEvenWithTheChainRecomputed) {
+TEST_P(AuditCheckpointTest, RewrittenMiddleRowIsDetectedEvenWithTheChainRecomputed) {
   append(5);
   checkpoint();
   rewrite_and_rechain(3, "contact:99");
@@ -135,7 +135,7 @@ TEST_F(AuditCheckpointTest, RewrittenMiddleRowIsDetectedEvenWithTheChainRecomput
                                      "was rewritten up to it");
 }
 
-TEST_F(AuditCheckpointTest, DeletedCheckpointedRowIsNamed) {
+TEST_P(AuditCheckpointTest, DeletedCheckpointedRowIsNamed) {
   append(2);
   checkpoint();
   append(2);
@@ -143,7 +143,7 @@ TEST_F(AuditCheckpointTest, DeletedCheckpointedRowIsNamed) {
   EXPECT_EQ(verify_error(), path_ + ":1: checkpoint of record 2: record 2 is missing: it was deleted");
 }
 
-TEST_F(AuditCheckpointTest, ForgedCheckpointLineIsDetected) {
+TEST_P(AuditCheckpointTest, ForgedCheckpointLineIsDetected) {
   append(3);
   checkpoint();
   append(2);
@@ -154,7 +154,7 @@ TEST_F(AuditCheckpointTest, ForgedCheckpointLineIsDetected) {
                                      "with another server secret");
 }
 
-TEST_F(AuditCheckpointTest, AlteredCheckpointLineIsDetected) {
+TEST_P(AuditCheckpointTest, AlteredCheckpointLineIsDetected) {
   append(4);
   AuditCheckpoint cp = checkpoint();
   cp.count = 3;  // edited by hand, signature kept
@@ -163,14 +163,14 @@ TEST_F(AuditCheckpointTest, AlteredCheckpointLineIsDetected) {
                                      "with another server secret");
 }
 
-TEST_F(AuditCheckpointTest, GarbageLineIsNamed) {
+TEST_P(AuditCheckpointTest, GarbageLineIsNamed) {
   append(1);
   checkpoint();
   write_line("{\"v\":1}");
   EXPECT_EQ(verify_error(), path_ + ":2: not a checkpoint: id: expected an integer");
 }
 
-TEST_F(AuditCheckpointTest, MissingOrEmptyFileIsAProblem) {
+TEST_P(AuditCheckpointTest, MissingOrEmptyFileIsAProblem) {
   EXPECT_EQ(verify_error().rfind(path_ + ": cannot read the checkpoint file", 0), 0u) << verify_error();
   write_line("");
   EXPECT_EQ(verify_error(), path_ + ": no checkpoints in the file");
@@ -178,6 +178,8 @@ TEST_F(AuditCheckpointTest, MissingOrEmptyFileIsAProblem) {
   ASSERT_TRUE(last);
   EXPECT_FALSE(*last);
 }
+
+OUTREACH_ON_EACH_BACKEND(AuditCheckpointTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -8,12 +8,14 @@
 #include <thread>
 
 #include "storage/database.h"
+#include "tests/support/store_backends.h"
 
 namespace outreach::storage {
 namespace {
 
 namespace fs = std::filesystem;
 
+#ifndef OUTREACH_TEST_POSTGRES  // compiled again into integration_storage (the suite at the end runs there)
 class BackupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,6 +97,25 @@ TEST_F(BackupTest, AnExistingFileIsRefusedUnlessOverwriteAndNothingPartialIsLeft
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
 }
+
+#endif
+
+// What the online backup cannot copy is refused before any file is made: a PostgreSQL database
+// (pg_dump backs it up) and a SQLite database in memory.
+class BackupRefusalTest : public test::BackendStorageTest {};
+
+TEST_P(BackupRefusalTest, ADatabaseItCannotCopyIsRefusedAndNoFileIsMade) {
+  const fs::path dest = fs::temp_directory_path() / ("outreach-backup-refused-" + std::to_string(::getpid()) + ".db");
+  fs::remove(dest);
+  auto report = backup_database(*db, dest.string());
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(report.error().what(), on_postgres() ? "--db: backup copies a SQLite database; back up PostgreSQL with pg_dump"
+                                                 : "--db: an in-memory database has nothing to back up");
+  EXPECT_FALSE(fs::exists(dest));
+}
+
+OUTREACH_ON_EACH_BACKEND(BackupRefusalTest);
 
 }  // namespace
 }  // namespace outreach::storage

@@ -79,6 +79,20 @@ TEST_P(ConsentLedgerTest, PurposesAndContactsAreSeparate) {
   EXPECT_FALSE(ledger.has_consent(bram, "share:GM0599", "*"));
 }
 
+// Every purpose once, in byte order on PostgreSQL too whatever the database's collation (here
+// ICU's root collation, as under en_US or nl_NL: "brede-ondersteuning" before "Herstel").
+TEST_P(ConsentLedgerTest, PurposesAreListedOnceInByteOrderWhateverTheCollation) {
+  if (on_postgres()) {
+    // The append-only triggers stay; only the column's collation changes.
+    db->exec("ALTER TABLE consent_events ALTER COLUMN purpose TYPE TEXT COLLATE \"und-x-icu\"");
+  }
+  record(anna, "herstel", "sms", grant);
+  record(anna, "brede-ondersteuning", "sms", grant);
+  record(anna, "Herstel", "*", grant);
+  record(anna, "herstel", "email", withdraw);
+  EXPECT_EQ(ledger.purposes(), (std::vector<std::string>{"Herstel", "brede-ondersteuning", "herstel"}));
+}
+
 TEST_P(ConsentLedgerTest, EventKeepsItsEvidence) {
   ConsentEvent e;
   e.contact_id = anna;

@@ -92,13 +92,8 @@ TEST(Database, UnopenablePathNamesTheFile) {
   EXPECT_EQ(db.error().what(), "/nonexistent-dir/outreach.db: cannot open database: unable to open database file");
 }
 
-class DatabaseTest : public StorageTest {
- protected:
-  void add_region_raw(const std::string& code) {
-    db->sqlite().exec("INSERT INTO regions(code, name, hub_code) VALUES('" + code + "', 'x', 'GM0599')");
-  }
-  std::int64_t regions() { return sql_int("SELECT count(*) FROM regions"); }
-};
+// SQLite's own settings; the transaction tests run on both backends (transaction_test.cpp).
+class DatabaseTest : public StorageTest {};
 
 TEST_F(DatabaseTest, InMemoryDatabaseIsMigrated) {
   EXPECT_EQ(db->schema_version(), Database::latest_schema_version());
@@ -113,88 +108,6 @@ TEST(Database, SecureDeleteIsOnForAFileDatabaseToo) {
   TempDir dir;
   auto db = Database::open(dir.file("outreach.db")).take();
   EXPECT_EQ(db->sqlite().execAndGet("PRAGMA secure_delete").getInt(), 1);
-}
-
-TEST_F(DatabaseTest, TransactionCommitsOnSuccess) {
-  ASSERT_TRUE(db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    add_region_raw("b");
-    return {};
-  }));
-  EXPECT_EQ(regions(), 2);
-}
-
-TEST_F(DatabaseTest, TransactionRollsBackOnError) {
-  auto st = db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    return core::Error::invalid("row 2 is wrong", "import.csv:2");
-  });
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().what(), "import.csv:2: row 2 is wrong");
-  EXPECT_EQ(regions(), 0);
-}
-
-TEST_F(DatabaseTest, TransactionRollsBackOnException) {
-  auto st = db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    add_region_raw("a");  // primary key violation throws
-    return {};
-  });
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code, core::ErrorCode::conflict);
-  EXPECT_EQ(st.error().what(), "transaction: UNIQUE constraint failed: regions.code");
-  EXPECT_EQ(regions(), 0);
-  // The connection is usable afterwards: no transaction was left open.
-  ASSERT_TRUE(db->transaction([&]() -> core::Status {
-    add_region_raw("b");
-    return {};
-  }));
-  EXPECT_EQ(regions(), 1);
-}
-
-TEST_F(DatabaseTest, ErrorExceptionKeepsItsError) {
-  auto st = db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    throw core::ErrorException(core::Error::not_found("no such thing", "here"));
-  });
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code, core::ErrorCode::not_found);
-  EXPECT_EQ(st.error().what(), "here: no such thing");
-  EXPECT_EQ(regions(), 0);
-}
-
-TEST_F(DatabaseTest, NestedTransactionJoinsTheOuterOne) {
-  auto st = db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    EXPECT_TRUE(db->transaction([&]() -> core::Status {
-      add_region_raw("b");
-      return {};
-    }));
-    return core::Error::invalid("outer fails");
-  });
-  ASSERT_FALSE(st);
-  EXPECT_EQ(regions(), 0);  // the inner work went with the outer rollback
-}
-
-TEST_F(DatabaseTest, FailedNestedTransactionUndoesOnlyItsOwnWrites) {
-  auto st = db->transaction([&]() -> core::Status {
-    add_region_raw("a");
-    auto inner = db->transaction([&]() -> core::Status {
-      add_region_raw("b");
-      return core::Error::invalid("inner fails");
-    });
-    EXPECT_EQ(inner.error().what(), "inner fails");
-    auto thrown = db->transaction([&]() -> core::Status {
-      add_region_raw("c");
-      add_region_raw("a");  // throws inside the nested call: reported, not propagated
-      return {};
-    });
-    EXPECT_EQ(thrown.error().what(), "transaction: UNIQUE constraint failed: regions.code");
-    add_region_raw("d");
-    return {};
-  });
-  ASSERT_TRUE(st);
-  EXPECT_EQ(sql_text("SELECT group_concat(code, ',') FROM (SELECT code FROM regions ORDER BY code)"), "a,d");
 }
 
 // SQLITE_FULL, simulated with max_page_count (database_max_size): the whole transaction is refused,
