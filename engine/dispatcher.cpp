@@ -21,6 +21,7 @@
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/send_window.h"
 #include "engine/sender.h"
+#include "engine/shared_rate_limiter.h"
 #include "engine/policy/token_bucket.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
@@ -62,6 +63,17 @@ struct Dispatcher::Impl {
   MessageComposer composer;  // after kinds and municipality_names, which it reads
   std::map<std::string, std::string> region_of;  // municipality -> region, for intermediary routing
   RateLimiter limiter;
+  // Engines sharing a PostgreSQL database keep to the rates together: the buckets live in the
+  // database, taken through a connection of their own (storage/rate_buckets.h).
+  std::unique_ptr<storage::Database> limits_db;
+  std::unique_ptr<SharedRateLimiter> shared_limiter;
+  bool try_acquire(std::string_view channel, std::string_view account, core::TimePoint now) {
+    return shared_limiter ? shared_limiter->try_acquire(channel, account, now) : limiter.try_acquire(channel, account, now);
+  }
+  core::TimePoint next_available(std::string_view channel, std::string_view account, core::TimePoint now) {
+    return shared_limiter ? shared_limiter->next_available(channel, account, now)
+                          : limiter.next_available(channel, account, now);
+  }
   FrequencyCap cap;
   RetryPolicy retry;
   std::map<std::string, CircuitBreaker> breakers;  // by provider account
@@ -96,6 +108,14 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
     impl_->suppression = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
   }
   if (!config.intermediaries.empty()) impl_->region_of = storage::MunicipalityStore(db).region_of_all();
+  if (db.dialect() == storage::Dialect::postgres) {
+    impl_->limits_db = storage::Database::open(db.path()).take();
+    impl_->shared_limiter = std::make_unique<SharedRateLimiter>(*impl_->limits_db);
+    for (const auto& [name, ch] : config.channels) {
+      impl_->shared_limiter->set_channel_limit(name, ch.rate);
+      impl_->shared_limiter->set_account_limit(Impl::account_of(ch), ch.rate);
+    }
+  }
   std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
   const auto now = clock.now();
   outbox_.for_each_send_since(now - config.frequency_cap_window,
@@ -138,6 +158,15 @@ int Dispatcher::run_due(core::TimePoint now) {
     for (const auto& m : *claimed) contact_ids.push_back(m.contact_id);
     auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
     if (!people) return people.error().within("reading the claimed batch's contacts");
+    if (impl_->shared_limiter) {
+      // Other engines send too: the frequency cap of these people is what the database knows.
+      std::vector<std::int64_t> claimed_ids;
+      for (const auto& m : *claimed) claimed_ids.push_back(m.id);
+      std::vector<std::pair<std::int64_t, core::TimePoint>> recent;
+      outbox_.for_each_send_to(contact_ids, claimed_ids, now - config_.frequency_cap_window,
+                               [&](std::int64_t c, core::TimePoint t) { recent.emplace_back(c, t); });
+      impl_->cap.replace(contact_ids, recent, now);
+    }
     read = true;
     impl_->changed.clear();
     for (const auto& m : *claimed) {
@@ -328,7 +357,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       circuit_wait = circuit_wait ? std::min(*circuit_wait, open_until) : open_until;
       continue;  // fall back to the next channel while this provider's circuit is open
     }
-    if (!impl_->limiter.try_acquire(channel, account, now)) {
+    if (!impl_->try_acquire(channel, account, now)) {
       // Spread the deferred rows of one claim over the tokens to come, so each row waits once
       // instead of every row chasing the next single token.
       ++stats_.deferred;
@@ -336,7 +365,7 @@ void Dispatcher::try_channel(std::shared_ptr<Attempt> a, std::size_t from_index)
       const double rate = std::max(1.0, cfg->second.rate.per_second);
       out.status = MessageStatus::queued;
       out.channel = channel;
-      out.retry_at = impl_->limiter.next_available(channel, account, now) +
+      out.retry_at = impl_->next_available(channel, account, now) +
                      core::Millis(static_cast<std::int64_t>(1000.0 * queued_before / rate));
       out.reason = "rate limited";
       buffer(std::move(out), clock_.now());

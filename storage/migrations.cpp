@@ -525,6 +525,16 @@ ALTER TABLE cases ADD COLUMN outcome TEXT;
 ALTER TABLE case_events ADD COLUMN outcome TEXT;
 CREATE INDEX cases_owner_id ON cases(owner_code, id);
 )sql",
+      // 15: rate limits shared by the engines on one database (storage/rate_buckets.h): one token
+      //     bucket per channel ("channel:sms") and provider account ("account:twilio:AC1"), its
+      //     tokens as of updated_at; the rate and burst come from each engine's configuration.
+      R"sql(
+CREATE TABLE rate_buckets(
+  key TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -492,6 +492,30 @@ void Outbox::for_each_send_since(core::TimePoint since,
   while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
 }
 
+void Outbox::for_each_send_to(const std::vector<std::int64_t>& contact_ids, const std::vector<std::int64_t>& claimed,
+                              core::TimePoint since,
+                              const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
+  if (contact_ids.empty()) return;
+  static constexpr Sql kSends{
+      /*sqlite*/ "WITH who(id) AS (SELECT value FROM json_each(?1)) "
+                 "SELECT contact_id, sent_at FROM messages WHERE contact_id IN (SELECT id FROM who) AND sent_at >= ?2 "
+                 "UNION ALL SELECT contact_id, updated_at FROM messages WHERE contact_id IN (SELECT id FROM who) "
+                 "AND status = 'sending' AND id NOT IN (SELECT value FROM json_each(?3)) "
+                 "UNION ALL SELECT contact_id, sent_at FROM followups WHERE contact_id IN (SELECT id FROM who) "
+                 "AND sent_at >= ?2 ORDER BY 2",
+      /*postgres*/ "WITH who(id) AS (SELECT value::bigint FROM json_array_elements_text(?1::json)) "
+                   "SELECT contact_id, sent_at FROM messages WHERE contact_id IN (SELECT id FROM who) AND sent_at >= ?2 "
+                   "UNION ALL SELECT contact_id, updated_at FROM messages WHERE contact_id IN (SELECT id FROM who) "
+                   "AND status = 'sending' AND id NOT IN (SELECT value::bigint FROM json_array_elements_text(?3::json)) "
+                   "UNION ALL SELECT contact_id, sent_at FROM followups WHERE contact_id IN (SELECT id FROM who) "
+                   "AND sent_at >= ?2 ORDER BY 2"};
+  auto st = db_.cached(kSends);
+  st->bind(1, id_list_json(contact_ids));
+  st->bind(2, ms(since));
+  st->bind(3, id_list_json(claimed));
+  while (st->executeStep()) fn(st->getColumn(0).getInt64(), core::from_millis(st->getColumn(1).getInt64()));
+}
+
 core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
   try {
     // Not for an erased contact (a send in flight during the erasure): the copy would bring the

@@ -191,6 +191,12 @@ class Outbox {
   std::map<std::string, std::int64_t> count_by_status() const;
   // (contact, sent_at) of every send since `since`, follow-ups included: seeds the per-contact
   // frequency cap.
+  // The same for some contacts, plus their messages `sending` now (claimed by an engine, at their
+  // claim time) other than `claimed` (the caller's batch): the cap's view when engines share the
+  // database and each sends to anyone.
+  void for_each_send_to(const std::vector<std::int64_t>& contact_ids, const std::vector<std::int64_t>& claimed,
+                        core::TimePoint since,
+                        const std::function<void(std::int64_t, core::TimePoint)>& fn) const;
   void for_each_send_since(core::TimePoint since,
                            const std::function<void(std::int64_t, core::TimePoint)>& fn) const;
 

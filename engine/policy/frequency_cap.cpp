@@ -15,6 +15,12 @@ void FrequencyCap::seed(const std::vector<std::pair<ContactKey, core::TimePoint>
   }
 }
 
+void FrequencyCap::replace(const std::vector<ContactKey>& contacts,
+                           const std::vector<std::pair<ContactKey, core::TimePoint>>& recent_sends, core::TimePoint now) {
+  for (auto c : contacts) sends_.erase(c);
+  seed(recent_sends, now);
+}
+
 std::deque<core::TimePoint>* FrequencyCap::live(ContactKey contact, core::TimePoint now) {
   auto it = sends_.find(contact);
   if (it == sends_.end()) return nullptr;

@@ -32,6 +32,11 @@ class FrequencyCap {
   void seed(const std::vector<std::pair<ContactKey, core::TimePoint>>& recent_sends,
             core::TimePoint now);
 
+  // Forgets what it knew of `contacts` and loads their recent sends instead (engines sharing a
+  // database: the database knows the sends of all of them).
+  void replace(const std::vector<ContactKey>& contacts,
+               const std::vector<std::pair<ContactKey, core::TimePoint>>& recent_sends, core::TimePoint now);
+
   // True when one more message to `contact` at `now` stays within the cap.
   bool allow(ContactKey contact, core::TimePoint now);
   // Counts a send to `contact` at `at`.
