@@ -29,11 +29,19 @@ void AppContext::open() {
   db->set_max_size(config.database_max_bytes).take();
   secret_path = config.secret_file;
   if (secret_path.empty()) secret_path = db_path == ":memory:" ? std::string() : storage::default_secret_path(db_path);
+  const bool shared = storage::is_postgres_url(db_path);  // engines on several machines, a secret file on each
+  if (shared && !std::filesystem::exists(secret_path) && storage::secret_fingerprint_recorded(*db).take()) {
+    throw core::ErrorException(core::Error::invalid(
+        "no server secret here, and this database was used with one: copy the secret file from a machine whose "
+        "engine runs on it (a new secret would not recognise the suppression list)",
+        secret_path));
+  }
   if (secret_path.empty()) {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::ephemeral());
   } else {
     secret = std::make_unique<storage::ServerSecret>(storage::ServerSecret::load_or_create(secret_path).take());
   }
+  if (shared) storage::check_secret_fingerprint(*db, *secret, secret_path).take();
   config.engine.suppression_key = secret->derive("suppression");
   config.engine.unsubscribe_key = secret->derive("unsubscribe");  // RFC 8058 one-click tokens
   if (config.audit.file.empty() && db_path != ":memory:") config.audit.file = storage::default_checkpoint_path(db_path);

@@ -22,6 +22,7 @@
 #include "storage/consent_ledger.h"
 #include "storage/contact_store.h"
 #include "storage/outbox.h"
+#include "storage/postgres_backend.h"
 #include "storage/principal_store.h"
 #include "storage/suppression_list.h"
 
@@ -37,7 +38,7 @@ void print_report_lines(const std::vector<std::string>& lines, const char* prefi
 }  // namespace
 
 int cmd_init(AppContext& ctx, std::ostream& out) {
-  out << "database " << ctx.db_path << " ready (schema version " << ctx.db->schema_version() << ")\n";
+  out << "database " << storage::redact_postgres_url(ctx.db_path) << " ready (schema version " << ctx.db->schema_version() << ")\n";
   return 0;
 }
 

@@ -47,6 +47,7 @@
 #include "storage/engine_lock.h"
 #include "storage/leader_lock.h"
 #include "storage/outbox.h"
+#include "storage/postgres_backend.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
 #include "web/web.h"
@@ -388,7 +389,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     };
     if (mailbox) mailbox->stop(stop_scheduler); else stop_scheduler();
   });
-  out << "engine running on " << ctx.db_path << ", HTTP API and pages on http://" << options.address << ":" << server.port()
+  out << "engine running on " << storage::redact_postgres_url(ctx.db_path) << ", HTTP API and pages on http://" << options.address << ":" << server.port()
       << "; SIGINT or SIGTERM stops it cleanly\n" << std::flush;
   if (notifier) out << "notifying new cases and escalations to " << config.owner_notifications.size() << " owner(s) by webhook\n" << std::flush;
   if (config.imap) out << "reading replies and bounces from " << config.imap->url << "/" << config.imap->mailbox << "\n" << std::flush;

@@ -201,7 +201,9 @@ int Dispatcher::run_due(core::TimePoint now) {
     if (auto r = outbox_.release(ids, now); !r) spdlog::error("releasing an unread batch: {}", r.error().what());
     return 0;
   }
-  if (in_flight_ == 0 || (flush_due() && now >= *flush_due())) flush();
+  // Rows the rate limit deferred certainly did not leave: committed at once, they go back to the
+  // queue, where a crash would leave them `sending` and then unknown.
+  if (in_flight_ == 0 || !impl_->deferred_this_claim.empty() || (flush_due() && now >= *flush_due())) flush();
   return static_cast<int>(claimed->size());
 }
 

@@ -525,15 +525,22 @@ ALTER TABLE cases ADD COLUMN outcome TEXT;
 ALTER TABLE case_events ADD COLUMN outcome TEXT;
 CREATE INDEX cases_owner_id ON cases(owner_code, id);
 )sql",
-      // 15: rate limits shared by the engines on one database (storage/rate_buckets.h): one token
-      //     bucket per channel ("channel:sms") and provider account ("account:twilio:AC1"), its
-      //     tokens as of updated_at; the rate and burst come from each engine's configuration.
+      // 15: engines sharing one database (issue 13):
+      //  - rate limits (storage/rate_buckets.h): one token bucket per channel ("channel:sms") and
+      //    provider account ("account:twilio:AC1"), its tokens as of updated_at; the rate and burst
+      //    come from each engine's configuration;
+      //  - the server secret's fingerprint (storage/server_secret.h), so that an engine whose
+      //    secret file differs from the others' is refused instead of missing the suppressions.
       R"sql(
 CREATE TABLE rate_buckets(
   key TEXT PRIMARY KEY,
   tokens REAL NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE server_secret(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  fingerprint TEXT NOT NULL
+);
 )sql",
   };
   return kMigrations;

@@ -209,6 +209,10 @@ CREATE TABLE cases(
   closed_at BIGINT,
   updated_at BIGINT NOT NULL
 );
+CREATE TABLE server_secret(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  fingerprint TEXT NOT NULL
+);
 CREATE INDEX cases_owner ON cases(owner_code, status);
 CREATE UNIQUE INDEX cases_one_open_per_contact ON cases(contact_id, municipality_code)
   WHERE status <> 'closed';
@@ -268,12 +272,16 @@ CREATE TABLE audit_log(
 -- TRUNCATE on consent_events. Its DELETE stays for erasure, and the trigger refuses any other.
 DO $$
 BEGIN
-  -- Roles belong to the whole cluster: a database migrating beside this one may create it first.
-  BEGIN
-    CREATE ROLE outreach_engine NOLOGIN;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN
-    NULL;
-  END;
+  -- A DBA may have created the role (then the owner needs no CREATEROLE: PostgreSQL checks that
+  -- privilege before it looks for the role). Roles belong to the whole cluster: a database
+  -- migrating beside this one may create it at the same moment.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'outreach_engine') THEN
+    BEGIN
+      CREATE ROLE outreach_engine NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL;
+    END;
+  END IF;
   EXECUTE format('GRANT USAGE ON SCHEMA %I TO outreach_engine', current_schema());
   EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO outreach_engine',
                  current_schema());
@@ -583,9 +591,12 @@ ALTER TABLE cases ADD COLUMN outcome TEXT;
 ALTER TABLE case_events ADD COLUMN outcome TEXT;
 CREATE INDEX cases_owner_id ON cases(owner_code, id);
 )sql",
-      // 15: rate limits shared by the engines on one database (storage/rate_buckets.h): one token
-      //     bucket per channel ("channel:sms") and provider account ("account:twilio:AC1"), its
-      //     tokens as of updated_at; the rate and burst come from each engine's configuration.
+      // 15: engines sharing one database (issue 13):
+      //  - rate limits (storage/rate_buckets.h): one token bucket per channel ("channel:sms") and
+      //    provider account ("account:twilio:AC1"), its tokens as of updated_at; the rate and burst
+      //    come from each engine's configuration;
+      //  - the server secret's fingerprint (storage/server_secret.h), so that an engine whose
+      //    secret file differs from the others' is refused instead of missing the suppressions.
       R"sql(
 CREATE TABLE rate_buckets(
   key TEXT PRIMARY KEY,

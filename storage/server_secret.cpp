@@ -11,6 +11,10 @@
 #include <fstream>
 #include <iterator>
 
+#include "storage/database.h"
+#include "storage/hashing.h"
+#include "storage/sql.h"
+
 namespace outreach::storage {
 namespace {
 
@@ -77,5 +81,34 @@ ServerSecret ServerSecret::ephemeral() {
 std::string ServerSecret::derive(std::string_view purpose) const { return hmac_raw(master_, purpose); }
 
 std::string default_secret_path(const std::string& database_path) { return database_path + ".secret"; }
+
+core::Result<bool> secret_fingerprint_recorded(Database& db) {
+  try {
+    return db.query_int64("SELECT count(*) FROM server_secret") > 0;
+  } catch (const std::exception& e) {
+    return storage_error(e, "server_secret");
+  }
+}
+
+core::Status check_secret_fingerprint(Database& db, const ServerSecret& secret, const std::string& secret_path) {
+  const std::string fingerprint = sha256_hex(secret.derive("fingerprint"));
+  std::string recorded;
+  auto st = db.transaction([&]() -> core::Status {
+    Statement add(db, "INSERT INTO server_secret(id, fingerprint) VALUES (1, ?) ON CONFLICT (id) DO NOTHING");
+    add.bind(1, fingerprint);
+    add.exec();
+    Statement read(db, "SELECT fingerprint FROM server_secret WHERE id = 1");
+    if (read.executeStep()) recorded = read.getColumn(0).getString();
+    return {};
+  });
+  if (!st) return st;
+  if (recorded != fingerprint) {
+    return core::Error::conflict("this is not the server secret the database was used with; copy the secret file "
+                                 "from a machine whose engine runs on it (the suppression list and unsubscribe "
+                                 "links depend on it)",
+                                 secret_path);
+  }
+  return {};
+}
 
 }  // namespace outreach::storage

@@ -16,6 +16,8 @@
 
 namespace outreach::storage {
 
+class Database;
+
 // HMAC-SHA256 as 64 lowercase hex characters.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
@@ -36,6 +38,15 @@ class ServerSecret {
   explicit ServerSecret(std::string bytes) : master_(std::move(bytes)) {}
   std::string master_;
 };
+
+// Engines on several machines share one database but each reads the secret from a file of its
+// own: one with another secret would not recognise the suppression list, and people who opted out
+// could be contacted again. The database keeps the secret's fingerprint (the hash of a key derived
+// for that purpose alone, which gives nothing of the secret away): the first open records it and
+// every later one must match. Errors: conflict, naming the secret file.
+core::Status check_secret_fingerprint(Database& db, const ServerSecret& secret, const std::string& secret_path);
+// Whether some secret was used with this database already (a fresh machine must not make its own).
+core::Result<bool> secret_fingerprint_recorded(Database& db);
 
 // Where the secret lives when the configuration does not say: beside the database, "<db>.secret".
 std::string default_secret_path(const std::string& database_path);

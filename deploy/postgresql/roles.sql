@@ -2,8 +2,8 @@
 -- superuser (psql -v ON_ERROR_STOP=1 -f roles.sql), after replacing the passwords.
 --
 -- outreach_owner owns the schema and runs the migrations (`outreach init`, and an engine starting
--- a newer version). The first migration creates the NOLOGIN role outreach_engine (it needs
--- CREATEROLE for that; or create outreach_engine here first, as below). The engines log in as
+-- a newer version). The NOLOGIN role outreach_engine is created here, so the owner needs no
+-- CREATEROLE (the first migration creates it only when it is missing). The engines log in as
 -- engine1, engine2, members of outreach_engine: every table, but no UPDATE, DELETE or TRUNCATE
 -- on audit_log and no UPDATE or TRUNCATE on consent_events.
 

@@ -702,3 +702,36 @@ TEST_F(CliMigrate, RefusesWhatIsNotSqliteToPostgres) {
 }
 
 }  // namespace
+
+// Engines on several machines, each with its own copy of the secret file: a machine without one,
+// or with another, is refused before it could miss the suppression list; `init` never prints the
+// URL's password.
+TEST_F(CliMigrate, EveryMachineOnOnePostgresMustHoldTheSameServerSecret) {
+  auto first = write("first.yaml", "secret_file: " + (dir_ / "first.secret").string() +
+                                       "\naudit:\n  checkpoint_file: " + (dir_ / "first.checkpoints").string() + "\n");
+  auto init = run_on(url_, "--config '" + first + "' init");
+  ASSERT_EQ(init.code, 0) << init.err;
+  no_password(init);
+  EXPECT_NE(init.out.find("password=***"), std::string::npos) << init.out;
+
+  auto missing = write("missing.yaml", "secret_file: " + (dir_ / "none.secret").string() +
+                                           "\naudit:\n  checkpoint_file: " + (dir_ / "b.checkpoints").string() + "\n");
+  auto refused = run_on(url_, "--config '" + missing + "' init");
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("no server secret here, and this database was used with one"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(dir_ / "none.secret")) << "no new secret is made";
+
+  std::ofstream(dir_ / "other.secret", std::ios::binary) << std::string(32, 'x');
+  fs::permissions(dir_ / "other.secret", fs::perms::owner_read | fs::perms::owner_write);
+  auto other = write("other.yaml", "secret_file: " + (dir_ / "other.secret").string() +
+                                       "\naudit:\n  checkpoint_file: " + (dir_ / "c.checkpoints").string() + "\n");
+  auto wrong = run_on(url_, "--config '" + other + "' init");
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_NE(wrong.err.find("not the server secret the database was used with"), std::string::npos) << wrong.err;
+
+  fs::copy_file(dir_ / "first.secret", dir_ / "copy.secret");
+  auto copied = write("copy.yaml", "secret_file: " + (dir_ / "copy.secret").string() +
+                                       "\naudit:\n  checkpoint_file: " + (dir_ / "d.checkpoints").string() + "\n");
+  EXPECT_EQ(run_on(url_, "--config '" + copied + "' init").code, 0);
+}

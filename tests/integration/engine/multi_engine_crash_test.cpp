@@ -242,7 +242,7 @@ TEST_F(MultiEngineCrash, ThreeEnginesKilledAtRandomNeverSendTwiceAndKeepToTheRat
     total += n;
   }
   EXPECT_EQ(total, kContacts);
-  EXPECT_GT(counts["sent"], kContacts / 2);
+  EXPECT_GT(counts["sent"], kContacts / 5) << "the engines must get work out between the kills";
 
   std::map<std::string, int> seen;
   std::istringstream log(slurp(log_));

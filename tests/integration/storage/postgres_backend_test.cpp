@@ -279,5 +279,21 @@ TEST_F(PostgresBackendTest, EnginesStartingTogetherMigrateOnceAndAllOpen) {
   EXPECT_EQ(conn->schema_version(), Database::latest_schema_version());
 }
 
+TEST_F(PostgresBackendTest, AnOwnerWithoutCreateroleMigratesWhenTheEnginesRoleExists) {
+  // As deploy/postgresql/roles.sql sets it up: a DBA made outreach_engine and a database owned by
+  // a plain login role, which runs the migrations.
+  const std::string tag = url.substr(url.find("test_") + 5, url.find('?') - url.find("test_") - 5);
+  const std::string owner = "owner_" + tag, name = "owned_" + tag;
+  pg->admin("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'outreach_engine') THEN "
+            "CREATE ROLE outreach_engine NOLOGIN; END IF; END $$").take();
+  pg->admin("CREATE ROLE " + owner + " LOGIN NOCREATEROLE").take();
+  pg->admin("CREATE DATABASE " + name + " OWNER " + owner).take();
+  std::string owned = "postgresql:///" + name + url.substr(url.find('?'));
+  owned = owned.substr(0, owned.find("&user=")) + "&user=" + owner;
+  auto db = Database::open(owned);
+  ASSERT_TRUE(db) << db.error().what();
+  EXPECT_EQ(db.value()->schema_version(), Database::latest_schema_version());
+}
+
 }  // namespace
 }  // namespace outreach::storage
