@@ -209,10 +209,6 @@ CREATE TABLE cases(
   closed_at BIGINT,
   updated_at BIGINT NOT NULL
 );
-CREATE TABLE server_secret(
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  fingerprint TEXT NOT NULL
-);
 CREATE INDEX cases_owner ON cases(owner_code, status);
 CREATE UNIQUE INDEX cases_one_open_per_contact ON cases(contact_id, municipality_code)
   WHERE status <> 'closed';
@@ -602,6 +598,10 @@ CREATE TABLE rate_buckets(
   key TEXT PRIMARY KEY,
   tokens DOUBLE PRECISION NOT NULL,
   updated_at BIGINT NOT NULL
+);
+CREATE TABLE server_secret(
+  id BIGINT PRIMARY KEY CHECK (id = 1),
+  fingerprint TEXT NOT NULL
 );
 )sql",
   };
