@@ -20,8 +20,12 @@ int main(int argc, char** argv) {
   ctx.config_path = "config/outreach.yaml";
   CLI::App cli{"outreach: multi-channel outreach engine for public programmes"};
   cli.require_subcommand(1);
-  cli.add_option("--db", ctx.db_path, "SQLite database file (default: from the config, var/outreach.db)");
-  cli.add_option("--config", ctx.config_path, "configuration file")->capture_default_str();
+  cli.add_option("--db", ctx.db_path,
+                 "SQLite database file or postgresql:// URL (default: from the config, var/outreach.db)");
+  auto* config_option = cli.add_option("--config", ctx.config_path,
+                                       "configuration file (without --config, the built-in sandbox "
+                                       "configuration when config/outreach.yaml is missing)")
+                            ->capture_default_str();
   std::string log_format = "text", log_level = "info";
   cli.add_option("--log-format", log_format, "text, or json: one JSON object per line on stderr (ts, level, component, request_id, message)")
       ->capture_default_str();
@@ -235,6 +239,11 @@ int main(int argc, char** argv) {
   }
   try {
     app::setup_logging(log_format, log_level).take();
+    // A configuration named on the command line must exist: falling back to the sandbox defaults
+    // would start on another database, with another secret.
+    if (config_option->count() > 0 && !std::filesystem::exists(ctx.config_path)) {
+      throw core::ErrorException(core::Error::invalid("no such configuration file", ctx.config_path));
+    }
     if (is_demo) {
       if (ctx.db_path.empty()) ctx.db_path = "var/demo.db";
       for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(ctx.db_path + suffix);

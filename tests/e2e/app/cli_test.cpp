@@ -75,6 +75,15 @@ TEST_F(Cli, APostgresDatabaseNeedsItsSecretAndCheckpointFilesNamed) {
   EXPECT_FALSE(fs::exists(fs::path(OUTREACH_SOURCE_DIR) / "postgresql:")) << "no directory named after the URL";
 }
 
+// A mistyped --config is an error, not the sandbox defaults on another database.
+TEST_F(Cli, AConfigurationFileThatDoesNotExistIsRefusedByName) {
+  const std::string missing = (dir_ / "outreach.yml").string();
+  auto r = run("--config '" + missing + "' init");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "outreach: " + missing + ": no such configuration file\n");
+  EXPECT_FALSE(fs::exists(db_)) << "nothing is created";
+}
+
 TEST_F(Cli, DemoRunsTheWholeJourneyAndItsFunnelAddsUp) {
   auto r = run("demo");
   ASSERT_EQ(r.code, 0) << r.err;
