@@ -11,6 +11,9 @@
 //                                  (N contacts: claim, policy check, render, rate limit, Twilio
 //                                  connector, record) on SQLite, once on the engine's thread alone and
 //                                  once with the wire thread; requests/s of each and the ratios
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -136,6 +139,41 @@ int dispatch(const std::string& path) {
               static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.claimed), s, st.sent / s,
               bench::loadavg().c_str());
   return 0;
+}
+
+// (e) `k` engines, separate processes, dispatching one launched outbox together (PostgreSQL:
+// SKIP LOCKED claims; on SQLite the second waits for the first's writes). Each prints its own line;
+// the total is what the database recorded as sent, over the wall time of the slowest.
+int dispatch_engines(int k, const std::string& path) {
+  auto t0 = Clock::now();
+  std::vector<pid_t> children;
+  for (int i = 0; i < k; ++i) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      try {
+        ::_exit(dispatch(path));
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "engine %d: %s\n", i, e.what());
+        ::_exit(1);
+      }
+    }
+    children.push_back(pid);
+  }
+  int failed = 0;
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  const double s = seconds_since(t0);
+  auto db = storage::Database::open(path).take();
+  const auto sent = db->query_int64("SELECT count(*) FROM messages WHERE status = 'sent'");
+  const auto queued = db->query_int64("SELECT count(*) FROM messages WHERE status IN ('queued', 'sending')");
+  std::printf("(e) %d engine(s) on %s: %lld sent in %.2f s = %.0f messages/s together (%lld left queued or sending, %d "
+              "engine(s) failed); load %s\n",
+              k, db->dialect() == storage::Dialect::postgres ? "PostgreSQL" : "SQLite", static_cast<long long>(sent), s,
+              sent / s, static_cast<long long>(queued), failed, bench::loadavg().c_str());
+  return failed == 0 ? 0 : 1;
 }
 
 // Full path through the Twilio connector against `url`; returns messages sent per second.
@@ -279,6 +317,7 @@ int main(int argc, char** argv) {
     if (a.size() == 3 && a[0] == "setup") return setup(std::stol(a[1]), a[2]);
     if (a.size() == 2 && a[0] == "launch") return launch(a[1]);
     if (a.size() == 2 && a[0] == "dispatch") return dispatch(a[1]);
+    if (a.size() == 3 && a[0] == "dispatch-engines") return dispatch_engines(std::stoi(a[1]), a[2]);
     if (a.size() == 2 && a[0] == "precision") return precision(std::stol(a[1]));
     if ((a.size() == 3 || (a.size() == 4 && a[3] == "wire")) && a[0] == "dispatch-http")
       return dispatch_http(a[1], a[2], a.size() == 4);
@@ -288,6 +327,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dispatch_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: dispatch_bench setup N DB | launch DB | dispatch DB | precision N | dispatch-http DB URL [wire] | http-ratio N [NGINX]\n");
+  std::fprintf(stderr, "usage: dispatch_bench setup N DB | launch DB | dispatch DB | dispatch-engines K DB | precision N | dispatch-http DB URL [wire] | http-ratio N [NGINX]\n");
   return 2;
 }
