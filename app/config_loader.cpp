@@ -225,6 +225,11 @@ core::Result<AppConfig> load_config(const std::string& path) {
       cfg.database_max_bytes = std::stoll(text.substr(0, digits)) * u->second;
     }
     if (root["secret_file"]) cfg.secret_file = root["secret_file"].as<std::string>();
+    if (auto proxies = root["trusted_proxies"]) {
+      if (!proxies.IsSequence())
+        return core::Error::invalid("expected a list of addresses, e.g. [127.0.0.1]", where(proxies, "trusted_proxies"));
+      for (const auto& p : proxies) cfg.trusted_proxies.push_back(p.as<std::string>());
+    }
     if (root["public_base_url"]) cfg.engine.public_base_url = root["public_base_url"].as<std::string>();
     auto& e = cfg.engine;
     if (auto eng = root["engine"]) {

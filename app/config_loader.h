@@ -18,6 +18,9 @@ struct AppConfig {
   // database cannot fill the disk the logs and the OS need.
   std::int64_t database_max_bytes = 0;
   std::string secret_file;  // empty: "<database>.secret" (storage/server_secret.h)
+  // `trusted_proxies: [127.0.0.1]`: peers (a reverse proxy such as nginx) whose X-Forwarded-For
+  // names the client; from anyone else the header is ignored (web/page_router.h).
+  std::vector<std::string> trusted_proxies;
   engine::EngineConfig engine;
   // audit: {checkpoint_file, checkpoint_every, syslog}; an empty file means "<database>.checkpoints".
   engine::AuditCheckpointOptions audit;

@@ -305,6 +305,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   web_ctx.totp_key = ctx.secret->derive("totp");
   web_ctx.national_fallback = config.national_fallback;
   web_ctx.case_sla_working_days = config.case_sla_working_days;
+  web_ctx.trusted_proxies = ctx.config.trusted_proxies;
   web_ctx.sign_in_rules.demo_links_for_every_kind = serve_options.demo_links;
   auto pages = web::make_page_router(web_ctx);
   net::HttpServerOptions options;

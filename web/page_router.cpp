@@ -48,6 +48,18 @@ std::string address_only(const std::string& remote) {
   return colon == std::string::npos ? remote : remote.substr(0, colon);
 }
 
+// The peer's address, or the last X-Forwarded-For entry when the peer is a trusted proxy.
+std::string client_address(const net::HttpRequest& req, const std::vector<std::string>& trusted) {
+  std::string peer = address_only(req.remote_address);
+  if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end()) return peer;
+  const std::string* forwarded = req.header("X-Forwarded-For");
+  if (!forwarded) return peer;
+  std::string last = forwarded->substr(forwarded->rfind(',') == std::string::npos ? 0 : forwarded->rfind(',') + 1);
+  while (!last.empty() && last.front() == ' ') last.erase(0, 1);
+  while (!last.empty() && last.back() == ' ') last.pop_back();
+  return last.empty() || last.size() > 45 ? peer : last;  // 45: the longest IPv6 text
+}
+
 std::string content_type_of(std::string_view name) {
   if (name.ends_with(".css")) return "text/css; charset=utf-8";
   if (name.ends_with(".js")) return "text/javascript; charset=utf-8";
@@ -121,7 +133,7 @@ net::HttpResponse PageRouter::serve(const net::HttpRequest& req, storage::Databa
   const std::string* rid = req.header("X-Request-Id");
   r.request_id = rid && core::sane_request_id(*rid) ? *rid : net::new_request_id();
   core::LogScope scope("web", r.request_id);
-  r.client_address = address_only(req.remote_address);
+  r.client_address = client_address(req, ctx_.trusted_proxies);
   if (const std::string* c = req.header("Cookie")) r.cookies = parse_cookies(*c);
   auto cookie = [&](const char* name) { return cookie_in(r.cookies, name); };
   r.lang = pick_language(cookie(kLangCookie), req.header("Accept-Language"));
@@ -264,7 +276,7 @@ std::any PageRouter::prepare_on_reader(const PageRoute& route, const net::HttpRe
     r.path = req.path;
     r.query = req.query;
     r.db = &reader;
-    r.client_address = address_only(req.remote_address);
+    r.client_address = client_address(req, ctx_.trusted_proxies);
     if (const std::string* c = req.header("Cookie")) r.cookies = parse_cookies(*c);
     if (!net::match_pattern(route.pattern, r.path, r.params)) return {};
     const std::string* ct = req.header("Content-Type");

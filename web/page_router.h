@@ -36,6 +36,10 @@ struct WebContext {
   services::SignInRules sign_in_rules;
   std::string national_fallback = "national";
   int case_sla_working_days = 5;
+  // Peers whose X-Forwarded-For is believed (the reverse proxy in front): sign-in throttling and
+  // the audit trail then see the client's address, not the proxy's. The last address in the header
+  // is taken, the one the proxy itself added.
+  std::vector<std::string> trusted_proxies;
 
   bool secure_cookies() const { return public_base_url.rfind("https://", 0) == 0; }
 };

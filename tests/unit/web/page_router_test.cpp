@@ -177,6 +177,29 @@ struct InlineLanes : net::WorkLanes {
 
 // Slow read-only work (the sign-in's password hash) runs on a reader before the page runs on the
 // engine's thread, and only for a form that carries our CSRF token.
+// Behind nginx every connection comes from the proxy: sign-in throttling would lock everyone out
+// together. The proxy's X-Forwarded-For names the client, and is believed from trusted proxies only.
+TEST_F(PageRouterTest, TheClientAddressComesFromXForwardedForOnlyThroughATrustedProxy) {
+  router->add({.method = "GET", .pattern = "/whoami", .is_public = true, .handler = [](web::PageRequest& r) {
+                 web::PageResponse out;
+                 out.html = r.client_address;
+                 return out;
+               }});
+  auto from = [&](const std::string& peer, const std::string& forwarded) {
+    net::HttpRequest r{.method = "GET", .target = "/whoami", .path = "/whoami"};
+    if (!forwarded.empty()) r.headers.emplace_back("X-Forwarded-For", forwarded);
+    r.remote_address = peer;
+    return router->handle(r).body;
+  };
+  EXPECT_EQ(from("127.0.0.1:5000", "203.0.113.7"), "127.0.0.1") << "no proxy is trusted by default";
+  ctx.trusted_proxies = {"127.0.0.1"};
+  EXPECT_EQ(from("127.0.0.1:5000", "203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(from("127.0.0.1:5000", "10.9.9.9, 203.0.113.7 "), "203.0.113.7") << "the entry the proxy added";
+  EXPECT_EQ(from("127.0.0.1:5000", ""), "127.0.0.1");
+  EXPECT_EQ(from("192.0.2.1:4000", "203.0.113.7"), "192.0.2.1") << "anyone else cannot choose an address";
+  EXPECT_EQ(from("[::1]:5000", "203.0.113.7"), "::1");
+}
+
 TEST_F(PageRouterTest, APreparedStepRunsOnAReaderOnlyForAFormWithTheToken) {
   auto reader = storage::Database::open(":memory:").take();
   std::vector<storage::Database*> prepared_on;
