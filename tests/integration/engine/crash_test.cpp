@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/spawn.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -31,41 +33,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kContacts = 3000;
 constexpr int kKills = 6;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Starts argv with stdout/stderr to files, in the source directory. Returns the pid.
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err, int* stdout_pipe = nullptr) {
-  int fds[2] = {-1, -1};
-  if (stdout_pipe && pipe(fds) != 0) return -1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(OUTREACH_SOURCE_DIR) != 0) _exit(126);
-    int o = stdout_pipe ? fds[1] : open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(o, 1);
-    dup2(e, 2);
-    if (stdout_pipe) close(fds[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  if (stdout_pipe) {
-    close(fds[1]);
-    *stdout_pipe = fds[0];
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
+using outreach::test::slurp;
+using outreach::test::spawn;
+using outreach::test::wait_exit;
 
 class Crash : public ::testing::Test {
  protected:

@@ -26,6 +26,7 @@
 #include "storage/sql.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/require_tool.h"
+#include "tests/support/spawn.h"
 
 namespace {
 
@@ -37,40 +38,9 @@ constexpr int kEngines = 3;
 constexpr int kKills = 6;
 constexpr int kRate = 150;  // per second, burst the same
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err, int* stdout_pipe = nullptr) {
-  int fds[2] = {-1, -1};
-  if (stdout_pipe && pipe(fds) != 0) return -1;
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(OUTREACH_SOURCE_DIR) != 0) _exit(126);
-    int o = stdout_pipe ? fds[1] : open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(o, 1);
-    dup2(e, 2);
-    if (stdout_pipe) close(fds[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  if (stdout_pipe) {
-    close(fds[1]);
-    *stdout_pipe = fds[0];
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
+using outreach::test::slurp;
+using outreach::test::spawn;
+using outreach::test::wait_exit;
 
 class MultiEngineCrash : public ::testing::Test {
  protected:
