@@ -63,8 +63,10 @@ struct Dispatcher::Impl {
   MessageComposer composer;  // after kinds and municipality_names, which it reads
   std::map<std::string, std::string> region_of;  // municipality -> region, for intermediary routing
   RateLimiter limiter;
-  // Engines sharing a PostgreSQL database keep to the rates together: the buckets live in the
-  // database, taken through a connection of their own (storage/rate_buckets.h).
+  // Engines may share the database (PostgreSQL): they keep to the rates together (the buckets live
+  // in the database, taken through a connection of their own, storage/rate_buckets.h), and the
+  // frequency cap reads what all of them sent.
+  bool shared_database = false;
   std::unique_ptr<storage::Database> limits_db;
   std::unique_ptr<SharedRateLimiter> shared_limiter;
   bool try_acquire(std::string_view channel, std::string_view account, core::TimePoint now) {
@@ -111,7 +113,8 @@ Dispatcher::Dispatcher(storage::Database& db, const core::Clock& clock, const En
     impl_->suppression = std::make_unique<storage::SuppressionList>(db, config.suppression_key);
   }
   if (!config.intermediaries.empty()) impl_->region_of = storage::MunicipalityStore(db).region_of_all();
-  if (db.dialect() == storage::Dialect::postgres) {
+  impl_->shared_database = db.dialect() == storage::Dialect::postgres;
+  if (impl_->shared_database) {
     impl_->limits_db = storage::Database::open(db.path()).take();
     impl_->shared_limiter = std::make_unique<SharedRateLimiter>(*impl_->limits_db);
     for (const auto& [name, ch] : config.channels) {
@@ -166,7 +169,7 @@ int Dispatcher::run_due(core::TimePoint now) {
     for (const auto& m : *claimed) contact_ids.push_back(m.contact_id);
     auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
     if (!people) return people.error().within("reading the claimed batch's contacts");
-    if (impl_->shared_limiter) {
+    if (impl_->shared_database) {
       // Other engines send too: the frequency cap of these people is what the database knows.
       std::vector<std::int64_t> claimed_ids;
       for (const auto& m : *claimed) claimed_ids.push_back(m.id);

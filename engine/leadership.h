@@ -37,7 +37,6 @@ class Leadership {
   // Takes or confirms the lock now. Returns leads().
   bool check();
   bool leads() const { return leads_; }
-  bool shared() const { return lock_ != nullptr; }
 
  private:
   struct Timer;
