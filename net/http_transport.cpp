@@ -86,20 +86,49 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
 }
 
-// One request in progress. Owns everything libcurl points into until the transfer completes.
+// One pooled easy handle and the request it carries. Owns everything libcurl points into (the
+// body, header and recipient lists, the error buffer, itself as callback data) until the transfer
+// completes, and keeps its options between requests: a request of the same shape (`Shape`: method,
+// URL, headers, credentials, timeout) only swaps the body in; any other request, and every SMTP
+// one, starts from curl_easy_reset. Nothing of one request's options can reach the next, since
+// everything a request sets is part of its shape except the body, which every request sets.
 struct HttpTransport::Transfer {
+  // What a request configured on the handle, beside its body.
+  struct Shape {
+    std::string method;
+    std::string url;
+    channels::Headers headers;
+    std::string username;
+    std::string password;
+    std::chrono::milliseconds timeout{0};
+  };
+
   CURL* easy = nullptr;
+  bool active = false;
+  std::optional<Shape> shape;  // nullopt: not configured for HTTP reuse (fresh, reset or SMTP)
   channels::TransportRequest request;
   channels::TransportResponse response;
   Done done;
   curl_slist* headers = nullptr;
   curl_slist* recipients = nullptr;
   std::size_t upload_offset = 0;
+  int prereq_calls = 0;
+  bool resend_refused = false;  // libcurl wanted to send the request again; refused (at most once)
   char error[CURL_ERROR_SIZE] = {0};
 
   ~Transfer() {
+    if (easy) curl_easy_cleanup(easy);
     curl_slist_free_all(headers);
     curl_slist_free_all(recipients);
+  }
+
+  static bool same_shape(const Shape& s, const channels::TransportRequest& r) {
+    return r.kind == channels::TransportRequest::Kind::http && s.timeout == r.timeout && s.method == r.method &&
+           s.url == r.url && s.username == r.username && s.password == r.password && s.headers == r.headers;
+  }
+
+  static bool has_body(const channels::TransportRequest& r) {
+    return !iequals(r.method, "GET") && !iequals(r.method, "HEAD");
   }
 
   static size_t on_body(char* data, size_t size, size_t n, void* userp) {
@@ -119,7 +148,7 @@ struct HttpTransport::Transfer {
     return size * n;
   }
 
-  // HTTP body or SMTP upload (the RFC 5322 message), handed to libcurl in chunks.
+  // The SMTP upload (the RFC 5322 message), handed to libcurl in chunks.
   static size_t on_read(char* buffer, size_t size, size_t n, void* userp) {
     auto* t = static_cast<Transfer*>(userp);
     const std::string& body = t->request.body;
@@ -129,7 +158,40 @@ struct HttpTransport::Transfer {
     return count;
   }
 
+  // Runs before libcurl writes the request, once per connection it writes it on. A second call
+  // means libcurl means to send it again on a fresh connection, because the connection it reused
+  // died without an answer ("Connection died, retrying a fresh connect"): the provider may have
+  // the first one, so the transfer ends here instead (at most once). Only when not one byte of the
+  // request had been written (CURLINFO_REQUEST_SIZE counts every attempt's bytes) is the retry
+  // the request's first send, and allowed.
+  static int on_prereq(void* userp, char*, char*, int, int) {
+    auto* t = static_cast<Transfer*>(userp);
+    if (t->prereq_calls++ == 0) return CURL_PREREQFUNC_OK;
+    long written = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &written);  // a read of the handle's counters
+    if (written == 0) return CURL_PREREQFUNC_OK;
+    t->resend_refused = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+
+  // Readies the handle for `request` (already moved in).
   void configure() {
+    error[0] = '\0';
+    upload_offset = 0;
+    prereq_calls = 0;
+    resend_refused = false;
+    response = {};
+    if (shape && same_shape(*shape, request)) {
+      set_body();
+      return;
+    }
+    if (shape || headers || recipients) {
+      curl_easy_reset(easy);
+      curl_slist_free_all(headers);
+      curl_slist_free_all(recipients);
+      headers = recipients = nullptr;
+    }
+    shape.reset();
     const auto& r = request;
     curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
@@ -145,9 +207,10 @@ struct HttpTransport::Transfer {
       curl_easy_setopt(easy, CURLOPT_PASSWORD, r.password.c_str());
     }
     if (r.kind == channels::TransportRequest::Kind::smtp) {
-      configure_smtp();
+      configure_smtp();  // per message envelope: never reused as is
     } else {
       configure_http();
+      shape = Shape{r.method, r.url, r.headers, r.username, r.password, r.timeout};
     }
   }
 
@@ -174,15 +237,21 @@ struct HttpTransport::Transfer {
       curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else {
       if (!iequals(r.method, "POST")) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-      // The body through a read callback with no seek callback: libcurl then cannot rewind it, so
-      // it never resends a request by itself (it would, on a reused connection that closed without
-      // an answer, "Connection died, retrying a fresh connect") and fails with
-      // CURLE_SEND_FAIL_REWIND instead. At most once: that request may have been accepted.
-      curl_easy_setopt(easy, CURLOPT_POST, 1L);
-      curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_read);
-      curl_easy_setopt(easy, CURLOPT_READDATA, this);
-      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      // libcurl resends a request by itself when the connection it reused closes without an
+      // answer ("Connection died, retrying a fresh connect"). At most once: on_prereq stops that
+      // resend, and the transfer fails as "not resent".
+      curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Transfer::on_prereq);
+      curl_easy_setopt(easy, CURLOPT_PREREQDATA, this);
+      set_body();
     }
+  }
+
+  // The body as POSTFIELDS (not copied; `request` keeps it alive), so that libcurl writes request
+  // line, headers and body with one send() instead of the headers first and the body after.
+  void set_body() {
+    if (!has_body(request)) return;
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
   }
 
   void configure_smtp() {
@@ -206,12 +275,10 @@ HttpTransport::HttpTransport(CurlMulti& multi, std::size_t max_in_flight)
 
 HttpTransport::~HttpTransport() {
   *alive_ = false;
-  for (auto& [easy, t] : active_) {
-    multi_.cancel(easy);
-    curl_easy_cleanup(static_cast<CURL*>(easy));
+  for (auto& t : handles_) {
+    if (t->active) multi_.cancel(t->easy);
   }
-  active_.clear();
-  for (void* easy : free_handles_) curl_easy_cleanup(static_cast<CURL*>(easy));
+  handles_.clear();  // curl_easy_cleanup each
 }
 
 void HttpTransport::execute(channels::TransportRequest request, Done done) {
@@ -223,65 +290,57 @@ void HttpTransport::execute(channels::TransportRequest request, Done done) {
   start(std::move(request), std::move(done));
 }
 
-void* HttpTransport::acquire_handle() {
-  if (!free_handles_.empty()) {
-    void* easy = free_handles_.back();
-    free_handles_.pop_back();
-    curl_easy_reset(static_cast<CURL*>(easy));
-    return easy;
+// At most max_in_flight_ handles ever exist: one per running transfer.
+HttpTransport::Transfer* HttpTransport::acquire() {
+  if (!free_.empty()) {
+    Transfer* t = free_.back();
+    free_.pop_back();
+    return t;
   }
-  return curl_easy_init();
-}
-
-void HttpTransport::release_handle(void* easy) {
-  if (free_handles_.size() < max_in_flight_) {
-    free_handles_.push_back(easy);
-  } else {
-    curl_easy_cleanup(static_cast<CURL*>(easy));
-  }
+  CURL* easy = curl_easy_init();
+  if (!easy) return nullptr;
+  auto t = std::make_unique<Transfer>();
+  t->easy = easy;
+  handles_.push_back(std::move(t));
+  return handles_.back().get();
 }
 
 void HttpTransport::start(channels::TransportRequest request, Done done) {
-  auto t = std::make_unique<Transfer>();
-  t->easy = static_cast<CURL*>(acquire_handle());
-  t->request = std::move(request);
-  t->done = std::move(done);
-  if (!t->easy) {
+  Transfer* t = acquire();
+  if (!t) {
     channels::TransportResponse failed;
     failed.transport_error = "curl_easy_init failed";
-    t->done(std::move(failed));
+    done(std::move(failed));
     return;
   }
+  t->request = std::move(request);
+  t->done = std::move(done);
   t->configure();
-  Transfer* raw = t.get();
-  void* easy = t->easy;
-  active_.emplace(easy, std::move(t));
+  t->active = true;
   ++running_;
   max_seen_ = std::max(max_seen_, running_);
-  const bool added = multi_.add(easy, [this, raw, alive = std::weak_ptr<bool>(alive_)](
-                                          void*, int code) {
+  const bool added = multi_.add(t->easy, [this, t, alive = std::weak_ptr<bool>(alive_)](void*, int code) {
     if (alive.expired()) return;
-    finish(raw, code);
+    finish(t, code);
   });
   if (!added) {
-    raw->response.transport_error = "curl_multi_add_handle refused the request";
-    finish(raw, CURLE_FAILED_INIT);
+    t->response.transport_error = "curl_multi_add_handle refused the request";
+    finish(t, CURLE_FAILED_INIT);
   }
 }
 
-void HttpTransport::finish(Transfer* raw, int curl_code) {
-  auto it = active_.find(raw->easy);
-  if (it == active_.end()) return;
-  std::unique_ptr<Transfer> t = std::move(it->second);
-  active_.erase(it);
+void HttpTransport::finish(Transfer* t, int curl_code) {
+  if (!t->active) return;
+  t->active = false;
   --running_;
 
   const auto code = static_cast<CURLcode>(curl_code);
   long status = 0;
   curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->response.status = static_cast<int>(status);
-  t->response.request_sent = request_written(t->easy, t->request, t->upload_offset, code);
-  if (code == CURLE_SEND_FAIL_REWIND) {
+  t->response.request_sent =
+      t->resend_refused || request_written(t->easy, t->request, t->upload_offset, code);
+  if (code == CURLE_SEND_FAIL_REWIND || t->resend_refused) {
     t->response.transport_error = "the connection closed without an answer after the request was sent (not resent)";
   }
   if (code != CURLE_OK) {
@@ -290,8 +349,11 @@ void HttpTransport::finish(Transfer* raw, int curl_code) {
           t->error[0] ? std::string(t->error) : std::string(curl_easy_strerror(code));
     t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
   }
-  release_handle(t->easy);
-  t->easy = nullptr;
+  Done done = std::move(t->done);
+  channels::TransportResponse response = std::move(t->response);
+  t->done = nullptr;
+  t->request = {};  // nothing of it stays with the handle; its next request sets a new body
+  free_.push_back(t);
 
   // Fill the freed slot first, so a request queued earlier starts before anything `done` adds.
   if (!waiting_.empty() && running_ < max_in_flight_) {
@@ -299,9 +361,6 @@ void HttpTransport::finish(Transfer* raw, int curl_code) {
     waiting_.pop_front();
     start(std::move(next.request), std::move(next.done));
   }
-  Done done = std::move(t->done);
-  channels::TransportResponse response = std::move(t->response);
-  t.reset();
   done(std::move(response));
 }
 

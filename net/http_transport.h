@@ -2,8 +2,14 @@
 // HttpTransport: executes channels::TransportRequest (HTTP or SMTP) on a CurlMulti.
 //
 // At most `max_in_flight` requests run at once; excess requests wait in a FIFO and start as
-// earlier ones finish. Easy handles are pooled and reused (curl_easy_reset between requests);
-// connections are cached by the CurlMulti, so keep-alive works across requests.
+// earlier ones finish. Easy handles are pooled (at most `max_in_flight`) and keep their options
+// between requests of the same shape (method, URL, headers, credentials, timeout): such a request
+// only swaps its body in; any other one starts from curl_easy_reset. Connections are cached by
+// the CurlMulti, so keep-alive works across requests.
+//
+// At most once: libcurl never writes a request with a body twice. When a reused connection closes
+// without an answer, libcurl would resend it on a fresh one; the transfer ends instead, with
+// request_sent and "not resent" in transport_error.
 // One transport per provider account is the intended use.
 //
 // Threading: use only on the io_context thread that runs the CurlMulti. `multi` must outlive the
@@ -18,7 +24,6 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "channels/connector.h"
@@ -63,8 +68,7 @@ class HttpTransport {
 
   void start(channels::TransportRequest request, Done done);
   void finish(Transfer* t, int curl_code);
-  void* acquire_handle();
-  void release_handle(void* easy);
+  Transfer* acquire();
 
   CurlMulti& multi_;
   std::size_t max_in_flight_;
@@ -72,8 +76,8 @@ class HttpTransport {
   std::size_t max_seen_ = 0;
   std::uint64_t total_queued_ = 0;
   std::deque<Pending> waiting_;
-  std::vector<void*> free_handles_;                 // CURL* ready for reuse
-  std::unordered_map<void*, std::unique_ptr<Transfer>> active_;  // by CURL*, until completion
+  std::vector<std::unique_ptr<Transfer>> handles_;  // every easy handle, running or free
+  std::vector<Transfer*> free_;                     // handles ready for the next request
   std::shared_ptr<bool> alive_;                     // guards callbacks after destruction
 };
 

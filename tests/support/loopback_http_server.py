@@ -8,6 +8,7 @@ Endpoints (any method):
   /status/<code>[?retry_after=V]   answers <code>, with Retry-After: V when given
   /big?bytes=N               200 with N bytes of "x"
   /echo                      200, JSON of method, path, headers, body; header X-Echo: yes
+  /hangup                    reads and records the request, then closes the connection unanswered
   /vN.M/<page_id>/feed       200 {"id": "<page_id>_<n>"}: a Graph API page post (n counts posts)
   /_stats                    text "name value" lines: connections, requests, in_flight, max_in_flight
   /_reset                    zeroes the counters and forgets recorded requests
@@ -83,6 +84,8 @@ class Handler(QuietHandler):
                     feed_posts[0] += 1
                     post_id = "%s_%d" % (url.path.split("/")[2], feed_posts[0])
                 self._reply(200, json.dumps({"id": post_id}), "application/json")
+            elif url.path == "/hangup":
+                self.close_connection = True
             elif url.path == "/echo":
                 self._reply(200, json.dumps(recorded[-1]), "application/json", {"X-Echo": "yes"})
             else:

@@ -197,6 +197,92 @@ TEST_F(CurlMultiTest, PostSendsMethodHeadersBodyAndBasicAuth) {
   EXPECT_EQ(*echo, "yes");
 }
 
+// One handle (max_in_flight 1) carries every request in turn: each request arrives with its own
+// method, headers, credentials, body and timeout and nothing of the one before.
+TEST_F(CurlMultiTest, AReusedHandleCarriesNothingOfTheRequestBefore) {
+  net::HttpTransport transport(multi_, 1);
+  TransportRequest first;
+  first.url = server_->url("/echo");
+  first.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-First", "1"}};
+  first.body = "Body=first+message+with+a+longer+body";
+  first.username = "AC123";
+  first.password = "secret";
+  first.timeout = milliseconds(300);
+  TransportRequest same_shape = first;  // only the body differs: the handle keeps its options
+  same_shape.body = "Body=second";
+  TransportRequest other;  // another URL, headers, no credentials, a longer timeout
+  other.url = server_->url("/echo?slow");
+  other.headers = {{"Content-Type", "application/json"}};
+  other.body = "{}";
+  other.timeout = milliseconds(10000);
+  TransportRequest slow = other;
+  slow.url = server_->url("/slow?ms=600");  // past the first request's 300 ms
+  TransportRequest then_get = get("/echo");
+
+  std::vector<TransportResponse> got;
+  for (const auto* r : {&first, &same_shape, &other, &slow, &then_get, &first}) {
+    transport.execute(*r, [&](TransportResponse resp) { got.push_back(std::move(resp)); });
+  }
+  io_.run();
+  ASSERT_EQ(got.size(), 6u);
+  for (const auto& r : got) ASSERT_EQ(r.status, 200) << r.transport_error;
+  EXPECT_EQ(transport.max_in_flight_seen(), 1u);
+  const auto echo = [&](std::size_t i) { return nlohmann::json::parse(got[i].body); };
+  EXPECT_EQ(echo(0)["body"], first.body);
+  EXPECT_EQ(echo(0)["headers"]["X-First"], "1");
+  EXPECT_EQ(echo(0)["headers"]["Authorization"], "Basic QUMxMjM6c2VjcmV0");
+  EXPECT_EQ(echo(1)["body"], "Body=second");
+  EXPECT_EQ(echo(1)["headers"]["Content-Length"], "11");
+  EXPECT_EQ(echo(1)["headers"]["Authorization"], "Basic QUMxMjM6c2VjcmV0");
+  EXPECT_EQ(echo(2)["path"], "/echo?slow");
+  EXPECT_EQ(echo(2)["body"], "{}");
+  EXPECT_EQ(echo(2)["headers"]["Content-Type"], "application/json");
+  EXPECT_FALSE(echo(2)["headers"].contains("X-First"));
+  EXPECT_FALSE(echo(2)["headers"].contains("Authorization"));
+  EXPECT_EQ(got[3].body, "slow");  // the 300 ms timeout stayed with the first request
+  EXPECT_EQ(echo(4)["method"], "GET");
+  EXPECT_EQ(echo(4)["body"], "");
+  EXPECT_FALSE(echo(4)["headers"].contains("Content-Length"));
+  EXPECT_FALSE(echo(4)["headers"].contains("Content-Type"));
+  EXPECT_EQ(echo(5)["method"], "POST");
+  EXPECT_EQ(echo(5)["body"], first.body);
+  EXPECT_EQ(echo(5)["headers"]["X-First"], "1");
+  for (std::size_t i : {0u, 1u, 2u, 5u}) EXPECT_FALSE(echo(i)["headers"].contains("Expect")) << i;
+}
+
+// At most once: a request the provider may have (it read it, then closed the connection without
+// an answer) is never written again, neither on a fresh connection nor on a reused one, where
+// libcurl by itself would resend it ("Connection died, retrying a fresh connect").
+TEST_F(CurlMultiTest, ARequestIsNeverResentAfterTheConnectionDiesWithoutAnAnswer) {
+  net::HttpTransport transport(multi_, 1);
+  TransportRequest hangup;
+  hangup.url = server_->url("/hangup");
+  hangup.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  hangup.body = "To=%2B31612345678&Body=once";
+  TransportRequest fast = hangup;
+  fast.url = server_->url("/fast");
+  std::vector<TransportResponse> got;
+  // A fresh connection dies; then one carries /fast and stays open, and the next request reuses it.
+  for (const auto* r : {&hangup, &fast, &hangup}) {
+    transport.execute(*r, [&](TransportResponse resp) { got.push_back(std::move(resp)); });
+  }
+  io_.run();
+  ASSERT_EQ(got.size(), 3u);
+  for (std::size_t i : {0u, 2u}) {
+    EXPECT_EQ(got[i].status, 0) << i;
+    EXPECT_TRUE(got[i].request_sent) << i << ": " << got[i].transport_error;
+    EXPECT_FALSE(got[i].timed_out) << i;
+    EXPECT_FALSE(got[i].transport_error.empty()) << i;
+  }
+  EXPECT_NE(got[2].transport_error.find("not resent"), std::string::npos) << got[2].transport_error;
+  EXPECT_EQ(got[1].status, 200);
+  const auto recorded = nlohmann::json::parse(server_->requests_json());
+  int hangups = 0;
+  for (const auto& r : recorded) hangups += r["path"] == "/hangup" ? 1 : 0;
+  EXPECT_EQ(hangups, 2) << recorded.dump();
+  EXPECT_EQ(server_->stats().connections, 2);  // the second /hangup went over /fast's connection
+}
+
 TEST_F(CurlMultiTest, LargeBodiesBothWays) {
   net::HttpTransport transport(multi_, 8);
   std::vector<std::size_t> sizes;
