@@ -42,6 +42,7 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url, 
 
 TwilioConnector::TwilioConnector(TwilioConfig config) : config_(std::move(config)) {
   while (!config_.base_url.empty() && config_.base_url.back() == '/') config_.base_url.pop_back();
+  messages_url_ = config_.base_url + "/2010-04-01/Accounts/" + percent_encode(config_.account_sid) + "/Messages.json";
 }
 
 bool TwilioConnector::can_send_to(const core::Urn& to) const { return to.scheme() == core::UrnScheme::tel; }
@@ -62,7 +63,7 @@ core::Result<TransportRequest> TwilioConnector::build_send(const OutboundMessage
 
   TransportRequest req;
   req.method = "POST";
-  req.url = config_.base_url + "/2010-04-01/Accounts/" + percent_encode(config_.account_sid) + "/Messages.json";
+  req.url = messages_url_;
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
   req.body = form_encode(fields);
   req.username = config_.account_sid;

@@ -49,6 +49,7 @@ class TwilioConnector final : public Connector {
 
  private:
   TwilioConfig config_;
+  std::string messages_url_;  // the Messages resource of config_.account_sid, built once
 };
 
 }  // namespace outreach::channels
