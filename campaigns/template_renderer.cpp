@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/text.h"
@@ -160,11 +161,73 @@ std::string language_for(const Campaign& c, const std::string& template_id,
   return "nl";
 }
 
+namespace {
+
+bool is_name_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+// `text` with every partial tag ({{> name}}) replaced by the partial's text in `lang` (else nl),
+// itself expanded the same way, or nothing for an unknown partial; `names` gets every partial
+// name met. Mustache renders a partial by parsing its text on each render and rendering it in
+// the same context and line as the tag, so for texts without delimiter changes (check_partials
+// refuses them) and partials that parse on their own (it checks their sections balance) the
+// expanded text renders the same, without the parse per message: unless a person variable has
+// a partial's name (then Mustache renders that variable as the partial; render() checks).
+// nullopt for anything this does not read the way Mustache does (a partial tag with an unusual
+// name, an unclosed tag, partials nested past kMaxPartialDepth): the template then keeps its
+// partial tags.
+std::optional<std::string> expand_partials(const Campaign& c, const std::string& lang, std::string_view text,
+                                           std::set<std::string>& names, std::size_t depth = 0) {
+  if (depth > kMaxPartialDepth) return std::nullopt;
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = text.find("{{", at);
+    if (open == std::string_view::npos) break;
+    const bool triple = open + 2 < text.size() && text[open + 2] == '{';
+    const std::size_t close = text.find(triple ? "}}}" : "}}", open + 2);
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::size_t end = close + (triple ? 3 : 2);
+    std::size_t i = open + 2;
+    while (i < close && text[i] == ' ') ++i;
+    if (triple || i == close || text[i] != '>') {
+      out.append(text.substr(at, end - at));
+      at = end;
+      continue;
+    }
+    ++i;
+    while (i < close && text[i] == ' ') ++i;
+    const std::size_t name_start = i;
+    while (i < close && is_name_char(text[i])) ++i;
+    const std::string name(text.substr(name_start, i - name_start));
+    while (i < close && text[i] == ' ') ++i;
+    if (name.empty() || i != close) return std::nullopt;
+    out.append(text.substr(at, open - at));
+    names.insert(name);
+    if (const std::string* p = partial_text(c, name, lang)) {
+      auto inner = expand_partials(c, lang, *p, names, depth + 1);
+      if (!inner) return std::nullopt;
+      out += *inner;
+    }
+    at = end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+}  // namespace
+
 struct PreparedTemplate::Impl {
   Impl(const std::string& s, const std::string& t, const std::string& h) : subject(s), text(t), html(h) {}
   std::string language_used;
   mstch::mustache subject, text, html;
   mstch::data campaign_data{mstch::data::type::object};  // the campaign's variables and partials
+  // The texts with their partials expanded (expand_partials), when all three could be; and the
+  // names of the partials they expanded.
+  std::unique_ptr<mstch::mustache> expanded_subject, expanded_text, expanded_html;
+  std::set<std::string> expanded_names;
 };
 
 PreparedTemplate::PreparedTemplate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -195,6 +258,25 @@ core::Result<std::unique_ptr<PreparedTemplate>> PreparedTemplate::prepare(const 
   auto plain = [](const std::string& s) { return s; };
   impl->subject.set_custom_escape(plain);
   impl->text.set_custom_escape(plain);
+  {
+    std::set<std::string> names;
+    auto subject = expand_partials(c, lang, body->second.subject, names);
+    auto text = expand_partials(c, lang, body->second.text, names);
+    auto html = expand_partials(c, lang, body->second.html, names);
+    if (subject && text && html) {
+      auto s = std::make_unique<mstch::mustache>(*subject);
+      auto t = std::make_unique<mstch::mustache>(*text);
+      auto h = std::make_unique<mstch::mustache>(*html);
+      if (s->is_valid() && t->is_valid() && h->is_valid()) {
+        s->set_custom_escape(plain);
+        t->set_custom_escape(plain);
+        impl->expanded_subject = std::move(s);
+        impl->expanded_text = std::move(t);
+        impl->expanded_html = std::move(h);
+        impl->expanded_names = std::move(names);
+      }
+    }
+  }
   mstch::data& data = impl->campaign_data;
   data.set("sender", c.sender);
   data.set("reply_number", c.reply_number);
@@ -216,6 +298,16 @@ RenderedMessage PreparedTemplate::render(const RenderVars& vars) {
   ctx.push(&person);
   RenderedMessage out;
   out.language_used = impl_->language_used;
+  bool expanded = impl_->expanded_text != nullptr;
+  for (const auto& name : impl_->expanded_names) {
+    if (vars.count(name) > 0) expanded = false;  // Mustache would render this variable as the partial
+  }
+  if (expanded) {
+    out.subject = impl_->expanded_subject->render(ctx);
+    out.text = impl_->expanded_text->render(ctx);
+    out.html = impl_->expanded_html->render(ctx);
+    return out;
+  }
   out.subject = impl_->subject.render(ctx);
   out.text = impl_->text.render(ctx);
   out.html = impl_->html.render(ctx);

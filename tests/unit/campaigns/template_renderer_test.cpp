@@ -1,6 +1,7 @@
 #include "campaigns/template_renderer.h"
 
 #include <gtest/gtest.h>
+#include <kainjow/mustache.hpp>
 
 #include <chrono>
 
@@ -153,7 +154,6 @@ TEST(TemplateRenderer, SampleVarsCoverEveryKnownVariable) {
   EXPECT_EQ(v.at("sender"), "Herstelteam <Rijnmond>");
   EXPECT_EQ(known_variables().size(), 9u);
 }
-
 }  // namespace
 }  // namespace outreach::campaigns
 
@@ -233,6 +233,72 @@ TEST(TemplatePartials, AnUnreadablePartialCannotHideACycle) {
   c.templates["fuzz"]["nl"].text = "{{> }} {{> footer}}";
   c.partials["footer"] = {{"nl", "{{> footer}}"}};
   EXPECT_EQ(check_partials(c, "fuzz", "nl").error().what(), "templates.fuzz.nl.text: template syntax: empty tag");
+}
+
+// What Mustache makes of a text with the campaign's partials given as partials (parsed on each
+// render): the reference the prepared templates, which expand partials once, must match.
+std::string reference_render(const Campaign& c, const std::string& lang, const std::string& text, const RenderVars& v,
+                             bool html) {
+  namespace mstch = kainjow::mustache;
+  mstch::mustache tmpl(text);
+  if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
+  mstch::data campaign_data{mstch::data::type::object};
+  campaign_data.set("sender", c.sender);
+  campaign_data.set("reply_number", c.reply_number);
+  campaign_data.set("campaign_name", c.name);
+  for (const auto& [name, texts] : c.partials) {
+    auto t = texts.count(lang) ? texts.at(lang) : texts.count("nl") ? texts.at("nl") : std::string();
+    if (texts.count(lang) || texts.count("nl")) campaign_data.set(name, mstch::partial{[t] { return t; }});
+  }
+  mstch::data person{mstch::data::type::object};
+  for (const auto& [k, val] : v) person.set(k, val);
+  mstch::context<std::string> ctx(&campaign_data);
+  ctx.push(&person);
+  return tmpl.render(ctx);
+}
+
+TEST(TemplatePartials, ExpandedOnceTheyRenderAsMustacheRendersThemPerMessage) {
+  Campaign c = campaign();
+  c.partials["greeting"] = {{"nl", "Beste {{name}},\n{{> footer}}"}, {"en", "Dear {{{name}}},\n{{>footer}}"}};
+  c.partials["block"] = {{"nl", "{{#first_name}}\nvoor {{&first_name}}\n{{/first_name}}\n{{^missing}}  niemand\n{{/missing}}"}};
+  c.partials["marked"] = {{"nl", "<b>{{name}}</b> {{! a comment }} {{> unknown}}."}};
+  const std::vector<std::string> texts = {
+      "{{> greeting}}\n\n{{> optout}}\n",
+      "  {{> block}}\n{{ > footer }}\n",
+      "{{#name}}{{> greeting}}{{/name}}{{^name}}{{> optout}}{{/name}}",
+      "<p>{{> marked}}</p>\n{{{name}}} {{> nothing_here}}",
+      "no partials: {{name}} {{sender}}",
+  };
+  const std::vector<RenderVars> people = {
+      vars(),
+      {{"name", "A <b>"}},
+      {},
+      {{"name", "Jan"}, {"footer", "{{first_name}} overrides the partial"}},  // a variable named like a partial
+      {{"name", "Jan"}, {"unknown", "shown in place of an unknown partial"}},
+  };
+  int i = 0;
+  for (const auto& text : texts) {
+    for (const char* lang : {"nl", "en"}) {
+      c.templates["t" + std::to_string(i)][lang] = {text, text, text};
+      for (const auto& person : people) {
+        auto r = render(c, "t" + std::to_string(i), lang, person);
+        ASSERT_TRUE(r.ok()) << r.error().what();
+        EXPECT_EQ(r->subject, reference_render(c, lang, text, person, false)) << text << " / " << lang;
+        EXPECT_EQ(r->text, reference_render(c, lang, text, person, false)) << text << " / " << lang;
+        EXPECT_EQ(r->html, reference_render(c, lang, text, person, true)) << text << " / " << lang;
+      }
+    }
+    ++i;
+  }
+  // And through one PreparedTemplates, as the dispatcher renders message after message.
+  PreparedTemplates prepared(c);
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& person : people) {
+      auto r = prepared.render("t0", "nl", person);
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ(r->text, reference_render(c, "nl", texts[0], person, false));
+    }
+  }
 }
 
 }  // namespace
