@@ -122,7 +122,8 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
                      "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
                      "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
                      "ORDER BY m.due_at, m.id LIMIT ? FOR UPDATE OF m SKIP LOCKED"};
-    Statement sel(db_, kClaim);
+    auto cached_sel = db_.cached(kClaim);  // prepared once per connection, not per claim
+    Statement& sel = *cached_sel;
     sel.bind(1, ms(now));
     sel.bind(2, limit);
     while (sel.executeStep()) {
@@ -138,8 +139,8 @@ core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now,
       if (auto e = optional_int64(sel.getColumn(8))) m.expires_at = core::from_millis(*e);
       out.push_back(std::move(m));
     }
-    Statement up(db_,
-                 "UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
+    auto cached_up = db_.cached("UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
+    Statement& up = *cached_up;
     for (const auto& m : out) {
       up.bind(1, ms(lease_until));
       up.bind(2, ms(now));
@@ -170,24 +171,29 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
     // A send in flight cannot write an address back: when the contact was erased while the row was
     // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
     // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
-    Statement up(db_,
+    static const std::string kUp =
                  "UPDATE messages SET status = ?1, channel = ?2, "
                  "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
                  "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
                  "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
                  "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
                  "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
-                 "WHERE id = ?9 AND status = 'sending'");
-    Statement ev(db_,
+                 "WHERE id = ?9 AND status = 'sending'";
+    auto cached_up = db_.cached(kUp);  // prepared once per connection, not per group of outcomes
+    Statement& up = *cached_up;
+    static const std::string kEv =
                  "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
                  "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
                  " THEN NULL ELSE ?5 END, "
-                 "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1");
-    Statement next(db_,
+                 "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1";
+    auto cached_ev = db_.cached(kEv);
+    Statement& ev = *cached_ev;
+    auto cached_next = db_.cached(
                    "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
                    "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
                    "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
                    "AND step = ? AND status = 'waiting'");
+    Statement& next = *cached_next;
     for (const auto& o : outcomes) {
       const char* status = to_string(o.status);
       up.bind(1, status);
