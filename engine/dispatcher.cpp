@@ -25,6 +25,7 @@
 #include "engine/policy/token_bucket.h"
 #include "storage/campaign_store.h"
 #include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 #include "storage/suppression_list.h"
@@ -167,6 +168,8 @@ int Dispatcher::run_due(core::TimePoint now) {
     std::vector<std::int64_t> contact_ids;
     contact_ids.reserve(claimed->size());
     for (const auto& m : *claimed) contact_ids.push_back(m.contact_id);
+    // Other engines may record a STOP meanwhile: hold these people until the batch is handed out.
+    if (impl_->shared_database) storage::ContactStore(db_).hold_for_sending(contact_ids);
     auto people = load_people_now(db_, contact_ids, impl_->suppression.get());
     if (!people) return people.error().within("reading the claimed batch's contacts");
     if (impl_->shared_database) {

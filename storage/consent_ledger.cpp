@@ -27,6 +27,31 @@ core::Result<std::int64_t> ConsentLedger::record(const ConsentEvent& e) {
   if (e.purpose.empty()) return core::Error::invalid("consent purpose is empty", "purpose");
   if (e.source.empty()) return core::Error::invalid("consent source is empty", "source");
   if (e.collector.empty()) return core::Error::invalid("consent collector is empty", "collector");
+  if (db_.dialect() == Dialect::postgres) {
+    // Engines sharing the database: the contact's row is locked first, so this change waits for a
+    // batch being handed out with this person in it (ContactStore::hold_for_sending) and the next
+    // batch's send-time check sees it.
+    std::int64_t id = 0;
+    auto st = db_.transaction([&]() -> core::Status {
+      try {
+        auto lock = db_.cached("SELECT id FROM contacts WHERE id = ? FOR UPDATE");
+        lock->bind(1, static_cast<int64_t>(e.contact_id));
+        if (!lock->executeStep()) return core::Error::not_found("no contact with id " + std::to_string(e.contact_id), "contact_id");
+      } catch (const std::exception& ex) {
+        return storage_error(ex, "ConsentLedger::record");
+      }
+      auto r = insert(e);
+      if (!r) return r.error();
+      id = *r;
+      return {};
+    });
+    if (!st) return st.error();
+    return id;
+  }
+  return insert(e);
+}
+
+core::Result<std::int64_t> ConsentLedger::insert(const ConsentEvent& e) {
   try {
     auto st_cached = db_.cached(
         "INSERT INTO consent_events(contact_id, purpose, channel, action, source, text_id, "

@@ -73,6 +73,8 @@ class ConsentLedger {
                       const std::function<void(std::int64_t, const ConsentState&)>& fn) const;
 
  private:
+  core::Result<std::int64_t> insert(const ConsentEvent& e);
+
   Database& db_;
 };
 

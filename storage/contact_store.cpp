@@ -116,6 +116,15 @@ core::Result<Contact> ContactStore::get(std::int64_t id) const {
   return c;
 }
 
+void ContactStore::hold_for_sending(const std::vector<std::int64_t>& ids) {
+  if (ids.empty() || db_.dialect() != Dialect::postgres) return;
+  auto st = db_.cached("SELECT id FROM contacts WHERE id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) "
+                       "ORDER BY id FOR SHARE");
+  st->bind(1, id_list_json(ids));
+  while (st->executeStep()) {
+  }
+}
+
 std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids) const {
   std::vector<Contact> out;
   if (ids.empty()) return out;

@@ -55,6 +55,13 @@ class ContactStore {
   // The contacts with these ids (erased ones included), addresses and tags loaded, in id order, in
   // three queries whatever their number; ids without a contact are left out.
   std::vector<Contact> get_many(const std::vector<std::int64_t>& ids) const;
+  // Engines sharing a database (PostgreSQL): holds these contacts' rows against consent changes
+  // and erasure (which lock the row for update) until the caller's transaction ends, so that a
+  // batch's send-time check and its hand-out see one state of each person: a STOP committed
+  // before the check is seen, one arriving after waits until the batch is handed out. Rows are
+  // taken in id order. Nothing on SQLite, whose single writer orders these already.
+  // Requires a running transaction.
+  void hold_for_sending(const std::vector<std::int64_t>& ids);
   core::Result<Contact> find_by_urn(const core::Urn& urn) const;
   core::Status set_do_not_contact(std::int64_t id, bool dnc, const std::string& reason);
   // A provider said the address does not work (bounce, invalid number).

@@ -16,6 +16,8 @@
 #include "storage/advisory_locks.h"
 #include "storage/audit_log.h"
 #include "storage/campaign_store.h"
+#include "storage/consent_ledger.h"
+#include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/leader_lock.h"
 #include "storage/outbox.h"
@@ -192,6 +194,52 @@ TEST_F(SharedDatabaseTest, ALeaderWhoseSessionIsKilledStopsLeadingAndAnotherTake
   EXPECT_FALSE(first->try_acquire());  // a new session, and the lock is the other's now
   second.reset();
   EXPECT_TRUE(takes_over_soon(*first));
+}
+
+ConsentEvent consent_event(std::int64_t contact, ConsentAction action, core::TimePoint at) {
+  ConsentEvent e;
+  e.contact_id = contact;
+  e.purpose = "outreach";
+  e.channel = "*";
+  e.action = action;
+  e.source = action == ConsentAction::grant ? "form" : "sms-keyword";
+  e.collector = "test";
+  e.at = at;
+  return e;
+}
+
+// One engine hands out a batch while another records the person's STOP: the STOP waits until the
+// batch's send-time check and hand-out are over, so no message is handed out after a STOP was
+// recorded, and the next batch's check sees it.
+TEST_F(SharedDatabaseTest, AStopWaitsForTheBatchBeingHandedOutAndTheNextCheckSeesIt) {
+  const auto person = add_contact("Anouk");
+  ConsentLedger(*db).record(consent_event(person, ConsentAction::grant, now())).take();
+  auto sender = engine();
+  std::atomic<bool> stop_recorded{false};
+  std::string stop_error;
+  std::thread stop;
+  auto batch = sender->transaction([&]() -> core::Status {
+    ContactStore(*sender).hold_for_sending({person});
+    EXPECT_TRUE(ConsentLedger(*sender).has_consent(person, "outreach", "sms")) << "the send-time check";
+    stop = std::thread([&] {
+      try {
+        auto other = engine();
+        ConsentLedger(*other).record(consent_event(person, ConsentAction::withdraw, now())).take();
+        stop_recorded = true;
+      } catch (const std::exception& e) {
+        stop_error = e.what();
+      }
+    });
+    // Time enough for the other engine's STOP to commit, were it not held: the batch is handed out.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_FALSE(stop_recorded) << "the STOP waits for the batch";
+    return {};
+  });
+  ASSERT_TRUE(batch) << batch.error().what();
+  stop.join();
+  EXPECT_EQ(stop_error, "");
+  EXPECT_TRUE(stop_recorded);
+  EXPECT_FALSE(ConsentLedger(*sender).has_consent(person, "outreach", "sms")) << "the next batch's check";
 }
 
 // A leader that hangs (SIGSTOP, a stuck thread) keeps its session and its lock. The others end a
