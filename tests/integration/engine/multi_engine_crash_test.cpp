@@ -52,17 +52,8 @@ class MultiEngineCrash : public ::testing::Test {
     fs::create_directories(dir_);
     log_ = dir_ / "server.log";
     times_ = dir_ / "server.times";
-    int fd = -1;
-    server_ = spawn({"/usr/bin/python3", std::string(OUTREACH_SOURCE_DIR) + "/tests/support/recording_server.py",
-                     log_.string(), times_.string()},
-                    {}, dir_ / "server.err", &fd);
-    ASSERT_GT(server_, 0);
-    std::string line;
-    char c;
-    while (read(fd, &c, 1) == 1 && c != '\n') line += c;
-    close(fd);
-    ASSERT_EQ(line.rfind("PORT ", 0), 0u) << line << slurp(dir_ / "server.err");
-    port_ = std::stoi(line.substr(5));
+    server_ = outreach::test::spawn_recording_server(log_, times_, dir_ / "server.err", &port_);
+    ASSERT_GT(server_, 0) << slurp(dir_ / "server.err");
   }
   void TearDown() override {
     for (pid_t& p : engines_) {
