@@ -57,6 +57,10 @@ namespace {
 // How often an engine on PostgreSQL tries for the singletons' lock (and the leader checks that it
 // still holds it): the longest a dead leader's singletons wait for another engine.
 constexpr core::Millis kLeadershipCheck{2000};
+// How long a leader's lock session may stay silent before another engine ends it: a hung leader
+// (stopped, or its thread stuck) would otherwise keep the singletons from running anywhere. Far
+// above kLeadershipCheck, so a busy engine thread is not mistaken for a hung one.
+constexpr core::Millis kLeaderSilence{30000};
 }  // namespace
 
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel_arg,
@@ -221,7 +225,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   std::unique_ptr<engine::Leadership> leadership;
   if (lock->shared()) {
     leadership = std::make_unique<engine::Leadership>(
-        storage::LeaderLock::connect(ctx.db_path, storage::kSingletonsLock).take(), kLeadershipCheck);
+        storage::LeaderLock::connect(ctx.db_path, storage::kSingletonsLock, kLeaderSilence).take(), kLeadershipCheck);
   } else {
     leadership = std::make_unique<engine::Leadership>();
   }
@@ -233,6 +237,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   const auto& config = ctx.config.engine;
   auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get(), config.wire_thread).take();
   net::MetricsRegistry metrics;
+  leadership->set_metrics(&metrics);
   engine::Dispatcher dispatcher(*ctx.db, *ctx.clock, config, channels->senders(), &metrics);
   engine::PostPublisher posts(*ctx.db, *ctx.clock, config, channels->senders());
   posts.set_metrics(&metrics);

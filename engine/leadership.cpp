@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "net/metrics.h"
 #include "storage/leader_lock.h"
 
 namespace outreach::engine {
@@ -24,12 +25,24 @@ Leadership::Leadership(std::unique_ptr<storage::LeaderLock> lock, core::Millis i
 
 Leadership::~Leadership() = default;
 
+void Leadership::set_metrics(net::MetricsRegistry* metrics) {
+  if (!metrics) return;
+  leads_gauge_ = &metrics->gauge("outreach_singletons_leader",
+                                 "1 while this engine runs the singletons (escalations, follow-ups, safety net, "
+                                 "mailbox, notices), else 0");
+  changes_ = &metrics->counter("outreach_singletons_leader_changes_total",
+                               "Times this engine took or lost the singletons' lock");
+  leads_gauge_->set(leads_ ? 1 : 0);
+}
+
 bool Leadership::check() {
   if (!lock_) return leads_;
   const bool was = leads_;
   leads_ = lock_->try_acquire();
   if (leads_ && !was) spdlog::info("this engine now runs the singletons (escalations, follow-ups, safety net, mailbox, notices)");
   if (!leads_ && was) spdlog::warn("this engine lost the singletons' lock; another engine takes them over");
+  if (leads_gauge_) leads_gauge_->set(leads_ ? 1 : 0);
+  if (changes_ && leads_ != was) changes_->inc();
   return leads_;
 }
 

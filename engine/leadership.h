@@ -6,7 +6,10 @@
 //  - On PostgreSQL, engines contend for an advisory lock (storage/leader_lock.h) every `interval`;
 //    the holder leads until its lock's connection fails. When it dies, PostgreSQL drops its
 //    session and the next engine to try takes over, within `interval`.
-// The singletons ask leads() on each of their ticks. Use from the engine's thread.
+//    A holder that hangs keeps its session; the others end it after a silence (storage/leader_lock.h).
+// The singletons ask leads() on each of their ticks. /metrics shows outreach_singletons_leader
+// (1 on the engine that leads) and outreach_singletons_leader_changes_total. Use from the engine's
+// thread.
 
 #include <memory>
 
@@ -14,6 +17,11 @@
 
 namespace boost::asio {
 class io_context;
+}
+namespace outreach::net {
+class MetricsRegistry;
+class Gauge;
+class Counter;
 }
 namespace outreach::storage {
 class LeaderLock;
@@ -31,6 +39,8 @@ class Leadership {
   Leadership(const Leadership&) = delete;
   Leadership& operator=(const Leadership&) = delete;
 
+  // Optional: the series above, kept in `metrics` (which must outlive this).
+  void set_metrics(net::MetricsRegistry* metrics);
   // Checks at once, then every interval on `ioc`'s thread, until stop().
   void start(boost::asio::io_context& ioc);
   void stop();
@@ -46,6 +56,8 @@ class Leadership {
   core::Millis interval_{2000};
   bool leads_ = false;
   std::unique_ptr<Timer> timer_;
+  net::Gauge* leads_gauge_ = nullptr;
+  net::Counter* changes_ = nullptr;
 };
 
 // Whether a singleton may run now: without a Leadership (tests, one-shot commands) it may.

@@ -5,12 +5,21 @@
 // engine whose connection is lost learns it at its next still_held() and stops leading.
 //
 // The connection is used for nothing else: the lock must not depend on the writer's transactions.
+//
+// A leader that hangs (stopped, swapping, its thread stuck) keeps its session, and so its lock,
+// while it runs nothing. The holder proves it is alive by asking still_held() every few seconds,
+// which moves its session's state_change in pg_stat_activity; an engine that fails to take the lock
+// ends a holder's session that has not spoken for `depose_after` (pg_terminate_backend), and takes
+// the lock on its next try. The deposed engine learns it at its next still_held(). This needs the
+// engines to connect as one role (or pg_signal_backend): PostgreSQL shows and ends only sessions
+// of the caller's role; otherwise a hung leader is never deposed.
 // Use from one thread (the engine's).
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "storage/advisory_locks.h"
 
@@ -22,24 +31,30 @@ class LeaderLock {
  public:
   // Opens the lock's own connection to `url` (a postgresql:// URL). Errors: internal, with the
   // URL's password left out.
-  static core::Result<std::unique_ptr<LeaderLock>> connect(const std::string& url, std::int64_t key);
+  // `depose_after` zero: never end another holder's session.
+  static core::Result<std::unique_ptr<LeaderLock>> connect(const std::string& url, std::int64_t key,
+                                                           core::Millis depose_after = core::Millis{0});
   ~LeaderLock();
   LeaderLock(const LeaderLock&) = delete;
   LeaderLock& operator=(const LeaderLock&) = delete;
 
   // Takes the lock if no other session holds it. True when this one holds it afterwards.
-  // A lost connection reads as false (and is opened again on the next call).
+  // A lost connection reads as false (and is opened again on the next call). When another session
+  // holds it and has been silent for depose_after, ends that session and tries once more.
   bool try_acquire();
   // Whether the lock is still ours: the connection answers. False after a lost connection.
   bool still_held();
   bool held() const { return held_; }
 
  private:
-  LeaderLock(std::string url, std::int64_t key);
+  LeaderLock(std::string url, std::int64_t key, core::Millis depose_after);
   bool reconnect();
+  bool take();
+  bool depose_silent_holder();
 
   std::string url_;
   std::int64_t key_;
+  core::Millis depose_after_;
   std::unique_ptr<Connection> conn_;
   bool held_ = false;
 };

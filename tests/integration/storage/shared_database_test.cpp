@@ -194,5 +194,23 @@ TEST_F(SharedDatabaseTest, ALeaderWhoseSessionIsKilledStopsLeadingAndAnotherTake
   EXPECT_TRUE(takes_over_soon(*first));
 }
 
+// A leader that hangs (SIGSTOP, a stuck thread) keeps its session and its lock. The others end a
+// holder's session that has been silent too long, and only then: one that answers is left alone.
+TEST_F(SharedDatabaseTest, ALeaderThatFallsSilentIsDeposedAndOneThatAnswersIsNot) {
+  auto first = LeaderLock::connect(url, kSingletonsLock).take();
+  auto second = LeaderLock::connect(url, kSingletonsLock, std::chrono::milliseconds(800)).take();
+  ASSERT_TRUE(first->try_acquire());
+  for (int i = 0; i < 12; ++i) {  // 1.2 s of a leader that answers every 100 ms
+    ASSERT_TRUE(first->still_held());
+    EXPECT_FALSE(second->try_acquire());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Now it says nothing: after 800 ms of silence the other ends its session and leads.
+  EXPECT_TRUE(takes_over_soon(*second));
+  EXPECT_FALSE(first->still_held());  // what the hung engine learns when it wakes
+  EXPECT_FALSE(first->try_acquire());
+  EXPECT_TRUE(second->still_held());
+}
+
 }  // namespace
 }  // namespace outreach::storage
