@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -28,15 +27,14 @@
 #include <vector>
 
 #include "storage/advisory_locks.h"
-#include "storage/audit_log.h"
 #include "storage/case_store.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
 #include "storage/municipality_store.h"
 #include "storage/notice_queue.h"
 #include "storage/sql.h"
-#include "tests/support/postgres_server.h"
-#include "tests/support/require_tool.h"
+#include "tests/integration/engine/escalation_checks.h"
+#include "tests/support/engine_cluster.h"
 #include "tests/support/spawn.h"
 
 namespace {
@@ -44,7 +42,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using outreach::test::slurp;
-using outreach::test::spawn;
 using outreach::test::wait_exit;
 
 constexpr int kEngines = 3;
@@ -53,63 +50,24 @@ constexpr int kMinKills = 5;
 constexpr auto kDueOver = std::chrono::seconds(10);  // the cases' SLAs run out over this span
 const char* const kLeads = "this engine now runs the singletons";
 
-class MultiEngineEscalation : public ::testing::Test {
+class MultiEngineEscalation : public outreach::test::EngineCluster {
  protected:
-  void SetUp() override {
-    auto* pg = outreach::test::PostgresServer::shared();
-    OUTREACH_REQUIRE_TOOL(pg->ok(), pg->error());
-    url_ = pg->create_database().take();
-    dir_ = fs::temp_directory_path() / ("outreach-escalations-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    log_ = dir_ / "server.log";
-    server_ = outreach::test::spawn_recording_server(log_, {}, dir_ / "server.err", &port_);
-    ASSERT_GT(server_, 0) << slurp(dir_ / "server.err");
-  }
-  void TearDown() override {
-    for (auto& e : engines_) {
-      if (e.pid > 0) {
-        kill(e.pid, SIGKILL);
-        wait_exit(e.pid);
-      }
-    }
-    if (server_ > 0) {
-      kill(server_, SIGKILL);
-      wait_exit(server_);
-    }
-    if (!HasFailure()) fs::remove_all(dir_);
-    else std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
-  }
-
-  struct Engine {
-    pid_t pid = -1;
-    int generation = 0;  // each start logs into files of its own
-    fs::path out, err;
-  };
-  std::string write(const std::string& name, const std::string& text) {
-    auto p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::vector<std::string> cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {OUTREACH_BINARY, "--config", config_, "--db", url_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }
+  MultiEngineEscalation() : EngineCluster("outreach-escalations-", kEngines) {}
+  // Each start of engine i logs into files of its own: serve<i>.<generation>.out and .err.
   void start_engine(int i) {
-    Engine& e = engines_[i];
-    const std::string name = "serve" + std::to_string(i) + "." + std::to_string(e.generation++);
-    e.out = dir_ / (name + ".out");
-    e.err = dir_ / (name + ".err");
-    e.pid = spawn(cli({"serve", "--listen", "127.0.0.1:0"}), e.out, e.err);
+    const std::string name = "serve" + std::to_string(i) + "." + std::to_string(generation_[i]++);
+    out_[i] = dir_ / (name + ".out");
+    err_[i] = dir_ / (name + ".err");
+    engines_[i] = serve(name);
   }
-  bool leads(const Engine& e) const {
-    return slurp(e.out).find(kLeads) != std::string::npos || slurp(e.err).find(kLeads) != std::string::npos;
+  bool leads(int i) const {
+    return slurp(out_[i]).find(kLeads) != std::string::npos || slurp(err_[i]).find(kLeads) != std::string::npos;
   }
   // The running engine that said it took the lead, or -1. (One that lost it would say so too;
   // nothing here breaks an engine's own connection, so a leader leads until it is killed.)
   int leader() const {
     for (int i = 0; i < kEngines; ++i)
-      if (engines_[i].pid > 0 && leads(engines_[i])) return i;
+      if (engines_[i] > 0 && leads(i)) return i;
     return -1;
   }
   std::int64_t count(const std::string& sql) {
@@ -117,11 +75,8 @@ class MultiEngineEscalation : public ::testing::Test {
     return st.executeStep() ? st.getColumn(0).getInt64() : -1;
   }
 
-  std::string url_, config_;
-  fs::path dir_, log_;
-  pid_t server_ = -1;
-  int port_ = 0;
-  std::vector<Engine> engines_ = std::vector<Engine>(kEngines);
+  std::vector<int> generation_ = std::vector<int>(kEngines, 0);
+  std::vector<fs::path> out_ = std::vector<fs::path>(kEngines), err_ = std::vector<fs::path>(kEngines);
   std::unique_ptr<outreach::storage::Database> db_;
 };
 
@@ -132,18 +87,12 @@ TEST_F(MultiEngineEscalation, EscalationsRunOncePerDueCaseWhileTheirLeaderIsKill
   std::string owners;
   for (const char* code : {"GM0599", "GM0606", "GM0363", "national"})
     owners += std::string("  ") + code + ": {webhook_url: \"" + hook + code + "\", secret: owner-secret-0123456789, dedupe: false}\n";
-  config_ = write("outreach.yaml",
-                  "database: " + url_ + "\n"
-                  "secret_file: " + (dir_ / "secret").string() + "\n"
-                  "audit: {checkpoint_file: " + (dir_ / "checkpoints").string() + "}\n"
-                  "public_base_url: http://127.0.0.1:8080\n"
-                  "cases: {sla_working_days: 5, hub_sla_working_days: 0, escalation_check_interval: 300ms}\n"
-                  "channels:\n"
-                  "  sms: {scheme: tel, provider: sandbox}\n"
-                  "notifications:\n" + owners);
+  write_config("cases: {sla_working_days: 5, hub_sla_working_days: 0, escalation_check_interval: 300ms}\n"
+               "channels:\n"
+               "  sms: {scheme: tel, provider: sandbox}\n"
+               "notifications:\n" + owners);
   // The schema and the server secret, once, before the engines start together.
-  fs::remove(dir_ / "cli.out");
-  ASSERT_EQ(wait_exit(spawn(cli({"init"}), dir_ / "cli.out", dir_ / "cli.err")), 0) << slurp(dir_ / "cli.err");
+  ASSERT_EQ(run({"init"}), 0) << slurp(dir_ / "cli.err");
 
   // Rijnmond with its hub Rotterdam; Schiedam a member; Amsterdam in no region.
   db_ = outreach::storage::Database::open(url_).take();
@@ -177,7 +126,7 @@ TEST_F(MultiEngineEscalation, EscalationsRunOncePerDueCaseWhileTheirLeaderIsKill
   // for the singletons' lock (a bigint key: its low 32 bits are the objid).
   for (int i = 0; i < kEngines; ++i) {
     start_engine(i);
-    ASSERT_GT(engines_[i].pid, 0);
+    ASSERT_GT(engines_[i], 0);
   }
   std::mt19937 rng(std::random_device{}());
   int kills = 0;
@@ -192,10 +141,10 @@ TEST_F(MultiEngineEscalation, EscalationsRunOncePerDueCaseWhileTheirLeaderIsKill
     ASSERT_GE(victim, 0) << "no engine took the lead within 30 s after " << kills << " kills";
     if (kills > 0) longest_without_leader = std::max(longest_without_leader, duration<double>(Clock::now() - killed_at).count());
     if (last_victim >= 0 && victim != last_victim) ++taken_over;
-    if (last_victim >= 0 && engines_[last_victim].pid < 0) {
+    if (last_victim >= 0 && engines_[last_victim] < 0) {
       // The victim stayed down until another engine led (below): start it again now.
       start_engine(last_victim);
-      ASSERT_GT(engines_[last_victim].pid, 0);
+      ASSERT_GT(engines_[last_victim], 0);
     }
     // One lock, one holder: the engine that says it leads holds it.
     EXPECT_EQ(count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
@@ -203,22 +152,22 @@ TEST_F(MultiEngineEscalation, EscalationsRunOncePerDueCaseWhileTheirLeaderIsKill
                     std::to_string(static_cast<std::uint32_t>(outreach::storage::kSingletonsLock & 0xffffffff))),
               1);
     std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(200, 1500)(rng)));
-    kill(engines_[victim].pid, SIGKILL);
+    kill(engines_[victim], SIGKILL);
     killed_at = Clock::now();
-    EXPECT_EQ(wait_exit(engines_[victim].pid), -SIGKILL) << slurp(engines_[victim].err);
-    engines_[victim].pid = -1;
+    EXPECT_EQ(wait_exit(engines_[victim]), -SIGKILL) << slurp(err_[victim]);
+    engines_[victim] = -1;
     ++kills;
     last_victim = victim;
     // Every other time it starts again at once (and, checking at its start, often leads again
     // first); otherwise only after one of the others took over (they check every 2 s).
     if (kills % 2 == 1) {
       start_engine(victim);
-      ASSERT_GT(engines_[victim].pid, 0);
+      ASSERT_GT(engines_[victim], 0);
     }
   }
-  if (engines_[last_victim].pid < 0) {
+  if (engines_[last_victim] < 0) {
     start_engine(last_victim);
-    ASSERT_GT(engines_[last_victim].pid, 0);
+    ASSERT_GT(engines_[last_victim], 0);
   }
 
   // The survivors finish: every case at the fallback, no notice waiting or in flight.
@@ -239,32 +188,15 @@ TEST_F(MultiEngineEscalation, EscalationsRunOncePerDueCaseWhileTheirLeaderIsKill
   EXPECT_EQ(open_notices, 0) << "notices still pending or in flight";
   for (int i = 0; i < kEngines; ++i) {
     const auto ready = Clock::now() + seconds(20);  // SIGTERM stops cleanly once serve runs
-    while (Clock::now() < ready && slurp(engines_[i].out).find("engine running") == std::string::npos)
+    while (Clock::now() < ready && slurp(out_[i]).find("engine running") == std::string::npos)
       std::this_thread::sleep_for(milliseconds(20));
-    kill(engines_[i].pid, SIGTERM);
-    EXPECT_EQ(wait_exit(engines_[i].pid), 0) << slurp(engines_[i].err);
-    engines_[i].pid = -1;
+    kill(engines_[i], SIGTERM);
+    EXPECT_EQ(wait_exit(engines_[i]), 0) << slurp(err_[i]);
+    engines_[i] = -1;
   }
 
   // Each case as far as it should be, each move once in the case's history and the audit log.
-  outreach::storage::CaseStore cases(*db_);
-  std::map<std::string, int> audited;
-  outreach::storage::AuditLog audit(*db_);
-  audit.for_each([&](const outreach::storage::AuditRecord& a) {
-    if (a.action == "cases.escalate") ++audited[a.subject];
-  });
-  EXPECT_TRUE(audit.verify());
-  std::int64_t moves = 0;
-  for (const auto& [id, l] : levels) {
-    auto c = cases.get(id).take();
-    EXPECT_EQ(c.status, "escalated_fallback") << "case " << id;
-    EXPECT_EQ(c.owner_code, "national") << "case " << id;
-    int events = 0;
-    for (const auto& e : cases.history(id)) events += e.actor == "system";
-    EXPECT_EQ(events, l) << "escalation events of case " << id;
-    EXPECT_EQ(audited["case:" + std::to_string(id)], l) << "audit records of case " << id;
-    moves += events;
-  }
+  const std::int64_t moves = outreach::test::expect_each_case_escalated_once(*db_, levels);
 
   // Each notice once in the queue, delivered or (in flight at a kill) unknown; the server saw each
   // at most once, and each delivered one exactly once.
