@@ -45,6 +45,7 @@
 #include "engine/sender.h"
 #include "storage/audit_log.h"
 #include "storage/engine_lock.h"
+#include "storage/engine_session.h"
 #include "storage/leader_lock.h"
 #include "storage/outbox.h"
 #include "storage/postgres_backend.h"
@@ -61,6 +62,9 @@ constexpr core::Millis kLeadershipCheck{2000};
 // (stopped, or its thread stuck) would otherwise keep the singletons from running anywhere. Far
 // above kLeadershipCheck, so a busy engine thread is not mistaken for a hung one.
 constexpr core::Millis kLeaderSilence{30000};
+// How often the leader looks for digests of engines that stopped: far inside the 5-minute lease,
+// after which their people would only be `unknown`.
+constexpr core::Millis kOrphanedDigestsCheck{10000};
 }  // namespace
 
 int cmd_simulate_reply(AppContext& ctx, const std::string& from, const std::string& text, const std::string& channel_arg,
@@ -162,11 +166,15 @@ int cmd_responses_export(AppContext& ctx, const std::string& municipality, const
 
 // One engine per SQLite database (storage/engine_lock.h), then what a crashed predecessor left:
 // digests first (their rows are still `sending` and must not simply expire), then expired leases.
-// On PostgreSQL the digests found may be another live engine's: their rows are left to their
-// leases (if that engine died, they become `unknown`, never sent twice).
+// On PostgreSQL the digests found may be another live engine's: this engine takes a session of its
+// own (storage/engine_session.h) that its digests carry, and the leader recovers those of engines
+// whose session has ended (engine::OrphanedDigests).
 std::unique_ptr<storage::EngineLock> start_engine(AppContext& ctx, std::ostream& out) {
   auto lock = storage::EngineLock::acquire(ctx.db_path).take();
-  if (lock->shared()) return lock;
+  if (lock->shared()) {
+    storage::claim_engine_session(*ctx.db).take();
+    return lock;
+  }
   auto digests = engine::recover_digests(*ctx.db, ctx.clock->now()).take();
   if (digests.total() > 0) {
     out << "intermediary digests left by the previous run: " << digests.requeued << " person(s) queued again (never sent), "
@@ -375,6 +383,9 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   safety_net.start(ioc);
   if (mailbox) mailbox->start();
   checkpointer->start(ioc);
+  // On PostgreSQL: the digests another engine was gathering when it stopped (start_engine).
+  engine::OrphanedDigests orphaned_digests(ioc, *ctx.db, *ctx.clock, *leadership, kOrphanedDigestsCheck);
+  if (lock->shared()) orphaned_digests.start();
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -385,6 +396,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
     escalator.stop();
     followups.stop();
     safety_net.stop();
+    orphaned_digests.stop();
     if (notifier) notifier->stop();
     checkpointer->stop();
     // The mailbox first (a message being read is recorded and marked seen), then the scheduler.

@@ -1,20 +1,27 @@
 #include "engine/digest_recovery.h"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "campaigns/campaign.h"
 #include "campaigns/sequencer.h"
 #include "engine/audience_source.h"
 #include "storage/database.h"
 #include "storage/digest_store.h"
+#include "storage/engine_session.h"
 #include "storage/outbox.h"
 
 namespace outreach::engine {
 
-core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::TimePoint now) {
+namespace {
+
+core::Result<DigestRecoveryReport> recover(storage::Database& db, std::optional<std::int32_t> engine,
+                                           core::TimePoint now) {
   storage::DigestStore store(db);
-  auto members = store.left_over();
+  auto members = store.left_over(engine);
   if (!members) return members.error();
   DigestRecoveryReport report;
   if (members->empty()) return report;
@@ -84,5 +91,47 @@ core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::
   if (!st) return st.error().within("recovering intermediary digests");
   return report;
 }
+
+}  // namespace
+
+core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::TimePoint now) {
+  return recover(db, std::nullopt, now);
+}
+
+core::Result<DigestRecoveryReport> recover_orphaned_digests(storage::Database& db, core::TimePoint now) {
+  auto engines = storage::DigestStore(db).engines();
+  if (!engines) return engines.error();
+  DigestRecoveryReport total;
+  for (std::int32_t engine : *engines) {
+    auto gone = storage::take_if_gone(db, engine);
+    if (!gone) return gone.error();
+    if (!*gone) continue;  // alive (or this engine): its digests are its own
+    auto report = recover(db, engine, now);
+    auto released = storage::release_engine_session(db, engine);
+    if (!report) return report.error();
+    if (!released) return released.error();
+    total.requeued += report->requeued;
+    total.sent += report->sent;
+    total.unknown += report->unknown;
+  }
+  return total;
+}
+
+OrphanedDigests::OrphanedDigests(boost::asio::io_context& ioc, storage::Database& db, const core::Clock& clock,
+                                 const Leadership& leadership, core::Millis interval)
+    : periodic_(std::make_unique<Periodic>(ioc, interval, [&db, &clock, &leadership] {
+        if (!leadership.leads()) return;
+        auto r = recover_orphaned_digests(db, clock.now());
+        if (!r) {
+          spdlog::error("recovering the digests of a stopped engine: {}", r.error().what());
+        } else if (r->total() > 0) {
+          spdlog::warn("intermediary digests of a stopped engine: {} person(s) queued again (never sent), {} recorded "
+                       "as sent, {} unknown (the digest may have arrived)", r->requeued, r->sent, r->unknown);
+        }
+      })) {}
+
+OrphanedDigests::~OrphanedDigests() = default;
+void OrphanedDigests::start() { periodic_->start(); }
+void OrphanedDigests::stop() { periodic_->stop(); }
 
 }  // namespace outreach::engine

@@ -10,14 +10,24 @@
 //     operator can ask it (`outreach messages redrive` resends on purpose).
 // All in one transaction. Rows that are no longer `sending` are left alone.
 //
-// Requires: no other engine uses the database (storage/engine_lock.h); what is left over then
-// belongs to a process that is gone.
+// recover_digests requires that no other engine uses the database (storage/engine_lock.h): what is
+// left over then belongs to a process that is gone. On a shared database (PostgreSQL) engines run
+// beside each other, and recover_orphaned_digests recovers, by the same rules, only the members
+// of engines whose session has ended (storage/engine_session.h). The leader runs it every
+// few seconds (OrphanedDigests), well inside the lease, after which the rows would only be
+// `unknown`.
 
 #include <cstdint>
+#include <memory>
 
 #include "core/clock.h"
 #include "core/error.h"
+#include "engine/leadership.h"
+#include "engine/periodic.h"
 
+namespace boost::asio {
+class io_context;
+}
 namespace outreach::storage {
 class Database;
 }
@@ -32,5 +42,20 @@ struct DigestRecoveryReport {
 };
 
 core::Result<DigestRecoveryReport> recover_digests(storage::Database& db, core::TimePoint now);
+core::Result<DigestRecoveryReport> recover_orphaned_digests(storage::Database& db, core::TimePoint now);
+
+// Runs recover_orphaned_digests every `interval` while this engine leads. `db`, `clock` and
+// `leadership` must outlive it; use on the engine's thread.
+class OrphanedDigests {
+ public:
+  OrphanedDigests(boost::asio::io_context& ioc, storage::Database& db, const core::Clock& clock,
+                  const Leadership& leadership, core::Millis interval);
+  ~OrphanedDigests();
+  void start();
+  void stop();
+
+ private:
+  std::unique_ptr<Periodic> periodic_;
+};
 
 }  // namespace outreach::engine

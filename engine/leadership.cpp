@@ -2,21 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include "net/metrics.h"
 #include "storage/leader_lock.h"
 
 namespace outreach::engine {
-
-namespace asio = boost::asio;
-
-struct Leadership::Timer {
-  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
-  asio::steady_timer timer;
-  bool stopped = false;
-};
 
 Leadership::Leadership() : leads_(true) {}
 
@@ -46,26 +35,15 @@ bool Leadership::check() {
   return leads_;
 }
 
-void Leadership::start(asio::io_context& ioc) {
+void Leadership::start(boost::asio::io_context& ioc) {
   if (!lock_) return;
-  timer_ = std::make_unique<Timer>(ioc);
   check();
-  arm();
+  periodic_ = std::make_unique<Periodic>(ioc, interval_, [this] { check(); });
+  periodic_->start();
 }
 
 void Leadership::stop() {
-  if (!timer_) return;
-  timer_->stopped = true;
-  timer_->timer.cancel();
-}
-
-void Leadership::arm() {
-  timer_->timer.expires_after(interval_);
-  timer_->timer.async_wait([this, t = timer_.get()](boost::system::error_code ec) {
-    if (ec == asio::error::operation_aborted || t->stopped) return;
-    check();
-    arm();
-  });
+  if (periodic_) periodic_->stop();
 }
 
 }  // namespace outreach::engine

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "core/clock.h"
+#include "engine/periodic.h"
 
 namespace boost::asio {
 class io_context;
@@ -49,13 +50,10 @@ class Leadership {
   bool leads() const { return leads_; }
 
  private:
-  struct Timer;
-  void arm();
-
   std::unique_ptr<storage::LeaderLock> lock_;
   core::Millis interval_{2000};
   bool leads_ = false;
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<Periodic> periodic_;
   net::Gauge* leads_gauge_ = nullptr;
   net::Counter* changes_ = nullptr;
 };

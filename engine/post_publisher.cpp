@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <random>
 
 #include "campaigns/campaign.h"
@@ -12,6 +14,7 @@
 #include "engine/policy/retry_policy.h"
 #include "engine/policy/send_window.h"
 #include "engine/sender.h"
+#include "engine/shared_rate_limiter.h"
 #include "engine/policy/token_bucket.h"
 #include "storage/database.h"
 #include "storage/post_store.h"
@@ -36,6 +39,23 @@ struct PostPublisher::Impl {
         channels.push_back(name);
       }
     }
+    // Engines sharing a database keep each page's rate together. Posts are few and taken outside
+    // any transaction, so the writer's connection holds a bucket's row lock only for the take.
+    if (d.dialect() == storage::Dialect::postgres) {
+      shared = std::make_unique<SharedRateLimiter>(d);
+      for (const auto& name : channels) shared->set_channel_limit(name, cfg.channels.at(name).rate);
+    }
+  }
+
+  // A token of the channel's rate limit now, or when the next one comes.
+  std::optional<core::TimePoint> take_token(const ChannelConfig& ch, core::TimePoint now) {
+    if (shared) {
+      if (shared->try_acquire(ch.name, "", now)) return std::nullopt;
+      return shared->next_available(ch.name, "", now);
+    }
+    auto& b = buckets.try_emplace(ch.name, ch.rate, now).first->second;
+    if (b.try_take(now)) return std::nullopt;
+    return b.next_available(now);
   }
 
   // The send window of a campaign version, loaded once; nullopt with `why` set when unusable.
@@ -62,10 +82,6 @@ struct PostPublisher::Impl {
     return windows.emplace(key, std::move(w)).first->second;
   }
 
-  // The channel's own rate limit (rate: in outreach.yaml), one bucket per channel.
-  TokenBucket& bucket(const ChannelConfig& ch, core::TimePoint now) {
-    return buckets.try_emplace(ch.name, ch.rate, now).first->second;
-  }
 
   void record(const PostOutcome& o) {
     auto st = store.record(o, clock.now());
@@ -81,7 +97,8 @@ struct PostPublisher::Impl {
   storage::PostStore store;
   RetryPolicy retry;
   std::map<std::pair<std::int64_t, int>, Window> windows;
-  std::map<std::string, TokenBucket> buckets;
+  std::map<std::string, TokenBucket> buckets;           // one engine: each channel's bucket here
+  std::unique_ptr<SharedRateLimiter> shared;            // engines sharing a database: in the database
   core::TimePoint next_lease_check{};
 };
 
@@ -142,8 +159,7 @@ void PostPublisher::publish(const storage::PostRow& post, core::TimePoint now) {
   const ChannelConfig& cfg = impl_->config.channels.at(post.channel);
   Sender* sender = impl_->senders.at(post.channel);
   if (w.window && !w.window->contains(now)) return wait(w.window->next_open(now), "outside send window");
-  auto& bucket = impl_->bucket(cfg, now);
-  if (!bucket.try_take(now)) return wait(bucket.next_available(now), "rate limited");
+  if (auto later = impl_->take_token(cfg, now)) return wait(*later, "rate limited");
 
   channels::OutboundMessage msg{
       .client_ref = "c" + std::to_string(post.campaign_id) + "-p" + post.post_key,

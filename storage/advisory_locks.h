@@ -18,4 +18,9 @@ inline constexpr std::int64_t kCopyLock = 0x6f7574726d636f70;  // "outrmcop"
 // Session-level, held by the engine that runs the singletons (storage/leader_lock.h).
 inline constexpr std::int64_t kSingletonsLock = 0x6f7574726c656164;  // "outrlead"
 
+// Session-level, two-key form (pg_advisory_lock(int, int), a key space apart from the bigint keys
+// above): each engine holds (kEngineSessions, its id) on its writing connection while it runs, so
+// another engine can tell when it is gone (storage/engine_session.h).
+inline constexpr std::int32_t kEngineSessions = 0x6f757465;  // "oute"
+
 }  // namespace outreach::storage

@@ -82,6 +82,12 @@ class Database {
   // past it fails like a full disk, so an operator can keep the database from filling the disk.
   core::Status set_max_size(std::int64_t bytes);
 
+  // The engine session this connection holds on a shared database (storage/engine_session.h), if
+  // any: rows an engine leaves for its own crash recovery (digest members) carry it, so that another
+  // engine can recover them once that session has ended.
+  std::optional<std::int32_t> engine_session() const { return engine_session_; }
+  void set_engine_session(std::int32_t id) { engine_session_ = id; }
+
   // The backend this database runs on, for SQL that differs per dialect (storage/sql.h).
   Dialect dialect() const { return dialect_; }
   // The backend's connection; Statement prepares on it.
@@ -113,6 +119,7 @@ class Database {
   std::string what_;                // label of the outermost transaction running
   std::optional<core::Error> full_;  // set when a write inside the running transaction hit SQLITE_FULL
   bool truncate_wal_ = false;        // truncate_wal_after_commit() asked during the running transaction
+  std::optional<std::int32_t> engine_session_;
   void truncate_wal();
   struct Cached;
   std::map<std::string, std::unique_ptr<Cached>> cache_;

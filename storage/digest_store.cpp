@@ -30,15 +30,17 @@ core::Status DigestStore::join(std::int64_t message_id, const std::string& inter
     // Joining again replaces the row (a new batch, a new lease): an upsert both dialects accept.
     auto st = db_.cached(
         "INSERT INTO digest_members(message_id, intermediary, channel, batch_id, state, joined_at, "
-        "updated_at, lease_until) SELECT ?1, ?2, ?3, ?4, 'waiting', ?5, ?5, lease_until FROM messages WHERE id = ?1 "
+        "updated_at, lease_until, engine) SELECT ?1, ?2, ?3, ?4, 'waiting', ?5, ?5, lease_until, ?6 FROM messages "
+        "WHERE id = ?1 "
         "ON CONFLICT(message_id) DO UPDATE SET intermediary = excluded.intermediary, channel = excluded.channel, "
         "batch_id = excluded.batch_id, state = excluded.state, joined_at = excluded.joined_at, "
-        "updated_at = excluded.updated_at, lease_until = excluded.lease_until");
+        "updated_at = excluded.updated_at, lease_until = excluded.lease_until, engine = excluded.engine");
     st->bind(1, static_cast<int64_t>(message_id));
     st->bind(2, intermediary);
     st->bind(3, channel);
     st->bind(4, batch_id);
     st->bind(5, ms(now));
+    if (auto engine = db_.engine_session()) st->bind(6, static_cast<int64_t>(*engine)); else st->bind(6);
     st->exec();
     return {};
   } catch (const std::exception& e) {
@@ -66,7 +68,7 @@ core::Status DigestStore::forget(const std::string& batch_id) {
   });
 }
 
-core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
+core::Result<std::vector<DigestMember>> DigestStore::left_over(std::optional<std::int32_t> engine) const {
   try {
     Statement st(db_,
                  "SELECT d.message_id, d.intermediary, d.channel, d.batch_id, d.state, coalesce(m.status, ''), "
@@ -74,7 +76,8 @@ core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
                  "coalesce(m.attempts, 0), "
                  "CASE WHEN m.status = 'sending' AND d.lease_until IS NOT DISTINCT FROM m.lease_until THEN 1 ELSE 0 END "
                  "FROM digest_members d LEFT JOIN messages m ON m.id = d.message_id "
-                 "ORDER BY d.joined_at, d.message_id");
+                 "WHERE ?1 IS NULL OR d.engine = ?1 ORDER BY d.joined_at, d.message_id");
+    if (engine) st.bind(1, static_cast<int64_t>(*engine)); else st.bind(1);
     std::vector<DigestMember> out;
     while (st.executeStep()) {
       DigestMember m;
@@ -94,6 +97,17 @@ core::Result<std::vector<DigestMember>> DigestStore::left_over() const {
     return out;
   } catch (const std::exception& e) {
     return storage_error(e, "digest members");
+  }
+}
+
+core::Result<std::vector<std::int32_t>> DigestStore::engines() const {
+  try {
+    Statement st(db_, "SELECT DISTINCT engine FROM digest_members WHERE engine IS NOT NULL ORDER BY engine");
+    std::vector<std::int32_t> out;
+    while (st.executeStep()) out.push_back(static_cast<std::int32_t>(st.getColumn(0).getInt64()));
+    return out;
+  } catch (const std::exception& e) {
+    return storage_error(e, "digest engines");
   }
 }
 

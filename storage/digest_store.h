@@ -11,11 +11,15 @@
 //     joined with (the same lease_until): left_over() says whether it still does (`current`), so a
 //     row left behind by a lease that expired or a row released cannot act on a later claim;
 //  3. Outbox::record deletes the member row of an intermediary outcome in the transaction that
-//     records it; recovery at start-up empties the table.
+//     records it; recovery at start-up empties the table;
+//  4. on a shared database a member row names the engine session that gathers it (the writing
+//     connection's, storage/engine_session.h), and only that session's end lets another engine
+//     recover it.
 //
 // `db` must outlive the store. Use from the engine's thread.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,8 +62,11 @@ class DigestStore {
   core::Status mark(const std::string& batch_id, DigestState state, core::TimePoint now);
   // The digest failed (the dispatcher decides what its people get next): its members are dropped.
   core::Status forget(const std::string& batch_id);
-  // Every member row, oldest first: what a previous run left behind.
-  core::Result<std::vector<DigestMember>> left_over() const;
+  // Every member row, oldest first: what a previous run left behind; with `engine`, only the rows
+  // that engine session gathered.
+  core::Result<std::vector<DigestMember>> left_over(std::optional<std::int32_t> engine = std::nullopt) const;
+  // The engine sessions that have member rows (none on a single engine's database).
+  core::Result<std::vector<std::int32_t>> engines() const;
   std::int64_t count() const;
 
  private:

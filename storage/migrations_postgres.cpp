@@ -604,6 +604,12 @@ CREATE TABLE server_secret(
   fingerprint TEXT NOT NULL
 );
 )sql",
+      // 16: engines sharing one database: a digest member names the engine session that gathers it
+      //  (storage/engine_session.h), so that another engine recovers it when that engine is gone.
+      //  NULL for rows of a single engine (SQLite recovers them at start-up).
+      R"sql(
+ALTER TABLE digest_members ADD COLUMN engine BIGINT;
+)sql",
   };
   return kMigrations;
 }
