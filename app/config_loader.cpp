@@ -20,6 +20,11 @@
 namespace outreach::app {
 
 core::Result<core::Millis> parse_config_duration(const std::string& text, const std::string& field) {
+  const auto digits_only = [](const std::string& d) {
+    return !d.empty() && d.size() <= 15 && std::all_of(d.begin(), d.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  if (text.size() >= 3 && text.ends_with("ms") && digits_only(text.substr(0, text.size() - 2)))
+    return core::Millis(std::stoll(text.substr(0, text.size() - 2)));
   if (text.size() >= 2) {
     char unit = text.back();
     std::string digits = text.substr(0, text.size() - 1);
@@ -34,7 +39,7 @@ core::Result<core::Millis> parse_config_duration(const std::string& text, const 
       }
     }
   }
-  return core::Error::invalid("expected a duration such as 30s, 5m, 24h or 4d, got '" + text + "'", field);
+  return core::Error::invalid("expected a duration such as 250ms, 30s, 5m, 24h or 4d, got '" + text + "'", field);
 }
 
 namespace {
@@ -282,6 +287,14 @@ core::Result<AppConfig> load_config(const std::string& path) {
       if (c["sla_working_days"]) e.case_sla_working_days = c["sla_working_days"].as<int>();
       if (c["hub_sla_working_days"]) e.hub_sla_working_days = c["hub_sla_working_days"].as<int>();
       if (c["national_fallback"]) e.national_fallback = c["national_fallback"].as<std::string>();
+      if (auto every = c["escalation_check_interval"]) {
+        const std::string field = where(every, "cases.escalation_check_interval");
+        auto d = parse_config_duration(every.as<std::string>(), field);
+        if (!d) return d.error();
+        if (*d < std::chrono::milliseconds(100) || *d > std::chrono::hours(1))
+          return core::Error::invalid("expected a duration from 100ms to 1h, got '" + every.as<std::string>() + "'", field);
+        e.escalation_check_interval = *d;
+      }
     }
     if (auto f = root["followup"]) {
       if (auto st = load_followup_config(f, path, e.followup); !st) return st.error();

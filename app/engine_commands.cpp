@@ -372,7 +372,7 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
   engine::Escalator escalator(*ctx.db, *ctx.clock, config);
   if (notifier) escalator.set_notifier(notifier.get());
   escalator.set_leadership(leadership.get());
-  escalator.start(ioc);
+  escalator.start(ioc, config.escalation_check_interval);
   // "Did it help?": one question per closed (or stalled) case, counted in the frequency cap.
   engine::FollowupJob followups(*ctx.db, *ctx.clock, config, channels->senders());
   followups.set_on_sent([&dispatcher](std::int64_t contact, core::TimePoint at) { dispatcher.note_send(contact, at); });

@@ -87,6 +87,9 @@ struct EngineConfig {
   core::Millis assignment_ttl = std::chrono::hours(24 * 14);   // an assignment expires after
   int case_sla_working_days = 5;  // a municipality acknowledges a case within this many working days
   int hub_sla_working_days = 5;   // then the regional hub
+  // How often the leading engine looks for cases whose SLA ran out (engine::Escalator::start): a
+  // case escalates at most this long after its SLA. cases.escalation_check_interval, 100ms to 1h.
+  core::Millis escalation_check_interval{std::chrono::minutes(1)};
   std::string national_fallback = "national";
   KeywordConfig keywords = default_keywords();  // config/keywords.yaml unless outreach.yaml names another
   ErrorReportRules error_reports;

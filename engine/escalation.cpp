@@ -36,16 +36,22 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
       EscalationNotice notice{c.id, c.municipality, "", c.owner_code, c.owner_kind, "open", c.opened_at, "new_case"};
       // One transaction: a durable notifier queues the notice in it, so the case is marked told
       // exactly when its notice is stored.
+      // The mark comes first and is conditional: when another engine told the owner meanwhile,
+      // this one queues nothing.
+      bool marked = false;
       auto st = db_.transaction([&]() -> core::Status {
+        auto first = cases.mark_owner_notified(c.id, now);
+        if (!first) return first.error();
+        if (!(marked = *first)) return {};
         try {
           notifier_->notify(notice);
         } catch (const std::exception& ex) {  // a notifier must not throw; never let it stop the run
           spdlog::warn("case {}: notify {}: {}", c.id, c.owner_code, ex.what());
         }
-        return cases.mark_owner_notified(c.id, now);
+        return {};
       });
       if (!st) spdlog::warn("case {}: {}", c.id, st.error().what());
-      else ++report.opened_notified;
+      else if (marked) ++report.opened_notified;
     }
   }
   for (const storage::Case& c : cases.due_for_escalation(now)) {
@@ -63,8 +69,14 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
     const std::string owner_code = to_hub ? hub : fallback;
     std::optional<core::TimePoint> sla;
     if (to_hub) sla = add_working_days(now, config_.hub_sla_working_days);
+    // Compare-and-set on the case as read above, first in the transaction: when another engine
+    // (a leader that was paused and resumed, say) moved, acknowledged or closed it meanwhile, this
+    // one writes nothing, no audit record and no notice.
+    bool moved = false;
     core::Status st = db_.transaction([&]() -> core::Status {
-      if (auto e = cases.escalate(c.id, status, owner_kind, owner_code, sla, now, "no_municipal_action"); !e) return e;
+      auto first = cases.escalate_from(c, status, owner_kind, owner_code, sla, now, "no_municipal_action");
+      if (!first) return first.error();
+      if (!(moved = *first)) return {};
       storage::AuditRecord rec;
       rec.at = now;
       rec.actor = "escalation";
@@ -92,7 +104,10 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
       spdlog::warn("escalation: case {}: {}", c.id, st.error().what());
       continue;
     }
-    if (to_hub) {
+    if (!moved) {
+      ++report.skipped;
+      spdlog::debug("escalation: case {}: changed since it was read; left as it is", c.id);
+    } else if (to_hub) {
       ++report.to_hub;
     } else {
       ++report.to_fallback;

@@ -8,7 +8,11 @@
 //                                (no further SLA); so does an open case that a route
 //                                (storage/case_routes.h) gave to the hub when it was opened.
 // Each move is one transaction with its audit record (actor "escalation", reason
-// no_municipal_action).
+// no_municipal_action), and a compare-and-set on the case as this run read it
+// (storage::CaseStore::escalate_from): when two engines run at overlapping moments (a leader that
+// was paused or slow finishes a tick after another took the lead), each case still moves once,
+// with one audit record and one notice; the second mover finds it changed and writes nothing
+// (EscalationReport::skipped). The same holds for the "case.opened" notice (mark_owner_notified).
 // With a notifier set (set_notifier), each move is notified to the new owner inside the move's
 // transaction (engine/escalation_notifier.h queues it durably there); the notifier cannot fail or
 // undo the move, and a notice is never lost between the move and its queue. Each run also tells
@@ -41,6 +45,7 @@ struct EscalationReport {
   int to_hub = 0;
   int to_fallback = 0;
   int failed = 0;  // could not be moved (logged); retried on the next run
+  int skipped = 0;  // changed since this run read it (another engine moved it first): left alone
   int opened_notified = 0;  // new cases whose owner was told (only with a notifier)
 };
 

@@ -197,13 +197,12 @@ std::vector<Case> CaseStore::opened_unnotified(int limit) const {
   return out;
 }
 
-core::Status CaseStore::mark_owner_notified(std::int64_t id, core::TimePoint now) {
+core::Result<bool> CaseStore::mark_owner_notified(std::int64_t id, core::TimePoint now) {
   try {
-    Statement st(db_, "UPDATE cases SET owner_notified_at = ?1 WHERE id = ?2");
+    Statement st(db_, "UPDATE cases SET owner_notified_at = ?1 WHERE id = ?2 AND owner_notified_at IS NULL");
     st.bind(1, ms(now));
     st.bind(2, static_cast<int64_t>(id));
-    st.exec();
-    return {};
+    return st.exec() > 0;
   } catch (const SqlError& e) {
     return storage_error(e, "CaseStore::mark_owner_notified");
   }
@@ -222,28 +221,48 @@ std::vector<Case> CaseStore::due_for_escalation(core::TimePoint now) const {
 core::Status CaseStore::escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
                                  const std::string& owner_code, std::optional<core::TimePoint> sla_due,
                                  core::TimePoint now, const std::string& reason) {
-  if (status != "escalated_hub" && status != "escalated_fallback") {
-    return core::Error::invalid("'" + status + "' is not an escalation (escalated_hub, escalated_fallback)", "status");
-  }
   return db_.transaction([&]() -> core::Status {
     auto c = get(id);
     if (!c) return c.error();
-    if (!may_escalate(c->status, status)) {
-      return core::Error::conflict("a case cannot go from " + c->status + " to " + status, "status");
-    }
-    Statement up(db_,
-                 "UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, updated_at = ? "
-                 "WHERE id = ? AND status IN ('open', 'escalated_hub')");
+    auto moved = escalate_from(*c, status, owner_kind, owner_code, sla_due, now, reason);
+    if (!moved) return moved.error();
+    if (!*moved) return core::Error::conflict("case " + std::to_string(id) + " cannot be escalated now");
+    return {};
+  });
+}
+
+core::Result<bool> CaseStore::escalate_from(const Case& seen, const std::string& status, const std::string& owner_kind,
+                                            const std::string& owner_code, std::optional<core::TimePoint> sla_due,
+                                            core::TimePoint now, const std::string& reason) {
+  if (status != "escalated_hub" && status != "escalated_fallback") {
+    return core::Error::invalid("'" + status + "' is not an escalation (escalated_hub, escalated_fallback)", "status");
+  }
+  if (!may_escalate(seen.status, status)) {
+    return core::Error::conflict("a case cannot go from " + seen.status + " to " + status, "status");
+  }
+  bool moved = false;
+  auto st = db_.transaction([&]() -> core::Status {
+    // The compare-and-set: only from the state the caller saw. On PostgreSQL a second mover's
+    // UPDATE waits for the first's transaction and then re-reads the row, which no longer matches.
+    Statement up(db_, std::string("UPDATE cases SET status = ?, owner_kind = ?, owner_code = ?, sla_due_at = ?, "
+                                  "updated_at = ? WHERE id = ? AND status = ? AND owner_code = ? AND ") +
+                          (seen.sla_due_at ? "sla_due_at = ?" : "sla_due_at IS NULL"));
     up.bind(1, status);
     up.bind(2, owner_kind);
     up.bind(3, owner_code);
     if (sla_due) up.bind(4, ms(*sla_due)); else up.bind(4);
     up.bind(5, ms(now));
-    up.bind(6, static_cast<int64_t>(id));
-    if (up.exec() == 0) return core::Error::conflict("case " + std::to_string(id) + " cannot be escalated now");
-    add_event(db_, id, now, "system", status, owner_code, reason);
+    up.bind(6, static_cast<int64_t>(seen.id));
+    up.bind(7, seen.status);
+    up.bind(8, seen.owner_code);
+    if (seen.sla_due_at) up.bind(9, ms(*seen.sla_due_at));
+    if (up.exec() == 0) return {};
+    add_event(db_, seen.id, now, "system", status, owner_code, reason);
+    moved = true;
     return {};
   });
+  if (!st) return st.error();
+  return moved;
 }
 
 core::Status CaseStore::set_handler(std::int64_t id, const std::string& handler_name, const std::string& actor,

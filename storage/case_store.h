@@ -96,13 +96,26 @@ class CaseStore {
                           core::TimePoint now, const std::string& note = {}, const std::string& outcome = {});
   // Open cases whose owner was not told about them yet, oldest first (at most `limit`).
   std::vector<Case> opened_unnotified(int limit) const;
-  // Records that the owner of case `id` was told about it.
-  core::Status mark_owner_notified(std::int64_t id, core::TimePoint now);
+  // Records that the owner of case `id` was told about it, once: returns false, changing nothing,
+  // when that was recorded already (another engine told the owner first). Joins the caller's
+  // transaction, whose notice it guards.
+  core::Result<bool> mark_owner_notified(std::int64_t id, core::TimePoint now);
   // Cases whose SLA ran out while nobody acknowledged them.
   std::vector<Case> due_for_escalation(core::TimePoint now) const;
+  // Moves case `id` from the state it is in now, with a case event. Errors: conflict when that
+  // state cannot go to `status` (may only go upward), or the case changed while this ran.
   core::Status escalate(std::int64_t id, const std::string& status, const std::string& owner_kind,
                         const std::string& owner_code, std::optional<core::TimePoint> sla_due, core::TimePoint now,
                         const std::string& reason);
+  // The same move as a compare-and-set on the state the caller read: case `seen.id` moves only
+  // while its status, owner and SLA are still those of `seen`. Returns false, writing nothing, when
+  // they are not (another engine moved it, or somebody acknowledged, closed or reopened it, since
+  // `seen` was read); the Escalator writes its audit record and notice only on true. Joins the
+  // caller's transaction (on PostgreSQL a concurrent mover waits for it, then finds the case changed).
+  // Errors: conflict when seen.status cannot go to `status`.
+  core::Result<bool> escalate_from(const Case& seen, const std::string& status, const std::string& owner_kind,
+                                   const std::string& owner_code, std::optional<core::TimePoint> sla_due,
+                                   core::TimePoint now, const std::string& reason);
   // Names the person handling the case (empty clears it), with a case event. Any state.
   core::Status set_handler(std::int64_t id, const std::string& handler_name, const std::string& actor,
                            core::TimePoint now);

@@ -8,6 +8,8 @@ line, flushed) BEFORE the answer is written, so the log holds every request the 
 when the client dies before reading the answer (a request whose body never arrived in full is not
 a send and is not logged). Answers 201 {"sid": "SM<n>", "status": "queued"}. With TIMES_FILE, the time of each send
 (time.monotonic(), seconds) goes there too, one line per send, for rate checks.
+A POST to any other path that carries an X-Outreach-Delivery header (a signed webhook, such as a
+case notice to its owner) is appended as "<path> <delivery id>", the same way, and answered 200.
 """
 import json
 import sys
@@ -28,6 +30,12 @@ class Handler(QuietHandler):
         if len(raw) < length:
             return  # the client died before the body was complete: no provider would act on it
         body = raw.decode("utf-8", "replace")
+        delivery = self.headers.get("X-Outreach-Delivery")
+        if delivery and not self.path.endswith("/Messages.json"):
+            with lock:
+                log.write("%s %s\n" % (self.path, delivery))
+                log.flush()
+            return self._reply(200, {"ok": True})
         if not self.path.endswith("/Messages.json"):
             return self._reply(404, {"message": "not found"})
         to = parse_qs(body).get("To", [""])[0]

@@ -1,6 +1,7 @@
 #include "tests/support/spawn.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,27 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
     close(fds[1]);
     *stdout_pipe = fds[0];
   }
+  return pid;
+}
+
+pid_t spawn_recording_server(const std::filesystem::path& log, const std::filesystem::path& times,
+                             const std::filesystem::path& err, int* port) {
+  std::vector<std::string> argv = {"/usr/bin/python3", std::string(OUTREACH_SOURCE_DIR) + "/tests/support/recording_server.py",
+                                   log.string()};
+  if (!times.empty()) argv.push_back(times.string());
+  int fd = -1;
+  pid_t pid = spawn(argv, {}, err, &fd);
+  if (pid <= 0) return -1;
+  std::string line;
+  char c;
+  while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+  close(fd);
+  if (line.rfind("PORT ", 0) != 0) {
+    kill(pid, SIGKILL);
+    wait_exit(pid);
+    return -1;
+  }
+  *port = std::stoi(line.substr(5));
   return pid;
 }
 

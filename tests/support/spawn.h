@@ -15,6 +15,11 @@ namespace outreach::test {
 // `stdout_pipe`, to a pipe whose read end it gets) and stderr to `err`. Returns the pid, -1 on failure.
 pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& out, const std::filesystem::path& err,
             int* stdout_pipe = nullptr);
+// Starts tests/support/recording_server.py (Debian's python3), which logs what it receives into
+// `log` (and send times into `times` unless empty), stderr into `err`, and reads its "PORT <n>"
+// line into `port`. Returns the pid, -1 on failure.
+pid_t spawn_recording_server(const std::filesystem::path& log, const std::filesystem::path& times,
+                             const std::filesystem::path& err, int* port);
 // Waits for `pid`: its exit code, or minus the signal that ended it.
 int wait_exit(pid_t pid);
 // A whole file ("" when it cannot be read).

@@ -465,6 +465,21 @@ TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
   EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
 }
 
+TEST_F(CliConfig, TheEscalationCheckIntervalIsCheckedWhenTheConfigIsLoaded) {
+  auto with = [&](const std::string& every) {
+    return load(write("outreach.yaml", "channels:\n  sms: {scheme: tel, provider: sandbox}\n"
+                                       "cases:\n  escalation_check_interval: " + every + "\n"));
+  };
+  for (const char* bad : {"50ms", "2h", "soon"}) {
+    auto r = with(bad);
+    EXPECT_EQ(r.code, 1) << bad;
+    EXPECT_NE(r.err.find("outreach.yaml:4: cases.escalation_check_interval: "), std::string::npos) << r.err;
+  }
+  EXPECT_NE(with("50ms").err.find("expected a duration from 100ms to 1h, got '50ms'"), std::string::npos);
+  EXPECT_NE(with("soon").err.find("expected a duration such as 250ms, 30s, 5m, 24h or 4d, got 'soon'"), std::string::npos);
+  for (const char* good : {"300ms", "30s", "1h"}) EXPECT_EQ(with(good).code, 0) << good << ": " << with(good).err;
+}
+
 TEST_F(CliConfig, PlainLanguageRulesAreCheckedWhenTheConfigIsLoaded) {
   auto with = [&](const std::string& section) {
     return load(write("outreach.yaml", "channels:\n  sms: {scheme: tel, provider: sandbox}\nplain_language:\n" + section));

@@ -5,7 +5,6 @@
 // and the channel's configured rate held across the engines together.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,8 +23,7 @@
 
 #include "storage/database.h"
 #include "storage/sql.h"
-#include "tests/support/postgres_server.h"
-#include "tests/support/require_tool.h"
+#include "tests/support/engine_cluster.h"
 #include "tests/support/spawn.h"
 
 namespace {
@@ -42,61 +40,10 @@ using outreach::test::slurp;
 using outreach::test::spawn;
 using outreach::test::wait_exit;
 
-class MultiEngineCrash : public ::testing::Test {
+class MultiEngineCrash : public outreach::test::EngineCluster {
  protected:
-  void SetUp() override {
-    auto* pg = outreach::test::PostgresServer::shared();
-    OUTREACH_REQUIRE_TOOL(pg->ok(), pg->error());
-    url_ = pg->create_database().take();
-    dir_ = fs::temp_directory_path() / ("outreach-engines-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    log_ = dir_ / "server.log";
-    times_ = dir_ / "server.times";
-    int fd = -1;
-    server_ = spawn({"/usr/bin/python3", std::string(OUTREACH_SOURCE_DIR) + "/tests/support/recording_server.py",
-                     log_.string(), times_.string()},
-                    {}, dir_ / "server.err", &fd);
-    ASSERT_GT(server_, 0);
-    std::string line;
-    char c;
-    while (read(fd, &c, 1) == 1 && c != '\n') line += c;
-    close(fd);
-    ASSERT_EQ(line.rfind("PORT ", 0), 0u) << line << slurp(dir_ / "server.err");
-    port_ = std::stoi(line.substr(5));
-  }
-  void TearDown() override {
-    for (pid_t& p : engines_) {
-      if (p > 0) {
-        kill(p, SIGKILL);
-        wait_exit(p);
-      }
-    }
-    if (server_ > 0) {
-      kill(server_, SIGKILL);
-      wait_exit(server_);
-    }
-    if (!HasFailure()) fs::remove_all(dir_);
-    else std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
-  }
-
-  std::string write(const std::string& name, const std::string& text) {
-    auto p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-  std::vector<std::string> cli(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {OUTREACH_BINARY, "--config", config_, "--db", url_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }
-  int run(const std::vector<std::string>& args) {
-    fs::remove(dir_ / "cli.out");
-    return wait_exit(spawn(cli(args), dir_ / "cli.out", dir_ / "cli.err"));
-  }
-  pid_t start_engine(int i) {
-    return spawn(cli({"serve", "--listen", "127.0.0.1:0"}), dir_ / ("serve" + std::to_string(i) + ".out"),
-                 dir_ / ("serve" + std::to_string(i) + ".err"));
-  }
+  MultiEngineCrash() : EngineCluster("outreach-engines-", kEngines) {}
+  pid_t start_engine(int i) { return serve("serve" + std::to_string(i)); }
   std::map<std::string, std::int64_t> by_status() {
     auto db = outreach::storage::Database::open(url_).take();
     outreach::storage::Statement st(*db, "SELECT status, count(*) FROM messages GROUP BY status");
@@ -113,36 +60,24 @@ class MultiEngineCrash : public ::testing::Test {
     while (st.executeStep()) out[st.getColumn(0).getString().substr(4)] = st.getColumn(1).getString();
     return out;
   }
-
-  std::string url_;
-  fs::path dir_, log_, times_;
-  std::string config_;
-  pid_t server_ = -1;
-  int port_ = 0;
-  std::vector<pid_t> engines_ = std::vector<pid_t>(kEngines, -1);
 };
 
 TEST_F(MultiEngineCrash, ThreeEnginesKilledAtRandomNeverSendTwiceAndKeepToTheRateTogether) {
   const auto started = Clock::now();
-  config_ = write("outreach.yaml",
-                  "database: " + url_ + "\n"
-                  "secret_file: " + (dir_ / "secret").string() + "\n"
-                  "audit: {checkpoint_file: " + (dir_ / "checkpoints").string() + "}\n"
-                  "public_base_url: http://127.0.0.1:8080\n"
-                  "engine:\n"
-                  "  claim_batch: 50\n"
-                  "  lease: 5s\n"
-                  "  frequency_cap: {messages: 10, per: 24h}\n"
-                  "  retry: {base: 1s, cap: 2s, max_attempts: 3}\n"
-                  "  circuit: {failures: 1000, cool_down: 1s}\n"
-                  "channels:\n"
-                  "  sms: {scheme: tel, provider: twilio, rate: " + std::to_string(kRate) + "}\n"
-                  "providers:\n"
-                  "  twilio:\n"
-                  "    base_url: http://127.0.0.1:" + std::to_string(port_) + "\n"
-                  "    account_sid: AC0123456789abcdef0123456789abcdef\n"
-                  "    auth_token: test-token\n"
-                  "    from: \"+3197010203040\"\n");
+  write_config("engine:\n"
+               "  claim_batch: 50\n"
+               "  lease: 5s\n"
+               "  frequency_cap: {messages: 10, per: 24h}\n"
+               "  retry: {base: 1s, cap: 2s, max_attempts: 3}\n"
+               "  circuit: {failures: 1000, cool_down: 1s}\n"
+               "channels:\n"
+               "  sms: {scheme: tel, provider: twilio, rate: " + std::to_string(kRate) + "}\n"
+               "providers:\n"
+               "  twilio:\n"
+               "    base_url: http://127.0.0.1:" + std::to_string(port_) + "\n"
+               "    account_sid: AC0123456789abcdef0123456789abcdef\n"
+               "    auth_token: test-token\n"
+               "    from: \"+3197010203040\"\n");
   std::ostringstream csv;
   csv << "name,phone,language,municipality,tags,consent\n";
   for (int i = 0; i < kContacts; ++i) csv << "Persoon " << i << ",06" << (30000000 + i) << ",nl,GM0599,herstel,outreach@sms\n";
@@ -235,8 +170,10 @@ TEST_F(MultiEngineCrash, ThreeEnginesKilledAtRandomNeverSendTwiceAndKeepToTheRat
     }
   }
 
-  // The rate, across the engines: in any 4 seconds at most the burst and 5 seconds' worth (an
-  // engine may spend a token up to a second after it took it, SharedRateLimiter::kStashLife).
+  // The rate, across the engines: in any 4 seconds at most the burst and 6 seconds' worth. An
+  // engine may spend a token up to a second after it took it (SharedRateLimiter::kStashLife), and
+  // what is counted is arrival at the server: a request started on time can be held up to about a
+  // second more by the HTTP queue and a CPU shared with the other engines and tests (-j2).
   // Three engines each keeping the rate alone would reach about 1,800.
   std::vector<double> times;
   std::istringstream t(slurp(times_));
@@ -247,7 +184,7 @@ TEST_F(MultiEngineCrash, ThreeEnginesKilledAtRandomNeverSendTwiceAndKeepToTheRat
     while (times[i] - times[j] > 4.0) ++j;
     most = std::max(most, i - j + 1);
   }
-  EXPECT_LE(most, static_cast<std::size_t>(kRate + 5 * kRate)) << "sends in the busiest 4 s";
+  EXPECT_LE(most, static_cast<std::size_t>(kRate + 6 * kRate)) << "sends in the busiest 4 s";
 
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();
   std::printf("multi-engine crash test: %d engines, %d kills, %d rows, %zu reached the server, %lld sent, %lld unknown, "

@@ -156,6 +156,51 @@ TEST_P(CaseStoreTest, EscalationGoesOnlyUpward) {
   EXPECT_EQ(store.history(id).size(), 2u);
 }
 
+// The Escalator's compare-and-set: a mover holding a stale copy of the case (another engine moved
+// it since) changes nothing, not even from escalated_hub on to the fallback, and writes no event.
+TEST_P(CaseStoreTest, EscalateFromMovesOnlyFromTheStateItSaw) {
+  auto id = open_case(anna);
+  clock.advance(hours(73));
+  const Case seen = store.get(id).take();
+  auto first = store.escalate_from(seen, "escalated_hub", "hub", "GM0599", now() + hours(48), now(), "SLA missed");
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(*first);
+  for (const char* to : {"escalated_hub", "escalated_fallback"}) {
+    auto again = store.escalate_from(seen, to, to == std::string("escalated_hub") ? "hub" : "fallback",
+                                     to == std::string("escalated_hub") ? "GM0599" : "national", std::nullopt, now(),
+                                     "SLA missed");
+    ASSERT_TRUE(again) << to;
+    EXPECT_FALSE(*again) << to << ": the case was no longer open";
+  }
+  auto c = store.get(id).take();
+  EXPECT_EQ(c.status, "escalated_hub");
+  EXPECT_EQ(c.owner_code, "GM0599");
+  EXPECT_EQ(store.history(id).size(), 2u);
+
+  // Acknowledged by the hub after the mover read it: the mover leaves it.
+  const Case at_hub = store.get(id).take();
+  ASSERT_TRUE(store.set_status(id, "acknowledged", "gm0599-user", now()));
+  auto late = store.escalate_from(at_hub, "escalated_fallback", "fallback", "national", std::nullopt, now(), "x");
+  ASSERT_TRUE(late);
+  EXPECT_FALSE(*late);
+  EXPECT_EQ(store.get(id)->status, "acknowledged");
+  EXPECT_EQ(store.history(id).size(), 3u);
+  EXPECT_EQ(store.escalate_from(at_hub, "escalated_hub", "hub", "GM0599", now(), now(), "x").error().what(),
+            "status: a case cannot go from escalated_hub to escalated_hub");
+}
+
+TEST_P(CaseStoreTest, TheOwnerIsMarkedToldOnce) {
+  auto id = open_case(anna);
+  ASSERT_EQ(store.opened_unnotified(10).size(), 1u);
+  auto first = store.mark_owner_notified(id, now());
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(*first);
+  auto second = store.mark_owner_notified(id, now());
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(*second) << "another engine told the owner already";
+  EXPECT_TRUE(store.opened_unnotified(10).empty());
+}
+
 OUTREACH_ON_EACH_BACKEND(CaseStoreTest);
 
 }  // namespace
