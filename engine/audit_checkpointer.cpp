@@ -3,17 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <syslog.h>
 
+#include "engine/periodic.h"
 #include "net/asio.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 
 namespace outreach::engine {
-
-struct AuditCheckpointer::Timer {
-  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
-  asio::steady_timer timer;
-  bool stopped = false;
-};
 
 AuditCheckpointer::AuditCheckpointer(storage::Database& db, const core::Clock& clock, AuditCheckpointOptions options,
                                      std::string key)
@@ -60,23 +55,14 @@ core::Result<storage::AuditCheckpoint> AuditCheckpointer::write_now(core::TimePo
 
 void AuditCheckpointer::start(asio::io_context& ioc) {
   if (!enabled()) return;
-  timer_ = std::make_unique<Timer>(ioc);
-  arm();
+  periodic_ = std::make_unique<Periodic>(ioc, options_.every, [this] {
+    if (auto cp = run_due(clock_.now()); !cp) spdlog::error("audit checkpoint: {}", cp.error().what());
+  });
+  periodic_->start();
 }
 
 void AuditCheckpointer::stop() {
-  if (!timer_) return;
-  timer_->stopped = true;
-  timer_->timer.cancel();
-}
-
-void AuditCheckpointer::arm() {
-  timer_->timer.expires_after(options_.every);
-  timer_->timer.async_wait([this](error_code ec) {
-    if (ec == asio::error::operation_aborted || timer_->stopped) return;
-    if (auto cp = run_due(clock_.now()); !cp) spdlog::error("audit checkpoint: {}", cp.error().what());
-    arm();
-  });
+  if (periodic_) periodic_->stop();
 }
 
 }  // namespace outreach::engine

@@ -6,7 +6,7 @@
 //
 // All logic is in run_due(now), which tests call with ManualClock times: it does nothing before the
 // next due time, then writes when the head (id, hash) differs from the last checkpoint in the file.
-// start() owns one steady_timer: arm -> on_timer -> run_due(clock.now()) -> arm again.
+// start() runs it every `every` on an engine::Periodic.
 // Errors are returned (and logged by the timer); they never stop the engine.
 // `db` and `clock` must outlive the checkpointer; use on one thread (the engine's io thread).
 
@@ -27,6 +27,8 @@ class Database;
 }
 
 namespace outreach::engine {
+
+class Periodic;
 
 struct AuditCheckpointOptions {
   std::string file;  // the JSON-lines file; empty: no checkpoints (an in-memory database)
@@ -56,9 +58,6 @@ class AuditCheckpointer {
   void stop();
 
  private:
-  struct Timer;
-  void arm();
-
   storage::Database& db_;
   const core::Clock& clock_;
   AuditCheckpointOptions options_;
@@ -66,7 +65,7 @@ class AuditCheckpointer {
   std::optional<storage::AuditCheckpoint> last_;  // the newest checkpoint in the file, once read
   bool last_read_ = false;
   core::TimePoint next_due_{};
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<Periodic> periodic_;
 };
 
 }  // namespace outreach::engine

@@ -5,6 +5,7 @@
 #include "engine/engine_config.h"
 #include "engine/escalation_notifier.h"
 #include "engine/inbound.h"
+#include "engine/periodic.h"
 #include "net/asio.h"
 #include "storage/audit_log.h"
 #include "storage/case_store.h"
@@ -12,13 +13,6 @@
 #include "storage/municipality_store.h"
 
 namespace outreach::engine {
-
-struct Escalator::Timer {
-  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
-  asio::steady_timer timer;
-  std::chrono::milliseconds interval{60000};
-  bool stopped = false;
-};
 
 Escalator::Escalator(storage::Database& db, const core::Clock& clock, const EngineConfig& config)
     : db_(db), clock_(clock), config_(config) {}
@@ -117,24 +111,14 @@ EscalationReport Escalator::run_due(core::TimePoint now) {
 }
 
 void Escalator::start(asio::io_context& ioc, std::chrono::milliseconds interval) {
-  timer_ = std::make_unique<Timer>(ioc);
-  timer_->interval = interval;
-  arm();
+  periodic_ = std::make_unique<Periodic>(ioc, interval, [this] {
+    if (may_run(leadership_)) run_due(clock_.now());
+  });
+  periodic_->start();
 }
 
 void Escalator::stop() {
-  if (!timer_) return;
-  timer_->stopped = true;
-  timer_->timer.cancel();
-}
-
-void Escalator::arm() {
-  timer_->timer.expires_after(timer_->interval);
-  timer_->timer.async_wait([this](error_code ec) {
-    if (ec == asio::error::operation_aborted || timer_->stopped) return;
-    if (may_run(leadership_)) run_due(clock_.now());
-    arm();
-  });
+  if (periodic_) periodic_->stop();
 }
 
 }  // namespace outreach::engine

@@ -18,8 +18,8 @@
 // undo the move, and a notice is never lost between the move and its queue. Each run also tells
 // the owners of newly opened cases about them ("case.opened"), once: the case records it.
 //
-// All logic is in run_due(now), which tests call with ManualClock times. start() owns one
-// steady_timer: arm -> on_timer -> run_due(clock.now()) -> arm again, every `interval`.
+// All logic is in run_due(now), which tests call with ManualClock times. start() runs it
+// every `interval` on an engine::Periodic.
 // `db`, `clock` and `config` must outlive the escalator; use on the engine's io thread.
 
 #include <chrono>
@@ -37,6 +37,8 @@ class Database;
 }
 
 namespace outreach::engine {
+
+class Periodic;
 
 struct EngineConfig;
 class EscalationNotifier;
@@ -69,13 +71,10 @@ class Escalator {
   void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
  private:
-  struct Timer;
-  void arm();
-
   storage::Database& db_;
   const core::Clock& clock_;
   const EngineConfig& config_;
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<Periodic> periodic_;
   EscalationNotifier* notifier_ = nullptr;
   const Leadership* leadership_ = nullptr;
 };

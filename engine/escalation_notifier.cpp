@@ -28,6 +28,12 @@ std::string escalation_notice_json(const EscalationNotice& notice) {
   return core::json_text(j);
 }
 
+std::string escalation_delivery_id(const EscalationNotice& notice) {
+  if (notice.status == "open") return "case-" + std::to_string(notice.case_id) + "-open";
+  return "escalation-" + std::to_string(notice.case_id) + "-" + notice.status + "-" +
+         std::to_string(core::to_millis(notice.at));
+}
+
 struct WebhookEscalationNotifier::Impl {
   Impl(asio::io_context& io, net::CurlMulti& multi, const core::Clock& c, storage::Database& d,
        WebhookEscalationOptions o)
@@ -92,7 +98,7 @@ void WebhookEscalationNotifier::notify(const EscalationNotice& notice) {
   storage::Notice n;
   n.case_id = notice.case_id;
   n.event = notice.status == "open" ? "case.opened" : "case.escalated";
-  n.delivery_id = (notice.status == "open" ? "case-" : "escalation-") + std::to_string(notice.case_id) + "-" + notice.status;
+  n.delivery_id = escalation_delivery_id(notice);
   n.owner = notice.to_owner;
   n.payload = escalation_notice_json(notice);
   auto cfg = impl_->dedupes.find(notice.to_owner);

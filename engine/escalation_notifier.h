@@ -73,6 +73,13 @@ class EscalationNotifier {
 // "municipality", "owner", "owner_kind", "status", "opened_at"}.
 std::string escalation_notice_json(const EscalationNotice& notice);
 
+// The id a notice is queued and delivered under (X-Outreach-Delivery), which receivers dedupe on:
+// "case-12-open" for a new case, which opens once (a reopen queues its own notice), and
+// "escalation-12-escalated_hub-<ms>" for a move. The move's time is part of it because a case
+// reopened and escalated again makes the same move a second time, and that is a second notice;
+// the escalator's compare-and-set makes one move per case, status and moment.
+std::string escalation_delivery_id(const EscalationNotice& notice);
+
 struct WebhookEscalationOptions {
   int max_attempts = 3;
   std::chrono::milliseconds retry_delay{std::chrono::seconds(30)};  // doubles with each attempt

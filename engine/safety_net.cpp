@@ -8,6 +8,7 @@
 
 #include "core/json_text.h"
 #include "engine/engine_config.h"
+#include "engine/periodic.h"
 #include "net/asio.h"
 #include "storage/audit_log.h"
 #include "storage/case_routes.h"
@@ -122,12 +123,6 @@ core::Result<int> queue_route_notices(storage::Database& db, const EngineConfig&
   }
   return queued;
 }
-
-struct SafetyNet::Timer {
-  explicit Timer(asio::io_context& ioc) : timer(ioc) {}
-  asio::steady_timer timer;
-  bool stopped = false;
-};
 
 SafetyNet::SafetyNet(storage::Database& db, const core::Clock& clock, const EngineConfig& config)
     : db_(db), clock_(clock), config_(config) {}
@@ -295,23 +290,14 @@ SafetyNetReport SafetyNet::run_due(core::TimePoint now) {
 
 void SafetyNet::start(asio::io_context& ioc) {
   if (!config_.safety_net.enabled) return;
-  timer_ = std::make_unique<Timer>(ioc);
-  arm();
+  periodic_ = std::make_unique<Periodic>(ioc, config_.safety_net.every, [this] {
+    if (may_run(leadership_)) run_due(clock_.now());
+  });
+  periodic_->start();
 }
 
 void SafetyNet::stop() {
-  if (!timer_) return;
-  timer_->stopped = true;
-  timer_->timer.cancel();
-}
-
-void SafetyNet::arm() {
-  timer_->timer.expires_after(config_.safety_net.every);
-  timer_->timer.async_wait([this](error_code ec) {
-    if (ec == asio::error::operation_aborted || timer_->stopped) return;
-    if (may_run(leadership_)) run_due(clock_.now());
-    arm();
-  });
+  if (periodic_) periodic_->stop();
 }
 
 }  // namespace outreach::engine

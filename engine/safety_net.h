@@ -17,8 +17,8 @@
 // Municipalities listed in `safety_net.delegated` get a route to their hub once, at the first run.
 // The municipality takes its cases back through services/safety_net.h.
 //
-// All logic is in run_due(now), which tests call with ManualClock times; start() owns one
-// steady_timer (arm -> on_timer -> run_due(clock.now()) -> arm), like engine/escalation.h.
+// All logic is in run_due(now), which tests call with ManualClock times; start() runs it
+// every `safety_net.every` on an engine::Periodic, like engine/escalation.h.
 // `db`, `clock` and `config` must outlive the job; use on the engine's io thread.
 
 #include <chrono>
@@ -40,6 +40,8 @@ struct OutreachEvidence;
 }  // namespace outreach::storage
 
 namespace outreach::engine {
+
+class Periodic;
 
 struct EngineConfig;
 
@@ -94,8 +96,6 @@ class SafetyNet {
   void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
  private:
-  struct Timer;
-  void arm();
   core::Status apply_delegations(core::TimePoint now, SafetyNetReport& report);
   core::Status apply(const std::string& municipality, const std::string& rule, bool holds, const std::string& evidence,
                      RouteTo route, core::TimePoint now, SafetyNetReport& report);
@@ -103,7 +103,7 @@ class SafetyNet {
   storage::Database& db_;
   const core::Clock& clock_;
   const EngineConfig& config_;
-  std::unique_ptr<Timer> timer_;
+  std::unique_ptr<Periodic> periodic_;
   const Leadership* leadership_ = nullptr;
 };
 

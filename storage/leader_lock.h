@@ -13,7 +13,11 @@
 // the lock on its next try. The deposed engine learns it at its next still_held(). This needs the
 // engines to connect as one role (or pg_signal_backend): PostgreSQL shows and ends only sessions
 // of the caller's role; otherwise a hung leader is never deposed.
-// Use from one thread (the engine's).
+// Use from one thread: the engine's, on purpose. The check is a blocking round trip, but it is the
+// leader's sign of life, so it must stop when that thread stops: an engine whose thread hangs
+// falls silent and is deposed, where a check on a thread of its own would keep it leading. A lost
+// database blocks it no longer than the writer's own statements on that thread (the URL's
+// connect_timeout, keepalives and tcp_user_timeout; README, "Running several engines").
 
 #include <cstdint>
 #include <memory>

@@ -465,12 +465,14 @@ std::optional<MessageRow> Outbox::last_sent_to(std::int64_t contact_id) const {
 std::vector<FunnelCell> Outbox::funnel(std::int64_t campaign_id) const {
   Statement st(db_,
                "SELECT step, coalesce(channel, ''), status, count(*) FROM messages WHERE campaign_id = ? "
-               "GROUP BY step, channel, status ORDER BY step, channel, status");
+               "GROUP BY step, channel, status ORDER BY 1, 2, 3");  // by the coalesced channel: SQLite
+  // sorts NULLs first and PostgreSQL last, so ordering by the column itself differs by backend
   st.bind(1, static_cast<int64_t>(campaign_id));
   std::vector<FunnelCell> out;
   while (st.executeStep()) {
-    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(),
-                   *parse_message_status(st.getColumn(2).getString()), st.getColumn(3).getInt64()});
+    auto status = parse_message_status(st.getColumn(2).getString());
+    if (!status) continue;  // a state this build does not know is not counted as another
+    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(), *status, st.getColumn(3).getInt64()});
   }
   return out;
 }

@@ -11,7 +11,7 @@ std::vector<MunicipalFunnelCell> Outbox::funnel_by_municipality(std::int64_t cam
                "SELECT m.step, coalesce(m.channel, ''), coalesce(c.municipality_code, ''), m.status, count(*) "
                "FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.campaign_id = ? "
                "GROUP BY m.step, m.channel, c.municipality_code, m.status "
-               "ORDER BY m.step, c.municipality_code, m.channel, m.status");
+               "ORDER BY 1, 3, 2, 4");  // the coalesced columns: the same order on both backends
   st.bind(1, static_cast<int64_t>(campaign_id));
   std::vector<MunicipalFunnelCell> out;
   while (st.executeStep()) {

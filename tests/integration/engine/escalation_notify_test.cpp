@@ -55,6 +55,14 @@ class EscalationNotifyTest : public ::testing::Test {
     }
   }
   nlohmann::json requests() const { return nlohmann::json::parse(server_->requests_json()); }
+  // The delivery id of the move of case `id` to the hub made at `at`.
+  static std::string hub_delivery(std::int64_t id, core::TimePoint at) {
+    EscalationNotice n;
+    n.case_id = id;
+    n.status = "escalated_hub";
+    n.at = at;
+    return escalation_delivery_id(n);
+  }
 
   static inline test::SuiteRecorder server_;
   core::SystemClock clock_;
@@ -181,18 +189,47 @@ TEST_F(EscalationNotifyTest, BadWebhookSettingsAreRefusedNamingTheOwner) {
 
 // kill -9 after the case moved and before its notice went out: the notice was queued with the move,
 // and a new notifier (the restarted engine) sends it, once; a third start sends nothing more.
+// A case that a low follow-up score reopens and that nobody picks up again goes to the hub a second
+// time: the hub hears of it a second time, under a delivery id of its own (one it deduped away
+// before).
+TEST_F(EscalationNotifyTest, ACaseReopenedAndEscalatedAgainIsNotifiedAgain) {
+  auto id = open_case("GM0606");
+  std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), kHubSecret}}};
+  auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
+  Escalator e(*db_, clock_, config_);
+  e.set_notifier(notifier.get());
+  const auto first = clock_.now() + std::chrono::hours(2);
+  ASSERT_EQ(e.run_due(first).to_hub, 1);
+  run_until([&] { return notifier->pending() == 0; });
+  storage::CaseStore cases(*db_);
+  const auto reopened = first + std::chrono::hours(1);
+  ASSERT_EQ(cases.reopen(id, reopened + std::chrono::hours(1), "followup", reopened, "follow-up: score 1").take(), id);
+  ASSERT_EQ(cases.get(id).take().status, "open");
+  const auto second = reopened + std::chrono::hours(2);
+  ASSERT_EQ(e.run_due(second).to_hub, 1);
+  run_until([&] { return notifier->pending() == 0; });
+
+  EXPECT_EQ(notifier->delivered(), 2);
+  auto recorded = requests();
+  ASSERT_EQ(recorded.size(), 2u) << recorded.dump();
+  EXPECT_EQ(recorded[0]["headers"]["X-Outreach-Delivery"], hub_delivery(id, first));
+  EXPECT_EQ(recorded[1]["headers"]["X-Outreach-Delivery"], hub_delivery(id, second));
+  EXPECT_EQ(storage::NoticeQueue(*db_).get(hub_delivery(id, second)).take().status, storage::NoticeStatus::delivered);
+}
+
 TEST_F(EscalationNotifyTest, ANoticeQueuedBeforeACrashGoesOutOnceAfterTheRestart) {
   auto id = open_case("GM0606");
+  const auto when = clock_.now() + std::chrono::hours(2);
   std::map<std::string, OwnerNotification> owners{{"GM0599", {server_->url("/fast"), kHubSecret}}};
   {
     auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
     Escalator e(*db_, clock_, config_);
     e.set_notifier(notifier.get());
-    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+    ASSERT_EQ(e.run_due(when).to_hub, 1);
   }  // the crash: the io_context never ran, nothing left
   io_.run_for(std::chrono::milliseconds(100));
   EXPECT_EQ(requests().size(), 0u);
-  const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+  const std::string delivery = hub_delivery(id, when);
   EXPECT_EQ(storage::NoticeQueue(*db_).get(delivery).take().status, storage::NoticeStatus::pending);
 
   auto restarted = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, owners).take();
@@ -214,6 +251,7 @@ TEST_F(EscalationNotifyTest, ANoticeQueuedBeforeACrashGoesOutOnceAfterTheRestart
 // A retry waiting for its backoff survives a restart too, and keeps its attempt count.
 TEST_F(EscalationNotifyTest, ARetryWaitingAtACrashIsRetriedAfterTheRestart) {
   auto id = open_case("GM0606");
+  const auto when = clock_.now() + std::chrono::hours(2);
   WebhookEscalationOptions o;
   o.retry_delay = std::chrono::milliseconds(50);
   {
@@ -221,8 +259,8 @@ TEST_F(EscalationNotifyTest, ARetryWaitingAtACrashIsRetriedAfterTheRestart) {
     auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, down, o).take();
     Escalator e(*db_, clock_, config_);
     e.set_notifier(notifier.get());
-    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
-    const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+    ASSERT_EQ(e.run_due(when).to_hub, 1);
+    const std::string delivery = hub_delivery(id, when);
     run_until([&] { return storage::NoticeQueue(*db_).get(delivery).take().attempts == 1 &&
                            storage::NoticeQueue(*db_).get(delivery).take().status == storage::NoticeStatus::pending; });
   }  // the crash, while the retry waits
@@ -231,7 +269,7 @@ TEST_F(EscalationNotifyTest, ARetryWaitingAtACrashIsRetriedAfterTheRestart) {
   restarted->start();
   run_until([&] { return restarted->pending() == 0; });
   EXPECT_EQ(restarted->delivered(), 1);
-  auto n = storage::NoticeQueue(*db_).get("escalation-" + std::to_string(id) + "-escalated_hub").take();
+  auto n = storage::NoticeQueue(*db_).get(hub_delivery(id, when)).take();
   EXPECT_EQ(n.status, storage::NoticeStatus::delivered);
   EXPECT_EQ(n.attempts, 2);
 }
@@ -242,12 +280,13 @@ TEST_F(EscalationNotifyTest, ANoticeInFlightAtACrashIsNotSentAgainWhenTheReceive
   auto id = open_case("GM0606");
   OwnerNotification slow{server_->url("/slow?ms=2000"), kHubSecret};
   slow.dedupe = false;
-  const std::string delivery = "escalation-" + std::to_string(id) + "-escalated_hub";
+  const auto when = clock_.now() + std::chrono::hours(2);
+  const std::string delivery = hub_delivery(id, when);
   {
     auto notifier = WebhookEscalationNotifier::create(io_, multi_, clock_, *db_, {{"GM0599", slow}}).take();
     Escalator e(*db_, clock_, config_);
     e.set_notifier(notifier.get());
-    ASSERT_EQ(e.run_due(clock_.now() + std::chrono::hours(2)).to_hub, 1);
+    ASSERT_EQ(e.run_due(when).to_hub, 1);
     run_until([&] { return storage::NoticeQueue(*db_).get(delivery).take().status == storage::NoticeStatus::sending; });
     io_.run_for(std::chrono::milliseconds(200));  // the request reaches the server
   }  // the crash

@@ -379,6 +379,28 @@ TEST_P(OutboxTest, FunnelCountsEveryRowOnce) {
                                                         {"1//waiting", 3}}));
 }
 
+// Rows not yet attempted have no channel; both funnels list them first in their step (and
+// municipality) on both backends, where ordering by the bare column puts them first on SQLite and
+// last on PostgreSQL.
+TEST_P(OutboxTest, FunnelsAreInTheSameOrderOnEveryBackend) {
+  auto c = campaign("herstel");
+  auto cor = add_contact("Cor", "GM0606");
+  launch(c, 1, {anna, bram, cor}, now());
+  auto claimed = claim(2);
+  ASSERT_EQ(claimed.size(), 2u);
+  ASSERT_NE(claimed[0].contact_id, cor);
+  ASSERT_NE(claimed[1].contact_id, cor);
+  ASSERT_TRUE(outbox.record({sent(claimed[0].id, "SM1")}, now()));  // the other stays sending
+
+  std::vector<std::string> order;
+  for (const auto& f : outbox.funnel(c)) order.push_back(f.channel + "/" + to_string(f.status));
+  EXPECT_EQ(order, (std::vector<std::string>{"/queued", "/sending", "sms/sent"}));
+  order.clear();
+  for (const auto& f : outbox.funnel_by_municipality(c))
+    order.push_back(f.municipality + "/" + f.channel + "/" + to_string(f.status));
+  EXPECT_EQ(order, (std::vector<std::string>{"GM0599//sending", "GM0599/sms/sent", "GM0606//queued"}));
+}
+
 TEST_P(OutboxTest, SendsSinceFeedTheFrequencyCap) {
   auto c = campaign("herstel");
   launch(c, 1, {anna, bram}, now());
