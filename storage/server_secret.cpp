@@ -1,7 +1,8 @@
 #include "storage/server_secret.h"
 
 #include <fcntl.h>
-#include <openssl/hmac.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <stdexcept>
 
 #include "storage/database.h"
 #include "storage/hashing.h"
@@ -20,12 +23,43 @@ namespace {
 
 constexpr std::size_t kSecretBytes = 32;
 
+// SHA-256, fetched from OpenSSL's provider once. OpenSSL 3's one-shot HMAC() fetches the MAC and
+// the digest by name on every call, under the provider store's locks: three times the cost of
+// the hash itself, and a point where reader threads contend (a 100-row municipality page hashes
+// every address of its people for the suppression check).
+const EVP_MD* sha256() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) throw std::runtime_error("OpenSSL has no SHA256");
+  return md;
+}
+
+// HMAC (RFC 2104) over that digest: H((K ^ opad) || H((K ^ ipad) || data)).
 std::string hmac_raw(std::string_view key, std::string_view data) {
+  constexpr std::size_t kBlock = 64;  // SHA-256's block size
+  const EVP_MD* md = sha256();
+  unsigned char k[kBlock] = {};
+  unsigned int n = 0;
+  if (key.size() > kBlock) {
+    EVP_Digest(key.data(), key.size(), k, &n, md, nullptr);
+  } else {
+    std::memcpy(k, key.data(), key.size());
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char pad[kBlock];
+  unsigned char inner[EVP_MAX_MD_SIZE];
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
+  bool ok = ctx != nullptr;
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x36;
+  ok = ok && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 && EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
+       EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 && EVP_DigestFinal_ex(ctx.get(), inner, &n) == 1;
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x5c;
+  ok = ok && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 && EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
+       EVP_DigestUpdate(ctx.get(), inner, n) == 1 && EVP_DigestFinal_ex(ctx.get(), out, &n) == 1;
+  OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(pad, sizeof pad);
+  // Never an empty hash instead: it would match no suppression entry.
+  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  return std::string(reinterpret_cast<const char*>(out), n);
 }
 
 }  // namespace
