@@ -21,10 +21,13 @@ using nlohmann::json;
 
 using detail::str_of;
 
+// A Graph API timestamp (decimal seconds since the epoch) as a time; none when it is not one, or
+// lies outside 1970-9999 (found by the fuzzer: a huge one overflowed the milliseconds).
 std::optional<core::TimePoint> unix_seconds(const std::string& text) {
+  constexpr long long kYear10000 = 253402300800;
   long long s = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), s);
-  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  if (ec != std::errc() || p != text.data() + text.size() || s < 0 || s >= kYear10000) return std::nullopt;
   return core::from_millis(s * 1000);
 }
 

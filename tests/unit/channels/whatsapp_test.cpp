@@ -216,6 +216,21 @@ TEST(WhatsApp, StatusWebhooksIncludingFailedReEngagement) {
   EXPECT_EQ(core::to_millis(*events->statuses[3].at), 1750000003000);
 }
 
+// Found by the whatsapp fuzzer: a timestamp too large for milliseconds overflowed (undefined
+// behaviour). A time outside 1970-9999 is no time; the status itself still counts.
+TEST(WhatsApp, AnOutOfRangeTimestampGivesNoTime) {
+  for (const char* ts : {"175050000000000002", "253402300800", "-1"}) {
+    const std::string body = std::string(R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
+      "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+      "statuses":[{"id":"wamid.A","status":"delivered","timestamp":")") + ts + R"(","recipient_id":"31612345678"}]}}]}]})";
+    auto events = WhatsAppConnector(config()).parse_webhook(signed_post(body));
+    ASSERT_TRUE(events.ok()) << events.error().what();
+    ASSERT_EQ(events->statuses.size(), 1u) << ts;
+    EXPECT_EQ(events->statuses[0].state, DeliveryState::delivered) << ts;
+    EXPECT_FALSE(events->statuses[0].at) << ts << " gave " << core::to_millis(*events->statuses[0].at);
+  }
+}
+
 TEST(WhatsApp, VerificationHandshake) {
   WhatsAppConnector wa(config());
   WebhookRequest get;
