@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "storage/database.h"
 #include "storage/sql_util.h"
@@ -27,9 +29,10 @@ int delivery_rank(MessageStatus s) {
   }
 }
 
-// In an UPDATE of messages: the row's contact has been erased.
+// In an UPDATE of messages: the row's contact has been erased (kErasedM: with messages as `m`).
 constexpr const char* kContactErased =
     "(SELECT erased_at FROM contacts WHERE id = messages.contact_id) IS NOT NULL";
+constexpr const char* kErasedM = "(SELECT erased_at FROM contacts WHERE id = m.contact_id) IS NOT NULL";
 
 // The outcome's address (?3 in record) is not an intermediary's: an intermediary row's address and
 // batch id (its provider id) are the intermediary's, not the person's, and erasure keeps them.
@@ -103,42 +106,63 @@ core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int 
   return added;
 }
 
+namespace {
+
+ClaimedMessage read_claimed(Statement& st) {
+  ClaimedMessage m;
+  m.id = st.getColumn(0).getInt64();
+  m.campaign_id = st.getColumn(1).getInt64();
+  m.campaign_version = st.getColumn(2).getInt();
+  m.step = st.getColumn(3).getInt();
+  m.contact_id = st.getColumn(4).getInt64();
+  m.attempts = st.getColumn(5).getInt();
+  m.channel = st.getColumn(6).getString();
+  m.due_at = core::from_millis(st.getColumn(7).getInt64());
+  if (auto e = optional_int64(st.getColumn(8))) m.expires_at = core::from_millis(*e);
+  return m;
+}
+
+}  // namespace
+
 core::Result<std::vector<ClaimedMessage>> Outbox::claim_due(core::TimePoint now, int limit,
                                                             core::TimePoint lease_until) {
   std::vector<ClaimedMessage> out;
   if (limit <= 0) return out;  // SQLite reads LIMIT -1 as "no limit": never claim everything by accident
   auto st = db_.transaction([&]() -> core::Status {
-    // CROSS JOIN keeps messages as the outer loop in SQLite, so the partial (status = 'queued',
-    // due_at) index drives the claim instead of a scan of every message of each running campaign.
-    // PostgreSQL has no CROSS JOIN .. ON (and plans the join order itself): a plain JOIN there,
-    // and engines sharing the database each lock the rows they read and pass over rows another is
-    // claiming (SKIP LOCKED), so no row is handed to two engines. SQLite has one writer at a time.
-    static constexpr Sql kClaim{
-        /*sqlite*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
-                   "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
-                   "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
-                   "ORDER BY m.due_at, m.id LIMIT ?",
-        /*postgres*/ "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
-                     "m.channel, m.due_at, m.expires_at FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
-                     "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
-                     "ORDER BY m.due_at, m.id LIMIT ? FOR UPDATE OF m SKIP LOCKED"};
-    auto cached_sel = db_.cached(kClaim);  // prepared once per connection, not per claim
+    if (db_.dialect() == Dialect::postgres) {
+      // One statement for the whole claim (as River claims jobs): engines sharing the database each
+      // lock the rows they pick and pass over rows another is claiming (SKIP LOCKED), so no row is
+      // handed to two engines, and a claim costs one round trip instead of one per row.
+      auto claim = db_.cached(
+          "WITH picked AS (SELECT m.id FROM messages m JOIN campaigns c ON c.id = m.campaign_id "
+          "  WHERE m.status = 'queued' AND m.due_at <= ?1 AND c.state = 'running' "
+          "  ORDER BY m.due_at, m.id LIMIT ?2 FOR UPDATE OF m SKIP LOCKED) "
+          "UPDATE messages m SET status = 'sending', lease_until = ?3, updated_at = ?4 FROM picked "
+          "WHERE m.id = picked.id "
+          "RETURNING m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, m.channel, "
+          "m.due_at, m.expires_at");
+      claim->bind(1, ms(now));
+      claim->bind(2, limit);
+      claim->bind(3, ms(lease_until));
+      claim->bind(4, ms(now));
+      while (claim->executeStep()) out.push_back(read_claimed(*claim));
+      std::sort(out.begin(), out.end(), [](const ClaimedMessage& a, const ClaimedMessage& b) {
+        return std::tie(a.due_at, a.id) < std::tie(b.due_at, b.id);  // RETURNING keeps no order
+      });
+      return {};
+    }
+    // SQLite has one writer at a time: read the due rows, then mark them. CROSS JOIN keeps messages
+    // as the outer loop, so the partial (status = 'queued', due_at) index drives the claim instead
+    // of a scan of every message of each running campaign.
+    auto cached_sel = db_.cached(
+        "SELECT m.id, m.campaign_id, m.campaign_version, m.step, m.contact_id, m.attempts, "
+        "m.channel, m.due_at, m.expires_at FROM messages m CROSS JOIN campaigns c ON c.id = m.campaign_id "
+        "WHERE m.status = 'queued' AND m.due_at <= ? AND c.state = 'running' "
+        "ORDER BY m.due_at, m.id LIMIT ?");  // prepared once per connection, not per claim
     Statement& sel = *cached_sel;
     sel.bind(1, ms(now));
     sel.bind(2, limit);
-    while (sel.executeStep()) {
-      ClaimedMessage m;
-      m.id = sel.getColumn(0).getInt64();
-      m.campaign_id = sel.getColumn(1).getInt64();
-      m.campaign_version = sel.getColumn(2).getInt();
-      m.step = sel.getColumn(3).getInt();
-      m.contact_id = sel.getColumn(4).getInt64();
-      m.attempts = sel.getColumn(5).getInt();
-      m.channel = sel.getColumn(6).getString();
-      m.due_at = core::from_millis(sel.getColumn(7).getInt64());
-      if (auto e = optional_int64(sel.getColumn(8))) m.expires_at = core::from_millis(*e);
-      out.push_back(std::move(m));
-    }
+    while (sel.executeStep()) out.push_back(read_claimed(sel));
     auto cached_up = db_.cached("UPDATE messages SET status = 'sending', lease_until = ?, updated_at = ? WHERE id = ?");
     Statement& up = *cached_up;
     for (const auto& m : out) {
@@ -165,12 +189,101 @@ std::optional<core::TimePoint> Outbox::next_due() const {
   return core::from_millis(st.getColumn(0).getInt64());
 }
 
+namespace {
+
+// What follows an outcome that was recorded: an intermediary row's digest record is done, and the
+// next step of the same (campaign, contact) becomes queued.
+void after_recorded(Database& db, const MessageOutcome& o, core::TimePoint now) {
+  if (o.urn.rfind("intermediary:", 0) == 0) {  // its digest's record (storage/digest_store.h) is done
+    auto gone = db.cached("DELETE FROM digest_members WHERE message_id = ?");
+    gone->bind(1, static_cast<int64_t>(o.id));
+    gone->exec();
+  }
+  if (!o.next_step_due) return;
+  auto next = db.cached(
+      "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
+      "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
+      "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
+      "AND step = ? AND status = 'waiting'");
+  next->bind(1, ms(*o.next_step_due));
+  next->bind(2, ms(now));
+  if (o.next_step_expires) next->bind(3, ms(*o.next_step_expires)); else next->bind(3);
+  next->bind(4, static_cast<int64_t>(o.id));
+  next->bind(5, static_cast<int64_t>(o.id));
+  next->bind(6, o.next_step);
+  next->exec();
+}
+
+void append_json_field(std::string& out, const char* name, const std::string& text_or_null) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  if (text_or_null.empty()) out += "null"; else append_json_string(out, text_or_null);
+}
+
+// PostgreSQL: the outcomes as one JSON array, read back with json_to_recordset. A message's first
+// outcome in the group is the one that counts, as in the row-by-row path, where a second finds the
+// row no longer `sending`.
+std::string outcomes_json(const std::vector<MessageOutcome>& outcomes) {
+  std::string out = "[";
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& o = outcomes[i];
+    if (!seen.insert(o.id).second) continue;
+    if (out.size() > 1) out += ',';
+    out += "{\"ord\":" + std::to_string(i) + ",\"id\":" + std::to_string(o.id) + ",\"status\":";
+    append_json_string(out, to_string(o.status));
+    append_json_field(out, "channel", o.channel);
+    append_json_field(out, "urn", o.urn);
+    append_json_field(out, "provider_id", o.provider_id);
+    append_json_field(out, "reason", o.reason);
+    out += ",\"attempts\":" + std::to_string(o.attempts) + ",\"retry_at\":";
+    out += o.retry_at ? std::to_string(ms(*o.retry_at)) : std::string("null");
+    out += '}';
+  }
+  return out + "]";
+}
+
+}  // namespace
+
 core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::TimePoint now) {
   if (outcomes.empty()) return {};
+  // A send in flight cannot write an address back: when the contact was erased while the row was
+  // `sending`, its address, provider id and reason (which may quote the address) stay empty, in the
+  // row and in its event (an intermediary's address and batch id excepted, as in erasure). A row
+  // that is no longer `sending` (an expired lease turned it unknown) is not ours any more: left alone.
+  if (db_.dialect() == Dialect::postgres) {
+    return db_.transaction("message outcomes", [&]() -> core::Status {
+      // The whole group in one statement (one round trip, not two per message): the rows, then
+      // their events from what the UPDATE wrote (RETURNING gives the row after the update).
+      static const std::string kRecord =
+          std::string("WITH v AS (SELECT * FROM json_to_recordset(?1::json) AS v(ord int, id bigint, status text, "
+          "  channel text, urn text, provider_id text, reason text, attempts int, retry_at bigint)), ")+
+          "u AS (UPDATE messages m SET status = v.status, channel = v.channel, "
+          "  urn = CASE WHEN " + std::string(kErasedM) + " AND coalesce(v.urn, '') NOT LIKE 'intermediary:%' THEN NULL ELSE v.urn END, "
+          "  provider_id = CASE WHEN " + std::string(kErasedM) + " AND coalesce(v.urn, '') NOT LIKE 'intermediary:%' THEN NULL "
+          "    ELSE v.provider_id END, "
+          "  reason = CASE WHEN " + std::string(kErasedM) + " THEN NULL ELSE v.reason END, "
+          "  attempts = v.attempts, due_at = coalesce(v.retry_at, m.due_at), lease_until = NULL, "
+          "  sent_at = CASE WHEN v.status = 'sent' THEN ?2 ELSE m.sent_at END, updated_at = ?2 "
+          "  FROM v WHERE m.id = v.id AND m.status = 'sending' "
+          "  RETURNING m.id, m.provider_id, m.reason) "
+          "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
+          "SELECT u.id, ?2, v.status, v.channel, u.provider_id, u.reason FROM u JOIN v ON v.id = u.id "
+          "ORDER BY v.ord RETURNING message_id";
+      auto st = db_.cached(kRecord);
+      st->bind(1, outcomes_json(outcomes));
+      st->bind(2, ms(now));
+      std::set<std::int64_t> recorded;
+      while (st->executeStep()) recorded.insert(st->getColumn(0).getInt64());
+      std::set<std::int64_t> done;
+      for (const auto& o : outcomes) {
+        if (recorded.count(o.id) && done.insert(o.id).second) after_recorded(db_, o, now);
+      }
+      return {};
+    });
+  }
   return db_.transaction("message outcomes", [&]() -> core::Status {
-    // A send in flight cannot write an address back: when the contact was erased while the row was
-    // `sending`, its address, provider id and reason (which may quote the address) stay empty, in
-    // the row and in its event (an intermediary's address and batch id excepted, as in erasure).
     static const std::string kUp =
                  "UPDATE messages SET status = ?1, channel = ?2, "
                  "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
@@ -188,12 +301,6 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
                  "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1";
     auto cached_ev = db_.cached(kEv);
     Statement& ev = *cached_ev;
-    auto cached_next = db_.cached(
-                   "UPDATE messages SET status = 'queued', due_at = ?, updated_at = ?, expires_at = ? "
-                   "WHERE campaign_id = (SELECT campaign_id FROM messages WHERE id = ?) "
-                   "AND contact_id = (SELECT contact_id FROM messages WHERE id = ?) "
-                   "AND step = ? AND status = 'waiting'");
-    Statement& next = *cached_next;
     for (const auto& o : outcomes) {
       const char* status = to_string(o.status);
       up.bind(1, status);
@@ -208,11 +315,6 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       int changed = up.exec();
       up.reset();
       if (changed == 0) continue;  // not ours any more (expired lease turned unknown): leave it
-      if (o.urn.rfind("intermediary:", 0) == 0) {  // its digest's record (storage/digest_store.h) is done
-        auto gone = db_.cached("DELETE FROM digest_members WHERE message_id = ?");
-        gone->bind(1, static_cast<int64_t>(o.id));
-        gone->exec();
-      }
       ev.bind(1, static_cast<int64_t>(o.id));
       ev.bind(2, ms(now));
       ev.bind(3, status);
@@ -221,16 +323,7 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       bind_text_or_null(ev, 6, o.reason);
       ev.exec();
       ev.reset();
-      if (o.next_step_due) {
-        next.bind(1, ms(*o.next_step_due));
-        next.bind(2, ms(now));
-        if (o.next_step_expires) next.bind(3, ms(*o.next_step_expires)); else next.bind(3);
-        next.bind(4, static_cast<int64_t>(o.id));
-        next.bind(5, static_cast<int64_t>(o.id));
-        next.bind(6, o.next_step);
-        next.exec();
-        next.reset();
-      }
+      after_recorded(db_, o, now);
     }
     return {};
   });

@@ -244,6 +244,54 @@ TEST_P(OutboxTest, RecordCommitsOutcomesWithAnEventEach) {
   EXPECT_FALSE(outbox.last_sent_to(bram));
 }
 
+TEST_P(OutboxTest, ClaimHandsOutRowsInTheOrderTheyFellDue) {
+  auto c = campaign("herstel");
+  auto cor = add_contact("Cor");
+  // Launched in the opposite order of their due times: the claim still gives the earliest first
+  // (PostgreSQL claims in one UPDATE .. RETURNING, which keeps no order of its own).
+  launch(c, 1, {cor}, now() - minutes(1));
+  launch(c, 1, {bram}, now() - minutes(2));
+  launch(c, 1, {anna}, now() - minutes(3));
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 3u);
+  EXPECT_EQ(claimed[0].contact_id, anna);
+  EXPECT_EQ(claimed[1].contact_id, bram);
+  EXPECT_EQ(claimed[2].contact_id, cor);
+  EXPECT_EQ(claimed[0].due_at, now() - minutes(3));
+  for (const auto& m : claimed) EXPECT_EQ(status(m.id), MessageStatus::sending);
+}
+
+TEST_P(OutboxTest, RecordKeepsAProvidersTextByteForByteAndOnlyAMessagesFirstOutcome) {
+  auto c = campaign("herstel");
+  launch(c, 1, {anna, bram}, now());
+  auto claimed = claim();
+  ASSERT_EQ(claimed.size(), 2u);
+  // A provider's reason with every character JSON and SQL treat specially, and non-ASCII text.
+  const std::string reason = "rejected: \"quoted\" \\ back\\slash\nnew line\ttab \x01 'single' %_ é ü 😀";
+  MessageOutcome failed;
+  failed.id = claimed[1].id;
+  failed.status = MessageStatus::failed;
+  failed.channel = "sms";
+  failed.reason = reason;
+  failed.attempts = 1;
+  MessageOutcome again = sent(claimed[1].id, "SM-later");  // a second outcome for the same message
+  ASSERT_TRUE(outbox.record({failed, sent(claimed[0].id, "SM\"1\\"), again}, now()));
+
+  auto bad = outbox.get(claimed[1].id).take();
+  EXPECT_EQ(bad.status, MessageStatus::failed) << "the first outcome counts, as when recorded one by one";
+  EXPECT_EQ(bad.reason, reason);
+  EXPECT_EQ(bad.provider_id, "");
+  EXPECT_EQ(outbox.get(claimed[0].id)->provider_id, "SM\"1\\");
+  EXPECT_EQ(events(claimed[1].id), 1);
+  EXPECT_EQ(events(claimed[0].id), 1);
+  // Events in the order of the outcomes.
+  EXPECT_EQ(sql_int("SELECT message_id FROM message_events ORDER BY id LIMIT 1"), claimed[1].id);
+  // A row that is no longer `sending` is left alone.
+  ASSERT_TRUE(outbox.record({sent(claimed[1].id, "SM-late")}, now()));
+  EXPECT_EQ(outbox.get(claimed[1].id)->status, MessageStatus::failed);
+  EXPECT_EQ(events(claimed[1].id), 1);
+}
+
 TEST_P(OutboxTest, ASendInFlightCannotWriteAnAddressBackAfterErasure) {
   auto c = campaign("herstel");
   auto cor = add_contact("Cor", "GM0599", {"tel:+31612345678"});
