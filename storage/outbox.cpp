@@ -83,6 +83,31 @@ core::Result<std::int64_t> Outbox::enqueue_launch(std::int64_t campaign_id, int 
                                                   std::optional<core::TimePoint> first_expires) {
   std::int64_t added = 0;
   auto st = db_.transaction([&]() -> core::Status {
+    if (db_.dialect() == Dialect::postgres) {
+      // A statement per 10,000 people instead of a round trip per row; rows in the same order as
+      // the row-by-row insert (by person, then step), so ids run alike on both backends.
+      constexpr std::size_t kChunk = 10000;
+      auto ins = db_.cached(
+          "INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, due_at, updated_at, expires_at) "
+          "SELECT ?1, ?2, s.step, p.id::bigint, CASE WHEN s.step = 0 THEN 'queued' ELSE 'waiting' END, "
+          "CASE WHEN s.step = 0 THEN ?4::bigint END, ?5, CASE WHEN s.step = 0 THEN ?6::bigint END "
+          "FROM json_array_elements_text(?3::json) WITH ORDINALITY AS p(id, n) "
+          "CROSS JOIN generate_series(0, ?7 - 1) AS s(step) ORDER BY p.n, s.step ON CONFLICT DO NOTHING");
+      for (std::size_t from = 0; from < contact_ids.size(); from += kChunk) {
+        const auto to = std::min(contact_ids.size(), from + kChunk);
+        ins->bind(1, static_cast<int64_t>(campaign_id));
+        ins->bind(2, campaign_version);
+        ins->bind(3, id_list_json({contact_ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                   contact_ids.begin() + static_cast<std::ptrdiff_t>(to)}));
+        ins->bind(4, ms(first_due));
+        ins->bind(5, ms(now));
+        if (first_expires) ins->bind(6, ms(*first_expires)); else ins->bind(6);
+        ins->bind(7, step_count);
+        added += ins->exec();
+        ins->reset();
+      }
+      return {};
+    }
     Statement ins(db_,
                   "INSERT INTO messages(campaign_id, campaign_version, step, contact_id, status, "
                   "due_at, updated_at, expires_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
