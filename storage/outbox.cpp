@@ -7,16 +7,20 @@
 #include <tuple>
 
 #include "storage/database.h"
+#include "storage/outbox_rows.h"
 #include "storage/sql_util.h"
 
 namespace outreach::storage {
+
+using outbox_rows::kSelectRow;
+using outbox_rows::ms;
+using outbox_rows::read_row;
+
 namespace {
 
 constexpr std::array<const char*, 12> kStatusNames = {
     "waiting", "queued", "sending", "sent", "delivered", "read", "undelivered",
     "failed", "unknown", "skipped", "expired", "suppressed"};
-
-int64_t ms(core::TimePoint t) { return static_cast<int64_t>(core::to_millis(t)); }
 
 // How far along the delivery path a status is: reports never move a row backwards.
 int delivery_rank(MessageStatus s) {
@@ -39,28 +43,6 @@ constexpr const char* kErasedM = "(SELECT erased_at FROM contacts WHERE id = m.c
 constexpr const char* kNotIntermediary = "coalesce(?3, '') NOT LIKE 'intermediary:%'";
 // The same in record's event insert, where the outcome's address is not bound: the row's, as just written.
 constexpr const char* kNotIntermediaryEvent = "coalesce(urn, '') NOT LIKE 'intermediary:%'";
-
-constexpr const char* kSelectRow =
-    "SELECT id, campaign_id, step, contact_id, status, due_at, channel, urn, attempts, provider_id, reason, "
-    "sent_at, campaign_version FROM messages";
-
-MessageRow read_row(Statement& st) {
-  MessageRow r;
-  r.id = st.getColumn(0).getInt64();
-  r.campaign_id = st.getColumn(1).getInt64();
-  r.step = st.getColumn(2).getInt();
-  r.contact_id = st.getColumn(3).getInt64();
-  r.status = *parse_message_status(st.getColumn(4).getString());
-  if (auto d = optional_int64(st.getColumn(5))) r.due_at = core::from_millis(*d);
-  r.channel = st.getColumn(6).getString();
-  r.urn = st.getColumn(7).getString();
-  r.attempts = st.getColumn(8).getInt();
-  r.provider_id = st.getColumn(9).getString();
-  r.reason = st.getColumn(10).getString();
-  if (auto s = optional_int64(st.getColumn(11))) r.sent_at = core::from_millis(*s);
-  r.campaign_version = st.getColumn(12).getInt();
-  return r;
-}
 
 }  // namespace
 
@@ -520,128 +502,6 @@ core::Result<bool> Outbox::activate_step(std::int64_t campaign_id, std::int64_t 
   }
 }
 
-std::vector<std::pair<std::string, std::int64_t>> Outbox::unknown_reasons(std::optional<std::int64_t> campaign_id,
-                                                                          const std::vector<std::int64_t>& ids) const {
-  std::map<std::string, std::int64_t> counts;
-  auto add = [&](Statement& st) {
-    while (st.executeStep()) counts[st.getColumn(0).getString()] += st.getColumn(1).getInt64();
-  };
-  const std::string select = "SELECT coalesce(reason, '(no reason recorded)'), count(*) FROM messages WHERE status = 'unknown'";
-  if (!ids.empty()) {
-    Statement st(db_, select + " AND id = ? GROUP BY 1");
-    for (auto id : ids) {
-      st.bind(1, static_cast<int64_t>(id));
-      add(st);
-      st.reset();
-    }
-  } else {
-    Statement st(db_, select + " AND (?1 IS NULL OR campaign_id = ?1) GROUP BY 1");
-    if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
-    add(st);
-  }
-  std::vector<std::pair<std::string, std::int64_t>> out(counts.begin(), counts.end());
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  return out;
-}
-
-std::vector<MessageRow> Outbox::list(std::optional<MessageStatus> status, std::optional<std::int64_t> campaign_id,
-                                     int limit) const {
-  std::string sql = std::string(kSelectRow) + " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR campaign_id = ?2) "
-                                              "ORDER BY id LIMIT ?3";
-  Statement st(db_, sql);
-  if (status) st.bind(1, to_string(*status)); else st.bind(1);
-  if (campaign_id) st.bind(2, static_cast<int64_t>(*campaign_id)); else st.bind(2);
-  st.bind(3, limit);
-  std::vector<MessageRow> out;
-  while (st.executeStep()) out.push_back(read_row(st));
-  return out;
-}
-
-core::Result<MessageRow> Outbox::get(std::int64_t id) const {
-  Statement st(db_, std::string(kSelectRow) + " WHERE id = ?");
-  st.bind(1, static_cast<int64_t>(id));
-  if (!st.executeStep()) return core::Error::not_found("no message with id " + std::to_string(id));
-  return read_row(st);
-}
-
-std::optional<MessageRow> Outbox::find_by_provider_id(const std::string& provider_id) const {
-  Statement st(db_, std::string(kSelectRow) + " WHERE provider_id = ?");
-  st.bind(1, provider_id);
-  if (!st.executeStep()) return std::nullopt;
-  return read_row(st);
-}
-
-std::optional<MessageRow> Outbox::last_sent_to(std::int64_t contact_id) const {
-  auto st_cached = db_.cached(std::string(kSelectRow) +
-      " WHERE contact_id = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT 1");
-  Statement& st = *st_cached;
-  st.bind(1, static_cast<int64_t>(contact_id));
-  if (!st.executeStep()) return std::nullopt;
-  return read_row(st);
-}
-
-std::vector<FunnelCell> Outbox::funnel(std::int64_t campaign_id) const {
-  Statement st(db_,
-               "SELECT step, coalesce(channel, ''), status, count(*) FROM messages WHERE campaign_id = ? "
-               "GROUP BY step, channel, status ORDER BY 1, 2, 3");  // by the coalesced channel: SQLite
-  // sorts NULLs first and PostgreSQL last, so ordering by the column itself differs by backend
-  st.bind(1, static_cast<int64_t>(campaign_id));
-  std::vector<FunnelCell> out;
-  while (st.executeStep()) {
-    auto status = parse_message_status(st.getColumn(2).getString());
-    if (!status) continue;  // a state this build does not know is not counted as another
-    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(), *status, st.getColumn(3).getInt64()});
-  }
-  return out;
-}
-
-std::int64_t Outbox::count(std::int64_t campaign_id) const {
-  Statement st(db_, "SELECT count(*) FROM messages WHERE campaign_id = ?");
-  st.bind(1, static_cast<int64_t>(campaign_id));
-  st.executeStep();
-  return st.getColumn(0).getInt64();
-}
-
-std::map<std::string, std::int64_t> Outbox::count_by_status() const {
-  Statement st(db_, "SELECT status, count(*) FROM messages GROUP BY status");
-  std::map<std::string, std::int64_t> out;
-  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getInt64();
-  return out;
-}
-
-void Outbox::for_each_send_since(core::TimePoint since,
-                                 const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
-  // Follow-ups (storage/followup_store.h) count against the same per-person cap.
-  Statement st(db_, "SELECT contact_id, sent_at FROM messages WHERE sent_at >= ?1 "
-                    "UNION ALL SELECT contact_id, sent_at FROM followups WHERE sent_at >= ?1 ORDER BY 2");
-  st.bind(1, ms(since));
-  while (st.executeStep()) fn(st.getColumn(0).getInt64(), core::from_millis(st.getColumn(1).getInt64()));
-}
-
-void Outbox::for_each_send_to(const std::vector<std::int64_t>& contact_ids, const std::vector<std::int64_t>& claimed,
-                              core::TimePoint since,
-                              const std::function<void(std::int64_t, core::TimePoint)>& fn) const {
-  if (contact_ids.empty()) return;
-  static constexpr Sql kSends{
-      /*sqlite*/ "WITH who(id) AS (SELECT value FROM json_each(?1)) "
-                 "SELECT contact_id, sent_at FROM messages WHERE contact_id IN (SELECT id FROM who) AND sent_at >= ?2 "
-                 "UNION ALL SELECT contact_id, updated_at FROM messages WHERE contact_id IN (SELECT id FROM who) "
-                 "AND status = 'sending' AND id NOT IN (SELECT value FROM json_each(?3)) "
-                 "UNION ALL SELECT contact_id, sent_at FROM followups WHERE contact_id IN (SELECT id FROM who) "
-                 "AND sent_at >= ?2 ORDER BY 2",
-      /*postgres*/ "WITH who(id) AS (SELECT value::bigint FROM json_array_elements_text(?1::json)) "
-                   "SELECT contact_id, sent_at FROM messages WHERE contact_id IN (SELECT id FROM who) AND sent_at >= ?2 "
-                   "UNION ALL SELECT contact_id, updated_at FROM messages WHERE contact_id IN (SELECT id FROM who) "
-                   "AND status = 'sending' AND id NOT IN (SELECT value::bigint FROM json_array_elements_text(?3::json)) "
-                   "UNION ALL SELECT contact_id, sent_at FROM followups WHERE contact_id IN (SELECT id FROM who) "
-                   "AND sent_at >= ?2 ORDER BY 2"};
-  auto st = db_.cached(kSends);
-  st->bind(1, id_list_json(contact_ids));
-  st->bind(2, ms(since));
-  st->bind(3, id_list_json(claimed));
-  while (st->executeStep()) fn(st->getColumn(0).getInt64(), core::from_millis(st->getColumn(1).getInt64()));
-}
-
 core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
   try {
     // Not for an erased contact (a send in flight during the erasure): the copy would bring the
@@ -662,23 +522,6 @@ core::Status Outbox::record_sandbox(const SandboxDelivery& d) {
   } catch (const std::exception& e) {
     return storage_error(e, "Outbox::record_sandbox");
   }
-}
-
-std::vector<SandboxDelivery> Outbox::sandbox(int limit, std::optional<std::int64_t> campaign_id) const {
-  Statement st(db_,
-               "SELECT d.id, coalesce(d.message_id, 0), d.channel, d.urn, coalesce(d.language, ''), "
-               "coalesce(d.subject, ''), d.body, d.at FROM sandbox_deliveries d "
-               "LEFT JOIN messages m ON m.id = d.message_id WHERE (?1 IS NULL OR m.campaign_id = ?1) "
-               "ORDER BY d.id DESC LIMIT ?2");
-  if (campaign_id) st.bind(1, static_cast<int64_t>(*campaign_id)); else st.bind(1);
-  st.bind(2, limit);
-  std::vector<SandboxDelivery> out;
-  while (st.executeStep()) {
-    out.push_back({st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
-                   st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
-                   st.getColumn(6).getString(), core::from_millis(st.getColumn(7).getInt64())});
-  }
-  return out;
 }
 
 }  // namespace outreach::storage

@@ -182,7 +182,7 @@ class Outbox {
   // The most recent message actually sent to this contact (to attach a reply to its campaign).
   std::optional<MessageRow> last_sent_to(std::int64_t contact_id) const;
   std::vector<FunnelCell> funnel(std::int64_t campaign_id) const;
-  // The same counts per municipality of the contact (storage/outbox_funnel.cpp).
+  // The same counts per municipality of the contact (storage/outbox_reads.cpp).
   std::vector<MunicipalFunnelCell> funnel_by_municipality(std::int64_t campaign_id) const;
   // step -> status of one contact's rows in a campaign (none before launch).
   std::map<int, MessageStatus> statuses_of(std::int64_t campaign_id, std::int64_t contact_id) const;
