@@ -283,9 +283,8 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       st->bind(2, ms(now));
       std::set<std::int64_t> recorded;
       while (st->executeStep()) recorded.insert(st->getColumn(0).getInt64());
-      std::set<std::int64_t> done;
       for (const auto& o : outcomes) {
-        if (recorded.count(o.id) && done.insert(o.id).second) after_recorded(db_, o, now);
+        if (recorded.erase(o.id)) after_recorded(db_, o, now);  // once, for the outcome that counted
       }
       return {};
     });
