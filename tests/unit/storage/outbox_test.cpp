@@ -18,6 +18,14 @@ namespace {
 using std::chrono::hours;
 using std::chrono::minutes;
 
+// The first column of every row of `query`, in order.
+std::vector<std::int64_t> column_of(Database& db, const std::string& query) {
+  std::vector<std::int64_t> out;
+  auto st = db.cached(query);
+  while (st->executeStep()) out.push_back(st->getColumn(0).getInt64());
+  return out;
+}
+
 class OutboxTest : public test::BackendStorageTest {
  protected:
   std::int64_t campaign(const std::string& key, const std::string& state = "running") {
@@ -75,6 +83,34 @@ TEST_P(OutboxTest, LaunchingTwiceAddsNothing) {
   EXPECT_EQ(launch(c, 2, {anna, bram}, now()), 2);  // only Bram is new
   EXPECT_EQ(outbox.count(c), 4);
   EXPECT_EQ(outbox.list(std::nullopt, c, 1)[0].due_at, now());  // the first launch's due time stands
+}
+
+// PostgreSQL inserts a launch in statements of 10,000 people: one person past the first chunk
+// must get the same rows, in the same order of ids (by person, then step), as everyone else.
+TEST_P(OutboxTest, ALaunchLargerThanOneChunkQueuesEveryoneInOrder) {
+  auto c = campaign("herstel");
+  db->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) "
+           "INSERT INTO contacts(name, created_at) SELECT 'Persoon ' || i, 0 FROM n");
+  std::vector<std::int64_t> people;
+  people.push_back(bram);  // not in id order: the launch keeps the order it is given
+  for (auto id : column_of(*db, "SELECT id FROM contacts WHERE name LIKE 'Persoon %' ORDER BY id")) {
+    people.push_back(id);
+  }
+  ASSERT_EQ(people.size(), 10002u);
+  people.push_back(people[5000]);  // a person twice gets their rows once
+  EXPECT_EQ(launch(c, 2, people, now()), 20004);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE campaign_id = " + std::to_string(c) +
+                    " AND step = 0 AND status = 'queued'"), 10002);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE campaign_id = " + std::to_string(c) +
+                    " AND step = 1 AND status = 'waiting' AND due_at IS NULL"), 10002);
+  auto ids = column_of(*db, "SELECT contact_id * 2 + step FROM messages WHERE campaign_id = " +
+                                      std::to_string(c) + " ORDER BY id");
+  ASSERT_EQ(ids.size(), 20004u);
+  for (std::size_t i = 0; i < 20004; ++i) {
+    ASSERT_EQ(ids[i], people[i / 2] * 2 + static_cast<std::int64_t>(i % 2)) << "row " << i;
+  }
+  auto last = people[10001];  // the one person of the second chunk
+  EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(last)), 2);
 }
 
 TEST_P(OutboxTest, ClaimDueTakesDueRowsOfRunningCampaignsOnce) {
