@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "campaigns/plain_template.h"
 #include "core/text.h"
 
 namespace outreach::campaigns {
@@ -228,7 +229,47 @@ struct PreparedTemplate::Impl {
   // names of the partials they expanded.
   std::unique_ptr<mstch::mustache> expanded_subject, expanded_text, expanded_html;
   std::set<std::string> expanded_names;
+  // The expanded texts as PlainTemplates, when all three are plain and render as Mustache does.
+  RenderVars campaign_vars;
+  std::optional<PlainTemplate> plain_subject, plain_text, plain_html;
+
+  void prepare_plain(const Campaign& c, const std::string& subject, const std::string& text, const std::string& html);
 };
+
+// Sets plain_* when the expanded texts hold only plain variables, none named like a partial,
+// and render exactly as their Mustache templates do: once with every name they use (and every
+// known variable) set to text Mustache would escape or could misread, once with none set.
+void PreparedTemplate::Impl::prepare_plain(const Campaign& c, const std::string& subject, const std::string& text,
+                                           const std::string& html) {
+  auto s = PlainTemplate::parse(subject, false);
+  auto t = PlainTemplate::parse(text, false);
+  auto h = PlainTemplate::parse(html, true);
+  if (!s || !t || !h) return;
+  RenderVars probe;
+  for (const auto& name : known_variables()) probe[name] = "<b class=\"x\">&amp; 'é' {{name}} </b>";
+  for (const auto* p : {&*s, &*t, &*h}) {
+    for (const auto& name : p->names()) {
+      if (c.partials.count(name) > 0) return;
+      probe[name] = "<i>" + name + " & 'ü' {{{" + name + "}}}</i>";
+    }
+  }
+  const RenderVars none;
+  for (const RenderVars* vars : {static_cast<const RenderVars*>(&probe), &none}) {
+    const RenderVars& person = *vars;
+    mstch::data data{mstch::data::type::object};
+    for (const auto& [k, v] : person) data.set(k, v);
+    mstch::context<std::string> ctx(&campaign_data);
+    ctx.push(&data);
+    if (s->render(person, campaign_vars) != expanded_subject->render(ctx) ||
+        t->render(person, campaign_vars) != expanded_text->render(ctx) ||
+        h->render(person, campaign_vars) != expanded_html->render(ctx)) {
+      return;
+    }
+  }
+  plain_subject = std::move(s);
+  plain_text = std::move(t);
+  plain_html = std::move(h);
+}
 
 PreparedTemplate::PreparedTemplate(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PreparedTemplate::~PreparedTemplate() = default;
@@ -258,11 +299,11 @@ core::Result<std::unique_ptr<PreparedTemplate>> PreparedTemplate::prepare(const 
   auto plain = [](const std::string& s) { return s; };
   impl->subject.set_custom_escape(plain);
   impl->text.set_custom_escape(plain);
+  std::set<std::string> names;
+  auto subject = expand_partials(c, lang, body->second.subject, names);
+  auto text = expand_partials(c, lang, body->second.text, names);
+  auto html = expand_partials(c, lang, body->second.html, names);
   {
-    std::set<std::string> names;
-    auto subject = expand_partials(c, lang, body->second.subject, names);
-    auto text = expand_partials(c, lang, body->second.text, names);
-    auto html = expand_partials(c, lang, body->second.html, names);
     if (subject && text && html) {
       auto s = std::make_unique<mstch::mustache>(*subject);
       auto t = std::make_unique<mstch::mustache>(*text);
@@ -277,31 +318,37 @@ core::Result<std::unique_ptr<PreparedTemplate>> PreparedTemplate::prepare(const 
       }
     }
   }
+  impl->campaign_vars = {{"sender", c.sender}, {"reply_number", c.reply_number}, {"campaign_name", c.name}};
   mstch::data& data = impl->campaign_data;
-  data.set("sender", c.sender);
-  data.set("reply_number", c.reply_number);
-  data.set("campaign_name", c.name);
+  for (const auto& [name, value] : impl->campaign_vars) data.set(name, value);
   for (const auto& [name, texts] : c.partials) {
     if (const std::string* p = partial_text(c, name, lang)) {
       const std::string copy = *p;
       data.set(name, mstch::partial{[copy]() { return copy; }});
     }
   }
+  if (impl->expanded_text) impl->prepare_plain(c, *subject, *text, *html);
   return std::unique_ptr<PreparedTemplate>(new PreparedTemplate(std::move(impl)));
 }
 
 RenderedMessage PreparedTemplate::render(const RenderVars& vars) {
-  // The person's variables over the campaign's: a var named like a campaign variable wins.
-  mstch::data person{mstch::data::type::object};
-  for (const auto& [k, v] : vars) person.set(k, v);
-  mstch::context<std::string> ctx(&impl_->campaign_data);
-  ctx.push(&person);
   RenderedMessage out;
   out.language_used = impl_->language_used;
   bool expanded = impl_->expanded_text != nullptr;
   for (const auto& name : impl_->expanded_names) {
     if (vars.count(name) > 0) expanded = false;  // Mustache would render this variable as the partial
   }
+  // The person's variables over the campaign's: a var named like a campaign variable wins.
+  if (expanded && impl_->plain_text) {
+    out.subject = impl_->plain_subject->render(vars, impl_->campaign_vars);
+    out.text = impl_->plain_text->render(vars, impl_->campaign_vars);
+    out.html = impl_->plain_html->render(vars, impl_->campaign_vars);
+    return out;
+  }
+  mstch::data person{mstch::data::type::object};
+  for (const auto& [k, v] : vars) person.set(k, v);
+  mstch::context<std::string> ctx(&impl_->campaign_data);
+  ctx.push(&person);
   if (expanded) {
     out.subject = impl_->expanded_subject->render(ctx);
     out.text = impl_->expanded_text->render(ctx);

@@ -301,5 +301,51 @@ TEST(TemplatePartials, ExpandedOnceTheyRenderAsMustacheRendersThemPerMessage) {
   }
 }
 
+
+// Texts of literal text and variables only are rendered by appending (campaigns/plain_template.h),
+// not by Mustache; whatever Mustache would read differently must come out as Mustache renders it.
+TEST(TemplateRenderer, TextsOfVariablesOnlyRenderAsMustacheRendersThem) {
+  Campaign c = campaign();
+  const std::vector<std::string> texts = {
+      "Beste {{name}}, hulp in {{ municipality_name }}. {{sender}} {{reply_number}} {{campaign_name}}",
+      "<p>{{{name}}} / {{& name}} / {{&name}} / {{ { name } }}</p>",
+      "{{name}}}{{{first_name}} en {{unknown_var}}.",
+      "{{name.first}} {{.}} {{ name\t}} {{first-name}} {{footer}}",
+      "{{! comment }}{{name}}",
+      "geen variabelen, wel accolades } {{{{ }}",
+      "",
+      "{{name}}",
+  };
+  const std::vector<RenderVars> people = {
+      vars(),
+      {{"name", "<b>\"O'Neil\" & {{first_name}}</b>"}, {"first_name", "{{{name}}}"}, {"first-name", "streepje"}},
+      {{"name", "Jan"}, {"sender", "Een persoon boven de campagne"}, {"campaign_name", ""}},
+      {},
+  };
+  PreparedTemplates prepared(c);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string id = "v" + std::to_string(i);
+    c.templates[id]["nl"] = {texts[i], texts[i], texts[i]};
+    for (int round = 0; round < 2; ++round) {  // the second from the prepared template, as the dispatcher renders
+      for (const auto& person : people) {
+        auto r = prepared.render(id, "nl", person);
+        if (!r.ok()) {
+          EXPECT_FALSE(render(c, id, "nl", person).ok()) << texts[i];
+          continue;
+        }
+        EXPECT_EQ(r->subject, reference_render(c, "nl", texts[i], person, false)) << texts[i];
+        EXPECT_EQ(r->text, reference_render(c, "nl", texts[i], person, false)) << texts[i];
+        EXPECT_EQ(r->html, reference_render(c, "nl", texts[i], person, true)) << texts[i];
+      }
+    }
+  }
+  // The values are the person's: escaped in html, never read as tags.
+  c.templates["plain"]["nl"] = {"{{name}}", "Beste {{name}}!", "<p>{{name}} {{{name}}}</p>"};
+  auto r = prepared.render("plain", "nl", {{"name", "<a> & 'b' \"c\" {{sender}}"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->text, "Beste <a> & 'b' \"c\" {{sender}}!");
+  EXPECT_EQ(r->html, "<p>&lt;a&gt; &amp; &apos;b&apos; &quot;c&quot; {{sender}} <a> & 'b' \"c\" {{sender}}</p>");
+}
+
 }  // namespace
 }  // namespace outreach::campaigns
