@@ -33,16 +33,8 @@ int delivery_rank(MessageStatus s) {
   }
 }
 
-// In an UPDATE of messages: the row's contact has been erased (kErasedM: with messages as `m`).
-constexpr const char* kContactErased =
-    "(SELECT erased_at FROM contacts WHERE id = messages.contact_id) IS NOT NULL";
+// In an UPDATE of messages `m`: the row's contact has been erased.
 constexpr const char* kErasedM = "(SELECT erased_at FROM contacts WHERE id = m.contact_id) IS NOT NULL";
-
-// The outcome's address (?3 in record) is not an intermediary's: an intermediary row's address and
-// batch id (its provider id) are the intermediary's, not the person's, and erasure keeps them.
-constexpr const char* kNotIntermediary = "coalesce(?3, '') NOT LIKE 'intermediary:%'";
-// The same in record's event insert, where the outcome's address is not bound: the row's, as just written.
-constexpr const char* kNotIntermediaryEvent = "coalesce(urn, '') NOT LIKE 'intermediary:%'";
 
 }  // namespace
 
@@ -290,22 +282,22 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
     });
   }
   return db_.transaction("message outcomes", [&]() -> core::Status {
+    // The contact is looked up once per row (one aggregate row even without a contact), not per column.
     static const std::string kUp =
-                 "UPDATE messages SET status = ?1, channel = ?2, "
-                 "urn = CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediary + " THEN NULL ELSE ?3 END, "
-                 "provider_id = CASE WHEN " + kContactErased + " AND " + kNotIntermediary + " THEN NULL ELSE ?4 END, "
-                 "reason = CASE WHEN " + kContactErased + " THEN NULL ELSE ?5 END, "
-                 "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
-                 "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
-                 "WHERE id = ?9 AND status = 'sending'";
+        "UPDATE messages SET status = ?1, channel = ?2, (urn, provider_id, reason) = (SELECT "
+        "  CASE WHEN max(erased_at) IS NOT NULL AND coalesce(?3, '') NOT LIKE 'intermediary:%' THEN NULL ELSE ?3 END, "
+        "  CASE WHEN max(erased_at) IS NOT NULL AND coalesce(?3, '') NOT LIKE 'intermediary:%' THEN NULL ELSE ?4 END, "
+        "  CASE WHEN max(erased_at) IS NOT NULL THEN NULL ELSE ?5 END "
+        "  FROM contacts WHERE id = messages.contact_id), "
+        "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
+        "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
+        "WHERE id = ?9 AND status = 'sending'";
     auto cached_up = db_.cached(kUp);  // prepared once per connection, not per group of outcomes
     Statement& up = *cached_up;
-    static const std::string kEv =
-                 "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
-                 "SELECT id, ?2, ?3, ?4, CASE WHEN " + std::string(kContactErased) + " AND " + kNotIntermediaryEvent +
-                 " THEN NULL ELSE ?5 END, "
-                 "CASE WHEN " + kContactErased + " THEN NULL ELSE ?6 END FROM messages WHERE id = ?1";
-    auto cached_ev = db_.cached(kEv);
+    // The event's provider id and detail are the row's as just written (as on PostgreSQL).
+    auto cached_ev = db_.cached(
+        "INSERT INTO message_events(message_id, at, status, channel, provider_id, detail) "
+        "SELECT id, ?2, ?3, ?4, provider_id, reason FROM messages WHERE id = ?1");
     Statement& ev = *cached_ev;
     for (const auto& o : outcomes) {
       const char* status = to_string(o.status);
@@ -325,8 +317,6 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
       ev.bind(2, ms(now));
       ev.bind(3, status);
       bind_text_or_null(ev, 4, o.channel);
-      bind_text_or_null(ev, 5, o.provider_id);
-      bind_text_or_null(ev, 6, o.reason);
       ev.exec();
       ev.reset();
       after_recorded(db_, o, now);
