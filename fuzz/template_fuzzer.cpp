@@ -9,7 +9,11 @@
 // The template is the nl text and html (its first line the subject) and, with its first line left
 // out, the en text. Checked: scan_template and check_partials never crash, render() in nl, en and an
 // absent language never crashes, and a template and partials that check_partials accepts expand to
-// at most kMaxExpandedSize bytes plus the variables' own text.
+// at most kMaxExpandedSize bytes plus the variables' own text. Without partials, the text and html
+// render() gives are Mustache's own for the same variables (variable-only texts are rendered by
+// campaigns/plain_template.h, not by Mustache).
+#include <kainjow/mustache.hpp>
+
 #include <cstdlib>
 #include <string>
 
@@ -67,6 +71,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // Each tag of at least 5 bytes ({{x}}) can bring in at most the longest variable.
     if (checked && std::string(language) == "nl" && r->text.size() > kMaxExpandedSize * (1 + var_bytes)) std::abort();
+  }
+  if (c.partials.empty()) {
+    namespace mstch = kainjow::mustache;
+    vars["name"] = "A & <B> \"C\" 'D' {{sender}}";
+    auto r = render(c, "t", "nl", vars);
+    mstch::mustache text(main), html(main);
+    if (r && text.is_valid()) {
+      text.set_custom_escape([](const std::string& s) { return s; });
+      mstch::data campaign{mstch::data::type::object};
+      campaign.set("sender", c.sender);
+      campaign.set("reply_number", c.reply_number);
+      campaign.set("campaign_name", c.name);
+      mstch::data person{mstch::data::type::object};
+      for (const auto& [k, v] : vars) person.set(k, v);
+      mstch::context<std::string> ctx(&campaign);
+      ctx.push(&person);
+      if (r->text != text.render(ctx) || r->html != html.render(ctx)) std::abort();
+    }
   }
   return 0;
 }
