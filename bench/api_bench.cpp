@@ -65,10 +65,13 @@ int main(int argc, char** argv) {
     }).take();
 
   net::MetricsRegistry metrics;
+  engine::EngineConfig config = engine::sandbox_config();
+  config.suppression_key = "api-bench-suppression-key";
   api::ApiContext ctx;
   ctx.db = db.get();
   ctx.clock = &clock;
   ctx.metrics = &metrics;
+  ctx.config = &config;  // the contactability policy reads its suppression key
   auto router = api::make_router(ctx);
   boost::asio::io_context ioc;
   net::HttpServerOptions options;
