@@ -303,19 +303,17 @@ core::Result<std::unique_ptr<PreparedTemplate>> PreparedTemplate::prepare(const 
   auto subject = expand_partials(c, lang, body->second.subject, names);
   auto text = expand_partials(c, lang, body->second.text, names);
   auto html = expand_partials(c, lang, body->second.html, names);
-  {
-    if (subject && text && html) {
-      auto s = std::make_unique<mstch::mustache>(*subject);
-      auto t = std::make_unique<mstch::mustache>(*text);
-      auto h = std::make_unique<mstch::mustache>(*html);
-      if (s->is_valid() && t->is_valid() && h->is_valid()) {
-        s->set_custom_escape(plain);
-        t->set_custom_escape(plain);
-        impl->expanded_subject = std::move(s);
-        impl->expanded_text = std::move(t);
-        impl->expanded_html = std::move(h);
-        impl->expanded_names = std::move(names);
-      }
+  if (subject && text && html) {
+    auto s = std::make_unique<mstch::mustache>(*subject);
+    auto t = std::make_unique<mstch::mustache>(*text);
+    auto h = std::make_unique<mstch::mustache>(*html);
+    if (s->is_valid() && t->is_valid() && h->is_valid()) {
+      s->set_custom_escape(plain);
+      t->set_custom_escape(plain);
+      impl->expanded_subject = std::move(s);
+      impl->expanded_text = std::move(t);
+      impl->expanded_html = std::move(h);
+      impl->expanded_names = std::move(names);
     }
   }
   impl->campaign_vars = {{"sender", c.sender}, {"reply_number", c.reply_number}, {"campaign_name", c.name}};
