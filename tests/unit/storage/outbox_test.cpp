@@ -109,7 +109,7 @@ TEST_P(OutboxTest, ALaunchLargerThanOneChunkQueuesEveryoneInOrder) {
   for (std::size_t i = 0; i < 20004; ++i) {
     ASSERT_EQ(ids[i], people[i / 2] * 2 + static_cast<std::int64_t>(i % 2)) << "row " << i;
   }
-  auto last = people[10001];  // the one person of the second chunk
+  auto last = people[10001];  // in the second chunk, with people[10000] and the repeat
   EXPECT_EQ(sql_int("SELECT count(*) FROM messages WHERE contact_id = " + std::to_string(last)), 2);
 }
 
