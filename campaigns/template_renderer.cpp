@@ -392,6 +392,8 @@ bool scan_template(std::string_view text, std::vector<TemplateTag>& tags, std::s
     const std::string whole(text.substr(pos, end + close.size() - pos));
     pos = end + close.size();
     TemplateTag tag;
+    // Mustache reads a tag starting with '=' as a delimiter change even in triple braces ({{{=..=}}}).
+    if (triple && !inner.empty() && inner[0] == '=') return fail("delimiter changes are not supported");
     if (!triple && !inner.empty()) {
       switch (inner[0]) {
         case '#': tag.kind = TemplateTag::section; break;

@@ -148,6 +148,21 @@ TEST(TemplateRenderer, ScanRefusesBrokenTemplates) {
   EXPECT_EQ(err, "empty tag");
 }
 
+// Found by the template fuzzer: Mustache reads {{{=..=}}} as a delimiter change too, after which
+// "{{> footer}}" is plain text to it; the partial expansion took it for a partial and left it out.
+TEST(TemplateRenderer, ADelimiterChangeInTripleBracesIsRefusedLikeAnyOther) {
+  std::vector<TemplateTag> tags;
+  std::string err;
+  EXPECT_FALSE(scan_template("x {{{=<% %>=}}} {{> footer}} <%name%>", tags, &err));
+  EXPECT_EQ(err, "delimiter changes are not supported");
+  Campaign c = campaign();
+  c.templates["hello"]["nl"].text = "Beste {{{= <% %> =}}} {{> footer}} <%name%>";
+  auto r = render(c, "hello", "nl", vars());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, core::ErrorCode::invalid_input);
+  EXPECT_EQ(r.error().what(), "templates.hello.nl.text: template syntax: delimiter changes are not supported");
+}
+
 TEST(TemplateRenderer, SampleVarsCoverEveryKnownVariable) {
   const RenderVars v = sample_vars(campaign());
   for (const auto& name : known_variables()) EXPECT_EQ(v.count(name), 1u) << name;
