@@ -1,16 +1,12 @@
 #include "campaigns/plain_template.h"
 
+#include <algorithm>
+
 namespace outreach::campaigns {
 namespace {
 
 bool is_name(std::string_view s) {
-  if (s.empty()) return false;
-  for (char ch : s) {
-    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                    ch == '-';
-    if (!ok) return false;
-  }
-  return true;
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_variable_name_char);
 }
 
 std::string_view trim_spaces(std::string_view s) {

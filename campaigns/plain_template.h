@@ -14,6 +14,11 @@
 
 namespace outreach::campaigns {
 
+// A character of a variable or partial name: letters, digits, '_' and '-'.
+inline bool is_variable_name_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
 class PlainTemplate {
  public:
   // Nullopt for a text with any other tag (section, inverted section, partial, comment, delimiter

@@ -164,10 +164,6 @@ std::string language_for(const Campaign& c, const std::string& template_id,
 
 namespace {
 
-bool is_name_char(char ch) {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-}
-
 // `text` with every partial tag ({{> name}}) replaced by the partial's text in `lang` (else nl),
 // itself expanded the same way, or nothing for an unknown partial; `names` gets every partial
 // name met. Mustache renders a partial by parsing its text on each render and rendering it in
@@ -201,7 +197,7 @@ std::optional<std::string> expand_partials(const Campaign& c, const std::string&
     ++i;
     while (i < close && text[i] == ' ') ++i;
     const std::size_t name_start = i;
-    while (i < close && is_name_char(text[i])) ++i;
+    while (i < close && is_variable_name_char(text[i])) ++i;
     const std::string name(text.substr(name_start, i - name_start));
     while (i < close && text[i] == ' ') ++i;
     if (name.empty() || i != close) return std::nullopt;

@@ -283,7 +283,7 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
   }
   return db_.transaction("message outcomes", [&]() -> core::Status {
     // The contact is looked up once per row (one aggregate row even without a contact), not per column.
-    static const std::string kUp =
+    auto cached_up = db_.cached(  // prepared once per connection, not per group of outcomes
         "UPDATE messages SET status = ?1, channel = ?2, (urn, provider_id, reason) = (SELECT "
         "  CASE WHEN max(erased_at) IS NOT NULL AND coalesce(?3, '') NOT LIKE 'intermediary:%' THEN NULL ELSE ?3 END, "
         "  CASE WHEN max(erased_at) IS NOT NULL AND coalesce(?3, '') NOT LIKE 'intermediary:%' THEN NULL ELSE ?4 END, "
@@ -291,8 +291,7 @@ core::Status Outbox::record(const std::vector<MessageOutcome>& outcomes, core::T
         "  FROM contacts WHERE id = messages.contact_id), "
         "attempts = ?6, due_at = coalesce(?7, due_at), lease_until = NULL, "
         "sent_at = CASE WHEN ?1 = 'sent' THEN ?8 ELSE sent_at END, updated_at = ?8 "
-        "WHERE id = ?9 AND status = 'sending'";
-    auto cached_up = db_.cached(kUp);  // prepared once per connection, not per group of outcomes
+        "WHERE id = ?9 AND status = 'sending'");
     Statement& up = *cached_up;
     // The event's provider id and detail are the row's as just written (as on PostgreSQL).
     auto cached_ev = db_.cached(
