@@ -1,20 +1,44 @@
 #include "core/clock.h"
 
+#include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace outreach::core {
 
+namespace {
+
+void put_digits(char* at, int value, int width) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+}  // namespace
+
 std::string format_utc(TimePoint t) {
-  auto ms = to_millis(t);
-  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  int frac = static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buf;
+  // Calendar arithmetic rather than gmtime_r and snprintf: every row of a list or export formats
+  // its times, and glibc's gmtime_r takes the time-zone lock that the server's threads share.
+  using namespace std::chrono;
+  const auto ms = milliseconds(to_millis(t));
+  const auto day = floor<days>(ms);
+  const year_month_day date{sys_days(day)};
+  const hh_mm_ss time{ms - day};
+  const int y = static_cast<int>(date.year());
+  if (y < 0 || y > 9999) {  // outside what four digits hold: as printf writes it
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+                  static_cast<int>(time.subseconds().count()));
+    return buf;
+  }
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  put_digits(buf, y, 4);
+  put_digits(buf + 5, static_cast<int>(static_cast<unsigned>(date.month())), 2);
+  put_digits(buf + 8, static_cast<int>(static_cast<unsigned>(date.day())), 2);
+  put_digits(buf + 11, static_cast<int>(time.hours().count()), 2);
+  put_digits(buf + 14, static_cast<int>(time.minutes().count()), 2);
+  put_digits(buf + 17, static_cast<int>(time.seconds().count()), 2);
+  put_digits(buf + 20, static_cast<int>(time.subseconds().count()), 3);
+  return std::string(buf, sizeof buf - 1);
 }
 
 bool parse_utc(const std::string& text, TimePoint& out) {
