@@ -33,40 +33,16 @@ const EVP_MD* sha256() {
   return md;
 }
 
-// HMAC (RFC 2104) over that digest: H((K ^ opad) || H((K ^ ipad) || data)).
-std::string hmac_raw(std::string_view key, std::string_view data) {
-  constexpr std::size_t kBlock = 64;  // SHA-256's block size
-  const EVP_MD* md = sha256();
-  unsigned char k[kBlock] = {};
-  unsigned int n = 0;
-  if (key.size() > kBlock) {
-    EVP_Digest(key.data(), key.size(), k, &n, md, nullptr);
-  } else {
-    std::memcpy(k, key.data(), key.size());
-  }
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  unsigned char pad[kBlock];
-  unsigned char inner[EVP_MAX_MD_SIZE];
-  unsigned char out[EVP_MAX_MD_SIZE];
-  bool ok = ctx != nullptr;
-  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x36;
-  ok = ok && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 && EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
-       EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 && EVP_DigestFinal_ex(ctx.get(), inner, &n) == 1;
-  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x5c;
-  ok = ok && EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 && EVP_DigestUpdate(ctx.get(), pad, kBlock) == 1 &&
-       EVP_DigestUpdate(ctx.get(), inner, n) == 1 && EVP_DigestFinal_ex(ctx.get(), out, &n) == 1;
-  OPENSSL_cleanse(k, sizeof k);
-  OPENSSL_cleanse(pad, sizeof pad);
-  // Never an empty hash instead: it would match no suppression entry.
-  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
-  return std::string(reinterpret_cast<const char*>(out), n);
+using EvpCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+EvpCtx new_ctx() {
+  EvpCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (ctx == nullptr) throw std::runtime_error("OpenSSL could not allocate a digest context");
+  return ctx;
 }
 
-}  // namespace
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+std::string to_hex(const std::string& raw) {
   static const char* kHex = "0123456789abcdef";
-  std::string raw = hmac_raw(key, data);
   std::string hex;
   hex.reserve(raw.size() * 2);
   for (unsigned char b : raw) {
@@ -75,6 +51,59 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   }
   return hex;
 }
+
+}  // namespace
+
+// HMAC (RFC 2104) over that digest: H((K ^ opad) || H((K ^ ipad) || data)). The two contexts hold
+// SHA-256 after the first block of each hash, (K ^ ipad) and (K ^ opad).
+struct HmacSha256::Pads {
+  EvpCtx inner = new_ctx();
+  EvpCtx outer = new_ctx();
+};
+
+HmacSha256::HmacSha256(std::string_view key) {
+  constexpr std::size_t kBlock = 64;  // SHA-256's block size
+  const EVP_MD* md = sha256();
+  unsigned char k[kBlock] = {};
+  unsigned int n = 0;
+  bool ok = true;
+  if (key.size() > kBlock) {
+    ok = EVP_Digest(key.data(), key.size(), k, &n, md, nullptr) == 1;
+  } else {
+    std::memcpy(k, key.data(), key.size());
+  }
+  auto pads = std::make_shared<Pads>();
+  unsigned char pad[kBlock];
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x36;
+  ok = ok && EVP_DigestInit_ex(pads->inner.get(), md, nullptr) == 1 &&
+       EVP_DigestUpdate(pads->inner.get(), pad, kBlock) == 1;
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x5c;
+  ok = ok && EVP_DigestInit_ex(pads->outer.get(), md, nullptr) == 1 &&
+       EVP_DigestUpdate(pads->outer.get(), pad, kBlock) == 1;
+  OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(pad, sizeof pad);
+  // Never an empty hash instead: it would match no suppression entry.
+  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  pads_ = std::move(pads);
+}
+
+std::string HmacSha256::raw(std::string_view data) const {
+  EvpCtx ctx = new_ctx();
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  const bool ok = EVP_MD_CTX_copy_ex(ctx.get(), pads_->inner.get()) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+                  EVP_DigestFinal_ex(ctx.get(), inner, &n) == 1 &&
+                  EVP_MD_CTX_copy_ex(ctx.get(), pads_->outer.get()) == 1 &&
+                  EVP_DigestUpdate(ctx.get(), inner, n) == 1 && EVP_DigestFinal_ex(ctx.get(), out, &n) == 1;
+  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
+  return std::string(reinterpret_cast<const char*>(out), n);
+}
+
+std::string HmacSha256::hex(std::string_view data) const { return to_hex(raw(data)); }
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) { return HmacSha256(key).hex(data); }
 
 core::Result<ServerSecret> ServerSecret::load_or_create(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -112,7 +141,7 @@ ServerSecret ServerSecret::ephemeral() {
   return ServerSecret(std::move(bytes));
 }
 
-std::string ServerSecret::derive(std::string_view purpose) const { return hmac_raw(master_, purpose); }
+std::string ServerSecret::derive(std::string_view purpose) const { return HmacSha256(master_).raw(purpose); }
 
 std::string default_secret_path(const std::string& database_path) { return database_path + ".secret"; }
 

@@ -18,7 +18,7 @@ core::Error no_key() {
 
 }  // namespace
 
-std::string SuppressionList::hash(const core::Urn& address) const { return hmac_sha256_hex(key_, address.str()); }
+std::string SuppressionList::hash(const core::Urn& address) const { return hmac_.hex(address.str()); }
 
 core::Status SuppressionList::add(const std::vector<core::Urn>& addresses, const std::string& reason,
                                   core::TimePoint at) {

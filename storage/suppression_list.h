@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/urn.h"
+#include "storage/server_secret.h"
 
 namespace outreach::storage {
 
@@ -34,7 +35,7 @@ struct SuppressionEntry {
 // `db` must outlive the list; `key` is the derived "suppression" key (storage/server_secret.h).
 class SuppressionList {
  public:
-  SuppressionList(Database& db, std::string key) : db_(db), key_(std::move(key)) {}
+  SuppressionList(Database& db, std::string key) : db_(db), key_(std::move(key)), hmac_(key_) {}
   SuppressionList(const SuppressionList&) = delete;
   SuppressionList& operator=(const SuppressionList&) = delete;
 
@@ -57,6 +58,7 @@ class SuppressionList {
  private:
   Database& db_;
   std::string key_;
+  HmacSha256 hmac_;
 };
 
 }  // namespace outreach::storage

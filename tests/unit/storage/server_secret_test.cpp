@@ -43,5 +43,20 @@ TEST(HmacSha256Test, AgreesWithOpenSslForEveryKeyLengthAroundTheBlock) {
   }
 }
 
+// One prepared key hashes many addresses (the suppression list's use): each result is the one-shot
+// HMAC of that message, in any order, so using the key leaves its prepared state untouched.
+TEST(HmacSha256Test, APreparedKeyGivesTheOneShotHashForEveryMessage) {
+  const std::string key = "a derived suppression key of 32 b";
+  const HmacSha256 prepared(key);
+  const HmacSha256 copy = prepared;
+  for (const std::string& data : {std::string("tel:+31612345678"), std::string(), std::string(200, 'x'),
+                                  std::string("mailto:fatima@example.nl"), std::string("tel:+31612345678")}) {
+    EXPECT_EQ(prepared.hex(data), hmac_sha256_hex(key, data)) << data;
+    EXPECT_EQ(copy.hex(data), hmac_sha256_hex(key, data)) << data;
+  }
+  EXPECT_EQ(HmacSha256(std::string(20, '\x0b')).hex("Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
 }  // namespace
 }  // namespace outreach::storage
