@@ -9,7 +9,7 @@
 #include "api/router.h"
 #include "core/csv_writer.h"
 #include "services/response_export.h"
-#include "core/json_text.h"
+#include "core/json_writer.h"
 #include "services/response_lists.h"
 #include "services/response_files.h"
 #include "storage/municipality_store.h"
@@ -80,12 +80,15 @@ Response list_responses(ApiContext& ctx, Call& call) {
     q.limit = static_cast<int>(*limit);
     auto page = lists->page(actor, q);
     if (!page) return fail(page.error());
-    json items = json::array();
-    for (const auto& s : page->rows) items.push_back(services::response_json(s));
-    json body = {{"municipality", code},
-                 {"items", std::move(items)},
-                 {"next_after", page->more ? json(page->next_after) : json(nullptr)}};
-    return json_response(core::json_text(body));
+    // Written directly rather than built as an nlohmann object: same bytes, a quarter of the page's
+    // cost (services/response_export.h). Members in name order, as the sorted object had them.
+    core::JsonWriter body;
+    body.begin_object().key("items").begin_array();
+    for (const auto& s : page->rows) services::write_response_json(body, s);
+    body.end_array().key("municipality").value(code).key("next_after");
+    if (page->more) body.value(page->next_after); else body.null();
+    body.end_object();
+    return json_response(body.take());
   }
 
   // CSV: streamed page by page along the id cursor, so a large list never sits in memory.

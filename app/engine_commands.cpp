@@ -17,7 +17,7 @@
 #include "api/context.h"
 #include "api/router.h"
 #include "core/csv_writer.h"
-#include "core/json_text.h"
+#include "core/json_writer.h"
 #include "core/log_context.h"
 #include "core/text_encoding.h"
 #include "services/campaign_desk.h"
@@ -116,7 +116,9 @@ void print_responses(AppContext& ctx, const services::Actor& actor, const std::s
       ++total;
       const auto& r = s.response;
       if (format == "json") {
-        out << (first ? "" : ",") << "\n  " << core::json_text(services::response_json(s));
+        core::JsonWriter row;
+        services::write_response_json(row, s);
+        out << (first ? "" : ",") << "\n  " << row.text();
       } else {
         out << "  " << std::setw(4) << r.id << "  " << core::format_utc(r.received_at).substr(0, 16) << "  "
             << std::left << std::setw(24) << s.name << std::setw(4) << s.language << std::setw(14) << s.phone

@@ -1,8 +1,7 @@
 #include "services/response_export.h"
 
-#include <nlohmann/json.hpp>
-
 #include "core/clock.h"
+#include "core/json_writer.h"
 #include "storage/response_store.h"
 
 namespace outreach::services {
@@ -21,21 +20,21 @@ std::vector<std::string> response_fields(const storage::SharedResponse& s) {
           r.text, r.keyword, s.case_id ? std::to_string(s.case_id) : std::string(), s.case_status};
 }
 
-nlohmann::json response_json(const storage::SharedResponse& s) {
-  using nlohmann::json;
+void write_response_json(core::JsonWriter& out, const storage::SharedResponse& s) {
   const auto& r = s.response;
-  return json{{"id", r.id},
-              {"received_at", core::format_utc(r.received_at)},
-              {"channel", r.channel},
-              {"contact_id", r.contact_id ? json(*r.contact_id) : json(nullptr)},
-              {"name", s.name},
-              {"language", s.language},
-              {"phone", s.phone},
-              {"email", s.email},
-              {"text", r.text},
-              {"keyword", r.keyword},
-              {"case_id", s.case_id ? json(s.case_id) : json(nullptr)},
-              {"case_status", s.case_status}};
+  out.begin_object().key("case_id");
+  if (s.case_id) out.value(s.case_id); else out.null();
+  out.key("case_status").value(s.case_status).key("channel").value(r.channel).key("contact_id");
+  if (r.contact_id) out.value(*r.contact_id); else out.null();
+  out.key("email").value(s.email)
+      .key("id").value(r.id)
+      .key("keyword").value(r.keyword)
+      .key("language").value(s.language)
+      .key("name").value(s.name)
+      .key("phone").value(s.phone)
+      .key("received_at").value(core::format_utc(r.received_at))
+      .key("text").value(r.text)
+      .end_object();
 }
 
 }  // namespace outreach::services

@@ -5,10 +5,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "core/csv_writer.h"
 
+namespace outreach::core {
+class JsonWriter;
+}
 namespace outreach::storage {
 struct SharedResponse;
 }
@@ -22,7 +23,8 @@ inline constexpr core::CsvFormat kResponseCsv{.separator = ',', .bom = true};
 const std::vector<std::string>& response_columns();
 // One row's fields in column order (absent ids are empty).
 std::vector<std::string> response_fields(const storage::SharedResponse& s);
-// One row as a JSON object with the same names (absent ids are null).
-nlohmann::json response_json(const storage::SharedResponse& s);
+// One row as a JSON object with the same names (absent ids are null), members in name order as
+// nlohmann's sorted object wrote them before: the API's page and `responses export --format json`.
+void write_response_json(core::JsonWriter& out, const storage::SharedResponse& s);
 
 }  // namespace outreach::services
