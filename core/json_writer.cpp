@@ -66,31 +66,23 @@ void JsonWriter::before_value() {
   }
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket) {
   before_value();
-  out_.push_back('{');
+  out_.push_back(bracket);
   has_item_.push_back(false);
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
+JsonWriter& JsonWriter::close(char bracket) {
+  out_.push_back(bracket);
   has_item_.pop_back();
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_.push_back('[');
-  has_item_.push_back(false);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
-  has_item_.pop_back();
-  return *this;
-}
+JsonWriter& JsonWriter::begin_object() { return open('{'); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::begin_array() { return open('['); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   if (has_item_.back()) out_.push_back(',');

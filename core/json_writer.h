@@ -40,6 +40,8 @@ class JsonWriter {
 
  private:
   void before_value();
+  JsonWriter& open(char bracket);
+  JsonWriter& close(char bracket);
   std::string out_;
   // One entry per open object or array: whether it has had a member or element yet.
   std::vector<bool> has_item_;
