@@ -272,5 +272,22 @@ TEST(CampaignParser, BytesThatAreNotUtf8NameFileLineAndColumn) {
             "x.yaml:2:10: not valid UTF-8 (byte 0xE9): save the file as UTF-8\n");
 }
 
+// yaml-cpp read "hulp\x01\x00Neem" in a folded text as "hulp\x01\x85eem": a lone 0x85, so a valid
+// UTF-8 file rendered to a message that is not UTF-8 (the campaign fuzzer's finding). Control
+// characters are refused before YAML sees them, with the place named; tabs and line ends stay.
+TEST(CampaignParser, ControlCharactersAreRefusedWithFileLineAndColumn) {
+  const std::string folded = std::string("campaign: t\nname: T\ntext: >-\n  Wilt u hulp\x01") + '\0' + "Neem contact op\n";
+  EXPECT_EQ(format_findings(parse_campaign(folded, "x.yaml").findings),
+            "x.yaml:4:14: control character 0x01 is not allowed in a campaign file (only tabs and line ends)\n");
+  EXPECT_EQ(format_findings(parse_campaign(std::string("campaign: t\nname: T") + '\0' + "\n", "x.yaml").findings),
+            "x.yaml:2:8: control character 0x00 is not allowed in a campaign file (only tabs and line ends)\n");
+  EXPECT_EQ(format_findings(parse_campaign("campaign: t\nname: \"a\x7f\"\n", "x.yaml").findings),
+            "x.yaml:2:9: control character 0x7F is not allowed in a campaign file (only tabs and line ends)\n");
+  // Tabs inside text and CRLF line ends are not control characters to refuse.
+  for (const auto& finding : parse_campaign("campaign: t\r\nname: \"a\tb\"\r\n", "x.yaml").findings) {
+    EXPECT_EQ(finding.message.find("control character"), std::string::npos) << finding.message;
+  }
+}
+
 }  // namespace
 }  // namespace outreach::campaigns
