@@ -307,10 +307,6 @@ Finding at_mark(const std::string& file, const YAML::Mark& m, std::string messag
                  std::move(message)};
 }
 
-}  // namespace
-
-namespace {
-
 // A finding at a byte offset of the file, with its line and column (1-based; the column counts bytes).
 Finding at_offset(std::string_view text, std::size_t offset, const std::string& file_name, std::string message) {
   const std::string_view before = text.substr(0, offset);

@@ -55,15 +55,18 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void JsonWriter::separate() {
+  if (has_item_.empty()) return;
+  if (has_item_.back()) out_.push_back(',');
+  has_item_.back() = true;
+}
+
 void JsonWriter::before_value() {
   if (after_key_) {
-    after_key_ = false;
+    after_key_ = false;  // a member's value: its name already had the comma
     return;
   }
-  if (!has_item_.empty()) {
-    if (has_item_.back()) out_.push_back(',');
-    has_item_.back() = true;
-  }
+  separate();
 }
 
 JsonWriter& JsonWriter::open(char bracket) {
@@ -85,8 +88,7 @@ JsonWriter& JsonWriter::begin_array() { return open('['); }
 JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  if (has_item_.back()) out_.push_back(',');
-  has_item_.back() = true;
+  separate();
   append_json_string(out_, name);
   out_.push_back(':');
   after_key_ = true;

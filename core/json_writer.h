@@ -39,6 +39,8 @@ class JsonWriter {
   std::string take() { return std::move(out_); }
 
  private:
+  // The comma before a member or element that is not the first of its object or array.
+  void separate();
   void before_value();
   JsonWriter& open(char bracket);
   JsonWriter& close(char bracket);
