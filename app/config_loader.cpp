@@ -16,6 +16,7 @@
 #include "app/plain_language_config.h"
 #include "channels/webhook_connector.h"
 #include "app/safety_net_config.h"
+#include "core/text_encoding.h"
 
 namespace outreach::app {
 
@@ -203,9 +204,13 @@ core::Result<AppConfig> load_config(const std::string& path) {
   std::ifstream in(path);
   std::stringstream buf;
   buf << in.rdbuf();
+  const std::string text = buf.str();
+  if (auto fault = core::check_yaml_text(text, "configuration file")) {
+    return core::Error::invalid(fault->message, path + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column));
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(buf.str());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return core::Error::invalid(e.msg, path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1));
   }

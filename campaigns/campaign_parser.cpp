@@ -2,8 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cstdio>
 #include <initializer_list>
 #include <set>
 
@@ -307,42 +305,15 @@ Finding at_mark(const std::string& file, const YAML::Mark& m, std::string messag
                  std::move(message)};
 }
 
-// A finding at a byte offset of the file, with its line and column (1-based; the column counts bytes).
-Finding at_offset(std::string_view text, std::size_t offset, const std::string& file_name, std::string message) {
-  const std::string_view before = text.substr(0, offset);
-  const auto line_start = before.rfind('\n');
-  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
-  const int column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
-  return Finding{Finding::error, file_name, line, column, "", std::move(message)};
-}
-
-std::string hex_byte(char c) {
-  char byte[8];
-  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(c));
-  return byte;
-}
-
 }  // namespace
 
 ParseOutcome parse_campaign(std::string_view yaml_text, const std::string& file_name) {
   ParseOutcome out;
-  // Campaign files are UTF-8: a stray byte would end up in every message sent.
-  if (auto bad = core::first_invalid_utf8(yaml_text)) {
-    out.findings.push_back(at_offset(yaml_text, *bad, file_name,
-                                     "not valid UTF-8 (byte " + hex_byte(yaml_text[*bad]) + "): save the file as UTF-8"));
+  // Campaign files are UTF-8 without control characters: a stray byte would end up in every
+  // message sent.
+  if (auto fault = core::check_yaml_text(yaml_text, "campaign file")) {
+    out.findings.push_back(Finding{Finding::error, file_name, fault->line, fault->column, "", std::move(fault->message)});
     return out;
-  }
-  // YAML allows no control characters but tab and line ends, and yaml-cpp does not refuse them: it
-  // turned the bytes 00 4E ("\0N") in a folded text into a lone byte 0x85, so a valid UTF-8 file
-  // gave a message that is not (found by the campaign fuzzer).
-  for (std::size_t i = 0; i < yaml_text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(yaml_text[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      out.findings.push_back(at_offset(yaml_text, i, file_name,
-                                       "control character " + hex_byte(yaml_text[i]) +
-                                           " is not allowed in a campaign file (only tabs and line ends)"));
-      return out;
-    }
   }
   YAML::Node root;
   try {

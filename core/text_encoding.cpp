@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -192,6 +193,44 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes) {
 }
 
 bool is_valid_utf8(std::string_view bytes) { return !first_invalid_utf8(bytes).has_value(); }
+
+std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_view kind) {
+  auto at = [&](std::size_t offset, std::string message) {
+    const std::string_view before = text.substr(0, offset);
+    const auto line_start = before.rfind('\n');
+    YamlTextFault fault;
+    fault.line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    fault.column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+    fault.message = std::move(message);
+    return fault;
+  };
+  auto hex = [](char c) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(c));
+    return std::string(byte);
+  };
+  if (auto bad = first_invalid_utf8(text)) {
+    return at(*bad, "not valid UTF-8 (byte " + hex(text[*bad]) + "): save the file as UTF-8");
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      return at(i, "control character " + hex(text[i]) + " is not allowed in a " + std::string(kind) +
+                       " (only tabs and line ends)");
+    }
+    // The C1 controls U+0080-U+009F (C2 80 - C2 9F) but NEL, which YAML counts as a line end.
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F && next != 0x85) {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", next);
+        return at(i, "control character " + std::string(code) + " is not allowed in a " + std::string(kind) +
+                         " (only tabs and line ends)");
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 std::string repair_utf8(std::string_view bytes) {
   auto bad = first_invalid_utf8(bytes);

@@ -21,6 +21,19 @@ bool is_valid_utf8(std::string_view bytes);
 // Offset of the first byte that does not start a valid UTF-8 sequence; nullopt when all is valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 
+// What is wrong with the bytes of a YAML file (a campaign, the configuration, the keywords), found
+// before a YAML parser reads them: the first byte that is not UTF-8, or the first control character
+// YAML does not allow (below 0x20 but tab, LF and CR; DEL; U+0080-U+009F but NEL). yaml-cpp accepts both and can turn
+// them into bytes that are not UTF-8 (it made the bytes 00 4E in a folded text a lone 0x85), which
+// would then reach every message rendered from the file. `kind` names the file in the message
+// ("campaign file"). Line and column are 1-based; the column counts bytes.
+struct YamlTextFault {
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_view kind);
+
 // Valid UTF-8 unchanged; every byte that is not part of a valid sequence becomes U+FFFD.
 std::string repair_utf8(std::string_view bytes);
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/text_encoding.h"
 #include "core/text_fold.h"
 
 namespace outreach::engine {
@@ -82,6 +83,11 @@ std::string KeywordConfig::reply(Keyword kind, const std::string& language, cons
 }
 
 core::Result<KeywordConfig> parse_keywords(std::string_view yaml_text, const std::string& file) {
+  // The words are matched against replies and the texts are sent: a stray byte would match nothing
+  // or reach a resident.
+  if (auto fault = core::check_yaml_text(yaml_text, "keywords file")) {
+    return core::Error::invalid(fault->message, file + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

@@ -465,6 +465,22 @@ TEST_F(CliConfig, EmailNeedsAnHttpsPublicBaseUrlExceptOnLoopback) {
   EXPECT_EQ(with_base("http://127.0.0.1:8080").code, 0) << "loopback, for local tests";
 }
 
+// yaml-cpp reads a NUL or a Latin-1 byte without complaint; the configuration names where it is.
+TEST_F(CliConfig, AConfigurationThatIsNotUtf8OrHasAControlCharacterIsRefusedWithLineAndColumn) {
+  auto with = [&](const std::string& rest) {
+    return load(write("outreach.yaml", "channels:\n  sms: {scheme: tel, provider: sandbox}\n" + rest));
+  };
+  const std::string file = "outreach: " + (dir_ / "outreach.yaml").string();
+  auto latin1 = with("public_base_url: https://gemeente-s\xFA" "dwest.example.org\n");
+  EXPECT_EQ(latin1.code, 1);
+  EXPECT_EQ(latin1.err, file + ":3:36: not valid UTF-8 (byte 0xFA): save the file as UTF-8\n");
+  auto nul = with(std::string("database_max_size: 512MB\0\n", 26));
+  EXPECT_EQ(nul.code, 1);
+  EXPECT_EQ(nul.err, file + ":3:25: control character 0x00 is not allowed in a configuration file (only tabs and line ends)\n");
+  auto tab_and_crlf = with("database_max_size:\t512MB\r\n");
+  EXPECT_EQ(tab_and_crlf.code, 0) << tab_and_crlf.err;
+}
+
 TEST_F(CliConfig, TheEscalationCheckIntervalIsCheckedWhenTheConfigIsLoaded) {
   auto with = [&](const std::string& every) {
     return load(write("outreach.yaml", "channels:\n  sms: {scheme: tel, provider: sandbox}\n"

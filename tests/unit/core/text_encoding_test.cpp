@@ -38,6 +38,30 @@ TEST(Utf8, RepairReplacesEachBadByteAndKeepsTheRest) {
   EXPECT_TRUE(is_valid_utf8(repair_utf8("\x80\xFF\xFE\xC3")));
 }
 
+TEST(YamlText, TheFirstBadByteIsNamedWithItsLineAndColumn) {
+  EXPECT_FALSE(check_yaml_text("a: b\r\n\tc: \"d\te\"\n", "campaign file")) << "tab, CR and LF are allowed";
+  auto latin1 = check_yaml_text("a: b\nname: Jos\xE9\n", "campaign file");
+  ASSERT_TRUE(latin1);
+  EXPECT_EQ(latin1->line, 2);
+  EXPECT_EQ(latin1->column, 10);
+  EXPECT_EQ(latin1->message, "not valid UTF-8 (byte 0xE9): save the file as UTF-8");
+  auto del = check_yaml_text("x\x7F", "keywords file");
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->line, 1);
+  EXPECT_EQ(del->column, 2);
+  EXPECT_EQ(del->message, "control character 0x7F is not allowed in a keywords file (only tabs and line ends)");
+  auto nul = check_yaml_text(std::string_view("a\n\nb\0", 5), "configuration file");
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->line, 3);
+  EXPECT_EQ(nul->column, 2);
+  auto c1 = check_yaml_text("tekst: \"a\xC2\x9B[31m\"", "campaign file");
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->column, 10);
+  EXPECT_EQ(c1->message, "control character U+009B is not allowed in a campaign file (only tabs and line ends)");
+  // Valid UTF-8 above ASCII (é, €) is text, not a fault; NEL (C2 85) is a YAML line end.
+  EXPECT_FALSE(check_yaml_text("naam: Jos\xC3\xA9 \xE2\x82\xAC \xC2\x85", "campaign file"));
+}
+
 TEST(Cp1252, HighBytesMapPerCodePageAndUndefinedBytesAreRefused) {
   EXPECT_EQ(*decode_cp1252("Caf\xE9 \x80 5 \x93ok\x94"), "Café € 5 “ok”");
   std::size_t bad = 0;

@@ -103,5 +103,14 @@ TEST(Keywords, BadFilesNameFileLineAndField) {
             "config/keywords.yaml:1: languages.nl: missing (nl is the fallback of every language)");
 }
 
+// A stop word saved in Latin-1 would never match a reply, and a control character in a reply text
+// would reach a resident: the file is refused where the byte is.
+TEST(Keywords, BytesThatAreNotUtf8OrAreControlCharactersAreRefusedWhereTheyAre) {
+  EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP, STOPP\xC9N]\n" + kNlReplies),
+            "config/keywords.yaml:3:23: not valid UTF-8 (byte 0xC9): save the file as UTF-8");
+  EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP]\n    replies: {stop: \"a\x01\", start: b, yes: c, help: d, error: e}\n"),
+            "config/keywords.yaml:4:23: control character 0x01 is not allowed in a keywords file (only tabs and line ends)");
+}
+
 }  // namespace
 }  // namespace outreach::engine
