@@ -8,34 +8,18 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "core/json_writer.h"
 #include "core/log_context.h"
-#include "core/text_encoding.h"
 
 namespace outreach::app {
 
 namespace {
 
+// `raw` as a JSON string (core::append_json_string) at the end of spdlog's buffer.
 void append_json_string(spdlog::memory_buf_t& out, std::string_view raw) {
-  const std::string s = core::repair_utf8(raw);
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out.append(std::string_view("\\\"")); break;
-      case '\\': out.append(std::string_view("\\\\")); break;
-      case '\n': out.append(std::string_view("\\n")); break;
-      case '\r': out.append(std::string_view("\\r")); break;
-      case '\t': out.append(std::string_view("\\t")); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out.append(std::string_view(buf));
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
+  std::string quoted;
+  core::append_json_string(quoted, raw);
+  out.append(quoted.data(), quoted.data() + quoted.size());
 }
 
 class JsonFormatter final : public spdlog::formatter {

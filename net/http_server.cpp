@@ -1,9 +1,8 @@
 #include "net/http_server.h"
 
 #include <cctype>
-#include <cstdio>
 
-#include "core/text_encoding.h"
+#include "core/json_writer.h"
 #include "net/listener.h"
 #include "net/asio.h"
 
@@ -21,29 +20,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-void append_json_string(std::string& out, std::string_view raw) {
-  const std::string s = core::repair_utf8(raw);  // a message may quote what the client sent
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 const std::string* HttpRequest::header(std::string_view name) const {
@@ -55,14 +31,14 @@ const std::string* HttpRequest::header(std::string_view name) const {
 
 std::string json_error_body(std::string_view code, std::string_view message, std::string_view field) {
   std::string out = "{\"error\":{\"code\":";
-  append_json_string(out, code);
+  core::append_json_string(out, code);
   out += ",\"message\":";
-  append_json_string(out, message);
+  core::append_json_string(out, message);
   out += ",\"field\":";
   if (field.empty()) {
     out += "null";
   } else {
-    append_json_string(out, field);
+    core::append_json_string(out, field);
   }
   out += "}}";
   return out;

@@ -217,7 +217,7 @@ void append_json_field(std::string& out, const char* name, const std::string& te
   out += ",\"";
   out += name;
   out += "\":";
-  if (text_or_null.empty()) out += "null"; else append_json_string(out, text_or_null);
+  if (text_or_null.empty()) out += "null"; else core::append_json_string(out, text_or_null);
 }
 
 // PostgreSQL: the outcomes as one JSON array, read back with json_to_recordset. A message's first
@@ -231,7 +231,7 @@ std::string outcomes_json(const std::vector<MessageOutcome>& outcomes) {
     if (!seen.insert(o.id).second) continue;
     if (out.size() > 1) out += ',';
     out += "{\"ord\":" + std::to_string(i) + ",\"id\":" + std::to_string(o.id) + ",\"status\":";
-    append_json_string(out, to_string(o.status));
+    core::append_json_string(out, to_string(o.status));
     append_json_field(out, "channel", o.channel);
     append_json_field(out, "urn", o.urn);
     append_json_field(out, "provider_id", o.provider_id);

@@ -2,12 +2,12 @@
 // Small helpers for store implementations.
 
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/json_writer.h"
 #include "storage/database.h"
 #include "storage/sql.h"
 
@@ -74,31 +74,12 @@ inline std::string id_list_json(const std::vector<std::int64_t>& ids) {
   return out + "]";
 }
 
-// `value` as a JSON string (quotes, backslashes and control characters escaped; other bytes as
-// they are: text is UTF-8 inside), appended to `out`.
-inline void append_json_string(std::string& out, std::string_view value) {
-  out += '"';
-  for (unsigned char c : value) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
-
 // The same for text values (JSON string escaping).
 inline std::string text_list_json(const std::vector<std::string>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
-    append_json_string(out, values[i]);
+    core::append_json_string(out, values[i]);
   }
   return out + "]";
 }
