@@ -74,7 +74,9 @@ inline std::string id_list_json(const std::vector<std::int64_t>& ids) {
   return out + "]";
 }
 
-// The same for text values (JSON string escaping).
+// The same for text values (JSON string escaping). The values bound today are ASCII (municipality
+// and region codes, hex hashes); a value that is not UTF-8 would be looked up with U+FFFD in place
+// of its bad bytes (PostgreSQL refuses such text in a parameter, and the JSON would be invalid).
 inline std::string text_list_json(const std::vector<std::string>& values) {
   std::string out = "[";
   for (std::size_t i = 0; i < values.size(); ++i) {
