@@ -28,9 +28,17 @@ std::string fold_for_matching(std::string_view text) {
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) return {};
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  if (U_FAILURE(status)) return {};
   icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  s.foldCase(U_FOLD_CASE_DEFAULT);
-  icu::UnicodeString decomposed = nfkd->normalize(s, status);
+  // Unicode's compatibility caseless match (D145): NFKD(fold(NFKD(fold(NFD(x))))). One fold and one
+  // NFKD are not enough: a compatibility form can decompose to a letter that folds again (the
+  // lunate sigma ϲ becomes ς, which folds to σ; ㎒ becomes "MHz").
+  icu::UnicodeString decomposed = nfd->normalize(s, status);
+  for (int pass = 0; pass < 2 && U_SUCCESS(status); ++pass) {
+    decomposed.foldCase(U_FOLD_CASE_DEFAULT);
+    decomposed = nfkd->normalize(decomposed, status);
+  }
   if (U_FAILURE(status)) return {};
 
   icu::UnicodeString kept;

@@ -7,7 +7,9 @@
 //  1. invalid UTF-8 bytes are dropped (the input is repaired, never refused);
 //  2. full Unicode case folding (ICU u_foldCase, default mapping): "EVET" -> "evet", "İ" -> "i̇";
 //  3. NFKD: compatibility forms (full-width letters, Arabic presentation forms, ligatures) become
-//     their plain letters, and accents come apart from their letters;
+//     their plain letters, and accents come apart from their letters; 2 and 3 run twice, after an
+//     NFD, as Unicode's compatibility caseless match (D145) does, so what NFKD makes of a form
+//     is folded too (ϲ -> ς -> σ) and folding a folded text changes nothing;
 //  4. every non-spacing mark is dropped: Latin accents (é -> e, ş -> s), the combining dot of
 //     Turkish İ, Arabic harakat/tashkeel (fatha, damma, kasra, sukun, shadda, tanwin), the
 //     superscript alef and the hamza/madda that NFKD split off alef, waw and yeh, so

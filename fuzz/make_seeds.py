@@ -192,6 +192,18 @@ put("csv_import", "bad-byte", b"name,phone\nA\x81,0612345678\n")
 for p in sorted((REPO / "config/campaigns").glob("*.yaml")) + sorted((REPO / "tests/data/campaigns").glob("*.yaml")):
     put("campaign", p.stem, p.read_bytes())
 
+# --- keywords -------------------------------------------------------------------------------------
+# The input is both a reply's text and a keywords file: the shipped file, a small one, and replies
+# people send (accents, capitals, Arabic harakat and tatweel, Turkish dotless i, full-width letters).
+put("keywords", "shipped", (REPO / "config/keywords.yaml").read_bytes())
+put("keywords", "small", "languages:\n  nl:\n    stop: [STOP, \"Afmelden!\"]\n    yes: [JA]\n    replies:\n"
+    "      {stop: \"Afgemeld.\", start: Weer aan, yes: \"Dank u, {{municipality}}.\", help: Bel ons, error: Gemeld}\n"
+    "  tr:\n    yes: [EVET, \"hayır\"]\n")
+for name, reply in [("stop", "STOP"), ("stop-punct", " Stóp!! "), ("evet", "EVET."), ("hayir", "HAYIR"),
+                    ("arabic", "نَعَم"), ("tatweel", "تـوقـف"), ("fullwidth", "ＳＴＯＰ"), ("sentence", "please stop calling me"),
+                    ("digits", "٣ ۴ 5"), ("ligature", "ﬁn"), ("dotted-i", "İptal"), ("sharp-s", "Straße")]:
+    put("keywords", name, reply)
+
 # --- template -------------------------------------------------------------------------------------
 put("template", "footer", "Nieuws van {{campaign_name}}\nBeste {{name}},\n\nU kunt hulp krijgen. {{> footer}}\n=== footer\nStop? Antwoord STOP naar {{reply_number}}. {{sender}}\n=== footer.en\nReply STOP to {{reply_number}}.\n")
 put("template", "sections", "Hoi {{first_name}}\n{{#municipality_name}}Uw gemeente {{municipality_name}} helpt.{{/municipality_name}}{{^unsubscribe_url}}geen link{{/unsubscribe_url}} {{! comment }}{{{name}}} {{&name}}\n")
