@@ -91,6 +91,7 @@ class Reader {
       }
       const std::string key = kv.first.Scalar();
       place_once(join(field, key), kv.first);
+      refuse_unusable_text(kv.first, join(field, key), key);
       if (!seen.insert(key).second) {
         error(kv.first, join(field, key), "duplicate key '" + key + "'");
         continue;
@@ -107,7 +108,14 @@ class Reader {
       return std::nullopt;
     }
     place(field, n);
+    refuse_unusable_text(n, field, n.Scalar());
     return n.Scalar();
+  }
+
+  // A quoted value can carry, by an escape, what the file's own bytes may not (core::check_yaml_text):
+  // refused with its field, since every text may end up in a message.
+  void refuse_unusable_text(const YAML::Node& n, const std::string& field, const std::string& value) {
+    if (auto fault = core::check_yaml_value(value)) error(n, field, *fault);
   }
 
   void text(const YAML::Node& map, const char* key, const std::string& parent, std::string& out) {
@@ -260,6 +268,7 @@ void read_templates(Reader& r, const YAML::Node& n, Campaign& c) {
       if (body.IsScalar()) {  // "nl: text" is short for "nl: {text: text}"
         r.place(lf, body);
         r.place(lf + ".text", body);
+        r.refuse_unusable_text(body, lf + ".text", body.Scalar());
         t.text = body.Scalar();
       } else if (r.mapping(body, lf, {"subject", "text", "html"}, {"text"})) {
         r.text(body, "subject", lf, t.subject);

@@ -194,6 +194,26 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes) {
 
 bool is_valid_utf8(std::string_view bytes) { return !first_invalid_utf8(bytes).has_value(); }
 
+std::optional<std::size_t> first_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return i;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string control_character_name(std::string_view text, std::size_t offset) {
+  const auto c = static_cast<unsigned char>(text[offset]);
+  const unsigned code = c == 0xC2 && offset + 1 < text.size() ? static_cast<unsigned char>(text[offset + 1]) : c;
+  char name[8];
+  std::snprintf(name, sizeof name, "U+%04X", code);
+  return name;
+}
+
 std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_view kind) {
   auto at = [&](std::size_t offset, std::string message) {
     const std::string_view before = text.substr(0, offset);
@@ -204,30 +224,26 @@ std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_
     fault.message = std::move(message);
     return fault;
   };
-  auto hex = [](char c) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(c));
-    return std::string(byte);
-  };
   if (auto bad = first_invalid_utf8(text)) {
-    return at(*bad, "not valid UTF-8 (byte " + hex(text[*bad]) + "): save the file as UTF-8");
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*bad]));
+    return at(*bad, "not valid UTF-8 (byte " + std::string(byte) + "): save the file as UTF-8");
   }
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      return at(i, "control character " + hex(text[i]) + " is not allowed in a " + std::string(kind) +
-                       " (only tabs and line ends)");
-    }
-    // The C1 controls U+0080-U+009F (C2 80 - C2 9F) but NEL, which YAML counts as a line end.
-    if (c == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F && next != 0x85) {
-        char code[8];
-        std::snprintf(code, sizeof code, "U+%04X", next);
-        return at(i, "control character " + std::string(code) + " is not allowed in a " + std::string(kind) +
-                         " (only tabs and line ends)");
-      }
-    }
+  if (auto control = first_control_character(text)) {
+    return at(*control, "control character " + control_character_name(text, *control) + " is not allowed in a " +
+                            std::string(kind) + " (only tabs and line ends)");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_yaml_value(std::string_view value) {
+  if (!is_valid_utf8(value)) {
+    return std::string("an escape in this text gives bytes that are not UTF-8 (\\N and \\_ do): write the character itself");
+  }
+  if (auto at = first_control_character(value)) {
+    return "control character " + control_character_name(value, *at) +
+           " is not allowed in a text (only tabs and line breaks): remove the escape that writes it, such as \\a, "
+           "\\e or \\u0007";
   }
   return std::nullopt;
 }

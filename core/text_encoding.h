@@ -21,18 +21,31 @@ bool is_valid_utf8(std::string_view bytes);
 // Offset of the first byte that does not start a valid UTF-8 sequence; nullopt when all is valid.
 std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 
+// Offset of the first control character in UTF-8 text, nullopt when there is none: C0 but tab, LF
+// and CR; DEL; and C1 (U+0080-U+009F, as C2 80 - C2 9F), NEL included. Text that reaches a
+// resident (a template, a reply) has no use for them, and a terminal shows ESC sequences as commands.
+std::optional<std::size_t> first_control_character(std::string_view text);
+// The control character at `offset` (as first_control_character found it) by its code point: "U+0007".
+std::string control_character_name(std::string_view text, std::size_t offset);
+
 // What is wrong with the bytes of a YAML file (a campaign, the configuration, the keywords), found
 // before a YAML parser reads them: the first byte that is not UTF-8, or the first control character
-// YAML does not allow (below 0x20 but tab, LF and CR; DEL; U+0080-U+009F but NEL). yaml-cpp accepts both and can turn
-// them into bytes that are not UTF-8 (it made the bytes 00 4E in a folded text a lone 0x85), which
-// would then reach every message rendered from the file. `kind` names the file in the message
-// ("campaign file"). Line and column are 1-based; the column counts bytes.
+// (first_control_character). yaml-cpp accepts both and can turn them into bytes that are not UTF-8
+// (it made the bytes 00 4E in a folded text a lone 0x85), which would then reach every message
+// rendered from the file. `kind` names the file in the message ("campaign file"). Line and column
+// are 1-based; the column counts bytes. Escapes in quoted values ("\0", "\e") are the parsers'
+// to check: they are plain text here.
 struct YamlTextFault {
   int line = 0;
   int column = 0;
   std::string message;
 };
 std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_view kind);
+// What is wrong with a value as a YAML parser gave it, escapes read, for text that may reach a
+// resident: a control character written by an escape ("\a", "\e", "\0"), or bytes that are not
+// UTF-8 (yaml-cpp writes "\N" and "\_" as the single bytes 0x85 and 0xA0). The message says what
+// to change; nullopt when the value is fine.
+std::optional<std::string> check_yaml_value(std::string_view value);
 
 // Valid UTF-8 unchanged; every byte that is not part of a valid sequence becomes U+FFFD.
 std::string repair_utf8(std::string_view bytes);

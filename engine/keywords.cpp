@@ -122,6 +122,7 @@ core::Result<KeywordConfig> parse_keywords(std::string_view yaml_text, const std
           if (!r.second.IsScalar() || r.second.Scalar().empty()) {
             return bad(file, r.second, field + "." + rkey, "expected a reply text");
           }
+          if (auto fault = core::check_yaml_value(r.second.Scalar())) return bad(file, r.second, field + "." + rkey, *fault);
           lk.replies[k] = r.second.Scalar();
         }
         continue;
@@ -133,6 +134,7 @@ core::Result<KeywordConfig> parse_keywords(std::string_view yaml_text, const std
         const std::string wfield = field + "[" + std::to_string(i) + "]";
         const YAML::Node& w = value[i];
         if (!w.IsScalar()) return bad(file, w, wfield, "expected a word");
+        if (auto fault = core::check_yaml_value(w.Scalar())) return bad(file, w, wfield, *fault);
         const std::string folded = core::fold_for_matching(w.Scalar());
         if (folded.empty()) return bad(file, w, wfield, "'" + w.Scalar() + "' has no letter or digit to match");
         if (auto it = cfg.index.find(folded); it != cfg.index.end() && it->second != kind) {

@@ -99,6 +99,12 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
       storage::Contact c;
       c.name = get("name");
       if (c.name.empty()) { reject("name: empty"); continue; }
+      // A name goes into every message ("Beste {{name}}"); a bell or a terminal escape from a damaged
+      // export must not.
+      if (auto at = core::first_control_character(c.name)) {
+        reject("name: control character " + core::control_character_name(c.name, *at) + " (only tabs and line breaks)");
+        continue;
+      }
       c.language = lower(get("language"));
       if (c.language.empty()) c.language = "nl";
       if (!is_language(c.language)) { reject("language: '" + c.language + "' is not a language code such as nl, en, tr, pap"); continue; }

@@ -476,7 +476,7 @@ TEST_F(CliConfig, AConfigurationThatIsNotUtf8OrHasAControlCharacterIsRefusedWith
   EXPECT_EQ(latin1.err, file + ":3:36: not valid UTF-8 (byte 0xFA): save the file as UTF-8\n");
   auto nul = with(std::string("database_max_size: 512MB\0\n", 26));
   EXPECT_EQ(nul.code, 1);
-  EXPECT_EQ(nul.err, file + ":3:25: control character 0x00 is not allowed in a configuration file (only tabs and line ends)\n");
+  EXPECT_EQ(nul.err, file + ":3:25: control character U+0000 is not allowed in a configuration file (only tabs and line ends)\n");
   auto tab_and_crlf = with("database_max_size:\t512MB\r\n");
   EXPECT_EQ(tab_and_crlf.code, 0) << tab_and_crlf.err;
 }

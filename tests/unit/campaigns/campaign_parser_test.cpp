@@ -278,15 +278,39 @@ TEST(CampaignParser, BytesThatAreNotUtf8NameFileLineAndColumn) {
 TEST(CampaignParser, ControlCharactersAreRefusedWithFileLineAndColumn) {
   const std::string folded = std::string("campaign: t\nname: T\ntext: >-\n  Wilt u hulp\x01") + '\0' + "Neem contact op\n";
   EXPECT_EQ(format_findings(parse_campaign(folded, "x.yaml").findings),
-            "x.yaml:4:14: control character 0x01 is not allowed in a campaign file (only tabs and line ends)\n");
+            "x.yaml:4:14: control character U+0001 is not allowed in a campaign file (only tabs and line ends)\n");
   EXPECT_EQ(format_findings(parse_campaign(std::string("campaign: t\nname: T") + '\0' + "\n", "x.yaml").findings),
-            "x.yaml:2:8: control character 0x00 is not allowed in a campaign file (only tabs and line ends)\n");
+            "x.yaml:2:8: control character U+0000 is not allowed in a campaign file (only tabs and line ends)\n");
   EXPECT_EQ(format_findings(parse_campaign("campaign: t\nname: \"a\x7f\"\n", "x.yaml").findings),
-            "x.yaml:2:9: control character 0x7F is not allowed in a campaign file (only tabs and line ends)\n");
+            "x.yaml:2:9: control character U+007F is not allowed in a campaign file (only tabs and line ends)\n");
   // Tabs inside text and CRLF line ends are not control characters to refuse.
   for (const auto& finding : parse_campaign("campaign: t\r\nname: \"a\tb\"\r\n", "x.yaml").findings) {
     EXPECT_EQ(finding.message.find("control character"), std::string::npos) << finding.message;
   }
+}
+
+// The file's bytes may be clean while a quoted value writes a control character by an escape: a
+// bell and a terminal colour code in a subject; in a shorthand text "\N", which yaml-cpp writes as
+// the lone byte 0x85 (not UTF-8).
+// Each is refused at its field; a tab and a line break written as escapes stay.
+TEST(CampaignParser, ControlCharactersWrittenAsEscapesAreRefusedAtTheirField) {
+  std::string yaml = read_file("config/campaigns/herstel-rijnmond.yaml");
+  auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = yaml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    yaml.replace(at, from.size(), to);
+  };
+  replace("subject: \"Hulp van uw gemeente", "subject: \"Hulp\\a van uw \\e[31mgemeente");
+  replace("templates:\n", "templates:\n  kort:\n    nl: \"Bel ons\\N\"\n  tab:\n    nl: \"Bel\\tons\\nvandaag\"\n");
+  const std::string findings = format_findings(parse_campaign(yaml, "x.yaml").findings);
+  EXPECT_NE(findings.find(": templates.first_contact.nl.subject: control character U+0007 is not allowed in a text "
+                          "(only tabs and line breaks): remove the escape that writes it, such as \\a, \\e or \\u0007\n"),
+            std::string::npos) << findings;
+  EXPECT_NE(findings.find(": templates.kort.nl.text: an escape in this text gives bytes that are not UTF-8 (\\N and \\_ do): "
+                          "write the character itself\n"),
+            std::string::npos) << findings;
+  EXPECT_EQ(findings.find("templates.tab"), std::string::npos) << findings;
+  EXPECT_FALSE(parse_campaign(yaml, "x.yaml").ok());
 }
 
 }  // namespace

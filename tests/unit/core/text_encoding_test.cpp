@@ -49,7 +49,7 @@ TEST(YamlText, TheFirstBadByteIsNamedWithItsLineAndColumn) {
   ASSERT_TRUE(del);
   EXPECT_EQ(del->line, 1);
   EXPECT_EQ(del->column, 2);
-  EXPECT_EQ(del->message, "control character 0x7F is not allowed in a keywords file (only tabs and line ends)");
+  EXPECT_EQ(del->message, "control character U+007F is not allowed in a keywords file (only tabs and line ends)");
   auto nul = check_yaml_text(std::string_view("a\n\nb\0", 5), "configuration file");
   ASSERT_TRUE(nul);
   EXPECT_EQ(nul->line, 3);
@@ -58,8 +58,20 @@ TEST(YamlText, TheFirstBadByteIsNamedWithItsLineAndColumn) {
   ASSERT_TRUE(c1);
   EXPECT_EQ(c1->column, 10);
   EXPECT_EQ(c1->message, "control character U+009B is not allowed in a campaign file (only tabs and line ends)");
-  // Valid UTF-8 above ASCII (é, €) is text, not a fault; NEL (C2 85) is a YAML line end.
-  EXPECT_FALSE(check_yaml_text("naam: Jos\xC3\xA9 \xE2\x82\xAC \xC2\x85", "campaign file"));
+  // Valid UTF-8 above ASCII (é, €, U+00A0) is text, not a fault.
+  EXPECT_FALSE(check_yaml_text("naam: Jos\xC3\xA9 \xE2\x82\xAC \xC2\xA0", "campaign file"));
+}
+
+TEST(ControlCharacters, C0ButTabAndLineEndsDelAndC1AreFoundByCodePoint) {
+  EXPECT_FALSE(first_control_character("Beste Jos\xC3\xA9,\r\n\tTot ziens \xC2\xA0\xE2\x82\xAC"));
+  for (const std::string& text : {std::string("a\0b", 3), std::string("a\x07"), std::string("a\x1B[31m"),
+                                 std::string("a\x7F"), std::string("a\xC2\x85"), std::string("a\xC2\x9F")}) {
+    auto at = first_control_character(text);
+    ASSERT_TRUE(at) << text;
+    EXPECT_EQ(*at, 1u) << text;
+  }
+  EXPECT_EQ(control_character_name("a\x1B[31m", 1), "U+001B");
+  EXPECT_EQ(control_character_name("a\xC2\x85", 1), "U+0085");
 }
 
 TEST(Cp1252, HighBytesMapPerCodePageAndUndefinedBytesAreRefused) {

@@ -109,7 +109,17 @@ TEST(Keywords, BytesThatAreNotUtf8OrAreControlCharactersAreRefusedWhereTheyAre) 
   EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP, STOPP\xC9N]\n" + kNlReplies),
             "config/keywords.yaml:3:23: not valid UTF-8 (byte 0xC9): save the file as UTF-8");
   EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP]\n    replies: {stop: \"a\x01\", start: b, yes: c, help: d, error: e}\n"),
-            "config/keywords.yaml:4:23: control character 0x01 is not allowed in a keywords file (only tabs and line ends)");
+            "config/keywords.yaml:4:23: control character U+0001 is not allowed in a keywords file (only tabs and line ends)");
+  // The same characters written as escapes in quotes.
+  EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP]\n    replies: {stop: \"Afgemeld\\e[5m\", start: b, yes: c, help: d, error: e}\n"),
+            "config/keywords.yaml:4: languages.nl.replies.stop: control character U+001B is not allowed in a text (only tabs "
+            "and line breaks): remove the escape that writes it, such as \\a, \\e or \\u0007");
+  EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [\"STOP\\0\"]\n" + kNlReplies),
+            "config/keywords.yaml:3: languages.nl.stop[0]: control character U+0000 is not allowed in a text (only tabs "
+            "and line breaks): remove the escape that writes it, such as \\a, \\e or \\u0007");
+  EXPECT_EQ(error_of("languages:\n  nl:\n    stop: [STOP]\n    replies: {stop: \"Afgemeld\\_nu\", start: b, yes: c, help: d, error: e}\n"),
+            "config/keywords.yaml:4: languages.nl.replies.stop: an escape in this text gives bytes that are not UTF-8 (\\N "
+            "and \\_ do): write the character itself");
 }
 
 }  // namespace

@@ -48,6 +48,23 @@ TEST_F(ContactImport, ARowWithASuppressedAddressIsNotImportedAndIsNamedByItsLine
   EXPECT_FALSE(contacts.find_by_urn(core::Urn::parse("tel:+31687654321").take())) << "nothing of Bram half-written";
 }
 
+// A damaged export can carry a bell or a terminal escape in a name; the name goes into every
+// message, so the row is rejected by its line and the rest is imported.
+TEST_F(ContactImport, ANameWithAControlCharacterIsRejectedByItsLine) {
+  auto r = import("name,phone,municipality\n"
+                  "Anna\x07,0612345678,GM0599\n"
+                  "\"Bram\x1B[31m\",0687654321,GM0599\n"
+                  "Cor\tde Vries,0611111111,GM0599\n",
+                  &suppressions);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(r->imported, 1) << "a tab is not refused";
+  ASSERT_EQ(r->rejected.size(), 2u);
+  EXPECT_EQ(r->rejected[0].line, 2);
+  EXPECT_EQ(r->rejected[0].reason, "name: control character U+0007 (only tabs and line breaks)");
+  EXPECT_EQ(r->rejected[1].line, 3);
+  EXPECT_EQ(r->rejected[1].reason, "name: control character U+001B (only tabs and line breaks)");
+}
+
 TEST_F(ContactImport, WithoutTheSuppressionListNothingIsImported) {
   auto r = import(kList, nullptr);
   ASSERT_FALSE(r);
