@@ -3,7 +3,7 @@
 // and a few municipalities, and for a campaign without errors lint(), the SMS report, every template
 // rendered in every language with sample variables, and every post.
 // Checked: no exception escapes, every finding has a message, and a campaign that validates renders
-// to valid UTF-8 when its file was valid UTF-8.
+// to valid UTF-8 when its file was valid UTF-8, without control characters (but tab and line ends).
 #include <cstdlib>
 #include <string>
 
@@ -55,6 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       if (utf8 && !(core::is_valid_utf8(rendered->subject) && core::is_valid_utf8(rendered->text) &&
                     core::is_valid_utf8(rendered->html))) {
+        std::abort();
+      }
+      if (core::first_control_character(rendered->subject) || core::first_control_character(rendered->text) ||
+          core::first_control_character(rendered->html)) {
         std::abort();
       }
     }
