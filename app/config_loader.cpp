@@ -70,6 +70,29 @@ std::string at(const std::string& path, const YAML::Node& n, const std::string& 
   return path + ":" + std::to_string(n.Mark().line + 1) + ": " + field;
 }
 
+// Every name and value of the file as yaml-cpp gave it, escapes read: an escape can write what the
+// file's own bytes may not (a control character with \e, bytes that are not UTF-8 with \N), and
+// these values become sender names, digest texts, URLs and log lines. The first is named by line.
+core::Status check_values(const YAML::Node& n, const std::string& path, const std::string& field) {
+  if (n.IsScalar()) {
+    if (auto fault = core::check_yaml_value(n.Scalar())) {
+      return core::Error::invalid(*fault, at(path, n, field.empty() ? "(top)" : field));
+    }
+  } else if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (auto st = check_values(n[i], path, field + "[" + std::to_string(i) + "]"); !st) return st;
+    }
+  } else if (n.IsMap()) {
+    for (const auto& kv : n) {
+      const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      const std::string child = field.empty() ? name : field + "." + name;
+      if (auto st = check_values(kv.first, path, child); !st) return st;
+      if (auto st = check_values(kv.second, path, child); !st) return st;
+    }
+  }
+  return {};
+}
+
 // A provider block with its ${VAR}s resolved.
 core::Result<channels::ProviderSettings> provider_block(const YAML::Node& root, const std::string& provider,
                                                         const std::string& path) {
@@ -214,6 +237,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
   } catch (const YAML::Exception& e) {
     return core::Error::invalid(e.msg, path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1));
   }
+  if (auto st = check_values(root, path, ""); !st) return st.error();
   auto where = [&](const YAML::Node& n, const std::string& field) {
     return path + ":" + std::to_string(n.Mark().line + 1) + ": " + field;
   };

@@ -477,6 +477,10 @@ TEST_F(CliConfig, AConfigurationThatIsNotUtf8OrHasAControlCharacterIsRefusedWith
   auto nul = with(std::string("database_max_size: 512MB\0\n", 26));
   EXPECT_EQ(nul.code, 1);
   EXPECT_EQ(nul.err, file + ":3:25: control character U+0000 is not allowed in a configuration file (only tabs and line ends)\n");
+  auto escaped = with("intermediaries:\n  buurt:\n    name: \"Buurtvrouwen\\e[2J\"\n");
+  EXPECT_EQ(escaped.code, 1);
+  EXPECT_EQ(escaped.err, file + ":5: intermediaries.buurt.name: control character U+001B is not allowed in a text (only "
+                                "tabs and line breaks): remove the escape that writes it, such as \\a, \\e or \\u0007\n");
   auto tab_and_crlf = with("database_max_size:\t512MB\r\n");
   EXPECT_EQ(tab_and_crlf.code, 0) << tab_and_crlf.err;
 }
