@@ -84,7 +84,9 @@ core::Status check_values(const YAML::Node& n, const std::string& path, const st
     }
   } else if (n.IsMap()) {
     for (const auto& kv : n) {
-      const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+      // A name that fails the check is not echoed into the error it causes.
+      const bool plain = kv.first.IsScalar() && !core::check_yaml_value(kv.first.Scalar());
+      const std::string name = plain ? kv.first.Scalar() : "?";
       const std::string child = field.empty() ? name : field + "." + name;
       if (auto st = check_values(kv.first, path, child); !st) return st;
       if (auto st = check_values(kv.second, path, child); !st) return st;

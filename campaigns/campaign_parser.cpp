@@ -90,8 +90,11 @@ class Reader {
         continue;
       }
       const std::string key = kv.first.Scalar();
+      if (core::check_yaml_value(key)) {  // named by its parent: the key is not echoed into the finding
+        refuse_unusable_text(kv.first, field, key);
+        continue;
+      }
       place_once(join(field, key), kv.first);
-      refuse_unusable_text(kv.first, join(field, key), key);
       if (!seen.insert(key).second) {
         error(kv.first, join(field, key), "duplicate key '" + key + "'");
         continue;
