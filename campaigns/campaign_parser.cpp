@@ -150,7 +150,7 @@ class Reader {
  private:
   static std::string found(const YAML::Node& n) {
     if (!n || n.IsNull()) return ", found nothing";
-    if (n.IsScalar()) return ", found '" + n.Scalar() + "'";
+    if (n.IsScalar()) return core::check_yaml_value(n.Scalar()) ? ", found a text" : ", found '" + n.Scalar() + "'";
     if (n.IsSequence()) return ", found a list";
     return ", found a mapping";
   }

@@ -184,6 +184,10 @@ TEST(CampaignParser, WrongValueTypesAreNamed) {
   text = kMinimal;
   text.replace(text.find("audience: {region: rijnmond}"), 28, "audience: rijnmond");
   EXPECT_EQ(errors(text), "x.yaml:5:11: audience: expected a mapping, found 'rijnmond'\n");
+  // A text with an escaped control character is not echoed into the message (a terminal would act on \e).
+  text = kMinimal;
+  text.replace(text.find("audience: {region: rijnmond}"), 28, "audience: \"rijnmond\\e[2J\"");
+  EXPECT_EQ(errors(text), "x.yaml:5:11: audience: expected a mapping, found a text\n");
 }
 
 TEST(CampaignParser, StepsMustBeAList) {
