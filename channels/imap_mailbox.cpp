@@ -176,6 +176,25 @@ bool is_auto_reply(const mime::Part& root) {
   return precedence == "auto_reply" || precedence == "bulk" || precedence == "junk";
 }
 
+// The line a phone or mail app adds under what the person typed ("Verzonden vanaf mijn iPhone"),
+// in the languages the programme writes in. A reply is a keyword only when it is nothing but the
+// word, so "STOP" with this line under it must still be "STOP". Matched on the ASCII-lowered line.
+bool is_device_footer(std::string_view lowered) {
+  static constexpr std::string_view kStarts[] = {
+      "sent from my ", "sent from outlook", "sent from mail for windows", "sent from yahoo mail",
+      "get outlook for ", "download outlook for ", "verzonden vanaf mijn ", "verstuurd vanaf mijn ",
+      "verzonden vanuit ", "verstuurd vanuit ", "verzonden met ", "verstuurd met ", "outlook voor ios",
+      "outlook voor android", "von meinem ", "envoyé de mon ", "envoyé depuis mon ", "enviado desde mi ",
+      "wysłane z ", "أُرسلت من", "أرسلت من"};
+  // A sentence that starts the same way is the person's own ("sent from my phone, but: stop").
+  lowered = lowered.substr(0, lowered.find('<'));  // "Get Outlook for Android<https://aka.ms/...>"
+  if (lowered.size() > 80 || lowered.find_first_of(",:;?!") != std::string_view::npos) return false;
+  for (auto s : kStarts) {
+    if (lowered.starts_with(s)) return true;
+  }
+  return lowered.ends_with("gönderildi");  // Turkish: "iPhone'umdan gönderildi"
+}
+
 }  // namespace
 
 core::Result<ImapSettings> validate_imap_settings(ImapSettings s) {
@@ -316,7 +335,7 @@ std::string strip_quoted(std::string_view text) {
   for (const std::string& line : lines) {
     std::string_view t = trim(line);
     std::string lt = lower(t);
-    bool cut = false;
+    bool cut = t == "--" || line == "-- ";  // the signature separator (RFC 3676; often without its space)
     for (auto m : kCutMarkers) cut = cut || lt.starts_with(m);
     if (cut) break;
     if (t.starts_with(">")) {
@@ -333,6 +352,13 @@ std::string strip_quoted(std::string_view text) {
       continue;
     }
     kept.push_back(line);
+  }
+  // The app's line goes only from under something the person typed.
+  auto typed_above = [&kept] {
+    return std::any_of(kept.begin(), kept.end() - 1, [](const std::string& l) { return !trim(l).empty(); });
+  };
+  while (!kept.empty() && (trim(kept.back()).empty() || (is_device_footer(lower(trim(kept.back()))) && typed_above()))) {
+    kept.pop_back();
   }
   std::string out;
   for (const auto& l : kept) {

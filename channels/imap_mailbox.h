@@ -115,7 +115,10 @@ struct MailboxMatch {
 core::Result<MailboxItem> parse_mailbox_message(std::string_view raw, const MailboxMatch& match = {});
 
 // The reply text without the quoted previous message: drops lines starting with '>' and the
-// attribution line just above them ("On ... wrote:", "Op ... schreef ...:"), and trims.
+// attribution line just above them ("On ... wrote:", "Op ... schreef ...:"), everything from a
+// signature separator ("-- ") or a forwarded-original marker on, the line a phone or mail app adds
+// at the end ("Verzonden vanaf mijn iPhone", "Sent from my iPhone", "Get Outlook for Android"), and
+// trims. A reply "STOP" from a phone is then "STOP", which the keywords recognise.
 std::string strip_quoted(std::string_view text);
 
 }  // namespace outreach::channels

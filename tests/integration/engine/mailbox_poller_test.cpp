@@ -215,7 +215,8 @@ TEST_F(MailboxPollerTest, AMailToTheUnsubscribeAddressWithdrawsEmailConsentForIt
 TEST_F(MailboxPollerTest, RepliesAndABounceAreRecordedOnceAndMarkedSeen) {
   contact_three();
   deliver(reply_from(1, "r1@mail.example.nl", "Graag, bel mij na 18:00."));
-  deliver(reply_from(2, "r2@mail.example.nl", "STOP"));
+  // STOP from a phone, with the line its mail app adds: still STOP.
+  deliver(reply_from(2, "r2@mail.example.nl", "STOP\r\n\r\nVerzonden vanaf mijn iPhone"));
   deliver(bounce_for(3));
   deliver(newsletter());
   const auto sends_before = email.sends.size();

@@ -297,6 +297,23 @@ TEST(MailboxMessage, StripQuotedKeepsOwnLines) {
   EXPECT_EQ(strip_quoted("Ik heb een vraag: wanneer?\n"), "Ik heb een vraag: wanneer?");
 }
 
+// A reply is a keyword only when it is nothing but the word: "STOP" sent from a phone arrives with
+// the app's line under it, and must still be STOP.
+TEST(MailboxMessage, StripQuotedDropsThePhonesLineAndTheSignature) {
+  EXPECT_EQ(strip_quoted("STOP\n\nVerzonden vanaf mijn iPhone\n"), "STOP");
+  EXPECT_EQ(strip_quoted("Stop\r\n\r\nSent from my iPhone\r\n\r\nOn Mon, 23 Nov 2026, Team <a@b> wrote:\r\n> Beste\r\n"),
+            "Stop");
+  EXPECT_EQ(strip_quoted("JA\n\nGet Outlook for Android<https://aka.ms/AAb9ysg>\n"), "JA");
+  EXPECT_EQ(strip_quoted("DUR\niPhone'umdan gönderildi\n"), "DUR");
+  EXPECT_EQ(strip_quoted("TAK\n\nWysłane z iPhone'a\n"), "TAK");
+  EXPECT_EQ(strip_quoted("نعم\n\nأُرسلت من الـ iPhone الخاص بي\n"), "نعم");
+  EXPECT_EQ(strip_quoted("Nee\n-- \nJan de Vries\nBakkerstraat 1\n"), "Nee");
+  // Only the app's own line, at the end, under something typed: the person's own words stay.
+  EXPECT_EQ(strip_quoted("Ja\nSent from my iPhone, but I mean it: stop\n"), "Ja\nSent from my iPhone, but I mean it: stop");
+  EXPECT_EQ(strip_quoted("Verzonden vanaf mijn iPhone\nJa graag\n"), "Verzonden vanaf mijn iPhone\nJa graag");
+  EXPECT_EQ(strip_quoted("Verzonden vanaf mijn iPhone\n"), "Verzonden vanaf mijn iPhone");
+}
+
 TEST(MailboxMessage, GarbageAndBadSenderAreErrors) {
   EXPECT_FALSE(parse_mailbox_message("", ours()).ok());
   std::string bad = kThunderbirdReply;
