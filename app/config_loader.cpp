@@ -231,7 +231,7 @@ core::Result<AppConfig> load_config(const std::string& path) {
   buf << in.rdbuf();
   const std::string text = buf.str();
   if (auto fault = core::check_yaml_text(text, "configuration file")) {
-    return core::Error::invalid(fault->message, path + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column));
+    return core::Error::invalid(fault->message, fault->where(path));
   }
   YAML::Node root;
   try {

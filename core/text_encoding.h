@@ -39,6 +39,10 @@ struct YamlTextFault {
   int line = 0;
   int column = 0;
   std::string message;
+  // "file:line:column", the place an error names.
+  std::string where(const std::string& file) const {
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
 };
 std::optional<YamlTextFault> check_yaml_text(std::string_view text, std::string_view kind);
 // What is wrong with a value as a YAML parser gave it, escapes read, for text that may reach a

@@ -86,7 +86,7 @@ core::Result<KeywordConfig> parse_keywords(std::string_view yaml_text, const std
   // The words are matched against replies and the texts are sent: a stray byte would match nothing
   // or reach a resident.
   if (auto fault = core::check_yaml_text(yaml_text, "keywords file")) {
-    return core::Error::invalid(fault->message, file + ":" + std::to_string(fault->line) + ":" + std::to_string(fault->column));
+    return core::Error::invalid(fault->message, fault->where(file));
   }
   YAML::Node root;
   try {
