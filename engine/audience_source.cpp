@@ -122,7 +122,7 @@ std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of(storage::Datab
 
 core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
     storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression) {
-  return facts_of(db, storage::ContactStore(db).get_many(contact_ids), suppression);
+  return facts_of(db, storage::ContactStore(db).get_many(contact_ids, storage::ContactStore::Tags::skip), suppression);
 }
 
 core::Result<PeopleNow> load_people_now(storage::Database& db, const std::vector<std::int64_t>& contact_ids,

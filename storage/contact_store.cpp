@@ -125,7 +125,7 @@ void ContactStore::hold_for_sending(const std::vector<std::int64_t>& ids) {
   }
 }
 
-std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids) const {
+std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids, Tags tags) const {
   std::vector<Contact> out;
   if (ids.empty()) return out;
   const std::string list = id_list_json(ids);
@@ -153,6 +153,7 @@ std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids
     auto urn = core::Urn::trusted(u->getColumn(1).getString());
     if (it != index.end() && urn) out[it->second].addresses.push_back({*urn, u->getColumn(2).getInt() != 0, u->getColumn(3).getString()});
   }
+  if (tags == Tags::skip) return out;
   static constexpr Sql kTags{
       /*sqlite*/ "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN (SELECT value FROM json_each(?)) "
                  "ORDER BY contact_id, tag",

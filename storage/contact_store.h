@@ -53,8 +53,10 @@ class ContactStore {
   core::Result<std::int64_t> add(const Contact& c, core::TimePoint now);
   core::Result<Contact> get(std::int64_t id) const;
   // The contacts with these ids (erased ones included), addresses and tags loaded, in id order, in
-  // three queries whatever their number; ids without a contact are left out.
-  std::vector<Contact> get_many(const std::vector<std::int64_t>& ids) const;
+  // three queries whatever their number; ids without a contact are left out. The contactability
+  // policy needs no tags: Tags::skip leaves them empty and saves the third query.
+  enum class Tags { load, skip };
+  std::vector<Contact> get_many(const std::vector<std::int64_t>& ids, Tags tags = Tags::load) const;
   // Engines sharing a database (PostgreSQL): holds these contacts' rows against consent changes
   // and erasure (which lock the row for update) until the caller's transaction ends, so that a
   // batch's send-time check and its hand-out see one state of each person: a STOP committed

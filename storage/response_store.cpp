@@ -101,8 +101,8 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
           "  AND k.id = (SELECT max(id) FROM cases WHERE contact_id = c.id AND municipality_code = c.municipality_code) "
           "WHERE c.municipality_code = ?1 AND c.erased_at IS NULL AND r.id > ?2 "
           "AND (?3 IS NULL OR r.received_at >= ?3) AND (?4 IS NULL OR r.received_at < ?4) "
-          "AND (SELECT action FROM consent_events e WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1 "
-          "     ORDER BY e.id DESC LIMIT 1) = 'grant' "
+          "AND (SELECT action FROM consent_events WHERE id = (SELECT max(e.id) FROM consent_events e "
+          "     WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1)) = 'grant' "
           "ORDER BY r.id LIMIT ?5");
   st->bind(1, q.municipality);
   st->bind(2, static_cast<int64_t>(q.after_id));
