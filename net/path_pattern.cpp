@@ -4,24 +4,31 @@
 
 #include <stdexcept>
 #include <string_view>
-#include <vector>
 
 namespace outreach::net {
 
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 1;
-  if (path.empty() || path[0] != '/') return parts;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    parts.push_back(path.substr(start, end - start));
-    start = end + 1;
+// The segments of a path after its leading '/', one at a time ("/a//b/" gives "a", "", "b", "");
+// a path that does not start with '/' has none. Walks the text in place: the routers try every
+// route's pattern on every request, so matching allocates nothing until a pattern matches.
+class Segments {
+ public:
+  explicit Segments(std::string_view path)
+      : path_(path), pos_(!path.empty() && path[0] == '/' ? 1 : path.size() + 1) {}
+  bool next(std::string_view& segment) {
+    if (pos_ > path_.size()) return false;
+    std::size_t end = path_.find('/', pos_);
+    if (end == std::string_view::npos) end = path_.size();
+    segment = path_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    return true;
   }
-  return parts;
-}
+
+ private:
+  std::string_view path_;
+  std::size_t pos_;
+};
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -50,17 +57,18 @@ bool percent_decode(std::string_view in, std::string& out) {
 }  // namespace
 
 bool match_pattern(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params) {
-  auto want = split_path(pattern);
-  auto got = split_path(path);
-  if (want.size() != got.size()) return false;
+  Segments want(pattern), got(path);
   std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    std::string_view w = want[i];
+  std::string_view w, g;
+  for (;;) {
+    const bool more = want.next(w);
+    if (got.next(g) != more) return false;  // a different number of segments
+    if (!more) break;
     if (w.size() >= 2 && w.front() == '{' && w.back() == '}') {
       std::string value;
-      if (got[i].empty() || !percent_decode(got[i], value)) return false;
+      if (g.empty() || !percent_decode(g, value)) return false;
       found.emplace(std::string(w.substr(1, w.size() - 2)), std::move(value));
-    } else if (w != got[i]) {
+    } else if (w != g) {
       return false;
     }
   }
