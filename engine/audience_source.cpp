@@ -75,13 +75,11 @@ core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, st
   return std::move(it->second);
 }
 
-namespace {
-
 // The policy's facts for contacts already read: suppression, consent and open error reports in one
 // query each.
-std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of(storage::Database& db,
-                                                                  const std::vector<storage::Contact>& contacts,
-                                                                  const storage::SuppressionList* suppression) {
+std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of_contacts(storage::Database& db,
+                                                                           const std::vector<storage::Contact>& contacts,
+                                                                           const storage::SuppressionList* suppression) {
   std::unordered_map<std::int64_t, campaigns::PersonFacts> out;
   if (contacts.empty()) return out;
   // Every address of these people in one suppression query.
@@ -118,18 +116,17 @@ std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of(storage::Datab
   return out;
 }
 
-}  // namespace
-
 core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
     storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression) {
-  return facts_of(db, storage::ContactStore(db).get_many(contact_ids, storage::ContactStore::Tags::skip), suppression);
+  return facts_of_contacts(db, storage::ContactStore(db).get_many(contact_ids, storage::ContactStore::Tags::skip),
+                           suppression);
 }
 
 core::Result<PeopleNow> load_people_now(storage::Database& db, const std::vector<std::int64_t>& contact_ids,
                                         const storage::SuppressionList* suppression) {
   PeopleNow out;
   auto contacts = storage::ContactStore(db).get_many(contact_ids);
-  auto facts = facts_of(db, contacts, suppression);
+  auto facts = facts_of_contacts(db, contacts, suppression);
   auto responses = storage::ResponseStore(db).latest_of(contact_ids);
   for (auto& c : contacts) {
     PersonNow p;

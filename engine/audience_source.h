@@ -48,6 +48,11 @@ core::Result<campaigns::PersonFacts> load_person_facts(storage::Database& db, st
 // this for one id: there is one loader.
 core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> load_people_facts(
     storage::Database& db, const std::vector<std::int64_t>& contact_ids, const storage::SuppressionList* suppression);
+// The rest of those facts for contacts the caller has just read with ContactStore::get_many (tags
+// may be skipped): a page that also shows the people's addresses reads each contact once.
+std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of_contacts(storage::Database& db,
+                                                                           const std::vector<storage::Contact>& contacts,
+                                                                           const storage::SuppressionList* suppression);
 
 // What the send-time re-check needs about one person, read for a whole claimed batch at once: the
 // contact, the contactability facts and when they last responded.

@@ -81,4 +81,13 @@ core::Result<std::unordered_map<std::int64_t, campaigns::Verdict>> Contactabilit
   return out;
 }
 
+std::unordered_map<std::int64_t, campaigns::Verdict> Contactability::check_contacts(
+    const Actor& actor, const std::vector<storage::Contact>& contacts, const campaigns::Ask& ask) const {
+  std::unordered_map<std::int64_t, campaigns::Verdict> out;
+  for (const auto& [id, f] : engine::facts_of_contacts(db_, contacts, suppression_.get())) {
+    out.emplace(id, decide(actor, f, ask));
+  }
+  return out;
+}
+
 }  // namespace outreach::services

@@ -23,6 +23,7 @@
 namespace outreach::storage {
 class Database;
 class SuppressionList;
+struct Contact;
 }  // namespace outreach::storage
 
 namespace outreach::services {
@@ -49,6 +50,10 @@ class Contactability {
   core::Result<std::unordered_map<std::int64_t, campaigns::Verdict>> check_all(const Actor& actor,
                                                                                const std::vector<std::int64_t>& contact_ids,
                                                                                const campaigns::Ask& ask) const;
+  // check_all for contacts the caller has just read (ContactStore::get_many), when it shows them too.
+  std::unordered_map<std::int64_t, campaigns::Verdict> check_contacts(const Actor& actor,
+                                                                      const std::vector<storage::Contact>& contacts,
+                                                                      const campaigns::Ask& ask) const;
   // The facts alone (for callers that decide several asks about one person), and for many people.
   core::Result<campaigns::PersonFacts> facts(std::int64_t contact_id) const;
   core::Result<std::unordered_map<std::int64_t, campaigns::PersonFacts>> facts_of(

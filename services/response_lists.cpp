@@ -2,6 +2,7 @@
 
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
+#include "storage/contact_store.h"
 #include "storage/database.h"
 
 namespace outreach::services {
@@ -31,20 +32,17 @@ core::Status ResponseLists::open(const Actor& actor, const std::string& code, co
                                         "municipality:" + code, kPurpose, "format=" + format);
 }
 
-core::Result<ResponseLists::Verdicts> ResponseLists::verdicts_for(const Actor& actor,
-                                                                  const std::vector<storage::SharedResponse>& rows,
-                                                                  const std::string& municipality) const {
-  std::vector<std::int64_t> ids;
-  for (const auto& s : rows) {
-    if (s.response.contact_id) ids.push_back(*s.response.contact_id);
+namespace {
+
+// The first address with this scheme by id, bounced ones included (the clerk sees what we hold).
+std::string first_address(const storage::Contact& person, core::UrnScheme scheme) {
+  for (const auto& a : person.addresses) {
+    if (a.urn.scheme() == scheme) return a.urn.path();
   }
-  return policy_.check_all(actor, ids, {.use = campaigns::Use::list_for_municipality, .municipality = municipality});
+  return {};
 }
 
-bool ResponseLists::shown(const Verdicts& verdicts, std::int64_t contact_id) {
-  auto it = verdicts.find(contact_id);
-  return it != verdicts.end() && it->second.allowed();  // a person without a contact row is not shown
-}
+}  // namespace
 
 core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const storage::ResponseQuery& q) const {
   if (!policy_.in_scope(actor, q.municipality)) {
@@ -65,10 +63,23 @@ core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const 
     if (s.response.contact_id) candidates.push_back(s);
   });
   // The policy once for the page: everyone's facts in a few queries, the same decision per row.
-  auto verdicts = verdicts_for(actor, candidates, q.municipality);
-  if (!verdicts) return verdicts.error();
+  // The contacts it reads also give the rows their phone and e-mail.
+  std::vector<std::int64_t> ids;
+  for (const auto& s : candidates) ids.push_back(*s.response.contact_id);
+  const auto people = storage::ContactStore(db_).get_many(ids, storage::ContactStore::Tags::skip);
+  const auto verdicts =
+      policy_.check_contacts(actor, people, {.use = campaigns::Use::list_for_municipality, .municipality = q.municipality});
+  std::unordered_map<std::int64_t, const storage::Contact*> by_id;
+  for (const auto& p : people) by_id.emplace(p.id, &p);
   for (auto& s : candidates) {
-    if (shown(*verdicts, *s.response.contact_id)) page.rows.push_back(std::move(s));
+    const std::int64_t id = *s.response.contact_id;
+    auto verdict = verdicts.find(id);
+    auto person = by_id.find(id);
+    // A person without a contact row is not shown.
+    if (verdict == verdicts.end() || !verdict->second.allowed() || person == by_id.end()) continue;
+    s.phone = first_address(*person->second, core::UrnScheme::tel);
+    s.email = first_address(*person->second, core::UrnScheme::mailto);
+    page.rows.push_back(std::move(s));
   }
   return page;
 }

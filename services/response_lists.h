@@ -44,11 +44,6 @@ class ResponseLists {
   core::Result<Page> page(const Actor& actor, const storage::ResponseQuery& q) const;
 
  private:
-  using Verdicts = std::unordered_map<std::int64_t, campaigns::Verdict>;
-  core::Result<Verdicts> verdicts_for(const Actor& actor, const std::vector<storage::SharedResponse>& rows,
-                                      const std::string& municipality) const;
-  static bool shown(const Verdicts& verdicts, std::int64_t contact_id);
-
   storage::Database& db_;
   const core::Clock& clock_;
   const engine::EngineConfig& config_;

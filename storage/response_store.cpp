@@ -92,10 +92,7 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
   // Compiled once per connection (a municipality list runs it for every page it serves).
   auto st = db_.cached(
       std::string("SELECT ") + kColumns +
-          ", c.name, c.language, "
-          "(SELECT substr(urn, 5) FROM contact_urns WHERE contact_id = c.id AND scheme = 'tel' ORDER BY id LIMIT 1), "
-          "(SELECT substr(urn, 8) FROM contact_urns WHERE contact_id = c.id AND scheme = 'mailto' ORDER BY id LIMIT 1), "
-          "coalesce(k.status, ''), coalesce(k.id, 0) "
+          ", c.name, c.language, coalesce(k.status, ''), coalesce(k.id, 0) "
           "FROM responses r " + (db_.dialect() == Dialect::postgres ? "JOIN" : "CROSS JOIN") + " contacts c ON c.id = r.contact_id "
           "LEFT JOIN cases k ON k.contact_id = c.id AND k.municipality_code = c.municipality_code "
           "  AND k.id = (SELECT max(id) FROM cases WHERE contact_id = c.id AND municipality_code = c.municipality_code) "
@@ -114,10 +111,8 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
     s.response = read_response(*st);
     s.name = st->getColumn(10).getString();
     s.language = st->getColumn(11).getString();
-    s.phone = st->getColumn(12).getString();
-    s.email = st->getColumn(13).getString();
-    s.case_status = st->getColumn(14).getString();
-    s.case_id = st->getColumn(15).getInt64();
+    s.case_status = st->getColumn(12).getString();
+    s.case_id = st->getColumn(13).getInt64();
     fn(s);
   }
 }

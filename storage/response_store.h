@@ -43,6 +43,8 @@ struct SharedResponse {
   Response response;
   std::string name;
   std::string language;
+  // The person's first phone number and e-mail address (by id, bounced ones included). Not read by
+  // for_each_shared: services::ResponseLists fills them in from the contact row the policy reads.
   std::string phone;
   std::string email;
   std::string case_status;  // empty when no case
@@ -65,7 +67,8 @@ class ResponseStore {
   // Contacts with at least one response, in id order (audience exclusion "responded").
   void for_each_responder(const std::function<void(std::int64_t)>& fn) const;
   std::vector<Response> for_contact(std::int64_t contact_id) const;
-  // Streams a municipality's list (consent share:<code> granted and not withdrawn) in id order.
+  // Streams a municipality's list (consent share:<code> granted and not withdrawn) in id order,
+  // phone and email left empty (SharedResponse).
   void for_each_shared(const ResponseQuery& q, const std::function<void(const SharedResponse&)>& fn) const;
   std::int64_t count() const;
 

@@ -154,6 +154,26 @@ TEST_F(ResponseXlsxTest, TheCsvHasTheSameColumnsAndGuardsFormulas) {
   EXPECT_NE(csv->find(",Persoon 1,nl,'+31612340001,p1@example.nl,'=1+1,yes,,\r\n"), std::string::npos) << *csv;
 }
 
+// The list shows the addresses we hold, a bounced number included (the clerk may know a newer
+// one), taken from the contact row the policy decided on; a stopped person's row is left out.
+TEST_F(ResponseXlsxTest, TheListShowsEachPersonsFirstPhoneAndEmailEvenWhenBounced) {
+  shared_reply(1, "JA");
+  shared_reply(2, "JA");
+  shared_reply(3, "JA");
+  ASSERT_TRUE(storage::ContactStore(*db).mark_address_bad(phone_of(2), "30003 unreachable").ok());
+  withdraw(storage::ContactStore(*db).find_by_urn(core::Urn::parse(phone_of(3)).take()).take().id, "sms");
+  services::ResponseLists lists(*db, clock, config);
+  storage::ResponseQuery q;
+  q.municipality = "GM0599";
+  auto page = lists.page(clerk(), q);
+  ASSERT_TRUE(page) << page.error().what();
+  ASSERT_EQ(page->rows.size(), 2u);
+  EXPECT_EQ(page->rows[0].phone, "+31612340001");
+  EXPECT_EQ(page->rows[0].email, "p1@example.nl");
+  EXPECT_EQ(page->rows[1].phone, "+31612340002");
+  EXPECT_EQ(page->rows[1].email, "p2@example.nl");
+}
+
 TEST_F(ResponseXlsxTest, OutsideTheScopeNothingIsWritten) {
   services::ResponseLists lists(*db, clock, config);
   storage::ResponseQuery q;
