@@ -25,8 +25,10 @@ Response save_campaign(ApiContext& ctx, Call& call) {
   if (!ctx.desk) return desk_missing();
   if (call.request.body.empty()) return invalid_field("body", "expected a campaign YAML document");
   const std::string file = "request";
-  auto id = ctx.desk->save(actor_of(call), call.request.body, file);
-  services::ValidationReport report = ctx.desk->validate(call.request.body, file);
+  // save() validates the file once and hands the findings back (they are the answer's), unless
+  // it refused the actor before reading the file: that error is the answer then.
+  services::ValidationReport report;
+  auto id = ctx.desk->save(actor_of(call), call.request.body, file, &report);
   if (!id && id.error().code != core::ErrorCode::invalid_input) return fail(id.error());
   if (!report.ok) {
     json body = {{"error",

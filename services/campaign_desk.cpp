@@ -90,10 +90,11 @@ ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std:
 }
 
 core::Result<std::int64_t> CampaignDesk::save(const Actor& actor, const std::string& yaml_text,
-                                              const std::string& file_name) {
+                                              const std::string& file_name, ValidationReport* validation) {
   if (auto st = require_kind(actor, {PrincipalKind::coordinator}, "write campaigns"); !st) return st.error();
   const std::string& author = actor.name;
   auto report = validate(yaml_text, file_name);
+  if (validation) *validation = report;
   if (!report.ok) {
     std::string all;
     for (const auto& e : report.errors) all += (all.empty() ? "" : "\n") + e;

@@ -139,7 +139,10 @@ class CampaignDesk {
   // personal data, so anybody may.
   ValidationReport validate(const std::string& yaml_text, const std::string& file_name) const;
   // Validates, then stores as a new draft version (or updates the draft). Refuses invalid files.
-  core::Result<std::int64_t> save(const Actor& actor, const std::string& yaml_text, const std::string& file_name);
+  // `validation`, when given, receives what validate() said of the file (set whenever the actor
+  // may write campaigns), so a caller that shows the findings need not validate a second time.
+  core::Result<std::int64_t> save(const Actor& actor, const std::string& yaml_text, const std::string& file_name,
+                                  ValidationReport* validation = nullptr);
   // Who would get what: counts, and one rendered sample per (channel, language) of a person the
   // contactability policy allows. Audited (it shows names).
   core::Result<PreviewReport> preview(const Actor& actor, const std::string& key);
