@@ -19,9 +19,12 @@ const core::Urn* Contact::address(core::UrnScheme scheme) const {
 core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint now) {
   std::int64_t id = 0;
   auto st = db_.transaction([&]() -> core::Status {
-    Statement ins(db_,
-                  "INSERT INTO contacts(name, language, municipality_code, do_not_contact, "
-                  "dnc_reason, created_at) VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
+    // Cached: an import adds contacts one call each, and compiling three statements per contact was
+    // about a fifth of its time.
+    auto cached_ins = db_.cached(
+        "INSERT INTO contacts(name, language, municipality_code, do_not_contact, "
+        "dnc_reason, created_at) VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
+    Statement& ins = *cached_ins;
     ins.bind(1, c.name);
     ins.bind(2, c.language.empty() ? std::string("nl") : c.language);
     bind_text_or_null(ins, 3, c.municipality);
@@ -36,7 +39,8 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       }
       throw;
     }
-    Statement urn(db_, "INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    auto cached_urn = db_.cached("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    Statement& urn = *cached_urn;
     std::set<std::string> seen;  // the same address listed twice is one address, not a conflict
     for (const auto& a : c.addresses) {
       if (!seen.insert(a.urn.str()).second) continue;
@@ -54,7 +58,8 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       }
       urn.reset();
     }
-    Statement tag(db_, "INSERT INTO contact_tags(contact_id, tag) VALUES(?, ?) ON CONFLICT DO NOTHING");
+    auto cached_tag = db_.cached("INSERT INTO contact_tags(contact_id, tag) VALUES(?, ?) ON CONFLICT DO NOTHING");
+    Statement& tag = *cached_tag;
     for (const auto& t : c.tags) {
       tag.bind(1, static_cast<int64_t>(id));
       tag.bind(2, t);
