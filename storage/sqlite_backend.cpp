@@ -137,7 +137,11 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const std::string& path, bool read_only)
       : path_(path),
         read_only_(read_only),
-        db_(path, read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+        // NOMUTEX: a connection belongs to one thread at a time (storage/database.h), so SQLite's
+        // per-connection mutex guards nothing; taking it on every step and column read cost
+        // about 7 % of a list page's and 8 % of a dispatched message's instructions.
+        db_(path, (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
+                      SQLite::OPEN_NOMUTEX) {
     db_.setBusyTimeout(kBusyTimeoutMs);
     if (read_only) {
       db_.exec("PRAGMA query_only = ON");
