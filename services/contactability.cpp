@@ -1,6 +1,7 @@
 #include "services/contactability.h"
 
 #include "engine/audience_source.h"
+#include "storage/contact_store.h"
 #include "storage/municipality_store.h"
 #include "storage/suppression_list.h"
 
@@ -74,11 +75,7 @@ core::Result<campaigns::Verdict> Contactability::check(const Actor& actor, std::
 
 core::Result<std::unordered_map<std::int64_t, campaigns::Verdict>> Contactability::check_all(
     const Actor& actor, const std::vector<std::int64_t>& contact_ids, const campaigns::Ask& ask) const {
-  auto all = facts_of(contact_ids);
-  if (!all) return all.error();
-  std::unordered_map<std::int64_t, campaigns::Verdict> out;
-  for (const auto& [id, f] : *all) out.emplace(id, decide(actor, f, ask));
-  return out;
+  return check_contacts(actor, storage::ContactStore(db_).get_many(contact_ids, storage::ContactStore::Tags::skip), ask);
 }
 
 std::unordered_map<std::int64_t, campaigns::Verdict> Contactability::check_contacts(
