@@ -107,12 +107,12 @@ std::unordered_map<std::int64_t, std::map<std::string, ConsentState>> ConsentLed
   // comparing ids rather than by ORDER BY: SQLite would sort each contact's events in a temporary
   // b-tree (the index runs contact, purpose, channel, id), once per person on every list page.
   static constexpr Sql kEvents{
-      /*sqlite*/ "SELECT contact_id, purpose, channel, id, action FROM consent_events "
-                 "WHERE contact_id IN (SELECT value FROM json_each(?))",
+      /*sqlite*/ "SELECT e.contact_id, e.purpose, e.channel, e.id, e.action FROM json_each(?) j "
+                 "CROSS JOIN consent_events e ON e.contact_id = j.value",
       /*postgres*/ "SELECT contact_id, purpose, channel, id, action FROM consent_events "
                    "WHERE contact_id IN (SELECT value::bigint FROM json_array_elements_text(?::json))"};
   auto st = db_.cached(kEvents);
-  st->bind(1, id_list_json(contact_ids));
+  st->bind(1, id_list_json(sorted_unique(contact_ids)));
   while (st->executeStep()) {
     auto& word = out[st->getColumn(0).getInt64()][st->getColumn(1).getString()].latest[st->getColumn(2).getString()];
     const std::int64_t id = st->getColumn(3).getInt64();

@@ -1,5 +1,6 @@
 #include "storage/contact_store.h"
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -39,7 +40,8 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       }
       throw;
     }
-    auto cached_urn = db_.cached("INSERT INTO contact_urns(contact_id, urn, scheme) VALUES(?, ?, ?)");
+    auto cached_urn = db_.cached(
+        "INSERT INTO contact_urns(contact_id, urn, scheme, address_hash, address_hash_key) VALUES(?, ?, ?, ?, ?)");
     Statement& urn = *cached_urn;
     std::set<std::string> seen;  // the same address listed twice is one address, not a conflict
     for (const auto& a : c.addresses) {
@@ -47,6 +49,10 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
       urn.bind(1, static_cast<int64_t>(id));
       urn.bind(2, a.urn.str());
       urn.bind(3, core::to_string(a.urn.scheme()));
+      // Both or neither: a hash without the id of its key would be trusted under any key.
+      const bool hashed = !a.address_hash.empty() && !a.address_hash_key.empty();
+      bind_text_or_null(urn, 4, hashed ? a.address_hash : std::string());
+      bind_text_or_null(urn, 5, hashed ? a.address_hash_key : std::string());
       try {
         urn.exec();
       } catch (const std::exception& e) {
@@ -75,11 +81,15 @@ core::Result<std::int64_t> ContactStore::add(const Contact& c, core::TimePoint n
 namespace {
 
 void load_details(Database& db, Contact& c) {
-  auto u = db.cached("SELECT urn, bad, bad_reason FROM contact_urns WHERE contact_id = ? ORDER BY id");
+  auto u = db.cached(
+      "SELECT urn, bad, bad_reason, address_hash, address_hash_key FROM contact_urns WHERE contact_id = ? ORDER BY id");
   u->bind(1, static_cast<int64_t>(c.id));
   while (u->executeStep()) {
     auto urn = core::Urn::trusted(u->getColumn(0).getString());
-    if (urn) c.addresses.push_back({*urn, u->getColumn(1).getInt() != 0, u->getColumn(2).getString()});
+    if (urn) {
+      c.addresses.push_back({*urn, u->getColumn(1).getInt() != 0, u->getColumn(2).getString(),
+                             u->getColumn(3).getString(), u->getColumn(4).getString()});
+    }
   }
   // Tags in byte order on both backends: PostgreSQL otherwise sorts text by the database's
   // collation ("buurt" before "Zorg" under en_US; SQLite and COLLATE "C" put "Zorg" first).
@@ -133,30 +143,56 @@ void ContactStore::hold_for_sending(const std::vector<std::int64_t>& ids) {
 std::vector<Contact> ContactStore::get_many(const std::vector<std::int64_t>& ids, Tags tags) const {
   std::vector<Contact> out;
   if (ids.empty()) return out;
-  const std::string list = id_list_json(ids);
+  const std::string list = id_list_json(sorted_unique(ids));
   std::unordered_map<std::int64_t, std::size_t> index;
   {
-    auto st = db_.cached(std::string(kSelect) +
-                         (db_.dialect() == Dialect::postgres
-                              ? " WHERE id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY id"
-                              : " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"));
+    // kSelect's columns (json_each has an id of its own, hence the table names on SQLite).
+    static constexpr Sql kMany{
+        /*sqlite*/ "SELECT c.id, c.name, c.language, c.municipality_code, c.do_not_contact, c.dnc_reason, "
+                   "c.created_at, c.erased_at FROM json_each(?) j CROSS JOIN contacts c ON c.id = j.value",
+        /*postgres*/ "SELECT id, name, language, municipality_code, do_not_contact, dnc_reason, created_at, erased_at "
+                     "FROM contacts WHERE id IN (SELECT value::bigint FROM json_array_elements_text(?::json)) "
+                     "ORDER BY id"};
+    auto st = db_.cached(kMany);
     st->bind(1, list);
-    while (st->executeStep()) {
-      out.push_back(read_contact(*st));
-      index[out.back().id] = out.size() - 1;
+    while (st->executeStep()) out.push_back(read_contact(*st));
+    // In id order (SQLite's join promises none; for a list read in order this only checks).
+    if (!std::is_sorted(out.begin(), out.end(), [](const Contact& a, const Contact& b) { return a.id < b.id; })) {
+      std::sort(out.begin(), out.end(), [](const Contact& a, const Contact& b) { return a.id < b.id; });
     }
+    index.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) index[out[i].id] = i;
   }
+  // Each person's addresses in id order: the first one is the one a list shows.
   static constexpr Sql kUrns{
-      /*sqlite*/ "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN "
-                 "(SELECT value FROM json_each(?)) ORDER BY contact_id, id",
-      /*postgres*/ "SELECT contact_id, urn, bad, bad_reason FROM contact_urns WHERE contact_id IN "
+      /*sqlite*/ "SELECT u.contact_id, u.urn, u.bad, u.bad_reason, u.id, u.address_hash, u.address_hash_key "
+                 "FROM json_each(?) j CROSS JOIN contact_urns u ON u.contact_id = j.value",
+      /*postgres*/ "SELECT contact_id, urn, bad, bad_reason, id, address_hash, address_hash_key FROM contact_urns "
+                   "WHERE contact_id IN "
                    "(SELECT value::bigint FROM json_array_elements_text(?::json)) ORDER BY contact_id, id"};
+  struct Row {
+    std::int64_t contact_id;
+    std::int64_t id;
+    ContactAddress address;
+  };
+  std::vector<Row> rows;
   auto u = db_.cached(kUrns);
   u->bind(1, list);
   while (u->executeStep()) {
-    auto it = index.find(u->getColumn(0).getInt64());
     auto urn = core::Urn::trusted(u->getColumn(1).getString());
-    if (it != index.end() && urn) out[it->second].addresses.push_back({*urn, u->getColumn(2).getInt() != 0, u->getColumn(3).getString()});
+    if (!urn) continue;
+    rows.push_back({u->getColumn(0).getInt64(), u->getColumn(4).getInt64(),
+                    {*urn, u->getColumn(2).getInt() != 0, u->getColumn(3).getString(), u->getColumn(5).getString(),
+                     u->getColumn(6).getString()}});
+  }
+  auto by_contact_then_id = [](const Row& a, const Row& b) {
+    return a.contact_id != b.contact_id ? a.contact_id < b.contact_id : a.id < b.id;
+  };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_contact_then_id)) {
+    std::sort(rows.begin(), rows.end(), by_contact_then_id);
+  }
+  for (auto& r : rows) {
+    if (auto it = index.find(r.contact_id); it != index.end()) out[it->second].addresses.push_back(std::move(r.address));
   }
   if (tags == Tags::skip) return out;
   static constexpr Sql kTags{

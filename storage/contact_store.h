@@ -24,6 +24,10 @@ struct ContactAddress {
   core::Urn urn;
   bool bad = false;  // bounced / invalid according to a provider
   std::string bad_reason;
+  // SuppressionList::hash(urn), stored with the address when the writer had the key, and the
+  // SuppressionList::key_id() it was made with; both empty otherwise (the reader hashes).
+  std::string address_hash;
+  std::string address_hash_key;
 };
 
 struct Contact {

@@ -131,9 +131,10 @@ core::Result<bool> ErrorReportStore::has_open(std::int64_t contact_id) const {
 
 core::Result<std::set<std::int64_t>> ErrorReportStore::open_contacts() const {
   try {
-    Statement st(db_, "SELECT DISTINCT contact_id FROM error_reports WHERE status = 'open'");
+    // Cached: the contactability policy asks on every list page and every claim.
+    auto st = db_.cached("SELECT DISTINCT contact_id FROM error_reports WHERE status = 'open'");
     std::set<std::int64_t> out;
-    while (st.executeStep()) out.insert(st.getColumn(0).getInt64());
+    while (st->executeStep()) out.insert(st->getColumn(0).getInt64());
     return out;
   } catch (const std::exception& e) {
     return storage_error(e, "ErrorReportStore::open_contacts");

@@ -610,6 +610,14 @@ CREATE TABLE server_secret(
       R"sql(
 ALTER TABLE digest_members ADD COLUMN engine BIGINT;
 )sql",
+      // 17: each address's keyed hash as the suppression list looks it up (storage/suppression_list.h),
+      //  computed once when the address is stored, with an id of the key it was made with: a list page
+      //  checks a hundred people's addresses and need not hash each of them again. NULL for addresses
+      //  stored before, or by a writer without the key: those are hashed when read.
+      R"sql(
+ALTER TABLE contact_urns ADD COLUMN address_hash TEXT;
+ALTER TABLE contact_urns ADD COLUMN address_hash_key TEXT;
+)sql",
   };
   return kMigrations;
 }

@@ -101,8 +101,9 @@ core::Result<Region> MunicipalityStore::region(const std::string& code) const {
 
 std::map<std::string, std::string> MunicipalityStore::region_of_all() const {
   std::map<std::string, std::string> out;
-  Statement st(db_, "SELECT code, region_code FROM municipalities WHERE region_code IS NOT NULL");
-  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
+  // Cached: every response-list page asks for the regions to check the reader's scope.
+  auto st = db_.cached("SELECT code, region_code FROM municipalities WHERE region_code IS NOT NULL");
+  while (st->executeStep()) out[st->getColumn(0).getString()] = st->getColumn(1).getString();
   return out;
 }
 

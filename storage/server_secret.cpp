@@ -1,9 +1,11 @@
 #include "storage/server_secret.h"
 
+// SHA256_Init and friends are deprecated in OpenSSL 3 but remain; see sha256_update below.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <fcntl.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,22 +25,18 @@ namespace {
 
 constexpr std::size_t kSecretBytes = 32;
 
-// SHA-256, fetched from OpenSSL's provider once. OpenSSL 3's one-shot HMAC() fetches the MAC and
-// the digest by name on every call, under the provider store's locks: three times the cost of
-// the hash itself, and a point where reader threads contend (a 100-row municipality page hashes
-// every address of its people for the suppression check).
-const EVP_MD* sha256() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) throw std::runtime_error("OpenSSL has no SHA256");
-  return md;
+// SHA-256 through OpenSSL's low-level interface, whose state is a plain struct: HMAC with the
+// key's pads precomputed is then a struct copy and two short hashes. Through EVP, OpenSSL 3
+// allocates a provider context for every copy of a precomputed state, which cost more than the
+// hashing itself on a 100-row municipality page (every address of its people is hashed for the
+// suppression check). The interface is deprecated in OpenSSL 3 but kept, and it reaches the same
+// assembly (SHA-NI, AVX2) as EVP's default provider.
+void sha256_update(SHA256_CTX& ctx, const void* data, std::size_t n) {
+  if (SHA256_Update(&ctx, data, n) != 1) throw std::runtime_error("SHA-256 failed in OpenSSL");
 }
 
-using EvpCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
-EvpCtx new_ctx() {
-  EvpCtx ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (ctx == nullptr) throw std::runtime_error("OpenSSL could not allocate a digest context");
-  return ctx;
+void sha256_final(SHA256_CTX& ctx, unsigned char* out) {
+  if (SHA256_Final(out, &ctx) != 1) throw std::runtime_error("SHA-256 failed in OpenSSL");
 }
 
 std::string to_hex(const std::string& raw) {
@@ -54,51 +52,47 @@ std::string to_hex(const std::string& raw) {
 
 }  // namespace
 
-// HMAC (RFC 2104) over that digest: H((K ^ opad) || H((K ^ ipad) || data)). The two contexts hold
-// SHA-256 after the first block of each hash, (K ^ ipad) and (K ^ opad).
+// HMAC (RFC 2104): H((K ^ opad) || H((K ^ ipad) || data)). The two states hold SHA-256 after the
+// first block of each hash, (K ^ ipad) and (K ^ opad).
 struct HmacSha256::Pads {
-  EvpCtx inner = new_ctx();
-  EvpCtx outer = new_ctx();
+  SHA256_CTX inner;
+  SHA256_CTX outer;
+  ~Pads() { OPENSSL_cleanse(this, sizeof *this); }
 };
 
 HmacSha256::HmacSha256(std::string_view key) {
-  constexpr std::size_t kBlock = 64;  // SHA-256's block size
-  const EVP_MD* md = sha256();
+  constexpr std::size_t kBlock = SHA256_CBLOCK;
   unsigned char k[kBlock] = {};
-  unsigned int n = 0;
-  bool ok = true;
   if (key.size() > kBlock) {
-    ok = EVP_Digest(key.data(), key.size(), k, &n, md, nullptr) == 1;
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), k);
   } else {
     std::memcpy(k, key.data(), key.size());
   }
   auto pads = std::make_shared<Pads>();
   unsigned char pad[kBlock];
+  // Never an empty hash on failure: it would match no suppression entry. The helpers throw.
   for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x36;
-  ok = ok && EVP_DigestInit_ex(pads->inner.get(), md, nullptr) == 1 &&
-       EVP_DigestUpdate(pads->inner.get(), pad, kBlock) == 1;
+  if (SHA256_Init(&pads->inner) != 1) throw std::runtime_error("SHA-256 failed in OpenSSL");
+  sha256_update(pads->inner, pad, kBlock);
   for (std::size_t i = 0; i < kBlock; ++i) pad[i] = k[i] ^ 0x5c;
-  ok = ok && EVP_DigestInit_ex(pads->outer.get(), md, nullptr) == 1 &&
-       EVP_DigestUpdate(pads->outer.get(), pad, kBlock) == 1;
+  if (SHA256_Init(&pads->outer) != 1) throw std::runtime_error("SHA-256 failed in OpenSSL");
+  sha256_update(pads->outer, pad, kBlock);
   OPENSSL_cleanse(k, sizeof k);
   OPENSSL_cleanse(pad, sizeof pad);
-  // Never an empty hash instead: it would match no suppression entry.
-  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
   pads_ = std::move(pads);
 }
 
 std::string HmacSha256::raw(std::string_view data) const {
-  EvpCtx ctx = new_ctx();
-  unsigned char inner[EVP_MAX_MD_SIZE];
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  const bool ok = EVP_MD_CTX_copy_ex(ctx.get(), pads_->inner.get()) == 1 &&
-                  EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
-                  EVP_DigestFinal_ex(ctx.get(), inner, &n) == 1 &&
-                  EVP_MD_CTX_copy_ex(ctx.get(), pads_->outer.get()) == 1 &&
-                  EVP_DigestUpdate(ctx.get(), inner, n) == 1 && EVP_DigestFinal_ex(ctx.get(), out, &n) == 1;
-  if (!ok) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
-  return std::string(reinterpret_cast<const char*>(out), n);
+  unsigned char inner[SHA256_DIGEST_LENGTH];
+  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  SHA256_CTX ctx = pads_->inner;
+  sha256_update(ctx, data.data(), data.size());
+  sha256_final(ctx, inner);
+  ctx = pads_->outer;
+  sha256_update(ctx, inner, sizeof inner);
+  sha256_final(ctx, reinterpret_cast<unsigned char*>(out.data()));
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+  return out;
 }
 
 std::string HmacSha256::hex(std::string_view data) const { return to_hex(raw(data)); }

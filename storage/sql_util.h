@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers for store implementations.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -65,6 +66,10 @@ inline std::int64_t returning_id(Statement& st) {
 // as a set, one statement for any number of ids, written per dialect (storage/sql.h, Sql):
 //   SQLite:     x IN (SELECT value FROM json_each(?))
 //   PostgreSQL: x IN (SELECT value::bigint FROM json_array_elements_text(?::json))
+// On a read path that runs for every page, SQLite does better with the list as the outer loop of
+// a join, `FROM json_each(?) j CROSS JOIN t ON t.x = j.value`: IN (subquery) first copies the list
+// into a temporary b-tree. The join gives a row per list entry (pass unique values) and promises no
+// order (sort in C++ where it matters; an ORDER BY there brings the temporary b-tree back).
 inline std::string id_list_json(const std::vector<std::int64_t>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -74,11 +79,21 @@ inline std::string id_list_json(const std::vector<std::int64_t>& ids) {
   return out + "]";
 }
 
+// The ids in ascending order, each once: for a join over a list (above).
+inline std::vector<std::int64_t> sorted_unique(std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 // The same for text values (JSON string escaping). The values bound today are ASCII (municipality
 // and region codes, hex hashes); a value that is not UTF-8 would be looked up with U+FFFD in place
 // of its bad bytes (PostgreSQL refuses such text in a parameter, and the JSON would be invalid).
 inline std::string text_list_json(const std::vector<std::string>& values) {
   std::string out = "[";
+  std::size_t size = 2;
+  for (const auto& v : values) size += v.size() + 3;
+  out.reserve(size);
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
     core::append_json_string(out, values[i]);

@@ -18,6 +18,9 @@ core::Error no_key() {
 
 }  // namespace
 
+SuppressionList::SuppressionList(Database& db, std::string key)
+    : db_(db), key_(std::move(key)), hmac_(key_), key_id_(key_.empty() ? "" : hmac_.hex("stored address hashes").substr(0, 16)) {}
+
 std::string SuppressionList::hash(const core::Urn& address) const { return hmac_.hex(address.str()); }
 
 core::Status SuppressionList::add(const std::vector<core::Urn>& addresses, const std::string& reason,
@@ -79,15 +82,26 @@ core::Result<bool> SuppressionList::contains_any(const std::vector<core::Urn>& a
 }
 
 core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<core::Urn>& addresses) const {
+  return suppressed(addresses, {}, {});
+}
+
+core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<core::Urn>& addresses,
+                                                            const std::vector<const std::string*>& known,
+                                                            const std::vector<const std::string*>& known_key) const {
   if (key_.empty()) return no_key();
   std::vector<std::string> hashes;
   hashes.reserve(addresses.size());
-  for (const auto& a : addresses) hashes.push_back(hash(a));
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    const bool usable = i < known.size() && i < known_key.size() && known[i] != nullptr && known_key[i] != nullptr &&
+                        !known[i]->empty() && *known_key[i] == key_id_;
+    hashes.push_back(usable ? *known[i] : hash(addresses[i]));
+  }
   std::vector<bool> out(addresses.size(), false);
   if (addresses.empty()) return out;
   try {
     static constexpr Sql kSuppressed{
-        /*sqlite*/ "SELECT address_hash FROM suppressions WHERE address_hash IN (SELECT value FROM json_each(?))",
+        /*sqlite*/ "SELECT s.address_hash FROM json_each(?) j "
+                   "CROSS JOIN suppressions s ON s.address_hash = j.value",
         /*postgres*/ "SELECT address_hash FROM suppressions WHERE address_hash IN "
                      "(SELECT value FROM json_array_elements_text(?::json))"};
     auto st = db_.cached(kSuppressed);

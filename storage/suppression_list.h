@@ -35,12 +35,16 @@ struct SuppressionEntry {
 // `db` must outlive the list; `key` is the derived "suppression" key (storage/server_secret.h).
 class SuppressionList {
  public:
-  SuppressionList(Database& db, std::string key) : db_(db), key_(std::move(key)), hmac_(key_) {}
+  SuppressionList(Database& db, std::string key);
   SuppressionList(const SuppressionList&) = delete;
   SuppressionList& operator=(const SuppressionList&) = delete;
 
   // The keyed hash of an address as stored.
   std::string hash(const core::Urn& address) const;
+  // Names the key without revealing it (16 hex characters of a keyed hash of a fixed text): stored
+  // beside an address's hash (storage/contact_store.h), so that a hash made under another key (a
+  // server secret replaced) is never trusted.
+  const std::string& key_id() const { return key_id_; }
   // Adds (or keeps the first entry of) each address; an erasure reason replaces "opted_out".
   // Part of the caller's transaction.
   core::Status add(const std::vector<core::Urn>& addresses, const std::string& reason, core::TimePoint at);
@@ -53,12 +57,18 @@ class SuppressionList {
   core::Result<bool> contains_any(const std::vector<core::Urn>& addresses) const;
   // For each address (same order), whether it is suppressed: one query for all of them.
   core::Result<std::vector<bool>> suppressed(const std::vector<core::Urn>& addresses) const;
+  // The same for addresses of which some hashes were computed before: `known[i]` is hash(addresses[i])
+  // made under `known_key[i]`, or empty. A hash is used only when made under this list's key_id().
+  core::Result<std::vector<bool>> suppressed(const std::vector<core::Urn>& addresses,
+                                             const std::vector<const std::string*>& known,
+                                             const std::vector<const std::string*>& known_key) const;
   std::int64_t count() const;
 
  private:
   Database& db_;
   std::string key_;
   HmacSha256 hmac_;
+  std::string key_id_;  // empty without a key
 };
 
 }  // namespace outreach::storage

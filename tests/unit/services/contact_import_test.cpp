@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/audience_source.h"
 #include "storage/contact_store.h"
 #include "storage/suppression_list.h"
 #include "tests/support/storage_fixture.h"
@@ -50,6 +51,26 @@ TEST_F(ContactImport, ARowWithASuppressedAddressIsNotImportedAndIsNamedByItsLine
 
 // A damaged export can carry a bell or a terminal escape in a name; the name goes into every
 // message, so the row is rejected by its line and the rest is imported.
+// Each imported address keeps its keyed hash, so the policy need not hash it on every list page; a
+// STOP given later is found through it, and a hash made under another key is not trusted.
+TEST_F(ContactImport, EachAddressIsStoredWithItsHashAndALaterStopIsFoundThroughIt) {
+  auto r = import(kList, &suppressions);
+  ASSERT_TRUE(r) << r.error().what();
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns"), 4);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns WHERE address_hash_key = '" + suppressions.key_id() + "'"), 4);
+  const auto bram_phone = core::Urn::parse("tel:0687654321").take();
+  EXPECT_EQ(sql_text("SELECT address_hash FROM contact_urns WHERE urn = '" + bram_phone.str() + "'"),
+            suppressions.hash(bram_phone));
+  const std::int64_t bram = sql_int("SELECT contact_id FROM contact_urns WHERE urn = '" + bram_phone.str() + "'");
+  auto suppressed = [&] { return engine::load_person_facts(*db, bram, &suppressions).take().suppressed; };
+  EXPECT_FALSE(suppressed());
+  suppressions.add({bram_phone}, "opted_out", now()).take();
+  EXPECT_TRUE(suppressed());
+  // A stored hash from another key (a replaced server secret) is set aside and the address hashed.
+  db->exec("UPDATE contact_urns SET address_hash = 'stale', address_hash_key = '0123456789abcdef'");
+  EXPECT_TRUE(suppressed());
+}
+
 TEST_F(ContactImport, ANameWithAControlCharacterIsRejectedByItsLine) {
   auto r = import("name,phone,municipality\n"
                   "Anna\x07,0612345678,GM0599\n"
