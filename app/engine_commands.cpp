@@ -44,6 +44,7 @@
 #include "engine/scheduler.h"
 #include "engine/sender.h"
 #include "storage/audit_log.h"
+#include "storage/contact_store.h"
 #include "storage/engine_lock.h"
 #include "storage/engine_session.h"
 #include "storage/leader_lock.h"
@@ -51,6 +52,7 @@
 #include "storage/postgres_backend.h"
 #include "storage/principal_store.h"
 #include "storage/response_store.h"
+#include "storage/suppression_list.h"
 #include "web/web.h"
 
 namespace outreach::app {
@@ -245,6 +247,13 @@ int cmd_serve(AppContext& ctx, const ServeOptions& serve_options, std::ostream& 
         << "(see `outreach messages list --status unknown`)\n";
   }
   const auto& config = ctx.config.engine;
+  // Addresses stored without their keyed hash (before migration 17, or under a replaced secret):
+  // hashed once here instead of on every list page that shows their people.
+  if (auto n = storage::ContactStore(*ctx.db).fill_address_hashes(storage::SuppressionList(*ctx.db, config.suppression_key))
+                   .take();
+      n > 0) {
+    out << n << " stored address(es) hashed for the suppression check\n";
+  }
   auto channels = engine::ChannelSet::build(ioc, outbox, config, ctx.clock.get(), config.wire_thread).take();
   net::MetricsRegistry metrics;
   leadership->set_metrics(&metrics);

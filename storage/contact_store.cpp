@@ -313,6 +313,39 @@ core::Status ContactStore::erase(std::int64_t id, SuppressionList& suppressions,
   });
 }
 
+core::Result<std::int64_t> ContactStore::fill_address_hashes(const SuppressionList& suppressions) {
+  if (suppressions.key_id().empty()) return core::Error::invalid("no suppression key to hash addresses with", "ContactStore");
+  std::int64_t hashed = 0, after = 0;
+  for (;;) {
+    std::vector<std::pair<std::int64_t, std::string>> batch;
+    std::int64_t last = after;
+    auto st = db_.transaction([&]() -> core::Status {
+      auto pick = db_.cached(
+          "SELECT id, urn FROM contact_urns WHERE id > ?1 AND (address_hash_key IS NULL OR address_hash_key <> ?2) "
+          "ORDER BY id LIMIT 1000");
+      pick->bind(1, static_cast<int64_t>(after));
+      pick->bind(2, suppressions.key_id());
+      while (pick->executeStep()) batch.emplace_back(pick->getColumn(0).getInt64(), pick->getColumn(1).getString());
+      pick->reset();
+      auto set = db_.cached("UPDATE contact_urns SET address_hash = ?1, address_hash_key = ?2 WHERE id = ?3");
+      for (const auto& [id, text] : batch) {
+        last = id;
+        auto urn = core::Urn::trusted(text);
+        if (!urn) continue;  // not an address the policy can read either; it stays unhashed
+        set->bind(1, suppressions.hash(*urn));
+        set->bind(2, suppressions.key_id());
+        set->bind(3, static_cast<int64_t>(id));
+        hashed += set->exec();
+        set->reset();
+      }
+      return {};
+    });
+    if (!st) return st.error();
+    if (batch.empty()) return hashed;
+    after = last;
+  }
+}
+
 std::int64_t ContactStore::count() const {
   return db_.query_int64("SELECT count(*) FROM contacts WHERE erased_at IS NULL");
 }

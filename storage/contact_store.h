@@ -84,6 +84,10 @@ class ContactStore {
   // with the provider id and detail of those rows' delivery events, and case notes.
   // What stays: the tombstone (id, municipality, language, dates), outbox rows and cases by status.
   core::Status erase(std::int64_t id, SuppressionList& suppressions, core::TimePoint now);
+  // Stores the keyed hash of every address that has none, or one made under another key than
+  // `suppressions`' (addresses stored before migration 17, or before a server secret was replaced),
+  // a thousand per transaction. Returns how many it hashed. The engine runs it at start-up.
+  core::Result<std::int64_t> fill_address_hashes(const SuppressionList& suppressions);
   std::int64_t count() const;
 
   // Streams every live contact in id order with addresses and tags, without loading all at once.

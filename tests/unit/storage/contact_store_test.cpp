@@ -37,6 +37,26 @@ class ContactStoreTest : public test::BackendStorageTest {
   SuppressionList suppressions{*db, "test-suppression-key"};
 };
 
+// Addresses stored without their keyed hash (before migration 17), or with one made under a replaced
+// server secret, are hashed at the engine's start-up; the policy then finds a STOP through the hash.
+TEST_P(ContactStoreTest, FillAddressHashesHashesWhatHasNoneOrAnotherKeysAndNothingTwice) {
+  const auto anna = store.add(contact("Anna", {"tel:0612345678", "mailto:anna@example.org"}), now()).take();
+  store.add(contact("Bram", {"tel:0687654321"}), now()).take();
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns WHERE address_hash IS NULL AND address_hash_key IS NULL"), 3);
+  EXPECT_EQ(store.fill_address_hashes(suppressions).take(), 3);
+  EXPECT_EQ(sql_int("SELECT count(*) FROM contact_urns WHERE address_hash_key = '" + suppressions.key_id() + "'"), 3);
+  auto got = store.get(anna).take();
+  ASSERT_EQ(got.addresses.size(), 2u);
+  EXPECT_EQ(got.addresses[0].address_hash, suppressions.hash(urn("tel:0612345678")));
+  EXPECT_EQ(got.addresses[0].address_hash_key, suppressions.key_id());
+  EXPECT_EQ(store.fill_address_hashes(suppressions).take(), 0) << "nothing is hashed twice";
+  // A new server secret: every stored hash is made again under the new key.
+  SuppressionList renewed(*db, "another-suppression-key");
+  EXPECT_EQ(store.fill_address_hashes(renewed).take(), 3);
+  EXPECT_EQ(store.get(anna).take().addresses[1].address_hash, renewed.hash(urn("mailto:anna@example.org")));
+  EXPECT_FALSE(store.fill_address_hashes(SuppressionList(*db, "")));
+}
+
 TEST_P(ContactStoreTest, AddStoresAddressesTagsAndDefaults) {
   auto c = contact("Anna", {"tel:0612345678", "mailto:Anna@Example.org"}, {"herstel", "rijnmond"});
   c.language = "";
