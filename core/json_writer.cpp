@@ -1,5 +1,6 @@
 #include "core/json_writer.h"
 
+#include <array>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,18 @@ namespace outreach::core {
 
 namespace {
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// What append_json_string does with each byte: copy it (most), escape it, or check UTF-8 from
+// there. A table lookup per byte instead of four comparisons: every key and text value of a
+// 100-row list page goes through here.
+enum ByteClass : unsigned char { kCopy = 0, kEscape = 1, kNonAscii = 2 };
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c < 0x20 || c == '"' || c == '\\') t[c] = kEscape;
+    else if (c >= 0x80) t[c] = kNonAscii;
+  }
+  return t;
+}();
 
 }  // namespace
 
@@ -20,9 +32,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   bool utf8_checked = false;
   std::size_t run = 0;  // start of the bytes not yet copied
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
+    const unsigned char kind = kByteClass[bytes[i]];
+    if (kind == kCopy) continue;
+    const unsigned char c = bytes[i];
+    if (kind == kNonAscii) {
       // The first non-ASCII byte: everything before it was ASCII, so the rest must be valid UTF-8.
       if (!utf8_checked && !is_valid_utf8(text.substr(i))) {
         // Rare (stored text from before the boundaries were checked): nlohmann's own repair, so the
@@ -34,7 +49,6 @@ void append_json_string(std::string& out, std::string_view text) {
       utf8_checked = true;
       continue;
     }
-    if (!needs_escape(c)) continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {

@@ -54,13 +54,13 @@ core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const 
   storage::ResponseQuery peek = q;
   peek.limit = q.limit + 1;  // one more than asked: is there a next page?
   std::vector<storage::SharedResponse> candidates;
-  storage::ResponseStore(db_).for_each_shared(peek, [&](const storage::SharedResponse& s) {
+  storage::ResponseStore(db_).for_each_shared(peek, [&](storage::SharedResponse& s) {
     if (examined++ == q.limit) {
       page.more = true;
       return;
     }
     page.next_after = s.response.id;
-    if (s.response.contact_id) candidates.push_back(s);
+    if (s.response.contact_id) candidates.push_back(std::move(s));
   });
   // The policy once for the page: everyone's facts in a few queries, the same decision per row.
   // The contacts it reads also give the rows their phone and e-mail.

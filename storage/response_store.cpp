@@ -84,7 +84,7 @@ std::vector<Response> ResponseStore::for_contact(std::int64_t contact_id) const 
   return out;
 }
 
-void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<void(const SharedResponse&)>& fn) const {
+void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<void(SharedResponse&)>& fn) const {
   // Consent to share with this municipality is derived from the ledger: the latest share:<code>
   // event (any channel) must be a grant. CROSS JOIN keeps responses as the outer loop, walked in id
   // order from the cursor, so LIMIT stops the scan after one page (SQLite; PostgreSQL has no

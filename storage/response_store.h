@@ -68,8 +68,8 @@ class ResponseStore {
   void for_each_responder(const std::function<void(std::int64_t)>& fn) const;
   std::vector<Response> for_contact(std::int64_t contact_id) const;
   // Streams a municipality's list (consent share:<code> granted and not withdrawn) in id order,
-  // phone and email left empty (SharedResponse).
-  void for_each_shared(const ResponseQuery& q, const std::function<void(const SharedResponse&)>& fn) const;
+  // phone and email left empty (SharedResponse). `fn` may move the row away: it is not read again.
+  void for_each_shared(const ResponseQuery& q, const std::function<void(SharedResponse&)>& fn) const;
   std::int64_t count() const;
 
  private:
