@@ -39,19 +39,30 @@ declare -A results
 run_wrk() {  # label name url [wrk args...]
   local label=$1 name=$2 url=$3
   shift 3
-  local out
+  local out cpu0 cpu1
+  cpu0=$(serve_cpu)
   out=$(wrk -t2 -c"$conns" -d"${seconds}s" --timeout 2s --latency "$@" "$url")
-  local p50 p99 rps errs non2xx load
+  cpu1=$(serve_cpu)
+  local p50 p99 rps errs non2xx load requests cpu
+  requests=$(awk '/requests in/{print $1}' <<<"$out")
   p50=$(awk '/^ +50%/{print $2}' <<<"$out")
   p99=$(awk '/^ +99%/{print $2}' <<<"$out")
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   errs=$(awk -F'[ ,]+' '/Socket errors/{print "connect " $5 ", read " $7 ", write " $9 ", timeout " $11}' <<<"$out")
   non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out")
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  printf '%-10s %-22s p50 %8s  p99 %8s  %9s req/s  socket errors: %-44s non-2xx: %-6s load %s\n' \
-    "$label" "$name" "$p50" "$p99" "$rps" "${errs:-none}" "${non2xx:-0}" "$load"
+  # serve's own CPU (user + system, all its threads) per answered request: what the code costs,
+  # less sensitive than latency to what else the machine runs.
+  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { split(a, x, " "); split(b, y, " "); if (n > 0) printf "user %.0f us + sys %.0f us", (y[1]-x[1])*1e6/hz/n, (y[2]-x[2])*1e6/hz/n }')
+  printf '%-10s %-22s p50 %8s  p99 %8s  %9s req/s  socket errors: %-44s non-2xx: %-6s load %s  serve CPU/request: %s\n' \
+    "$label" "$name" "$p50" "$p99" "$rps" "${errs:-none}" "${non2xx:-0}" "$load" "$cpu"
   results["$label/$name/p99"]=$p99
   results["$label/$name/rps"]=$rps
+}
+
+serve_cpu() {  # "utime stime" of serve in clock ticks (proc(5): fields 14 and 15 of /proc/PID/stat)
+  awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$serve_pid/stat"
 }
 
 to_ms() {  # wrk latency "812.34ms" / "1.20s" / "950.00us" -> milliseconds
