@@ -1,5 +1,7 @@
 #include "services/response_lists.h"
 
+#include <algorithm>
+
 #include "engine/engine_config.h"
 #include "services/audit_trail.h"
 #include "storage/contact_store.h"
@@ -54,6 +56,7 @@ core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const 
   storage::ResponseQuery peek = q;
   peek.limit = q.limit + 1;  // one more than asked: is there a next page?
   std::vector<storage::SharedResponse> candidates;
+  candidates.reserve(static_cast<std::size_t>(std::max(q.limit, 0)) + 1);
   storage::ResponseStore(db_).for_each_shared(peek, [&](storage::SharedResponse& s) {
     if (examined++ == q.limit) {
       page.more = true;
@@ -70,7 +73,9 @@ core::Result<ResponseLists::Page> ResponseLists::page(const Actor& actor, const 
   const auto verdicts =
       policy_.check_contacts(actor, people, {.use = campaigns::Use::list_for_municipality, .municipality = q.municipality});
   std::unordered_map<std::int64_t, const storage::Contact*> by_id;
+  by_id.reserve(people.size());
   for (const auto& p : people) by_id.emplace(p.id, &p);
+  page.rows.reserve(candidates.size());
   for (auto& s : candidates) {
     const std::int64_t id = *s.response.contact_id;
     auto verdict = verdicts.find(id);
