@@ -53,10 +53,12 @@ TEST(WireLane, AnAnswerHeldOnTheWireKeepsHomeRunningUntilItIsGiven) {
   std::thread later([&] {
     while (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
-    // Handed over from a third thread, as a transport callback on the wire would.
-    boost::asio::post(lane.io(), [&] {
-      held([&] { answered = true; });
-      held = nullptr;
+    // Handed over from a third thread, as a transport callback on the wire would. The answer is
+    // moved into the posted work, so that only the wire's thread touches it from here on: home.run()
+    // may return (and this test end) while the wire is still releasing it.
+    boost::asio::post(lane.io(), [&answered, back = std::move(held)]() mutable {
+      back([&answered] { answered = true; });
+      back = nullptr;
     });
   });
   home.run();
