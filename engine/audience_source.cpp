@@ -84,18 +84,13 @@ std::unordered_map<std::int64_t, campaigns::PersonFacts> facts_of_contacts(stora
   if (contacts.empty()) return out;
   // Every address of these people in one suppression query.
   // Hashes stored with the addresses are used where their key is the list's (storage/contact_store.h).
-  std::vector<core::Urn> urns;
-  std::vector<const std::string*> known, known_key;
-  for (const auto& c : contacts) {
-    for (const auto& a : c.addresses) {
-      urns.push_back(a.urn);
-      known.push_back(&a.address_hash);
-      known_key.push_back(&a.address_hash_key);
-    }
-  }
   std::optional<std::vector<bool>> hits;
-  if (suppression != nullptr && !urns.empty()) {
-    auto h = suppression->suppressed(urns, known, known_key);
+  if (suppression != nullptr) {
+    std::vector<std::string> hashes;
+    for (const auto& c : contacts) {
+      for (const auto& a : c.addresses) hashes.push_back(suppression->hash_of(a.urn, a.address_hash, a.address_hash_key));
+    }
+    auto h = suppression->suppressed_hashes(hashes);
     if (h) hits = std::move(*h);  // a list that cannot be read suppresses: never contact on a doubt
   }
   std::vector<std::int64_t> ids;

@@ -127,16 +127,13 @@ core::Result<ImportReport> import_contacts(storage::Database& db, const std::str
       if (c.addresses.empty()) { reject("no phone, email or whatsapp address"); continue; }
       {
         // Each address is hashed once: for this check, and stored with it for the checks that read it.
-        std::vector<core::Urn> addresses;
-        std::vector<const std::string*> known, known_key;
+        std::vector<std::string> hashes;
         for (auto& a : c.addresses) {
           a.address_hash = options.suppressions->hash(a.urn);
           a.address_hash_key = options.suppressions->key_id();
-          addresses.push_back(a.urn);
-          known.push_back(&a.address_hash);
-          known_key.push_back(&a.address_hash_key);
+          hashes.push_back(a.address_hash);
         }
-        auto each = options.suppressions->suppressed(addresses, known, known_key);
+        auto each = options.suppressions->suppressed_hashes(hashes);
         if (!each) return each.error();
         if (std::find(each->begin(), each->end(), true) != each->end()) {
           report.suppressed.push_back({rec.line, kSuppressedReason});

@@ -82,22 +82,23 @@ core::Result<bool> SuppressionList::contains_any(const std::vector<core::Urn>& a
 }
 
 core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<core::Urn>& addresses) const {
-  return suppressed(addresses, {}, {});
-}
-
-core::Result<std::vector<bool>> SuppressionList::suppressed(const std::vector<core::Urn>& addresses,
-                                                            const std::vector<const std::string*>& known,
-                                                            const std::vector<const std::string*>& known_key) const {
   if (key_.empty()) return no_key();
   std::vector<std::string> hashes;
   hashes.reserve(addresses.size());
-  for (std::size_t i = 0; i < addresses.size(); ++i) {
-    const bool usable = i < known.size() && i < known_key.size() && known[i] != nullptr && known_key[i] != nullptr &&
-                        !known[i]->empty() && *known_key[i] == key_id_;
-    hashes.push_back(usable ? *known[i] : hash(addresses[i]));
-  }
-  std::vector<bool> out(addresses.size(), false);
-  if (addresses.empty()) return out;
+  for (const auto& a : addresses) hashes.push_back(hash(a));
+  return suppressed_hashes(hashes);
+}
+
+std::string SuppressionList::hash_of(const core::Urn& address, const std::string& stored_hash,
+                                     const std::string& stored_key) const {
+  if (!stored_hash.empty() && !key_id_.empty() && stored_key == key_id_) return stored_hash;
+  return hash(address);
+}
+
+core::Result<std::vector<bool>> SuppressionList::suppressed_hashes(const std::vector<std::string>& hashes) const {
+  if (key_.empty()) return no_key();
+  std::vector<bool> out(hashes.size(), false);
+  if (hashes.empty()) return out;
   try {
     static constexpr Sql kSuppressed{
         /*sqlite*/ "SELECT s.address_hash FROM json_each(?) j "

@@ -57,11 +57,12 @@ class SuppressionList {
   core::Result<bool> contains_any(const std::vector<core::Urn>& addresses) const;
   // For each address (same order), whether it is suppressed: one query for all of them.
   core::Result<std::vector<bool>> suppressed(const std::vector<core::Urn>& addresses) const;
-  // The same for addresses of which some hashes were computed before: `known[i]` is hash(addresses[i])
-  // made under `known_key[i]`, or empty. A hash is used only when made under this list's key_id().
-  core::Result<std::vector<bool>> suppressed(const std::vector<core::Urn>& addresses,
-                                             const std::vector<const std::string*>& known,
-                                             const std::vector<const std::string*>& known_key) const;
+  // The hash to look up for an address whose hash may have been stored with it
+  // (storage/contact_store.h): the stored one when it was made under this list's key_id(), else a
+  // fresh one, so a hash from a replaced server secret is never trusted.
+  std::string hash_of(const core::Urn& address, const std::string& stored_hash, const std::string& stored_key) const;
+  // For each hash (same order), whether it is suppressed: one query for all of them.
+  core::Result<std::vector<bool>> suppressed_hashes(const std::vector<std::string>& hashes) const;
   std::int64_t count() const;
 
  private:
