@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -24,16 +25,34 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return t;
 }();
 
+// The length of the leading run of bytes that are copied as they are.
+std::size_t plain_prefix(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = 0;
+  while (n < text.size() && kByteClass[bytes[n]] == kCopy) ++n;
+  return n;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t first = plain_prefix(text);  // the first byte that is not copied as it is
   const std::size_t start = out.size();
+  if (first == text.size()) {  // plain ASCII (most keys and values): one copy
+    out.resize(start + text.size() + 2);
+    char* p = out.data() + start;
+    p[0] = '"';
+    std::memcpy(p + 1, text.data(), text.size());
+    p[text.size() + 1] = '"';
+    return;
+  }
+  out.reserve(start + text.size() + 2);
   out.push_back('"');
   bool utf8_checked = false;
   std::size_t run = 0;  // start of the bytes not yet copied
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = first; i < text.size(); ++i) {
     const unsigned char kind = kByteClass[bytes[i]];
     if (kind == kCopy) continue;
     const unsigned char c = bytes[i];
@@ -69,10 +88,15 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+bool JsonWriter::next_item() {
+  if (has_item_.empty()) return false;
+  const bool comma = has_item_.back() != 0;
+  has_item_.back() = 1;
+  return comma;
+}
+
 void JsonWriter::separate() {
-  if (has_item_.empty()) return;
-  if (has_item_.back()) out_.push_back(',');
-  has_item_.back() = true;
+  if (next_item()) out_ += ',';
 }
 
 void JsonWriter::before_value() {
@@ -86,7 +110,7 @@ void JsonWriter::before_value() {
 JsonWriter& JsonWriter::open(char bracket) {
   before_value();
   out_.push_back(bracket);
-  has_item_.push_back(false);
+  has_item_.push_back(0);
   return *this;
 }
 
@@ -102,9 +126,23 @@ JsonWriter& JsonWriter::begin_array() { return open('['); }
 JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  separate();
-  append_json_string(out_, name);
-  out_.push_back(':');
+  const bool comma = next_item();
+  // A member name is nearly always a short plain literal: `,"name":` written in one append.
+  char buf[64];
+  if (name.size() + 4 <= sizeof buf && plain_prefix(name) == name.size()) {
+    std::size_t n = 0;
+    if (comma) buf[n++] = ',';
+    buf[n++] = '"';
+    std::memcpy(buf + n, name.data(), name.size());
+    n += name.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
+  } else {
+    if (comma) out_ += ',';
+    append_json_string(out_, name);
+    out_ += ':';
+  }
   after_key_ = true;
   return *this;
 }

@@ -35,10 +35,15 @@ class JsonWriter {
   JsonWriter& value(bool flag);
   JsonWriter& null();
 
+  // Room for `bytes` of text up front, for a caller that knows roughly how much it writes.
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
+
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
 
  private:
+  // Marks an item of the innermost object or array; true when one came before (a comma is due).
+  bool next_item();
   // The comma before a member or element that is not the first of its object or array.
   void separate();
   void before_value();
@@ -46,7 +51,7 @@ class JsonWriter {
   JsonWriter& close(char bracket);
   std::string out_;
   // One entry per open object or array: whether it has had a member or element yet.
-  std::vector<bool> has_item_;
+  std::vector<unsigned char> has_item_;
   bool after_key_ = false;
 };
 

@@ -89,17 +89,25 @@ void ResponseStore::for_each_shared(const ResponseQuery& q, const std::function<
   // event (any channel) must be a grant. CROSS JOIN keeps responses as the outer loop, walked in id
   // order from the cursor, so LIMIT stops the scan after one page (SQLite; PostgreSQL has no
   // CROSS JOIN .. ON and plans the join order itself: a plain JOIN there).
+  // The latest share event's action: on SQLite from the consent index alone (a bare column beside
+  // max() takes its value from the row with the maximum, a documented SQLite rule), which saves
+  // a lookup in the ledger's table for every row of the page; PostgreSQL looks the row up.
+  const bool postgres = db_.dialect() == Dialect::postgres;
+  const char* latest_share =
+      postgres ? "(SELECT action FROM consent_events WHERE id = (SELECT max(e.id) FROM consent_events e "
+                 "   WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1))"
+               : "(SELECT iif(max(e.id) IS NULL, NULL, e.action) FROM consent_events e "
+                 "   WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1)";
   // Compiled once per connection (a municipality list runs it for every page it serves).
   auto st = db_.cached(
       std::string("SELECT ") + kColumns +
           ", c.name, c.language, coalesce(k.status, ''), coalesce(k.id, 0) "
-          "FROM responses r " + (db_.dialect() == Dialect::postgres ? "JOIN" : "CROSS JOIN") + " contacts c ON c.id = r.contact_id "
+          "FROM responses r " + (postgres ? "JOIN" : "CROSS JOIN") + " contacts c ON c.id = r.contact_id "
           "LEFT JOIN cases k ON k.contact_id = c.id AND k.municipality_code = c.municipality_code "
           "  AND k.id = (SELECT max(id) FROM cases WHERE contact_id = c.id AND municipality_code = c.municipality_code) "
           "WHERE c.municipality_code = ?1 AND c.erased_at IS NULL AND r.id > ?2 "
           "AND (?3 IS NULL OR r.received_at >= ?3) AND (?4 IS NULL OR r.received_at < ?4) "
-          "AND (SELECT action FROM consent_events WHERE id = (SELECT max(e.id) FROM consent_events e "
-          "     WHERE e.contact_id = c.id AND e.purpose = 'share:' || ?1)) = 'grant' "
+          "AND " + latest_share + " = 'grant' "
           "ORDER BY r.id LIMIT ?5");
   st->bind(1, q.municipality);
   st->bind(2, static_cast<int64_t>(q.after_id));

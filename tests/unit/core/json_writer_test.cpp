@@ -59,6 +59,18 @@ TEST(JsonWriter, NestedValuesMatchASortedNlohmannObject) {
   EXPECT_EQ(w.text(), json_text(expected));
 }
 
+TEST(JsonWriter, MemberNamesThatNeedEscapingOrAreLongAreWrittenAsNlohmannWritesThem) {
+  // Plain short names take a shortcut; these do not.
+  const std::string quoted = "say \"hi\"", long_name(80, 'n'), accented = "caf\xC3\xA9", broken = "x\xFF";
+  nlohmann::json expected = {{quoted, 1}, {long_name, 2}, {accented, 3}, {broken, 4}, {"plain", 5}};
+  JsonWriter w;
+  w.begin_object();
+  // In nlohmann's (byte) order of the names.
+  w.key(accented).value(std::int64_t{3}).key(long_name).value(std::int64_t{2}).key("plain").value(std::int64_t{5});
+  w.key(quoted).value(std::int64_t{1}).key(broken).value(std::int64_t{4}).end_object();
+  EXPECT_EQ(w.text(), expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 TEST(JsonWriter, ArraysOfObjectsAreSeparated) {
   JsonWriter w;
   w.begin_array();

@@ -31,10 +31,11 @@ class ResponseStoreTest : public test::BackendStorageTest {
     clock.advance(minutes(1));
     return store.record(r).take();
   }
-  void consent(std::int64_t contact, const std::string& purpose, ConsentAction action) {
+  void consent(std::int64_t contact, const std::string& purpose, ConsentAction action, const std::string& channel = "*") {
     ConsentEvent e;
     e.contact_id = contact;
     e.purpose = purpose;
+    e.channel = channel;
     e.action = action;
     e.source = "sms_keyword";
     e.collector = "engine";
@@ -135,6 +136,12 @@ TEST_P(ResponseStoreTest, SharedListOnlyHasResidentsWhoConsentedToThatMunicipali
   ASSERT_EQ(other.size(), 1u);
   EXPECT_EQ(other[0].response.contact_id, cor);
 
+  consent(anna, "share:GM0599", ConsentAction::withdraw);
+  EXPECT_TRUE(shared(query()).empty());
+  // The latest event decides, whatever its channel: a grant recorded on "sms" after the withdrawal
+  // shows her again, and a later withdrawal on "*" hides her again although "*" sorts first.
+  consent(anna, "share:GM0599", ConsentAction::grant, "sms");
+  EXPECT_EQ(shared(query()).size(), 1u);
   consent(anna, "share:GM0599", ConsentAction::withdraw);
   EXPECT_TRUE(shared(query()).empty());
 }
