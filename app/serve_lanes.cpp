@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/log_context.h"
@@ -56,13 +57,22 @@ struct ServeLanes::Reader {
   }
 };
 
-ServeLanes::ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db)
-    : writer_(writer), writer_db_(writer_db) {}
+struct ServeLanes::Pacing {
+  explicit Pacing(boost::asio::io_context& io) : timer(io) {}
+  std::chrono::steady_clock::time_point last_commit{};
+  boost::asio::steady_timer timer;
+  bool waiting = false;
+};
+
+ServeLanes::ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db,
+                       std::chrono::microseconds commit_pacing)
+    : writer_(writer), writer_db_(writer_db), commit_pacing_(commit_pacing), pacing_(std::make_unique<Pacing>(writer)) {}
 
 core::Result<std::unique_ptr<ServeLanes>> ServeLanes::start(const std::string& db_path, int readers,
                                                            boost::asio::io_context& writer,
-                                                           storage::Database& writer_db) {
-  std::unique_ptr<ServeLanes> lanes(new ServeLanes(writer, writer_db));
+                                                           storage::Database& writer_db,
+                                                           std::chrono::microseconds commit_pacing) {
+  std::unique_ptr<ServeLanes> lanes(new ServeLanes(writer, writer_db, commit_pacing));
   for (int i = 0; i < std::max(1, readers); ++i) {
     auto db = storage::Database::open_reader(db_path);
     if (!db) return db.error();
@@ -105,12 +115,36 @@ void ServeLanes::read(std::function<void(api::ReadLane&)> work) {
 }
 
 void ServeLanes::write(std::function<core::Status()> work, std::function<void(const core::Status&)> done) {
-  if (writes_.push(std::move(work), std::move(done))) boost::asio::post(writer_, [this] { drain(); });
+  if (writes_.push(std::move(work), std::move(done))) boost::asio::post(writer_, [this] { schedule_drain(); });
+}
+
+void ServeLanes::schedule_drain() {
+  // Every commit costs each reader its page cache: SQLite drops a connection's cache when its next
+  // read transaction finds the WAL moved on, and the reader reads its pages again from the file.
+  // Under load (a commit per request) that was most of a list page's system time. So batches are
+  // started at least commit_pacing_ apart: a write that finds the writer idle for that long
+  // commits at once, others wait at most commit_pacing_ and share a commit.
+  const auto now = std::chrono::steady_clock::now();
+  const auto due = storage::GroupCommit::next_commit_at(pacing_->last_commit, now, commit_pacing_);
+  if (due <= now) {
+    boost::asio::post(writer_, [this] { drain(); });
+    return;
+  }
+  if (pacing_->waiting) return;
+  pacing_->waiting = true;
+  pacing_->timer.expires_at(due);
+  pacing_->timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the lanes are going away
+    pacing_->waiting = false;
+    drain();
+  });
 }
 
 void ServeLanes::drain() {
-  // One batch per turn, then the engine's other work gets its turn before the next batch.
-  if (writes_.drain(writer_db_).more) boost::asio::post(writer_, [this] { drain(); });
+  // One batch per turn, then the engine's other work gets its turn before the next batch. Paced
+  // from the batch's start, so a writer whose batches take longer than the pacing never waits.
+  pacing_->last_commit = std::chrono::steady_clock::now();
+  if (writes_.drain(writer_db_).more) schedule_drain();
 }
 
 void ServeLanes::post(std::function<void()> work) { boost::asio::post(writer_, std::move(work)); }

@@ -4,12 +4,14 @@
 // one writer writes), and everything that writes on the engine's io_context thread, which owns the
 // writing connection. Writes are group-committed there (storage::GroupCommit): whatever was posted
 // while the previous batch ran goes into the next transaction, up to GroupCommit::kMaxBatch, and
-// the engine's own work (dispatcher, timers) runs between batches. Work is queued per reader thread (bounded in practice by the number of open
+// the engine's own work (dispatcher, timers) runs between batches. Batches start at least
+// kCommitPacing apart (5 ms): each commit costs every reader connection its page cache. Work is queued per reader thread (bounded in practice by the number of open
 // HTTP connections: one request each at a time); a reader takes the next item of its own queue.
 //
 // Lifetime: the writer io_context must outlive the lanes. The destructor stops the readers after
 // the work they are running and drops what is still queued, so stop the HTTP server first.
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -31,8 +33,11 @@ class ServeLanes final : public api::WorkLanes {
  public:
   // Opens `readers` (>= 1) read-only connections to the database file and starts their threads.
   // `writer_db` is the writing connection, owned by `writer`'s thread; both must outlive the lanes.
+  // Commits of posted writes are paced: at most one per `commit_pacing` (see drain()).
   static core::Result<std::unique_ptr<ServeLanes>> start(const std::string& db_path, int readers,
-                                                         boost::asio::io_context& writer, storage::Database& writer_db);
+                                                         boost::asio::io_context& writer, storage::Database& writer_db,
+                                                         std::chrono::microseconds commit_pacing = kCommitPacing);
+  static constexpr std::chrono::microseconds kCommitPacing{5000};
   ~ServeLanes() override;
   ServeLanes(const ServeLanes&) = delete;
   ServeLanes& operator=(const ServeLanes&) = delete;
@@ -43,12 +48,16 @@ class ServeLanes final : public api::WorkLanes {
 
  private:
   struct Reader;
-  ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db);
+  ServeLanes(boost::asio::io_context& writer, storage::Database& writer_db, std::chrono::microseconds commit_pacing);
+  void schedule_drain();  // on the writer's thread
   void drain();
 
   boost::asio::io_context& writer_;
   storage::Database& writer_db_;
   storage::GroupCommit writes_;
+  const std::chrono::microseconds commit_pacing_;
+  struct Pacing;  // the writer thread's own: when the last batch committed, the timer of the next
+  std::unique_ptr<Pacing> pacing_;
   std::vector<std::unique_ptr<Reader>> readers_;
 };
 

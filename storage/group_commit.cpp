@@ -62,4 +62,12 @@ GroupCommit::Drained GroupCommit::drain(Database& db) {
   return out;
 }
 
+std::chrono::steady_clock::time_point GroupCommit::next_commit_at(std::chrono::steady_clock::time_point last_commit,
+                                                                 std::chrono::steady_clock::time_point now,
+                                                                 std::chrono::microseconds interval) {
+  const auto due = last_commit + interval;
+  if (due <= now) return now;
+  return std::min(due, now + interval);
+}
+
 }  // namespace outreach::storage

@@ -12,6 +12,7 @@
 //     posts one drain to the writer's thread then, and posts another while drain() says `more`.
 // Threading: push() and depth() are safe from any thread; drain() only on the thread that owns `db`.
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -47,6 +48,14 @@ class GroupCommit {
   Drained drain(Database& db);
 
   std::size_t depth() const;
+
+  // Pacing for a writer that wants batches at least `interval` apart (app/serve_lanes.cpp: every
+  // commit costs each reader connection its page cache). Given when the last batch started, when
+  // the next may: now if that was `interval` ago or longer, else `interval` after it, and never
+  // more than `interval` from now whatever the clock did.
+  static std::chrono::steady_clock::time_point next_commit_at(std::chrono::steady_clock::time_point last_commit,
+                                                              std::chrono::steady_clock::time_point now,
+                                                              std::chrono::microseconds interval);
 
  private:
   struct Item {

@@ -189,6 +189,23 @@ TEST_P(GroupCommitTest, ManyThreadsPushWhileTheWriterDrains) {
 }
 
 #ifndef OUTREACH_TEST_POSTGRES  // compiled again into integration_storage: run it once
+TEST(GroupCommitPacing, AWriteAfterAQuietSpellCommitsAtOnceOthersShareTheNextCommitWithinTheInterval) {
+  using std::chrono::microseconds;
+  const std::chrono::steady_clock::time_point t0{std::chrono::seconds(1000)};
+  const microseconds pace{5000};
+  // The writer was quiet for the interval or longer: no wait.
+  EXPECT_EQ(GroupCommit::next_commit_at(t0 - microseconds(5000), t0, pace), t0);
+  EXPECT_EQ(GroupCommit::next_commit_at(t0 - std::chrono::hours(1), t0, pace), t0);
+  EXPECT_EQ(GroupCommit::next_commit_at({}, t0, pace), t0) << "nothing committed yet";
+  // A commit 1 ms ago: the next waits until 5 ms after it.
+  EXPECT_EQ(GroupCommit::next_commit_at(t0 - microseconds(1000), t0, pace), t0 + microseconds(4000));
+  EXPECT_EQ(GroupCommit::next_commit_at(t0, t0, pace), t0 + pace);
+  // Never longer than the interval from now, whatever the recorded time says.
+  EXPECT_EQ(GroupCommit::next_commit_at(t0 + std::chrono::hours(1), t0, pace), t0 + pace);
+  // No pacing: always now.
+  EXPECT_EQ(GroupCommit::next_commit_at(t0, t0, microseconds(0)), t0);
+}
+
 // SQLite only: a database capped by set_max_size (PRAGMA max_page_count; PostgreSQL is capped on
 // the server) fills up in the middle of a batch.
 class GroupCommitSqliteTest : public test::StorageTest {
