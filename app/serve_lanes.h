@@ -5,8 +5,9 @@
 // writing connection. Writes are group-committed there (storage::GroupCommit): whatever was posted
 // while the previous batch ran goes into the next transaction, up to GroupCommit::kMaxBatch, and
 // the engine's own work (dispatcher, timers) runs between batches. Batches start at least
-// kCommitPacing apart (5 ms): each commit costs every reader connection its page cache. Work is queued per reader thread (bounded in practice by the number of open
-// HTTP connections: one request each at a time); a reader takes the next item of its own queue.
+// kCommitPacing (5 ms) apart, since each commit costs every reader connection its page cache.
+// Work is queued per reader thread (bounded in practice by the number of open HTTP connections:
+// one request each at a time); a reader takes the next item of its own queue.
 //
 // Lifetime: the writer io_context must outlive the lanes. The destructor stops the readers after
 // the work they are running and drops what is still queued, so stop the HTTP server first.
@@ -33,7 +34,7 @@ class ServeLanes final : public api::WorkLanes {
  public:
   // Opens `readers` (>= 1) read-only connections to the database file and starts their threads.
   // `writer_db` is the writing connection, owned by `writer`'s thread; both must outlive the lanes.
-  // Commits of posted writes are paced: at most one per `commit_pacing` (see drain()).
+  // Batches of posted writes start at least `commit_pacing` apart (see schedule_drain()).
   static core::Result<std::unique_ptr<ServeLanes>> start(const std::string& db_path, int readers,
                                                          boost::asio::io_context& writer, storage::Database& writer_db,
                                                          std::chrono::microseconds commit_pacing = kCommitPacing);

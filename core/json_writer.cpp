@@ -44,7 +44,7 @@ void append_json_string(std::string& out, std::string_view text) {
     out.resize(start + text.size() + 2);
     char* p = out.data() + start;
     p[0] = '"';
-    std::memcpy(p + 1, text.data(), text.size());
+    if (!text.empty()) std::memcpy(p + 1, text.data(), text.size());  // data() may be null when empty
     p[text.size() + 1] = '"';
     return;
   }
@@ -133,7 +133,7 @@ JsonWriter& JsonWriter::key(std::string_view name) {
     std::size_t n = 0;
     if (comma) buf[n++] = ',';
     buf[n++] = '"';
-    std::memcpy(buf + n, name.data(), name.size());
+    if (!name.empty()) std::memcpy(buf + n, name.data(), name.size());
     n += name.size();
     buf[n++] = '"';
     buf[n++] = ':';

@@ -71,6 +71,13 @@ TEST(JsonWriter, MemberNamesThatNeedEscapingOrAreLongAreWrittenAsNlohmannWritesT
   EXPECT_EQ(w.text(), expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+TEST(JsonWriter, AnEmptyViewWithoutDataIsAnEmptyString) {
+  EXPECT_EQ(written(std::string_view()), "\"\"");
+  JsonWriter w;
+  w.begin_object().key(std::string_view()).value(std::string_view()).end_object();
+  EXPECT_EQ(w.text(), R"({"":""})");
+}
+
 TEST(JsonWriter, ArraysOfObjectsAreSeparated) {
   JsonWriter w;
   w.begin_array();
