@@ -88,15 +88,10 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-bool JsonWriter::next_item() {
-  if (has_item_.empty()) return false;
-  const bool comma = has_item_.back() != 0;
-  has_item_.back() = 1;
-  return comma;
-}
-
 void JsonWriter::separate() {
-  if (next_item()) out_ += ',';
+  if (has_item_.empty()) return;
+  if (has_item_.back()) out_ += ',';
+  has_item_.back() = 1;
 }
 
 void JsonWriter::before_value() {
@@ -126,23 +121,9 @@ JsonWriter& JsonWriter::begin_array() { return open('['); }
 JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  const bool comma = next_item();
-  // A member name is nearly always a short plain literal: `,"name":` written in one append.
-  char buf[64];
-  if (name.size() + 4 <= sizeof buf && plain_prefix(name) == name.size()) {
-    std::size_t n = 0;
-    if (comma) buf[n++] = ',';
-    buf[n++] = '"';
-    if (!name.empty()) std::memcpy(buf + n, name.data(), name.size());
-    n += name.size();
-    buf[n++] = '"';
-    buf[n++] = ':';
-    out_.append(buf, n);
-  } else {
-    if (comma) out_ += ',';
-    append_json_string(out_, name);
-    out_ += ':';
-  }
+  separate();
+  append_json_string(out_, name);  // plain names take its one-copy path
+  out_ += ':';
   after_key_ = true;
   return *this;
 }

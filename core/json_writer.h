@@ -42,8 +42,6 @@ class JsonWriter {
   std::string take() { return std::move(out_); }
 
  private:
-  // Marks an item of the innermost object or array; true when one came before (a comma is due).
-  bool next_item();
   // The comma before a member or element that is not the first of its object or array.
   void separate();
   void before_value();
