@@ -32,11 +32,8 @@ cmake --build "$fast" -j "$(nproc)" --target "${@/%/_fuzzer}"
 cmake --build "$full" -j "$(nproc)" --target "${@/%/_fuzzer}"
 
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-# LeakSanitizer needs ptrace (see fuzz/run.sh): where it cannot run, the replay goes without it.
-leaks=1
-probe=$(printf 'int main(){return 0;}\n' | clang -x c -fsanitize=address - -o "$full/lsan-probe" 2>&1 &&
-  ASAN_OPTIONS=detect_leaks=1 "$full/lsan-probe" 2>&1 || true)
-if [[ "$probe" == *"LeakSanitizer"* ]]; then leaks=0; fi
+source fuzz/leak_checks.sh
+leaks=$(leak_checks "$full")  # for the ASan replay
 mkdir -p "$fast/logs"
 failed=0
 for t in "$@"; do

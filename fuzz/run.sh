@@ -36,14 +36,8 @@ start=$SECONDS
 cmake --build "$build" -j "$(nproc)" --target "${build_targets[@]}"
 echo "fuzz: build took $((SECONDS - start)) s"
 
-# LeakSanitizer needs ptrace; where a container forbids it every run would abort, so check first.
-leaks=1
-probe=$(printf 'int main(){return 0;}\n' | clang -x c -fsanitize=address - -o "$build/lsan-probe" 2>&1 &&
-  ASAN_OPTIONS=detect_leaks=1 "$build/lsan-probe" 2>&1 || true)
-if [[ "$probe" == *"LeakSanitizer"* ]]; then
-  echo "fuzz: LeakSanitizer does not work here (no ptrace?); running without leak checks" >&2
-  leaks=0
-fi
+source fuzz/leak_checks.sh
+leaks=$(leak_checks "$build")
 export ASAN_OPTIONS="detect_leaks=$leaks"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
