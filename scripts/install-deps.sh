@@ -11,11 +11,13 @@ packages=(
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
   libsodium-dev libxlsxwriter-dev
   libpq-dev
+  libjemalloc-dev  # the programs' allocator (OUTREACH_MALLOC in CMakeLists.txt)
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).
-# OUTREACH_DEPS=build: only the build; =bench: the build and wrk (bench/serve_load.sh), no test servers.
+# OUTREACH_DEPS=build: only the build; =bench: the build, wrk (bench/serve_load.sh) and nginx (the
+# loopback provider of dispatch_bench http-ratio and http_bench), no other test servers.
 if [[ "${OUTREACH_DEPS:-all}" == "bench" ]]; then
-  packages+=(wrk)
+  packages+=(wrk nginx-light)
 elif [[ "${OUTREACH_DEPS:-all}" != "build" ]]; then
   packages+=(python3-aiosmtpd dovecot-imapd nginx-light)
   # The stores are tested against a real PostgreSQL too (tests/support/postgres_server.h starts
