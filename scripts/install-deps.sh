@@ -11,7 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev tzdata sqlite3 curl python3
   libsodium-dev libxlsxwriter-dev
   libpq-dev
-  libjemalloc-dev  # the programs' allocator (OUTREACH_MALLOC in CMakeLists.txt)
+  libjemalloc-dev  # the programs' allocator (OUTREACH_JEMALLOC in CMakeLists.txt)
 )
 # Test servers for the integration tests (SMTP, IMAP, provider mocks, HTTP load peers).
 # OUTREACH_DEPS=build: only the build; =bench: the build, wrk (bench/serve_load.sh) and nginx (the
