@@ -29,7 +29,7 @@ bool contains(const std::string& hay, const std::string& needle) {
 
 }  // namespace
 
-std::vector<Finding> lint(const Campaign& c, const ChannelKinds& channels) {
+std::vector<Finding> lint(const Campaign& c, const ChannelKinds& channels, const SampleMessages& samples) {
   std::map<std::string, Usage> usage;
   for (const auto& s : c.steps) {
     for (const auto& ch : s.channels) {
@@ -43,14 +43,14 @@ std::vector<Finding> lint(const Campaign& c, const ChannelKinds& channels) {
   }
 
   std::vector<Finding> out;
-  const RenderVars vars = sample_vars(c);
+  const RenderVars& vars = samples.vars();
   for (const auto& [id, u] : usage) {
     auto t = c.templates.find(id);
     if (t == c.templates.end()) continue;  // validate() reports unknown templates
     const std::string sent_by = " (sent by " + join(u.direct) + ")";
     for (const auto& [lang, body] : t->second) {
       const std::string f = "templates." + id + "." + lang;
-      auto r = render(c, id, lang, vars);
+      const auto& r = samples.at(id, lang);
       if (!r) {
         out.push_back(finding_at(c, Finding::error, r.error().where, r.error().message));
         continue;
@@ -111,9 +111,8 @@ std::vector<Finding> lint(const Campaign& c, const ChannelKinds& channels) {
   return out;
 }
 
-std::vector<SmsReport> sms_report(const Campaign& c) {
+std::vector<SmsReport> sms_report(const Campaign& c, const SampleMessages& samples) {
   std::vector<SmsReport> out;
-  const RenderVars vars = sample_vars(c);
   for (const auto& [id, texts] : c.templates) {
     // A template only page posts use is never an SMS: its cost would only mislead.
     bool by_step = false, by_post = false;
@@ -121,7 +120,7 @@ std::vector<SmsReport> sms_report(const Campaign& c) {
     for (const auto& p : c.posts) by_post = by_post || p.template_id == id;
     if (by_post && !by_step) continue;
     for (const auto& [lang, body] : texts) {
-      auto r = render(c, id, lang, vars);
+      const auto& r = samples.at(id, lang);
       if (!r) continue;
       out.push_back(SmsReport{id, lang, count_sms(r->text)});
     }

@@ -6,7 +6,7 @@
 //  - a template sent by e-mail needs a subject in every language (error);
 //  - a template sent by SMS longer than kMaxSmsSegments parts (warning);
 //  - a page post whose text does not name the campaign sender (warning).
-// Templates that fail to render are reported as errors. Pure.
+// Templates that fail to render are reported as errors. Pure. `samples` are the campaign's own.
 
 #include <string>
 #include <vector>
@@ -14,13 +14,14 @@
 #include "campaigns/campaign.h"
 #include "campaigns/channel_kinds.h"
 #include "campaigns/finding.h"
+#include "campaigns/sample_messages.h"
 #include "campaigns/sms_segments.h"
 
 namespace outreach::campaigns {
 
 constexpr int kMaxSmsSegments = 6;
 
-std::vector<Finding> lint(const Campaign& campaign, const ChannelKinds& channels);
+std::vector<Finding> lint(const Campaign& campaign, const ChannelKinds& channels, const SampleMessages& samples);
 
 // The SMS cost of one template language, rendered with sample_vars().
 struct SmsReport {
@@ -31,6 +32,6 @@ struct SmsReport {
 
 // One row per (template, language) of the campaign, sorted by template then language. Templates
 // that fail to render, and templates only page posts use, are left out.
-std::vector<SmsReport> sms_report(const Campaign& campaign);
+std::vector<SmsReport> sms_report(const Campaign& campaign, const SampleMessages& samples);
 
 }  // namespace outreach::campaigns

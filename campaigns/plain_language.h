@@ -10,7 +10,7 @@
 //  - Readability per template and language: average words per sentence, the share of long words
 //    and, where hyphenation patterns give syllables, Flesch-Douma (nl) or Flesch reading ease (en);
 //    over a B1 limit is a warning, and every (template, language) gets a report line.
-// Pure, apart from the hyphenators the caller loads.
+// Pure, apart from the hyphenators the caller loads. `samples` are the campaign's own.
 
 #include <map>
 #include <optional>
@@ -23,6 +23,7 @@
 namespace outreach::campaigns {
 
 class Hyphenator;
+class SampleMessages;
 
 struct ReadabilityLimits {
   double max_sentence_words = 15;    // average words per sentence
@@ -43,7 +44,8 @@ struct PlainLanguageRules {
   static PlainLanguageRules defaults();
 };
 
-std::vector<Finding> promise_findings(const Campaign& campaign, const PlainLanguageRules& rules);
+std::vector<Finding> promise_findings(const Campaign& campaign, const SampleMessages& samples,
+                                      const PlainLanguageRules& rules);
 
 struct Readability {
   std::string template_id;
@@ -63,7 +65,7 @@ struct Readability {
 
 // One report per (template, language) that renders, sorted by template then language. Hyphenators
 // by language; a language without one gets no syllable-based score.
-std::vector<Readability> readability(const Campaign& campaign,
+std::vector<Readability> readability(const Campaign& campaign, const SampleMessages& samples,
                                      const std::map<std::string, const Hyphenator*>& hyphenators,
                                      const ReadabilityLimits& limits);
 

@@ -3,7 +3,7 @@
 
 #include "campaigns/plain_language.h"
 #include "campaigns/plain_text.h"
-#include "campaigns/template_renderer.h"
+#include "campaigns/sample_messages.h"
 
 namespace outreach::campaigns {
 namespace {
@@ -87,9 +87,8 @@ struct Field {
   std::string text;
 };
 
-std::vector<Field> rendered_fields(const Campaign& c, const std::string& id, const std::string& lang,
-                                   const RenderVars& vars) {
-  auto r = render(c, id, lang, vars);
+std::vector<Field> rendered_fields(const SampleMessages& samples, const std::string& id, const std::string& lang) {
+  const auto& r = samples.at(id, lang);
   if (!r) return {};  // lint() reports templates that do not render
   const std::string f = "templates." + id + "." + lang;
   std::vector<Field> fields;
@@ -160,15 +159,15 @@ PlainLanguageRules PlainLanguageRules::defaults() {
   return r;
 }
 
-std::vector<Finding> promise_findings(const Campaign& c, const PlainLanguageRules& rules) {
+std::vector<Finding> promise_findings(const Campaign& c, const SampleMessages& samples,
+                                      const PlainLanguageRules& rules) {
   std::vector<Finding> out;
-  const RenderVars vars = sample_vars(c);
   for (const auto& [id, texts] : c.templates) {
     for (const auto& entry : texts) {
       const std::string& lang = entry.first;
       const auto grammar = grammars().find(lang);
       const auto words = rules.certainty_words.find(lang);
-      for (const Field& field : rendered_fields(c, id, lang, vars)) {
+      for (const Field& field : rendered_fields(samples, id, lang)) {
         if (grammar != grammars().end()) check_deadlines(c, field, grammar->second, rules.sla_working_days, out);
         if (words != rules.certainty_words.end()) check_certainty(c, field, words->second, out);
       }

@@ -6,7 +6,7 @@
 #include "campaigns/hyphenator.h"
 #include "campaigns/plain_language.h"
 #include "campaigns/plain_text.h"
-#include "campaigns/template_renderer.h"
+#include "campaigns/sample_messages.h"
 
 namespace outreach::campaigns {
 namespace {
@@ -56,14 +56,14 @@ std::string Readability::line() const {
   return out;
 }
 
-std::vector<Readability> readability(const Campaign& c, const std::map<std::string, const Hyphenator*>& hyphenators,
+std::vector<Readability> readability(const Campaign& c, const SampleMessages& samples,
+                                     const std::map<std::string, const Hyphenator*>& hyphenators,
                                      const ReadabilityLimits& limits) {
   std::vector<Readability> out;
-  const RenderVars vars = sample_vars(c);
   for (const auto& [id, texts] : c.templates) {
     for (const auto& entry : texts) {
       const std::string& lang = entry.first;
-      auto m = render(c, id, lang, vars);
+      const auto& m = samples.at(id, lang);
       if (!m) continue;
       auto h = hyphenators.find(lang);
       out.push_back(measure(id, lang, *m, limits, h == hyphenators.end() ? nullptr : h->second));

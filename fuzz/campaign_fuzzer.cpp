@@ -11,6 +11,7 @@
 #include "campaigns/campaign_validator.h"
 #include "campaigns/message_lint.h"
 #include "campaigns/plain_language.h"
+#include "campaigns/sample_messages.h"
 #include "campaigns/template_renderer.h"
 #include "core/text_encoding.h"
 
@@ -39,16 +40,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_findings(findings);
   if (!parsed.ok() || has_errors(findings)) return 0;
 
-  check_findings(lint(c, context.channels));
-  (void)sms_report(c);
+  const SampleMessages samples(c);
+  check_findings(lint(c, context.channels, samples));
+  (void)sms_report(c, samples);
   static const PlainLanguageRules rules = PlainLanguageRules::defaults();
-  check_findings(promise_findings(c, rules));
-  check_findings(readability_findings(c, readability(c, {}, rules.b1), rules.b1));
+  check_findings(promise_findings(c, samples, rules));
+  check_findings(readability_findings(c, readability(c, samples, {}, rules.b1), rules.b1));
   const bool utf8 = core::is_valid_utf8(text);
-  RenderVars vars = sample_vars(c);
   for (const auto& [id, languages] : c.templates) {
     for (const auto& [language, unused] : languages) {
-      auto rendered = render(c, id, language, vars);
+      const auto& rendered = samples.at(id, language);
       if (!rendered) {
         if (rendered.error().message.empty()) std::abort();
         continue;

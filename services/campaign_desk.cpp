@@ -7,6 +7,7 @@
 #include "campaigns/campaign_validator.h"
 #include "campaigns/lifecycle.h"
 #include "campaigns/message_lint.h"
+#include "campaigns/sample_messages.h"
 #include "campaigns/sequencer.h"
 #include "campaigns/template_renderer.h"
 #include "engine/audience_source.h"
@@ -73,10 +74,11 @@ ValidationReport CampaignDesk::validate(const std::string& yaml_text, const std:
     auto more = campaigns::validate(*parsed.campaign, ctx);
     findings.insert(findings.end(), more.begin(), more.end());
     if (!campaigns::has_errors(findings)) {
-      auto lint = campaigns::lint(*parsed.campaign, ctx.channels);
+      const campaigns::SampleMessages samples(*parsed.campaign);
+      auto lint = campaigns::lint(*parsed.campaign, ctx.channels, samples);
       findings.insert(findings.end(), lint.begin(), lint.end());
-      for (const auto& r : campaigns::sms_report(*parsed.campaign)) report.sms.push_back(sms_line(r));
-      auto plain = check_plain_language(*parsed.campaign, config_);
+      for (const auto& r : campaigns::sms_report(*parsed.campaign, samples)) report.sms.push_back(sms_line(r));
+      auto plain = check_plain_language(*parsed.campaign, samples, config_);
       findings.insert(findings.end(), plain.findings.begin(), plain.findings.end());
       report.readability = std::move(plain.readability);
     }
@@ -159,10 +161,11 @@ core::Result<PreviewReport> CampaignDesk::preview(const Actor& actor, const std:
     }
   });
   // What the approver weighs besides the samples: the version's lint, promises and readability.
-  for (const auto& f : campaigns::lint(*campaign, kinds)) {
+  const campaigns::SampleMessages samples(*campaign);
+  for (const auto& f : campaigns::lint(*campaign, kinds, samples)) {
     (f.severity == campaigns::Finding::error ? report.errors : report.warnings).push_back(f.str());
   }
-  auto plain = check_plain_language(*campaign, config_);
+  auto plain = check_plain_language(*campaign, samples, config_);
   for (const auto& f : plain.findings) {
     (f.severity == campaigns::Finding::error ? report.errors : report.warnings).push_back(f.str());
   }

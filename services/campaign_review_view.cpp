@@ -6,6 +6,7 @@
 
 #include "campaigns/campaign_parser.h"
 #include "campaigns/message_lint.h"
+#include "campaigns/sample_messages.h"
 #include "campaigns/sms_segments.h"
 #include "campaigns/template_renderer.h"
 #include "engine/audience_source.h"
@@ -218,8 +219,9 @@ core::Result<std::vector<RenderedTemplate>> CampaignViews::templates(const Actor
   auto campaign = engine::load_campaign_version(db_, rec->id, rec->version);
   if (!campaign) return campaign.error();
   const auto kinds = engine::channel_kinds(config_);
-  auto findings = campaigns::lint(*campaign, kinds);
-  auto plain = check_plain_language(*campaign, config_);
+  const campaigns::SampleMessages samples(*campaign);
+  auto findings = campaigns::lint(*campaign, kinds, samples);
+  auto plain = check_plain_language(*campaign, samples, config_);
   findings.insert(findings.end(), plain.findings.begin(), plain.findings.end());
   // (template, channel) -> the steps or posts that send it.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> uses;
@@ -228,7 +230,6 @@ core::Result<std::vector<RenderedTemplate>> CampaignViews::templates(const Actor
   }
   for (const auto& p : campaign->posts) uses[{p.template_id, p.channel}].push_back(p.id);
   std::vector<RenderedTemplate> out;
-  const auto vars = campaigns::sample_vars(*campaign);
   for (const auto& [use, ids] : uses) {
     const auto& [template_id, channel] = use;
     auto t = campaign->templates.find(template_id);
@@ -239,7 +240,7 @@ core::Result<std::vector<RenderedTemplate>> CampaignViews::templates(const Actor
       r.language = lang;
       r.channel = channel;
       r.steps = ids;
-      if (auto m = campaigns::render(*campaign, template_id, lang, vars)) {
+      if (const auto& m = samples.at(template_id, lang)) {
         r.subject = m->subject;
         r.text = m->text;
         if (channel == "sms") {

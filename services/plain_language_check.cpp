@@ -7,15 +7,17 @@
 #include "campaigns/campaign.h"
 #include "campaigns/hyphenator.h"
 #include "campaigns/plain_language.h"
+#include "campaigns/sample_messages.h"
 #include "engine/engine_config.h"
 
 namespace outreach::services {
 
-PlainLanguageCheck check_plain_language(const campaigns::Campaign& campaign, const engine::EngineConfig& config) {
+PlainLanguageCheck check_plain_language(const campaigns::Campaign& campaign, const campaigns::SampleMessages& samples,
+                                        const engine::EngineConfig& config) {
   campaigns::PlainLanguageRules rules = config.plain_language;
   rules.sla_working_days = config.case_sla_working_days;
   PlainLanguageCheck out;
-  out.findings = campaigns::promise_findings(campaign, rules);
+  out.findings = campaigns::promise_findings(campaign, samples, rules);
 
   std::set<std::string> languages;
   for (const auto& [id, texts] : campaign.templates) {
@@ -35,7 +37,7 @@ PlainLanguageCheck check_plain_language(const campaigns::Campaign& campaign, con
     }
     hyphenators[lang] = &loaded.emplace(lang, std::move(*h)).first->second;
   }
-  auto reports = campaigns::readability(campaign, hyphenators, rules.b1);
+  auto reports = campaigns::readability(campaign, samples, hyphenators, rules.b1);
   auto findings = campaigns::readability_findings(campaign, reports, rules.b1);
   out.findings.insert(out.findings.end(), findings.begin(), findings.end());
   for (const auto& r : reports) out.readability.push_back(r.line());

@@ -10,6 +10,7 @@
 
 namespace outreach::campaigns {
 struct Campaign;
+class SampleMessages;
 }
 namespace outreach::engine {
 struct EngineConfig;
@@ -22,6 +23,8 @@ struct PlainLanguageCheck {
   std::vector<std::string> readability;      // one line per (template, language)
 };
 
-PlainLanguageCheck check_plain_language(const campaigns::Campaign& campaign, const engine::EngineConfig& config);
+// `samples` are the campaign's own.
+PlainLanguageCheck check_plain_language(const campaigns::Campaign& campaign, const campaigns::SampleMessages& samples,
+                                        const engine::EngineConfig& config);
 
 }  // namespace outreach::services

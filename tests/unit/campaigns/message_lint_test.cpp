@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "campaigns/campaign_parser.h"
+#include "campaigns/sample_messages.h"
 
 namespace outreach::campaigns {
 namespace {
@@ -41,7 +42,7 @@ const char* kBase =
 std::string lint_text(const std::string& text) {
   auto out = parse_campaign(text, "x.yaml");
   if (!out.ok()) return "parse failed:\n" + format_findings(out.findings);
-  return format_findings(lint(*out.campaign, default_channel_kinds()));
+  return format_findings(lint(*out.campaign, default_channel_kinds(), SampleMessages(*out.campaign)));
 }
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -99,14 +100,14 @@ TEST(MessageLint, ExampleCampaignPassesLint) {
   const std::string file = "config/campaigns/herstel-rijnmond.yaml";
   auto out = parse_campaign(read_file(file), file);
   ASSERT_TRUE(out.ok()) << format_findings(out.findings);
-  EXPECT_EQ(format_findings(lint(*out.campaign, default_channel_kinds())), "");
+  EXPECT_EQ(format_findings(lint(*out.campaign, default_channel_kinds(), SampleMessages(*out.campaign))), "");
 }
 
 TEST(MessageLint, SmsReportPerTemplateAndLanguage) {
   auto out = parse_campaign(kBase, "x.yaml");
   ASSERT_TRUE(out.ok());
   std::string report;
-  for (const auto& r : sms_report(*out.campaign)) {
+  for (const auto& r : sms_report(*out.campaign, SampleMessages(*out.campaign))) {
     report += r.template_id + "." + r.language + " " + to_string(r.sms.encoding) + " " +
               std::to_string(r.sms.characters) + " " + std::to_string(r.sms.segments) + "\n";
   }
@@ -123,7 +124,7 @@ TEST(MessageLint, ExampleSmsReportShowsUcs2ForTurkishAndArabic) {
   auto out = parse_campaign(read_file(file), file);
   ASSERT_TRUE(out.ok());
   std::map<std::string, SmsInfo> by;
-  for (const auto& r : sms_report(*out.campaign)) by[r.template_id + "." + r.language] = r.sms;
+  for (const auto& r : sms_report(*out.campaign, SampleMessages(*out.campaign))) by[r.template_id + "." + r.language] = r.sms;
   EXPECT_EQ(by.size(), 6u + 6u + 2u);
   EXPECT_EQ(by["first_contact.tr"].encoding, SmsEncoding::ucs2);
   EXPECT_EQ(by["first_contact.ar"].encoding, SmsEncoding::ucs2);
@@ -150,7 +151,7 @@ TEST(MessageLint, SmsReportLeavesOutTemplatesOnlyPostsUse) {
                                                  "posts: [{id: story, channel: facebook_page, template: story}]\n",
                             "x.yaml");
   ASSERT_TRUE(out.campaign.has_value());
-  for (const auto& r : sms_report(*out.campaign)) EXPECT_NE(r.template_id, "story");
+  for (const auto& r : sms_report(*out.campaign, SampleMessages(*out.campaign))) EXPECT_NE(r.template_id, "story");
 }
 
 }  // namespace

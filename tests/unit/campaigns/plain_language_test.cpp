@@ -9,6 +9,7 @@
 #include "campaigns/campaign_parser.h"
 #include "campaigns/hyphenator.h"
 #include "campaigns/plain_text.h"
+#include "campaigns/sample_messages.h"
 #include "tests/support/require_tool.h"
 
 namespace outreach::campaigns {
@@ -30,7 +31,8 @@ Campaign campaign_with(const std::vector<std::pair<std::string, std::string>>& t
 std::string promises(const std::vector<std::pair<std::string, std::string>>& texts, int sla = 5) {
   PlainLanguageRules rules = PlainLanguageRules::defaults();
   rules.sla_working_days = sla;
-  return format_findings(promise_findings(campaign_with(texts), rules));
+  const Campaign c = campaign_with(texts);
+  return format_findings(promise_findings(c, SampleMessages(c), rules));
 }
 
 TEST(PromiseLint, ADeadlineShorterThanTheCaseSlaIsAnErrorInDutch) {
@@ -86,7 +88,8 @@ TEST(PromiseLint, WordsOfCertaintyAreWarningsOnWordBoundaries) {
 TEST(PromiseLint, TheCertaintyListIsConfigurablePerLanguage) {
   PlainLanguageRules rules;
   rules.certainty_words = {{"nl", {"beslist"}}};
-  auto out = format_findings(promise_findings(campaign_with({{"nl", "Wij helpen u beslist. Altijd."}}), rules));
+  const Campaign c = campaign_with({{"nl", "Wij helpen u beslist. Altijd."}});
+  auto out = format_findings(promise_findings(c, SampleMessages(c), rules));
   EXPECT_NE(out.find("\"beslist\""), std::string::npos) << out;
   EXPECT_EQ(out.find("altijd"), std::string::npos) << "only the configured words: " << out;
 }
@@ -136,7 +139,7 @@ TEST(Readability, FleschDoumaFromSyllablesAndSentenceLength) {
   // 6 words of one syllable in one sentence: 206.84 - 0.77 * 100 - 0.93 * 6 = 124.26.
   auto c = campaign_with({{"nl", "De kat zit op de mat."}, {"tr", "Kedi paspasın üstünde."}});
   const std::map<std::string, const Hyphenator*> h = {{"nl", &*nl}};
-  auto reports = readability(c, h, ReadabilityLimits{});
+  auto reports = readability(c, SampleMessages(c), h, ReadabilityLimits{});
   ASSERT_EQ(reports.size(), 2u);
   EXPECT_EQ(reports[0].language, "nl");
   EXPECT_EQ(reports[0].words, 6);
@@ -158,7 +161,7 @@ TEST(Readability, LongSentencesAndLongWordsAreWarningsAgainstTheB1Limits) {
                            "uitvoeringsorganisatie teneinde de mogelijkheden te bespreken."}});
   const std::map<std::string, const Hyphenator*> h = {{"nl", &*nl}};
   ReadabilityLimits b1;
-  const std::string out = format_findings(readability_findings(c, readability(c, h, b1), b1));
+  const std::string out = format_findings(readability_findings(c, readability(c, SampleMessages(c), h, b1), b1));
   EXPECT_NE(out.find("warning: templates.hello.nl.text: sentences average 28.0 words (B1: at most 15)"),
             std::string::npos)
       << out;
