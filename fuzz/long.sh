@@ -4,6 +4,7 @@
 #
 #   bash fuzz/long.sh template api               10^7 executions each, one after the other
 #   FUZZ_RUNS=1000000 bash fuzz/long.sh keywords
+#   FUZZ_FORK=2 bash fuzz/long.sh campaign        one run, fuzzing in 2 worker processes
 #
 # The run uses build-fuzz-ub/ (OUTREACH_FUZZ_SANITIZERS=undefined: coverage and
 # UndefinedBehaviorSanitizer, no AddressSanitizer), which runs the targets about twice as fast; the
@@ -14,6 +15,10 @@
 # standard output and to build-fuzz-ub/long-runs.txt: executions, exec/s, peak RSS, the replay's
 # result and the commit. Exits non-zero on any finding; the input is kept in
 # build-fuzz-ub/artifacts/<target>/ and the logs in build-fuzz-ub/logs/.
+# FUZZ_FORK=N uses libFuzzer's fork mode for a target too slow for one core: one run whose N workers
+# fuzz slices of the shared corpus, the executions counted over all of them (stopped at RUNS), and
+# the run stops at the first crash, timeout or OOM as a single process does. The workers' peak RSS
+# is not reported in that mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 (($#)) || { echo "usage: fuzz/long.sh TARGET..." >&2; exit 2; }
@@ -44,6 +49,7 @@ for t in "$@"; do
   args=(-runs="$runs" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -timeout="${FUZZ_TIMEOUT:-10}" -print_final_stats=1
         -artifact_prefix="$artifacts/")
   if [[ -f "fuzz/$t.dict" ]]; then args+=(-dict="fuzz/$t.dict"); fi
+  if [[ -n "${FUZZ_FORK:-}" ]]; then args+=(-fork="$FUZZ_FORK"); fi
   log="$fast/logs/$t.log"
   start=$SECONDS
   result=ok
@@ -52,6 +58,11 @@ for t in "$@"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+  if [[ -n "${FUZZ_FORK:-}" ]]; then  # the parent's progress lines: "#1234567: cov: ... exec/s 1800 ..."
+    execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -1)
+    rate=$((${execs:-0} / (wall > 0 ? wall : 1)))
+    rss="?"
+  fi
 
   # Every input the run kept, once, under AddressSanitizer (libFuzzer runs the files it is given).
   replay="$fast/logs/$t.asan-replay.log"
@@ -62,7 +73,7 @@ for t in "$@"; do
       -timeout="${FUZZ_TIMEOUT:-10}" -artifact_prefix="$artifacts/" >"$replay" 2>&1 ||
     replayed="FAILED (see $replay and $artifacts/)"
 
-  line="$t: ${execs:-?} executions in ${wall} s (${rate:-?} exec/s, peak RSS ${rss:-?} MB): $result; ASan replay of $inputs inputs: $replayed; commit $(git rev-parse --short HEAD)"
+  line="$t: ${execs:-?} executions${FUZZ_FORK:+ in $FUZZ_FORK workers} in ${wall} s (${rate:-?} exec/s, peak RSS ${rss:-?} MB): $result; ASan replay of $inputs inputs: $replayed; commit $(git rev-parse --short HEAD)"
   echo "$line" | tee -a "$fast/long-runs.txt"
   [[ "$result" == ok && "$replayed" == ok ]] || failed=1
 done
