@@ -1,6 +1,6 @@
 #pragma once
 // Every (template, language) of a campaign rendered once with sample_vars(): the texts that the
-// checks of `campaign check` and the approver's view read (lint(), sms_report(),
+// checks of `campaign validate` and the approver's view read (lint(), sms_report(),
 // promise_findings(), readability()). Rendering is most of what those checks cost, and they all
 // read the same texts, so they share one SampleMessages instead of each rendering again.
 

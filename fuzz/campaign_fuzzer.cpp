@@ -1,4 +1,4 @@
-// campaign: a campaign YAML file through everything `outreach campaign check` does with it:
+// campaign: a campaign YAML file through everything `outreach campaign validate` does with it:
 // parse_campaign (yaml-cpp, keys, durations, days, hours), validate() against the default channels
 // and a few municipalities, and for a campaign without errors lint(), the SMS report, every template
 // rendered in every language with sample variables, and every post.
