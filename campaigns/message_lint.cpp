@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "campaigns/sample_messages.h"
 #include "campaigns/template_renderer.h"
 
 namespace outreach::campaigns {

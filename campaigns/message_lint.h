@@ -14,10 +14,11 @@
 #include "campaigns/campaign.h"
 #include "campaigns/channel_kinds.h"
 #include "campaigns/finding.h"
-#include "campaigns/sample_messages.h"
 #include "campaigns/sms_segments.h"
 
 namespace outreach::campaigns {
+
+class SampleMessages;
 
 constexpr int kMaxSmsSegments = 6;
 
